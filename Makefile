@@ -15,7 +15,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring
 
 PYTEST_ARGS ?=
 
-.PHONY: help install install-dev run serve test test-fast lint format bench ci services chromium clean
+.PHONY: help install install-dev run serve test test-fast lint format bench ci services chromium wrk clean
 
 help:
 	@echo "make run    install, migrate, load the program content and a demo, serve on :8000"
@@ -58,6 +58,12 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# The page benchmark loads gunicorn with wrk (Debian's package).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
@@ -77,7 +83,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install-dev services
+bench: install-dev wrk services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench
 
 ci:

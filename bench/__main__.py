@@ -26,6 +26,14 @@ def _prepare_database() -> None:
     os.environ["DATABASE_URL"] = f"{server}/{BENCH_DB}"
 
 
+def _prepare_cache() -> None:
+    """A Redis database of the benchmarks' own for the cache (sessions, rate limits),
+    shared by this process and the gunicorn it starts; above the ones the test suite
+    uses (TEST_REDIS_DB_BASE and the next three), so a bench never clears a test's."""
+    base = int(os.environ.get("TEST_REDIS_DB_BASE", "2"))
+    os.environ.setdefault("CACHE_URL", f"rediscache://127.0.0.1:6379/{base + 4}")
+
+
 def report(name: str, value: float, unit: str, target: str | None = None, ok: bool | None = None):
     verdict = "" if ok is None else ("  meets target" if ok else "  MISSES target")
     goal = f"  (target {target})" if target else ""
@@ -34,6 +42,7 @@ def report(name: str, value: float, unit: str, target: str | None = None, ok: bo
 
 def main(argv: list[str]) -> int:
     _prepare_database()
+    _prepare_cache()
     # The gunicorn the page benchmark starts must accept the sessions made here.
     os.environ.setdefault("DJANGO_SECRET_KEY", BENCH_SECRET_KEY)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings.bench")
