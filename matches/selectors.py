@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -624,7 +625,14 @@ def goal_sheet_due(cycle: Cycle, milestones: list[Milestone] | None = None) -> d
     return intro[-1].ends_on if intro else None
 
 
-def introduction(match: Match, reader_role: str, *, due: dt.date | None = None) -> Introduction:
+# "Not given" for the goal sheet's due date, which may itself be None (a cycle without
+# an introductions milestone): a caller that knows it is None must not cause a query.
+_NOT_GIVEN: Any = object()
+
+
+def introduction(
+    match: Match, reader_role: str, *, due: dt.date | None = _NOT_GIVEN
+) -> Introduction:
     """The introduction of ``match`` for its mentor or mentee (``reader_role``). Uses the
     applications' prefetched interests and conferences when present."""
     if reader_role == Role.MENTOR:
@@ -655,7 +663,7 @@ def introduction(match: Match, reader_role: str, *, due: dt.date | None = None) 
     in_person = bool(
         reader.in_person_ok and partner.in_person_ok and known and reader.state == partner.state
     )
-    if due is None:
+    if due is _NOT_GIVEN:
         milestones = getattr(match.cycle, "introduction_milestones", None)
         due = goal_sheet_due(match.cycle, milestones)
     return Introduction(

@@ -192,6 +192,23 @@ def test_the_page_runs_a_constant_number_of_queries(client, match, role):
     assert query_count(client, user) == few
 
 
+def test_a_returning_mentee_with_two_matches_costs_no_more_queries(client, match):
+    """Each match card shows what the partners share (interests, conferences): fetched
+    for all the person's matches at once, not card by card."""
+    user = match.mentee.applicant
+    one_match = query_count(client, user)
+
+    past = CycleFactory(program=match.cycle.program, starts_on=dt.date(2015, 1, 1))
+    MatchFactory(
+        cycle=past,
+        status="concluded",
+        mentee=ApplicationFactory(cycle=past, applicant=user, status="accepted"),
+        mentor=ApplicationFactory(cycle=past, mentor=True, status="accepted"),
+    )
+
+    assert query_count(client, user) == one_match
+
+
 def test_a_newcomers_page_runs_a_constant_number_of_queries(client):
     user = verified_user()
     CycleFactory()
