@@ -268,7 +268,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """“My applications”: each application, its status and the history of its status."""
     applications = list(selectors.applications_of(request.user))
-    programs = list(program_selectors.programs_with_cycles())
+    programs = program_selectors.programs()
     overviews = [program_selectors.program_overview(p) for p in programs]
     return render(
         request,

@@ -93,6 +93,7 @@ def program_year(
     from mentoring.demo import committee_group
     from mentoring.models import Cycle, Event, Program, User
     from mentoring.newsletter.models import NewsletterIssue, add_months
+    from mentoring.selectors import program_content_changed
 
     call_command("load_program_content", stdout=io.StringIO())
     with transaction.atomic():
@@ -323,6 +324,7 @@ def program_year(
             for k, month in enumerate(months)
         )
 
+    program_content_changed()  # the events went in by bulk insert, which sends no signal
     return ProgramYear(
         mentee_id=people[1].pk,
         staff_id=staff.pk,

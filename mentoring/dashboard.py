@@ -136,7 +136,7 @@ def _matches_of(user: User) -> list[Match]:
 
 def dashboard_for(user: User) -> Dashboard:
     """Everything “My mentoring” shows for ``user``."""
-    programs = list(selectors.programs_with_cycles())
+    programs = selectors.programs()
     applications = list(applications_of(user))
     matches = _matches_of(user)
 

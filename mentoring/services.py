@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from . import selectors
 from .models import Cycle, Event, Milestone
 
 
@@ -82,4 +83,5 @@ def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
         )
         for e in cycle.events.all()
     )
+    selectors.program_content_changed()  # the bulk inserts above sent no signal
     return new_cycle

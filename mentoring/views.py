@@ -19,7 +19,7 @@ from .timeline import phase_on, timeline_on
 
 def home(request: HttpRequest) -> HttpResponse:
     """The program's page when there is one program; the list of programs otherwise."""
-    programs = list(selectors.programs_with_cycles())
+    programs = selectors.programs()
     if len(programs) == 1:
         return _program_page(request, programs[0])
     overviews = [selectors.program_overview(p) for p in programs]
@@ -37,7 +37,7 @@ def _program_page(request: HttpRequest, program) -> HttpResponse:
 
 
 def timeline_index(request: HttpRequest) -> HttpResponse:
-    programs = list(selectors.programs_with_cycles())
+    programs = selectors.programs()
     if len(programs) == 1:
         return redirect("program_timeline", program_slug=programs[0].slug)
     overviews = [selectors.program_overview(p) for p in programs]

@@ -36,7 +36,7 @@ def test_every_measured_page_answers_200_with_its_queries_counted(year):
     for page in bench_pages.pages(year):
         status, queries = bench_pages.queries_per_request(clients[page.who], page.url)
         assert (page.name, status) == (page.name, 200)
-        assert queries >= 1, page.name
+        assert queries >= (1 if page.who else 0), page.name  # public pages may need none
 
 
 def test_a_page_under_the_share_of_the_ceiling_or_slow_fails():
