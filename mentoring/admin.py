@@ -153,7 +153,7 @@ class CycleAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": f"Anonymise {cycle}",
             "cycle": cycle,
-            "counts": privacy.cycle_personal_data(cycle),
+            "counts": privacy.cycle_counts(cycle),
         }
         return TemplateResponse(request, "admin/mentoring/cycle/anonymise.html", context)
 

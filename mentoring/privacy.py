@@ -64,7 +64,7 @@ def personal_data_erase(user) -> None:
         module.erase_personal_data(user)
 
 
-def cycle_personal_data(cycle) -> dict[str, int]:
+def cycle_counts(cycle) -> dict[str, int]:
     """What anonymising ``cycle`` touches, counted, in the apps' order."""
     counts: dict[str, int] = {}
     for _label, module in privacy_modules():
@@ -73,7 +73,7 @@ def cycle_personal_data(cycle) -> dict[str, int]:
     return counts
 
 
-def cycle_personal_data_erase(cycle) -> None:
+def cycle_erase(cycle) -> None:
     """Every app anonymises what it holds of ``cycle`` (dependent apps first)."""
     for _label, module in reversed(list(privacy_modules())):
         if hasattr(module, "anonymise_cycle"):

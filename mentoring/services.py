@@ -122,7 +122,7 @@ def cycle_anonymise(*, cycle: Cycle) -> Cycle:
     cycle = Cycle.objects.select_for_update().select_related("program").get(pk=cycle.pk)
     if not cycle.is_finished:
         raise ValidationError(CYCLE_NOT_FINISHED.format(cycle=cycle, ends_on=cycle.ends_on))
-    privacy.cycle_personal_data_erase(cycle)
+    privacy.cycle_erase(cycle)
     if cycle.anonymised_at is None:
         cycle.anonymised_at = timezone.now()
         cycle.save(update_fields=["anonymised_at"])
