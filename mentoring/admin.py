@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -45,6 +46,18 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    # Staff deleting an account anonymise what it holds, as the person deleting it would.
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            privacy.personal_data_erase(obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for user in queryset:
+                privacy.personal_data_erase(user)
+            super().delete_queryset(request, queryset)
 
 
 class ObjectiveInline(admin.TabularInline):

@@ -391,3 +391,16 @@ def test_staff_reports_still_work_after_anonymisation(client):
         assert "Rosa" not in response.content.decode(), url
     results = client.get(reverse("admin:evaluation_survey_results", args=[survey.pk]))
     assert "Anything else?" in results.content.decode()
+
+
+def test_staff_deleting_an_account_in_admin_anonymise_it_too(client, match):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    mentee = match.mentee.applicant
+
+    response = client.post(
+        reverse("admin:mentoring_user_delete", args=[mentee.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    application = Application.objects.get(pk=match.mentee_id)
+    assert application.anonymised_at is not None and application.hopes == ""
