@@ -120,6 +120,7 @@ def _iso(moment) -> str | None:
 
 
 def export_personal_data(user) -> dict:
+    # The emails without their bodies: an introduction carries the partner's contact.
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
     deliveries = _deliveries_of(user).exclude(_claimed_elsewhere(user)).order_by("created_at", "pk")
     return {
@@ -142,7 +143,6 @@ def export_personal_data(user) -> dict:
                 "status": d.status,
                 "recorded_at": _iso(d.created_at),
                 "sent_at": _iso(d.sent_at),
-                "text": d.body_text,
             }
             for d in deliveries
         ],
