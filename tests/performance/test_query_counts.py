@@ -13,6 +13,8 @@ queries of both runs when the counts differ.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -69,7 +71,7 @@ SITE_LIST_PAGES: dict[str, Page] = {
     "matches:detail": Page(_r("matches:detail", _match), "mentee"),
     "goals:mine": Page(_r("goals:mine"), "mentee"),
     "goals:sheet": Page(_r("goals:sheet", _match), "mentee"),
-    "goals:edit": Page(_r("goals:edit", _match), "mentee"),
+    "goals:edit": Page(_r("goals:edit", lambda w: w.draft_match.pk), "mentor"),
     "goals:revisions": Page(_r("goals:revisions", _match), "mentor"),
     "goals:print": Page(_r("goals:print", _match), "mentee"),
     "goals:outcomes": Page(_r("goals:outcomes", _match), "mentee"),
@@ -276,13 +278,21 @@ def measurements(django_db_setup, django_db_blocker):
     return small, large
 
 
+def _shape(sql: str) -> str:
+    return re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "'S'", sql))
+
+
 def _report(name: str, small: Measurement, large: Measurement) -> str:
     def listing(m: Measurement) -> str:
         return "\n".join(f"  {i + 1}. {sql}" for i, sql in enumerate(m.queries))
 
+    # The query shapes (numbers taken out) that ran more often with more rows: the N+1.
+    shapes = Counter(_shape(sql) for sql in large.queries)
+    shapes.subtract(_shape(sql) for sql in small.queries)
+    grown = "\n".join(f"  +{n}: {sql}" for sql, n in shapes.most_common() if n > 0)
     return (
         f"{name}: {len(small.queries)} queries with {SMALL} rows, "
-        f"{len(large.queries)} with {LARGE}.\n"
+        f"{len(large.queries)} with {LARGE}.\nRan more often:\n{grown}\n"
         f"With {SMALL}:\n{listing(small)}\nWith {LARGE}:\n{listing(large)}"
     )
 

@@ -39,6 +39,8 @@ from tests.factories import (
     EmailPreferenceFactory,
     EventFactory,
     ExampleGoalFactory,
+    GoalFactory,
+    GoalSheetFactory,
     InterestFactory,
     InvitationFactory,
     MatchFactory,
@@ -77,8 +79,11 @@ class World:
             applications_open_on=timezone.localdate() - dt.timedelta(days=400),
             applications_close_on=timezone.localdate() - dt.timedelta(days=380),
             starts_on=timezone.localdate() - dt.timedelta(days=300),
-            ends_on=timezone.localdate() + dt.timedelta(days=60),
+            # Near its end, so the partners record final outcomes.
+            ends_on=timezone.localdate() + dt.timedelta(days=10),
         )
+        # Next year's cycle takes applications; nobody here has applied yet.
+        self.open_cycle = CycleFactory(program=self.program)
         self.interest = InterestFactory(program=self.program)
         self.match = MatchFactory(
             cycle=self.cycle,
@@ -98,6 +103,9 @@ class World:
             confirmed_by=self.mentor,
             confirmed_at=timezone.now(),
         )
+        # The mentor's second mentee: their goal sheet is a draft, to edit.
+        self.draft_match = MatchFactory(cycle=self.cycle, mentor=self.match.mentor)
+        GoalFactory(sheet=GoalSheetFactory(match=self.draft_match))
         self.issue = NewsletterIssueFactory(
             cycle=self.cycle,
             status=NewsletterIssue.Status.SENT,
@@ -106,7 +114,9 @@ class World:
         )
         self.survey = SurveyFactory(cycle=self.cycle)
         self.question = QuestionFactory(survey=self.survey)
-        self.invitation = InvitationFactory(survey=self.survey, person=self.mentee)
+        self.invitation = InvitationFactory(
+            survey=self.survey, person=self.mentee, answered_at=timezone.now()
+        )
         AnswerFactory(invitation=self.invitation, question=self.question)
         self.rows = 0
 
@@ -141,7 +151,14 @@ class World:
 
         # The mentee and mentor take part in one more cycle of the program, matched again:
         # their applications, matches, goal sheets, logs, newsletters and surveys grow.
-        year = CycleFactory(program=program)
+        today = timezone.localdate()
+        year = CycleFactory(
+            program=program,
+            applications_open_on=today - dt.timedelta(days=400 + i),
+            applications_close_on=today - dt.timedelta(days=380 + i),
+            starts_on=today - dt.timedelta(days=300 + i),
+            ends_on=today + dt.timedelta(days=60),
+        )
         MatchingWeightsFactory(cycle=year)
         match = MatchFactory(
             cycle=year,
