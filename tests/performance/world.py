@@ -180,6 +180,9 @@ class World:
         )
 
         # The fixed match's own pages: check-ins, log entries, revisions and history.
+        for application in (self.match.mentee, self.match.mentor):
+            application.interests.add(interest)
+            application.conferences.add(conference)
         CheckInFactory(goal=self.goal, author=self.mentor)
         ActivityLogEntryFactory(match=self.match, activity=activity, goals=[self.goal])
         ActivityLogEntryFactory(match=self.match, status="planned", recorded_by=self.mentor)
@@ -220,7 +223,7 @@ class World:
         self.issue.events.add(event)
         self.issue.milestones.add(milestone)
         person = UserFactory()
-        EmailPreferenceFactory(user=person)
+        EmailPreferenceFactory(user=person, newsletter=False)  # staff see who opted out
         EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
         EmailAddress.objects.create(user=self.mentee, email=f"mentee-{i}@example.net")
         Delivery.objects.create(
@@ -245,7 +248,9 @@ class World:
         question = QuestionFactory(survey=self.survey)
         AnswerFactory(invitation=self.invitation, question=question)
         AnswerFactory(
-            invitation=InvitationFactory(survey=self.survey, person=person),
+            invitation=InvitationFactory(
+                survey=self.survey, person=person, named=True, answered_at=now
+            ),
             question=self.question,
         )
 
