@@ -13,6 +13,9 @@ admin.site.site_header = "Mentoring program administration"
 admin.site.site_title = "Mentoring program"
 admin.site.index_title = "Run the program"
 
+# allauth answers a request over its rate limits with this view (it looks it up here).
+handler429 = views.too_many_requests
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

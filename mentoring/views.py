@@ -152,6 +152,23 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/account_deleted.html")
 
 
+# allauth's request limits (sign-in, sign-up, password reset...) all count per minute.
+TRY_AGAIN_AFTER_SECONDS = 60
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """What a person sees when allauth's rate limits refuse a request: the site's own
+    page saying when to try again, not a bare error."""
+    response = render(
+        request,
+        "429.html",
+        {"wait_minutes": TRY_AGAIN_AFTER_SECONDS // 60},
+        status=429,
+    )
+    response["Retry-After"] = str(TRY_AGAIN_AFTER_SECONDS)
+    return response
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker both answer; 503 naming what does not."""
