@@ -151,6 +151,7 @@ def test_the_program_year_from_sign_up_to_the_newsletter(page, live_server, year
 
             message = inbox.wait_for(MENTEE, "Confirm")
             link = link_in(message, "/accounts/confirm-email/")
+            # Opened on this live server, whatever host the message names.
             page.goto(re.sub(r"^https?://[^/]+", live_server.url, link))
             page.get_by_role("button", name="Confirm").click()
             expect(page.get_by_role("heading", level=1)).to_have_text("My mentoring")
