@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from applications.models import Application
 from goals import services as goal_services
 from goals.services import GoalInput
 from matches.models import Match
@@ -72,8 +73,7 @@ EXCLUDED = {
     "cycle_calendar": "an iCalendar feed (text/calendar) for calendar apps, not a page",
     "applications:reopen": "POST only: reopens a withdrawn application, then shows its edit "
     "page (swept)",
-    "goals:withdraw": "POST only: takes the submitted sheet back, then shows the edit page "
-    "(swept)",
+    "goals:withdraw": "POST only: takes the submitted sheet back, then shows the edit page (swept)",
     "activities:log_entry_mark_done": "POST only: marks an entry done, then shows the log (swept)",
     "account_confirm_login_code": "sign-in by emailed code is off on this site: the page "
     "only redirects",
@@ -480,8 +480,9 @@ def test_every_page_is_accessible_and_keeps_to_the_security_policy(browser, live
                 # console; script errors as page errors.
                 page.on(
                     "console",
-                    lambda message, console=console: CSP_REFUSAL.search(message.text)
-                    and console.append(message.text),
+                    lambda message, console=console: (
+                        CSP_REFUSAL.search(message.text) and console.append(message.text)
+                    ),
                 )
                 page.on("pageerror", lambda error, console=console: console.append(str(error)))
                 contexts[visit.who] = (context, page, console)
@@ -526,3 +527,212 @@ def check_page(page: Page, console: list[str], visit: Visit) -> list[str]:
         found.append("axe at phone width: " + describe(violations))
     page.set_viewport_size(DESKTOP)
     return found
+
+
+# --- Keyboard only --------------------------------------------------------------------------
+
+# What the keyboard run knows about the element in focus, measured in the page: where it
+# is, whether it follows the previous stop in the document, and whether its focus shows.
+FOCUS_STOP = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const look = (e) => {
+    const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow].join(" ");
+  };
+  const focused = look(el);
+  // The same element unfocused: a clone in the same place in the tree, never focused.
+  const twin = el.cloneNode(false);
+  twin.removeAttribute("id");
+  twin.removeAttribute("name");
+  twin.setAttribute("tabindex", "-1");
+  twin.setAttribute("aria-hidden", "true");
+  el.after(twin);
+  const unfocused = look(twin);
+  twin.remove();
+  const box = el.getBoundingClientRect();
+  const previous = window.__lastStop;
+  window.__lastStop = el;
+  const text = el.labels && el.labels[0] ? el.labels[0].innerText : el.innerText || el.value;
+  const label = (text || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+  return {
+    what: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} “${label}”`,
+    top: box.top + window.scrollY, bottom: box.bottom + window.scrollY,
+    left: box.left, right: box.right, width: box.width, height: box.height,
+    inViewport: box.bottom > 0 && box.top < window.innerHeight,
+    focusShows: focused !== unfocused,
+    followsInDocument: !previous || !previous.isConnected ||
+      Boolean(previous.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING),
+  };
+}
+"""
+
+
+class KeyboardRun:
+    """Moves through a page with Tab alone, checking every stop on the way: focus shows,
+    the element is on screen, and the order is the reading order (the order of the
+    document, which reads top to bottom and, across columns, left to right)."""
+
+    TOLERANCE = 4  # px: baselines of a row's controls differ a little
+
+    def __init__(self, page: Page):
+        self.page = page
+        # Bootstrap scrolls smoothly unless reduced motion is asked for; the run measures
+        # where each stop is once the page has scrolled to it.
+        page.emulate_media(reduced_motion="reduce")
+        self.problems: list[str] = []
+        self.stops = 0
+        self.restart()
+
+    def restart(self) -> None:
+        """After a page load: the run starts again from the top of the new page."""
+        self.seen: list[dict] = []
+        self.page.evaluate("() => { window.__lastStop = document.activeElement; }")
+
+    def tab(self, *, shift: bool = False) -> dict:
+        self.page.keyboard.press("Shift+Tab" if shift else "Tab")
+        stop = self.page.evaluate(FOCUS_STOP)
+        assert stop is not None, "Tab left the page"
+        self.stops += 1
+        if not stop["focusShows"]:
+            self.problems.append(f"no visible focus on {stop['what']}")
+        if not stop["inViewport"] or not stop["width"] or not stop["height"]:
+            self.problems.append(f"focused but not on screen: {stop['what']}")
+        if not shift:
+            self._check_order(stop)
+            self.seen.append(stop)
+        return stop
+
+    def _check_order(self, stop: dict) -> None:
+        if not stop["followsInDocument"]:
+            self.problems.append(f"Tab went back in the document to {stop['what']}")
+        if not self.seen:
+            return
+        last = self.seen[-1]
+        up = stop["top"] < last["top"] - self.TOLERANCE
+        moves_right = stop["left"] >= last["right"] - self.TOLERANCE
+        moves_left = stop["right"] <= last["left"] + self.TOLERANCE
+        below_all = stop["top"] >= max(s["bottom"] for s in self.seen) - self.TOLERANCE
+        # Down the page; along a row; up only into the next column on the right; back to
+        # the left only on a new row, below everything before it.
+        if (up and not moves_right) or (moves_left and not below_all):
+            self.problems.append(
+                f"Tab order leaves the reading order: from {last['what']} to {stop['what']}"
+            )
+
+    def to(self, locator, *, limit: int = 150) -> None:
+        """Tab forward until ``locator`` has the focus."""
+        for _ in range(limit):
+            if locator.evaluate("el => el === document.activeElement"):
+                return
+            self.tab()
+        raise AssertionError(f"Tab never reached {locator}")
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "\n".join(self.problems)
+
+
+def assert_errors_announced(page: Page) -> dict[str, str]:
+    """Each field marked invalid is described (aria-describedby) by its error message, or,
+    for a radio button or checkbox, its group (the fieldset) is: a screen reader reads the
+    message on reaching the field. Returns the messages by field id."""
+    fields = page.locator("[aria-invalid=true]")
+    assert fields.count() > 0, "no field is marked invalid"
+    messages = {}
+    for field in fields.all():
+        errors = field.evaluate(
+            """el => {
+              const errors = (node) => (node && node.getAttribute("aria-describedby") || "")
+                .split(/\\s+/).map((id) => document.getElementById(id))
+                .filter((ref) => ref && ref.classList.contains("invalid-feedback"))
+                .map((ref) => ref.innerText.trim());
+              const own = errors(el);
+              return own.length || !["radio", "checkbox"].includes(el.type)
+                ? own : errors(el.closest("fieldset"));
+            }"""
+        )
+        field_id = field.get_attribute("id")
+        assert errors and all(errors), f"{field_id} is invalid but describes no error message"
+        messages[field_id] = " ".join(errors)
+    return messages
+
+
+HOPES = (
+    "I lead storytime twice a week and want to plan a whole year of early literacy "
+    "programs with advice from someone who has done it for many years."
+)
+
+
+def test_the_application_form_works_with_the_keyboard_alone(page, live_server):
+    cycle = CycleFactory()
+    InterestFactory(program=cycle.program, name="Storytime and early literacy")
+    person = verified_user(full_name="Rosa Jones")
+    sign_in(page.context, live_server, person)
+    page.goto(f"/programs/{cycle.program.slug}/apply/mentee/")
+    run = KeyboardRun(page)
+
+    # Straight to "Submit application": the answers are missing, and the page says which.
+    run.to(page.get_by_role("button", name="Submit application"))
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    summary = page.locator("#error-summary")
+    assert summary.evaluate("el => el === document.activeElement"), "the summary has no focus"
+    messages = assert_errors_announced(page)
+    for link in summary.get_by_role("link").all():
+        field_id = link.get_attribute("href").removeprefix("#")
+        item = link.locator("xpath=..").inner_text()
+        assert field_id in messages, f"the summary names {field_id}, not marked invalid"
+        assert item.split(": ", 1)[1] in messages[field_id]
+    assert "city" in " ".join(messages), messages
+
+    # The summary's links lead to the fields.
+    run.restart()
+    run.to(summary.get_by_role("link", name="City or town"))
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_city"
+
+    # Everything filled in, from the top, with Tab, typing, Space and the arrow keys.
+    page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
+    page.locator("#error-summary").focus()  # the focus the page itself gives on load
+    run.restart()
+    form = page.locator("form.application-form")
+
+    def type_into(selector: str, text: str) -> None:
+        run.to(form.locator(selector))
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+
+    type_into("#id_city", "Columbus")
+    run.to(form.locator("#id_state"))
+    page.keyboard.press("ArrowDown")  # the first state
+    type_into("#id_country", "United States")
+    run.to(form.locator("#id_time_zone"))
+    page.keyboard.press("ArrowDown")
+    type_into("#id_organization", "Columbus Metropolitan Library")
+    run.to(form.locator("#id_library_type_0"))
+    page.keyboard.press("ArrowDown")  # a radio group: the arrow keys choose
+    type_into("#id_position_title", "Library Associate")
+    type_into("#id_years_experience", "1")
+    run.to(form.locator("#id_membership_0"))
+    page.keyboard.press("Space")  # a member: no funding questions
+    run.to(form.get_by_label("Storytime and early literacy"))
+    page.keyboard.press("Space")
+    run.to(form.locator("#id_career_stage_0"))
+    page.keyboard.press("Space")
+    type_into("#id_hopes", HOPES)
+    run.to(form.locator("#id_communication_methods_0"))
+    page.keyboard.press("Space")
+    run.to(form.get_by_label("I have read the program's expectations and agree to them"))
+    page.keyboard.press("Space")
+    run.to(page.get_by_role("button", name="Submit application"))
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Your mentee application is in"
+    application = Application.objects.get(applicant=person)
+    assert application.status == Application.Status.SUBMITTED
+    assert (application.city, application.years_experience) == ("Columbus", 1)
+    assert application.library_type and application.state and application.time_zone
+    assert run.stops > 30
+    run.assert_clean()
