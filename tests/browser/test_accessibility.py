@@ -26,6 +26,7 @@ from playwright.sync_api import Page
 
 from applications.models import Application
 from goals import services as goal_services
+from goals.models import CheckIn, GoalSheet
 from goals.services import GoalInput
 from matches.models import Match
 from mentoring.evaluation.models import Question
@@ -562,6 +563,7 @@ FOCUS_STOP = """
     left: box.left, right: box.right, width: box.width, height: box.height,
     inViewport: box.bottom > 0 && box.top < window.innerHeight,
     focusShows: focused !== unfocused,
+    samePlace: previous === el,
     followsInDocument: !previous || !previous.isConnected ||
       Boolean(previous.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING),
   };
@@ -594,6 +596,10 @@ class KeyboardRun:
         self.page.keyboard.press("Shift+Tab" if shift else "Tab")
         stop = self.page.evaluate(FOCUS_STOP)
         assert stop is not None, "Tab left the page"
+        if stop["samePlace"]:
+            # Between the parts of one native control (a date field's day, month, year and
+            # calendar button): the browser draws those focus rings itself.
+            return stop
         self.stops += 1
         if not stop["focusShows"]:
             self.problems.append(f"no visible focus on {stop['what']}")
@@ -631,6 +637,12 @@ class KeyboardRun:
 
     def assert_clean(self) -> None:
         assert not self.problems, "\n".join(self.problems)
+
+
+def press_enter_and_load(page: Page) -> None:
+    """Enter on the focused link or button, and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def assert_errors_announced(page: Page) -> dict[str, str]:
@@ -674,8 +686,7 @@ def test_the_application_form_works_with_the_keyboard_alone(page, live_server):
 
     # Straight to "Submit application": the answers are missing, and the page says which.
     run.to(page.get_by_role("button", name="Submit application"))
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    press_enter_and_load(page)
     summary = page.locator("#error-summary")
     assert summary.evaluate("el => el === document.activeElement"), "the summary has no focus"
     messages = assert_errors_announced(page)
@@ -726,8 +737,7 @@ def test_the_application_form_works_with_the_keyboard_alone(page, live_server):
     run.to(form.get_by_label("I have read the program's expectations and agree to them"))
     page.keyboard.press("Space")
     run.to(page.get_by_role("button", name="Submit application"))
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    press_enter_and_load(page)
 
     assert page.get_by_role("heading", level=1).inner_text() == "Your mentee application is in"
     application = Application.objects.get(applicant=person)
@@ -735,4 +745,93 @@ def test_the_application_form_works_with_the_keyboard_alone(page, live_server):
     assert (application.city, application.years_experience) == ("Columbus", 1)
     assert application.library_type and application.state and application.time_zone
     assert run.stops > 30
+    run.assert_clean()
+
+
+def test_the_goal_sheet_works_with_the_keyboard_alone(page, live_server):
+    program = ProgramFactory(time_zone="America/Chicago")
+    today = program.today()
+    cycle = CycleFactory(
+        program=program,
+        applications_open_on=today - dt.timedelta(days=90),
+        applications_close_on=today - dt.timedelta(days=60),
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=250),
+    )
+    InterestFactory(program=program, kind="competency", name="Programming Skills")
+    match = MatchFactory(cycle=cycle, mentee__preferred_name="Maya", mentor__preferred_name="Rosa")
+    mentee, mentor = match.mentee.applicant, match.mentor.applicant
+    target = cycle.ends_on - dt.timedelta(days=60)
+
+    # The mentee starts the goals from the sheet page.
+    sign_in(page.context, live_server, mentee)
+    page.goto(f"/matches/{match.pk}/goals/")
+    run = KeyboardRun(page)
+    run.to(page.get_by_role("link", name="Start your goals"))
+    press_enter_and_load(page)
+    run.restart()
+
+    goal = page.locator("#goal-form-1")
+
+    def type_into(label: str, text: str) -> None:
+        run.to(goal.get_by_label(label, exact=True))
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+
+    type_into("Title", "Six Bookbag crafts, one a month")
+    type_into("Specific", "Six crafts for school-age children.")
+    type_into("Measurable", "Each written up with a materials list.")
+    type_into("Achievable", "Monthly calls with Rosa.")
+    # "Relevant" is left out: submitting says so beside the field.
+    run.to(goal.get_by_label("Target date (time-bound)"))
+    page.keyboard.type(target.strftime("%m%d%Y"))  # the date field's parts, in order
+    run.to(goal.get_by_label("Programming Skills"))
+    page.keyboard.press("Space")
+    run.to(page.get_by_role("button", name="Save and submit to Rosa"))
+    press_enter_and_load(page)
+
+    messages = assert_errors_announced(page)
+    assert list(messages) == ["id_goals-0-relevant"], messages
+    relevant = goal.get_by_label("Relevant", exact=True)
+    assert "relevant" in messages["id_goals-0-relevant"].lower()
+    assert goal.get_by_label("Title", exact=True).input_value() == "Six Bookbag crafts, one a month"
+    assert goal.get_by_label("Target date (time-bound)").input_value() == target.isoformat()
+
+    page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
+    run.restart()
+    run.to(relevant)
+    page.keyboard.type("School-age programs are most of my job.")
+    run.to(page.get_by_role("button", name="Save and submit to Rosa"))
+    press_enter_and_load(page)
+    assert page.get_by_text("You submitted the goal sheet.").is_visible()
+
+    # The mentor agrees, then records progress: a radio group chosen with the arrow keys.
+    sign_in(page.context, live_server, mentor)
+    page.reload()
+    run.restart()
+    run.to(page.get_by_role("link", name="Review: agree or send back"))
+    press_enter_and_load(page)
+    run.restart()
+    run.to(page.get_by_role("button", name="We agree: confirm the goal sheet"))
+    press_enter_and_load(page)
+    run.restart()
+    run.to(page.get_by_role("link", name="Add a check-in on “Six Bookbag crafts, one a month”"))
+    press_enter_and_load(page)
+    run.restart()
+    run.to(page.locator("#id_status_0"))
+    page.keyboard.press("ArrowDown")  # not started → in progress
+    run.to(page.get_by_label("Note"))
+    page.keyboard.type("We picked the first two crafts.")
+    run.to(page.get_by_role("button", name="Save the check-in"))
+    press_enter_and_load(page)
+
+    sheet = GoalSheet.objects.get(match=match)
+    assert sheet.status == GoalSheet.Status.AGREED
+    (goal_row,) = sheet.goals.current()
+    assert goal_row.target_date == target
+    assert goal_row.relevant == "School-age programs are most of my job."
+    assert [a.name for a in goal_row.competency_areas.all()] == ["Programming Skills"]
+    (check_in,) = CheckIn.objects.filter(goal=goal_row)
+    assert (check_in.author, check_in.status) == (mentor, CheckIn.Status.IN_PROGRESS)
+    assert run.stops > 20
     run.assert_clean()
