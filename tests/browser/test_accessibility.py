@@ -1,6 +1,7 @@
-"""Every page of the site in a real browser: no WCAG 2.1 A/AA violation (axe-core), no
-Content-Security-Policy refusal or script error in the console, and no horizontal scroll
-on a phone.
+"""Every page of the site in a real browser: no WCAG 2.1 A/AA violation (axe-core), focus
+that shows on every control, no Content-Security-Policy refusal or script error in the
+console, and no horizontal scroll on a phone. Then the application form and the goal
+sheet, from start to submission with the keyboard alone.
 
 The sweep is generated from the URL conf: each URL name outside Django's admin is either
 visited below (as the person who uses it, on real objects) or excluded with a reason, and
@@ -447,6 +448,40 @@ def reflows(page: Page) -> bool:
     )
 
 
+# Every control a keyboard reaches, focused in turn (after a Tab, so the browser shows
+# focus as it does for the keyboard): the ones whose focus does not show, and any
+# tabindex above 0 (which would take the Tab order away from the document's order).
+FOCUS_EVERYWHERE = """
+() => {
+  const look = (e) => {
+    const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow].join(" ");
+  };
+  const reachable = [...document.querySelectorAll(
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]"
+  )].filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length
+    && getComputedStyle(el).visibility !== "hidden");
+  const problems = reachable.filter((el) => el.tabIndex > 0)
+    .map((el) => `tabindex ${el.tabIndex} on ${el.outerHTML.slice(0, 80)}`);
+  for (const el of reachable) {
+    el.focus();
+    if (document.activeElement !== el) continue;
+    const twin = el.cloneNode(false);
+    twin.removeAttribute("id");
+    twin.removeAttribute("name");
+    twin.setAttribute("tabindex", "-1");
+    el.after(twin);
+    const hidden = look(el) === look(twin);
+    twin.remove();
+    if (hidden) problems.push(`no visible focus on ${el.outerHTML.slice(0, 100)}`);
+  }
+  document.activeElement.blur();
+  window.scrollTo(0, 0);
+  return problems;
+}
+"""
+
+
 def describe(violations: list[dict]) -> str:
     return "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at "
@@ -518,6 +553,8 @@ def check_page(page: Page, console: list[str], visit: Visit) -> list[str]:
     if page.locator("h1").count() != 1:
         found.append(f"{page.locator('h1').count()} h1 headings")
     found += [f"console: {text[:200]}" for text in console]
+    page.keyboard.press("Tab")
+    found += page.evaluate(FOCUS_EVERYWHERE)
     if violations := axe_violations(page):
         found.append("axe at desktop width: " + describe(violations))
     page.set_viewport_size(PHONE)
