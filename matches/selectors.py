@@ -7,7 +7,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -625,16 +624,13 @@ def goal_sheet_due(cycle: Cycle, milestones: list[Milestone] | None = None) -> d
     return intro[-1].ends_on if intro else None
 
 
-# "Not given" for the goal sheet's due date, which may itself be None (a cycle without
-# an introductions milestone): a caller that knows it is None must not cause a query.
-_NOT_GIVEN: Any = object()
+_NOT_GIVEN = object()
 
 
-def introduction(
-    match: Match, reader_role: str, *, due: dt.date | None = _NOT_GIVEN
-) -> Introduction:
+def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduction:
     """The introduction of ``match`` for its mentor or mentee (``reader_role``). Uses the
-    applications' prefetched interests and conferences when present."""
+    applications' prefetched interests and conferences when present. ``due`` is the goal
+    sheet's due date when the caller knows it (None for a cycle without one)."""
     if reader_role == Role.MENTOR:
         reader, partner = match.mentor, match.mentee
     else:

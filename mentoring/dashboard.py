@@ -117,9 +117,8 @@ class Dashboard:
 def _matches_of(user: User) -> list[Match]:
     """The person's confirmed matches (active, then concluded), newest year first, with
     what their cards show."""
-    # The partners come with the match (select_related), so their interests and
-    # conferences are prefetched through them: a Prefetch of "mentor" itself would be
-    # skipped for an object already joined, and each card would query its own.
+    # The partners' applications are already joined in by match_queryset; a Prefetch of
+    # "mentor" would be skipped for them, and its nested interests with it (a query per card).
     return list(
         match_queryset()
         .of_person(user)
