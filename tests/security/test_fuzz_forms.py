@@ -25,7 +25,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .forms import post_fields
+from .forms import PageForm, page_form
 from .urlconf import site_urls
 from .world import ANONYMOUS, OWNER, build_world
 
@@ -140,22 +140,51 @@ def _values(offered: list[str]):
     return st.one_of(one, st.lists(one, min_size=2, max_size=3))
 
 
-def post_data(fields: dict[str, list[str]]):
-    """The form's fields, all of them or some missing, plus keys it does not know."""
-    strategies = {name: _values(offered) for name, offered in fields.items()}
-    known = st.one_of(
+def _as_sent(values: list[str]) -> str | list[str]:
+    return values[0] if len(values) == 1 else values
+
+
+def _changed(filled, changes, button):
+    """The form as the page stands, sent with one of its buttons, a few fields changed
+    (None: the key left out)."""
+    data = {name: _as_sent(values) for name, values in filled.items()}
+    if button is not None:
+        data[button[0]] = button[1]
+    for name, value in changes:
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def post_data(form: PageForm):
+    """Mostly the form as a person would send it with a few fields broken (so the checks
+    behind the first ones are reached), else any of its fields with anything in them, all
+    or some missing; plus keys the form does not know."""
+    strategies = {name: _values(offered) for name, offered in form.offered.items()}
+    anything = st.one_of(
         st.fixed_dictionaries(strategies), st.fixed_dictionaries({}, optional=strategies)
     )
+    if strategies:
+        change = st.sampled_from(sorted(strategies)).flatmap(
+            lambda name: st.tuples(st.just(name), st.one_of(st.none(), strategies[name]))
+        )
+        button = st.sampled_from(form.buttons) if form.buttons else st.none()
+        changed = st.builds(_changed, st.just(form.filled), st.lists(change, max_size=3), button)
+        known = st.one_of(changed, anything)
+    else:
+        known = anything
     unknown = st.dictionaries(_extra_names, _values([]), max_size=3)
     return st.tuples(known, unknown).map(lambda pair: {**pair[1], **pair[0]})
 
 
-def fuzz(client: Client, path: str, fields: dict[str, list[str]], hypothesis_settings) -> None:
+def fuzz(client: Client, path: str, form: PageForm, hypothesis_settings) -> None:
     """Post generated data to ``path``; each post is undone, so every example meets the
     same objects (and the login rate limits start afresh)."""
 
     @hypothesis_settings
-    @given(data=post_data(fields))
+    @given(data=post_data(form))
     def run(data):
         cache.clear()
         with transaction.atomic():
@@ -203,11 +232,12 @@ def test_a_posted_form_never_breaks_the_page(url):
     page = ROUTES[spec.form_on] if spec.form_on else url
     page_path = reverse(page.name, kwargs={k: case.kwargs[k] for k in page.kwargs})
     response = client.get(page_path)
-    fields = post_fields(response.content.decode(), path) if response.status_code == 200 else None
+    form = page_form(response.content.decode(), path) if response.status_code == 200 else None
     if page is url and response.status_code == 200:
-        assert fields is not None, f"{url.name}: no form posting to {path} on its page"
-    fields = {**dict.fromkeys(spec.also, []), **(fields or {})}
-    fuzz(client, path, fields, FUZZ_SETTINGS)
+        assert form is not None, f"{url.name}: no form posting to {path} on its page"
+    form = form or PageForm()
+    form.offered = {**dict.fromkeys(spec.also, []), **form.offered}
+    fuzz(client, path, form, FUZZ_SETTINGS)
 
 
 # --- allauth and the admin -----------------------------------------------------------------
@@ -219,9 +249,9 @@ def test_an_account_form_never_breaks(name):
     build_world()  # people to sign in as, or to sign up again as
     client = Client()
     path = reverse(name)
-    fields = post_fields(client.get(path).content.decode(), path)
-    assert fields, f"no form on {path}"
-    fuzz(client, path, fields, FUZZ_SETTINGS)
+    form = page_form(client.get(path).content.decode(), path)
+    assert form is not None and form.offered, f"no form on {path}"
+    fuzz(client, path, form, FUZZ_SETTINGS)
 
 
 def _own_models():
@@ -242,6 +272,6 @@ def test_an_admin_add_form_never_breaks(model):
     if response.status_code == 403:
         pytest.skip("staff do not add these in admin")
     assert response.status_code == 200
-    fields = post_fields(response.content.decode(), path)
-    assert fields, f"no form on {path}"
-    fuzz(client, path, fields, ADMIN_SETTINGS)
+    form = page_form(response.content.decode(), path)
+    assert form is not None and form.offered, f"no form on {path}"
+    fuzz(client, path, form, ADMIN_SETTINGS)
