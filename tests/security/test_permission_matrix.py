@@ -243,6 +243,37 @@ def test_each_person_gets_what_the_matrix_says(url):
     assert (got, problems) == (wanted, []), f"{url.name} at {path}"
 
 
+# URLs naming more than one object are tried with the inner object taken from another
+# match under the person's own (World.crossed); those that need not be, and why.
+NOT_CROSSED = {
+    "cycle_timeline": "public: a cycle's page",
+    "cycle_calendar": "public: a cycle's calendar",
+    "activities:activity_detail": "public: the catalog",
+    "applications:apply": "the role is not an object",
+    "goals:revision": "a revision number counts within the match's own goal sheet",
+}
+NESTED_URLS = [url for url in URLS if len(url.kwargs) > 1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", NESTED_URLS, ids=[url.name for url in NESTED_URLS])
+def test_another_matchs_object_is_not_found_under_ones_own_match(url):
+    if url.name in NOT_CROSSED:
+        return
+    world = build_world()
+    case = world.crossed(url.name)
+    assert case is not None, (
+        f"{url.name} names {url.kwargs}: add it to World.crossed (tests/security/world.py), "
+        "or to NOT_CROSSED with the reason."
+    )
+    path = reverse(url.name, kwargs=case.kwargs)
+    client = client_for(case.people[OWNER])
+    before = database_state()
+    assert client.get(path).status_code in (NOT_FOUND, NOT_ALLOWED)
+    assert client.post(path, {}).status_code == NOT_FOUND
+    assert database_state() == before
+
+
 TOKEN_URLS = [url for url in URLS if "token" in url.kwargs]
 
 

@@ -89,6 +89,8 @@ class World:
     entry: ActivityLogEntry  # recorded by the draft match's mentee
     planned: ActivityLogEntry  # a planned entry of the same log, to mark done
     agreed_goal: object
+    draft_goal: object  # the owner's goal, on the draft sheet
+    other_entry: ActivityLogEntry  # an entry of the agreed match's log
     invitation: object
     issue: NewsletterIssue
     example: object
@@ -164,6 +166,26 @@ class World:
         # Pages without an object are tried with the draft match's people.
         return cases.get(url_name, Case({}, by_mentee))
 
+    def crossed(self, url_name: str) -> Case | None:
+        """For a URL naming two objects: the person's own match with the inner object
+        taken from another match (which must be a 404, not the other match's object)."""
+        draft, agreed = self.draft, self.agreed
+        cases = {
+            "activities:log_entry_edit": Case(
+                {"match_id": draft.pk, "entry_id": self.other_entry.pk}, self.people(draft)
+            ),
+            "activities:log_entry_delete": Case(
+                {"match_id": draft.pk, "entry_id": self.other_entry.pk}, self.people(draft)
+            ),
+            "activities:log_entry_mark_done": Case(
+                {"match_id": draft.pk, "entry_id": self.other_entry.pk}, self.people(draft)
+            ),
+            "goals:check_in": Case(
+                {"match_id": agreed.pk, "goal_id": self.draft_goal.pk}, self.people(agreed)
+            ),
+        }
+        return cases.get(url_name)
+
     @property
     def owner(self) -> User:
         return self.draft.mentee.applicant
@@ -236,7 +258,7 @@ def build_world() -> World:
     agreed = _match(cycle, "Agnes Mentee", "Arturo Mentor")
 
     sheet = GoalSheetFactory(match=draft)
-    GoalFactory(sheet=sheet, title=OWNER_GOAL)
+    draft_goal = GoalFactory(sheet=sheet, title=OWNER_GOAL)
 
     sheet = GoalSheetFactory(match=submitted)
     goal_services.goal_sheet_save_and_submit(
@@ -266,6 +288,10 @@ def build_world() -> World:
         title="Visit the partner's library",
         status=ActivityLogEntry.Status.PLANNED,
         on=program.today() + dt.timedelta(days=5),
+    )
+
+    other_entry = ActivityLogEntryFactory(
+        match=agreed, status=ActivityLogEntry.Status.PLANNED, on=program.today()
     )
 
     survey = SurveyFactory(cycle=cycle)
@@ -299,6 +325,8 @@ def build_world() -> World:
         entry=entry,
         planned=planned,
         agreed_goal=sheet.goals.current().get(),
+        draft_goal=draft_goal,
+        other_entry=other_entry,
         invitation=invitation,
         issue=issue,
         example=example,
