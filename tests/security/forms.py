@@ -113,3 +113,15 @@ def page_form(html: str, path: str) -> PageForm | None:
     result.offered = {name: sorted(values) for name, values in sorted(offered.items())}
     result.filled = {name: values for name, values in sorted(result.filled.items()) if values}
     return result
+
+
+def query_fields(html: str, path: str) -> dict[str, list[str]]:
+    """The fields of the page's GET forms to ``path`` (filters), with what they offer."""
+    parser = _Forms()
+    parser.feed(html)
+    fields: dict[str, set[str]] = defaultdict(set)
+    for form in parser.forms:
+        if form["method"] == "get" and (urlsplit(form["action"]).path or path) == path:
+            for name, values in form["offered"].items():
+                fields[name] |= values
+    return {name: sorted(values) for name, values in sorted(fields.items())}

@@ -25,7 +25,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .forms import PageForm, page_form
+from .forms import PageForm, page_form, query_fields
 from .urlconf import site_urls
 from .world import ANONYMOUS, OWNER, build_world
 
@@ -238,6 +238,36 @@ def test_a_posted_form_never_breaks_the_page(url):
     form = form or PageForm()
     form.offered = {**dict.fromkeys(spec.also, []), **form.offered}
     fuzz(client, path, form, FUZZ_SETTINGS)
+
+
+QUERY_URLS = [url for url in site_urls() if url.query_keys is not None]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", QUERY_URLS, ids=[url.name for url in QUERY_URLS])
+def test_a_query_string_never_breaks_the_page(url):
+    """The pages that read their query string (filters, a page number, a preselected
+    activity) take anything in it."""
+    world = build_world()
+    case = world.case(url.name)
+    client = Client()
+    client.force_login(case.people[OWNER])
+    path = reverse(url.name, kwargs=case.kwargs)
+    # The keys the view reads by name, and the fields of the page's own filter form.
+    fields = {
+        **dict.fromkeys(url.query_keys, []),
+        **query_fields(client.get(path).content.decode(), path),
+    }
+    assert fields, f"{url.name} reads its query string, but no key of it was found"
+    strategies = {name: _values(offered) for name, offered in fields.items()}
+
+    @FUZZ_SETTINGS
+    @given(query=st.fixed_dictionaries({}, optional=strategies))
+    def run(query):
+        response = client.get(path, query)
+        assert response.status_code in {200, 302, 404}, (response.status_code, query)
+
+    run()
 
 
 # --- allauth and the admin -----------------------------------------------------------------

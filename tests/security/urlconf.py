@@ -31,6 +31,15 @@ class SiteUrl:
         source = inspect.getsource(inspect.unwrap(self.view))
         return bool(re.search(r"request\.POST|request\.method|require_POST|\"POST\"", source))
 
+    @property
+    def query_keys(self) -> tuple[str, ...] | None:
+        """The query-string keys the view reads by name; None when it reads none (a view
+        that hands ``request.GET`` to a form reads that form's fields too)."""
+        source = inspect.getsource(inspect.unwrap(self.view))
+        if "request.GET" not in source:
+            return None
+        return tuple(sorted(set(re.findall(r"request\.GET(?:\.get\(|\[)\"(\w+)\"", source))))
+
 
 def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[SiteUrl]:
     for pattern in patterns:
