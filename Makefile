@@ -64,6 +64,10 @@ services:
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; \
 	  echo "PostgreSQL or Redis did not start" >&2; exit 1
+	@# The suite's own database (pytest-django makes test_<name> beside it).
+	@url=$(TEST_DATABASE_URL); db=$${url##*/}; \
+	  psql "$${url%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 || \
+	  psql "$${url%/*}/postgres" -qc "CREATE DATABASE \"$$db\""
 
 test: install-dev chromium services
 	DATABASE_URL=$(TEST_DATABASE_URL) \

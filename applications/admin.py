@@ -525,7 +525,11 @@ class ApplicationAdmin(admin.ModelAdmin):
             "",
             "<br><strong>{}/5</strong> by {}{}",
             (
-                (r.score, r.reviewer, format_html(": “{}”", r.comment) if r.comment else "")
+                (
+                    r.score,
+                    r.reviewer or "a former reviewer",
+                    format_html(": “{}”", r.comment) if r.comment else "",
+                )
                 for r in reviews
             ),
         )

@@ -250,6 +250,13 @@ class Application(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the person's name, contact and written answers were erased (they "
+        "deleted their account, or staff anonymised the cycle). What reports count stays.",
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -278,7 +285,13 @@ class Application(models.Model):
 
     @property
     def display_name(self) -> str:
+        if self.anonymised_at is not None:
+            return FORMER_PARTICIPANT
         return self.preferred_name or self.full_name
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def region(self) -> str:
@@ -313,6 +326,9 @@ class Application(models.Model):
     def can_withdraw(self) -> bool:
         return self.can_change_to(self.Status.WITHDRAWN)
 
+
+# How an anonymised application's person is named to their partner and in reports.
+FORMER_PARTICIPANT = "a former participant"
 
 _S = Application.Status
 
@@ -366,8 +382,12 @@ class ApplicationReview(models.Model):
     """One reviewer's score of an application."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    # A reviewer who leaves takes their name, not their score, out of the review summary.
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_reviews"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="application_reviews",
     )
     score = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)],
@@ -389,4 +409,4 @@ class ApplicationReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.score}/5 by {self.reviewer}"
+        return f"{self.score}/5 by {self.reviewer or 'a former reviewer'}"

@@ -129,7 +129,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _form_page(request, form, *, cycle, role, application, previous=None) -> HttpResponse:
     # In the order of the form, whatever order the service found them in.
-    field_errors = [(form[name], form.errors[name]) for name in form.fields if name in form.errors]
+    field_errors = [
+        (form[name], form.errors[name], _anchor(form[name]))
+        for name in form.fields
+        if name in form.errors
+    ]
     context = {
         "form": form,
         "cycle": cycle,
@@ -146,6 +150,13 @@ def _form_page(request, form, *, cycle, role, application, previous=None) -> Htt
     }
     with timezone.override(cycle.program.tz):
         return render(request, "applications/form.html", context)
+
+
+def _anchor(field) -> str:
+    """Where the error summary's link for a field leads: the field itself, or the first
+    option of a group of radio buttons or checkboxes (Django gives a group no id of its
+    own, and a link to "#" would only jump to the top of the page)."""
+    return field.id_for_label or f"{field.auto_id}_0"
 
 
 def _after_save(request: HttpRequest, application: Application, *, was_draft: bool):

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from mentoring.admin import cycle_filter
 from mentoring.models import Milestone, Program
 
 from . import services
@@ -152,7 +153,7 @@ class GoalSheetAdmin(admin.ModelAdmin):
         "last_check_in",
         "agreed_at",
     ]
-    list_filter = ["status", OverdueFilter, "match__cycle__program", "match__cycle"]
+    list_filter = ["status", OverdueFilter, "match__cycle__program", cycle_filter("match__cycle")]
     list_select_related = ["match__cycle__program", "match__mentor", "match__mentee"]
     search_fields = [
         "match__mentee__full_name",
@@ -411,7 +412,11 @@ class CheckInAdmin(admin.ModelAdmin):
     """Progress as the partners recorded it: for reading and filtering, not editing."""
 
     list_display = ["on", "goal", "pair", "status", "author"]
-    list_filter = ["status", "goal__sheet__match__cycle__program", "goal__sheet__match__cycle"]
+    list_filter = [
+        "status",
+        "goal__sheet__match__cycle__program",
+        cycle_filter("goal__sheet__match__cycle"),
+    ]
     list_select_related = ["goal__sheet__match__mentor", "goal__sheet__match__mentee", "author"]
     search_fields = ["goal__title", "note", "author__email", "author__full_name"]
     date_hierarchy = "on"

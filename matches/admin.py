@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from applications.models import Application
+from mentoring.admin import cycle_filter
 from mentoring.models import Cycle
 
 from . import selectors, services, tasks
@@ -23,25 +24,6 @@ from .models import Match, MatchingRun, MatchingWeights, NeverPair
 # Above this many accepted mentees the engine runs in the background (Celery), not in
 # the request.
 RUN_INLINE_UP_TO = 5000
-
-
-def cycle_filter(field_path: str) -> type[admin.SimpleListFilter]:
-    """Filter by cycle, listing the cycles with their programs in one query (the stock
-    related-field filter costs a query per cycle to name it)."""
-
-    class CycleFilter(admin.SimpleListFilter):
-        title = "cycle"
-        parameter_name = field_path.replace("__", "_") + "_id"
-
-        def lookups(self, request, model_admin):
-            return [(str(c.pk), str(c)) for c in Cycle.objects.select_related("program")]
-
-        def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{f"{field_path}_id": self.value()})
-            return queryset
-
-    return CycleFilter
 
 
 def _errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> None:

@@ -624,9 +624,13 @@ def goal_sheet_due(cycle: Cycle, milestones: list[Milestone] | None = None) -> d
     return intro[-1].ends_on if intro else None
 
 
-def introduction(match: Match, reader_role: str, *, due: dt.date | None = None) -> Introduction:
+_NOT_GIVEN = object()
+
+
+def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduction:
     """The introduction of ``match`` for its mentor or mentee (``reader_role``). Uses the
-    applications' prefetched interests and conferences when present."""
+    applications' prefetched interests and conferences when present. ``due`` is the goal
+    sheet's due date when the caller knows it (None for a cycle without one)."""
     if reader_role == Role.MENTOR:
         reader, partner = match.mentor, match.mentee
     else:
@@ -655,7 +659,7 @@ def introduction(match: Match, reader_role: str, *, due: dt.date | None = None) 
     in_person = bool(
         reader.in_person_ok and partner.in_person_ok and known and reader.state == partner.state
     )
-    if due is None:
+    if due is _NOT_GIVEN:
         milestones = getattr(match.cycle, "introduction_milestones", None)
         due = goal_sheet_due(match.cycle, milestones)
     return Introduction(

@@ -10,8 +10,20 @@ from django.conf import settings
 from . import mail
 from .models import User
 
+# Said beside the sign-in form once an account or an address reaches its limit of
+# failed attempts (ACCOUNT_RATE_LIMITS["login_failed"]: the longest lock is five minutes).
+TOO_MANY_FAILED_SIGN_INS = (
+    "Too many failed sign-in attempts. For your safety, signing in is paused: try again "
+    "in five minutes, or reset your password if you have forgotten it."
+)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": TOO_MANY_FAILED_SIGN_INS,
+    }
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Record the account email (verification, password reset...) and send it from a
         Celery task after commit, like every other email of the site."""

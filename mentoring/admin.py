@@ -1,9 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
-from . import mail, services
+from . import mail, privacy, services
 from .models import (
     Committee,
     Cycle,
@@ -15,6 +20,25 @@ from .models import (
     User,
 )
 from .timeline import phase_on
+
+
+def cycle_filter(field_path: str) -> type[admin.SimpleListFilter]:
+    """Filter by cycle, listing the cycles with their programs in one query (the stock
+    related-field filter costs a query per cycle to name it)."""
+
+    class CycleFilter(admin.SimpleListFilter):
+        title = "cycle"
+        parameter_name = field_path.replace("__", "_") + "_id"
+
+        def lookups(self, request, model_admin):
+            return [(str(c.pk), str(c)) for c in Cycle.objects.select_related("program")]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{field_path}_id": self.value()})
+            return queryset
+
+    return CycleFilter
 
 
 @admin.register(User)
@@ -41,6 +65,18 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    # Staff deleting an account anonymise what it holds, as the person deleting it would.
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            privacy.personal_data_erase(obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for user in queryset:
+                privacy.personal_data_erase(user)
+            super().delete_queryset(request, queryset)
 
 
 class ObjectiveInline(admin.TabularInline):
@@ -89,8 +125,10 @@ class CycleAdmin(admin.ModelAdmin):
         "ends_on",
         "accepting_applications_now",
         "phase_today",
+        "anonymised_at",
     ]
     list_filter = ["program"]
+    readonly_fields = ["anonymised_at"]
     list_select_related = ["program"]
     search_fields = ["name", "program__name", "program__short_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -114,6 +152,43 @@ class CycleAdmin(admin.ModelAdmin):
     def phase_today(self, cycle: Cycle) -> str:
         return phase_on(list(cycle.milestones.all()), cycle.program.today()).label
 
+    def get_urls(self):
+        anonymise = self.admin_site.admin_view(self.anonymise_view)
+        return [
+            path("<int:pk>/anonymise/", anonymise, name="mentoring_cycle_anonymise"),
+            *super().get_urls(),
+        ]
+
+    def anonymise_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Anonymise a finished cycle, after a page saying what it touches."""
+        if not request.user.has_perm("mentoring.anonymise_cycle"):
+            raise PermissionDenied
+        cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=pk)
+        if not cycle.is_finished:
+            self.message_user(
+                request,
+                services.CYCLE_NOT_FINISHED.format(cycle=cycle, ends_on=cycle.ends_on),
+                messages.ERROR,
+            )
+            return redirect("admin:mentoring_cycle_change", cycle.pk)
+        if request.method == "POST":
+            services.cycle_anonymise(cycle=cycle)
+            self.message_user(
+                request,
+                f"{cycle} is anonymised: its applications, matches, goal sheets, activity "
+                "logs and surveys no longer say who took part.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:mentoring_cycle_change", cycle.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Anonymise {cycle}",
+            "cycle": cycle,
+            "counts": privacy.cycle_counts(cycle),
+        }
+        return TemplateResponse(request, "admin/mentoring/cycle/anonymise.html", context)
+
     @admin.action(description="Copy to next year (milestones and events a year later)")
     def copy_to_next_year(self, request, queryset):
         for cycle in queryset.select_related("program"):
@@ -132,7 +207,7 @@ class CycleAdmin(admin.ModelAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "cycle", "starts_on", "ends_on"]
-    list_filter = ["kind", "cycle__program", "cycle"]
+    list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
     search_fields = ["title", "description"]
     date_hierarchy = "starts_on"
@@ -141,7 +216,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "cycle", "starts_at", "ends_at", "time_zone", "location"]
-    list_filter = ["kind", "cycle__program", "cycle"]
+    list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
     search_fields = ["title", "description", "location"]
     date_hierarchy = "starts_at"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from activities.models import ActivityLogEntry
 from activities.selectors import (
     Suggestion,
@@ -119,14 +117,17 @@ class Dashboard:
 def _matches_of(user: User) -> list[Match]:
     """The person's confirmed matches (active, then concluded), newest year first, with
     what their cards show."""
-    applications = Application.objects.prefetch_related("interests", "conferences")
+    # The partners' applications are already joined in by match_queryset; a Prefetch of
+    # "mentor" would be skipped for them, and its nested interests with it (a query per card).
     return list(
         match_queryset()
         .of_person(user)
         .current()
         .prefetch_related(
-            Prefetch("mentor", queryset=applications.select_related("applicant")),
-            Prefetch("mentee", queryset=applications.select_related("applicant")),
+            "mentor__interests",
+            "mentor__conferences",
+            "mentee__interests",
+            "mentee__conferences",
         )
         .order_by("status", "-cycle__starts_on", "pk")
     )

@@ -22,3 +22,27 @@ class SignupDetailsForm(forms.Form):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.preferred_name = self.cleaned_data["preferred_name"].strip()
         user.save(update_fields=["full_name", "preferred_name"])
+
+
+class AccountDeleteForm(forms.Form):
+    """The person confirms with their password that they mean to delete their account."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        help_text="To make sure it is you.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your password. Type the password you sign in with.",
+                code="wrong_password",
+            )
+        return password

@@ -209,11 +209,21 @@ class Cycle(models.Model):
         help_text="Reviewers see an applicant's name, email and library only once they "
         "have scored the application.",
     )
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When staff anonymised the finished cycle: its applications, matches, "
+        "goal sheets, logs and surveys no longer say who took part.",
+    )
 
     objects = CycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "-starts_on"]
+        permissions = [
+            ("anonymise_cycle", "Can anonymise a finished cycle's personal data"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "slug"], name="cycle_slug_unique_in_program"
@@ -268,6 +278,11 @@ class Cycle(models.Model):
 
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.ends_on
+
+    @property
+    def is_finished(self) -> bool:
+        """The program year is over where it is run: its last day is in the past."""
+        return self.ends_on < self.program.today()
 
 
 class Milestone(models.Model):

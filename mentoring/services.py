@@ -7,9 +7,21 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Cycle, Event, Milestone
+from . import privacy
+from .models import Cycle, Event, Milestone, User
+
+STAFF_CANNOT_DELETE = (
+    "Committee staff accounts cannot be deleted here: the program's records name who "
+    "reviewed, matched and decided. Ask another administrator to remove your staff "
+    "access first, then delete your account."
+)
+CYCLE_NOT_FINISHED = (
+    "{cycle} is not finished: its program ends on {ends_on:%B} {ends_on.day}, "
+    "{ends_on.year}. A cycle can be anonymised only after its last day."
+)
 
 
 def shift_date_by_years(day: dt.date, years: int) -> dt.date:
@@ -83,3 +95,35 @@ def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
         for e in cycle.events.all()
     )
     return new_cycle
+
+
+# --- Personal data ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """The person deletes their account: every app anonymises what it holds about them
+    (their applications keep what reports count, their matches keep their history
+    without their name), then the account and its email addresses go. Staff accounts
+    are refused: the program's records need to say who decided."""
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(STAFF_CANNOT_DELETE)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    privacy.personal_data_erase(user)
+    user.delete()
+
+
+@transaction.atomic
+def cycle_anonymise(*, cycle: Cycle) -> Cycle:
+    """Staff anonymise a finished cycle: every application of it, and the personal
+    words of its matches, goal sheets, activity logs and surveys (each app's own
+    anonymisation, the same as when a person deletes their account). Safe to run again;
+    the date of the first run is kept."""
+    cycle = Cycle.objects.select_for_update().select_related("program").get(pk=cycle.pk)
+    if not cycle.is_finished:
+        raise ValidationError(CYCLE_NOT_FINISHED.format(cycle=cycle, ends_on=cycle.ends_on))
+    privacy.cycle_erase(cycle)
+    if cycle.anonymised_at is None:
+        cycle.anonymised_at = timezone.now()
+        cycle.save(update_fields=["anonymised_at"])
+    return cycle

@@ -13,11 +13,18 @@ admin.site.site_header = "Mentoring program administration"
 admin.site.site_title = "Mentoring program"
 admin.site.index_title = "Run the program"
 
+# allauth answers a request over its rate limits with this view (it looks it up here).
+handler429 = views.too_many_requests
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("timeline/", views.timeline_index, name="timeline"),
     path("my/", views.my_mentoring, name="my_mentoring"),
+    path("my/data/", views.my_data, name="my_data"),
+    path("my/data/download/", views.my_data_download, name="my_data_download"),
+    path("my/delete/", views.account_delete, name="my_account_delete"),
+    path("account-deleted/", views.account_deleted, name="my_account_deleted"),
     path("programs/<slug:program_slug>/", views.program_detail, name="program_detail"),
     path(
         "programs/<slug:program_slug>/timeline/",

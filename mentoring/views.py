@@ -5,17 +5,22 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import selectors, services
 from .calendar import program_calendar
 from .celery import app as celery_app
 from .dashboard import dashboard_for
+from .forms import AccountDeleteForm
+from .privacy import personal_data_export
 from .timeline import phase_on, timeline_on
 
 logger = logging.getLogger(__name__)
@@ -104,6 +109,68 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
     return render(
         request, "mentoring/my_mentoring.html", {"dashboard": dashboard_for(request.user)}
     )
+
+
+@login_required
+@never_cache
+def my_data(request: HttpRequest) -> HttpResponse:
+    """What the site holds about the person, and the button to download it."""
+    return render(request, "mentoring/my_data.html")
+
+
+@login_required
+@require_POST
+def my_data_download(request: HttpRequest) -> JsonResponse:
+    """Everything the site holds about the person, as a JSON file to keep."""
+    response = JsonResponse(
+        personal_data_export(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mentoring-data-{day}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@never_cache
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """The person deletes their account, with their password; they are signed out."""
+    user = request.user
+    if user.is_staff or user.is_superuser:
+        return render(
+            request, "mentoring/account_delete.html", {"refusal": services.STAFF_CANNOT_DELETE}
+        )
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_delete(user=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            logout(request)
+            return redirect("my_account_deleted")
+    return render(request, "mentoring/account_delete.html", {"form": form})
+
+
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "mentoring/account_deleted.html")
+
+
+# allauth's request limits (sign-in, sign-up, password reset...) all count per minute.
+TRY_AGAIN_AFTER_SECONDS = 60
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """What a person sees when allauth's rate limits refuse a request: the site's own
+    page saying when to try again, not a bare error."""
+    response = render(
+        request,
+        "429.html",
+        {"wait_minutes": TRY_AGAIN_AFTER_SECONDS // 60},
+        status=429,
+    )
+    response["Retry-After"] = str(TRY_AGAIN_AFTER_SECONDS)
+    return response
 
 
 @never_cache

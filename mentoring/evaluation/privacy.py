@@ -4,8 +4,9 @@ when they delete their account (found by ``mentoring.privacy``)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 
-from mentoring.models import User
+from mentoring.models import Cycle, User
 
 from .models import Answer, Invitation, Question
 
@@ -45,11 +46,26 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def invitations_anonymise(invitations: QuerySet[Invitation]) -> int:
+    """The 1-5 and choice answers stay in the totals without the person; their written
+    answers (which may say who they are) and their consent to be named go, and their
+    survey links stop working."""
+    Answer.objects.filter(invitation__in=invitations, question__kind=Question.Kind.TEXT).delete()
+    return invitations.update(person=None, named=False)
+
+
 @transaction.atomic
 def erase_personal_data(user: User) -> None:
-    """Anonymise: the 1-5 and choice answers stay in the totals without the person; their
-    written answers (which may say who they are) and their consent to be named go, and
-    their survey links stop working."""
-    invitations = Invitation.objects.filter(person=user)
-    Answer.objects.filter(invitation__in=invitations, question__kind=Question.Kind.TEXT).delete()
-    invitations.update(person=None, named=False)
+    invitations_anonymise(Invitation.objects.filter(person=user))
+
+
+def _of_cycle(cycle: Cycle) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(survey__cycle=cycle)
+
+
+def cycle_personal_data(cycle: Cycle) -> dict[str, int]:
+    return {"survey invitations": _of_cycle(cycle).count()}
+
+
+def anonymise_cycle(cycle: Cycle) -> None:
+    invitations_anonymise(_of_cycle(cycle))

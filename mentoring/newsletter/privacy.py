@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.db.models import Q
 
 from mentoring.models import Delivery, User
+from mentoring.privacy import ERASED, deliveries_anonymise
 
 from .models import DRAFT_READY_KIND, ISSUE_KIND, REMINDER_KIND_PREFIX, TEST_KIND, EmailPreference
 
-ERASED = "Erased: the person deleted their account."
+__all__ = ["ERASED", "deliveries_of", "erase_personal_data", "export_personal_data"]
 
 
-def _ours(user: User):
+def deliveries_of(user: User):
+    """The newsletters and reminders recorded for the person (the core leaves them to us)."""
     kinds = Q(kind__in=[ISSUE_KIND, TEST_KIND, DRAFT_READY_KIND]) | Q(
         kind__startswith=REMINDER_KIND_PREFIX
     )
@@ -36,7 +38,7 @@ def export_personal_data(user: User) -> dict:
                 "recorded_at": d.created_at.isoformat(),
                 "sent_at": d.sent_at.isoformat() if d.sent_at else None,
             }
-            for d in _ours(user).order_by("created_at", "pk")
+            for d in deliveries_of(user).order_by("created_at", "pk")
         ],
     }
 
@@ -46,16 +48,4 @@ def erase_personal_data(user: User) -> None:
     program's counts without the address, the name or the body. A delivery not sent
     yet is not sent."""
     EmailPreference.objects.filter(user=user).delete()
-    deliveries = _ours(user)
-    deliveries.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).update(
-        status=Delivery.Status.FAILED, last_error=ERASED
-    )
-    for pk in deliveries.values_list("pk", flat=True):
-        # The address is part of a unique key: each erased row gets its own placeholder.
-        Delivery.objects.filter(pk=pk).update(
-            to_email=f"erased-{pk}@invalid.example",
-            recipient=None,
-            body_text="",
-            body_html="",
-            headers={},
-        )
+    deliveries_anonymise(deliveries_of(user))

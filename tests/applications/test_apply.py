@@ -194,6 +194,20 @@ def test_submitting_with_errors_shows_each_beside_its_field_and_keeps_every_answ
     assert 'value="Columbus"' in body
 
 
+def test_the_error_summary_links_each_problem_to_its_field_or_a_groups_first_option(
+    client, cycle, applicant
+):
+    client.force_login(applicant)
+    data = form_data(cycle.program, organization="", communication_methods=[], library_type="")
+
+    body = client.post(apply_url(cycle.program), data).content.decode()
+
+    assert '<a href="#id_organization">' in body
+    assert '<a href="#id_library_type_0">' in body
+    assert '<a href="#id_communication_methods_0">' in body
+    assert '<a href="#">' not in body
+
+
 def test_a_bad_number_is_refused_beside_its_field_even_for_a_draft(client, cycle, applicant):
     client.force_login(applicant)
 

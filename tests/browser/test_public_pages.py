@@ -1,4 +1,5 @@
-"""The public pages in a real browser: they read right, work by keyboard, and pass axe."""
+"""The public pages in a real browser: they read right and work by keyboard (axe runs on
+every page in test_accessibility.py)."""
 
 import datetime as dt
 
@@ -6,8 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import EventFactory, seed_calendar_cycle
-
-from .conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,24 +18,6 @@ def cycle():
     cycle = seed_calendar_cycle(year)
     EventFactory(cycle=cycle, title="Virtual networking session", location="Online")
     return cycle
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/programs/{program}/",
-        "/programs/{program}/timeline/",
-        "/accounts/login/",
-        "/accounts/signup/",
-        "/accounts/password/reset/",
-    ],
-)
-def test_public_pages_have_no_accessibility_violations(page, cycle, path):
-    page.goto(path.format(program=cycle.program.slug))
-
-    expect(page.locator("h1")).to_have_count(1)
-    assert_accessible(page)
 
 
 def test_the_skip_link_is_the_first_stop_and_jumps_to_the_content(page, cycle):

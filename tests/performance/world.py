@@ -1,0 +1,275 @@
+"""A program installation that grows: every list page and changelist gets more rows each
+time :meth:`World.grow` runs, so a page whose queries depend on its rows shows it.
+
+Everything is built with the factories; the people who look at the pages (a mentee, their
+mentor, a superuser) stay the same while their own lists grow with the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from applications.models import Application, ApplicationReview
+from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
+from goals.services import snapshot
+from matches.models import MatchingRun
+from mentoring.models import Delivery
+from mentoring.newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
+from tests.factories import (
+    ActivityFactory,
+    ActivityLogEntryFactory,
+    AnswerFactory,
+    ApplicationFactory,
+    CategoryFactory,
+    CheckInFactory,
+    ConferenceFactory,
+    CycleFactory,
+    EmailPreferenceFactory,
+    EventFactory,
+    ExampleGoalFactory,
+    GoalFactory,
+    GoalSheetFactory,
+    InterestFactory,
+    InvitationFactory,
+    MatchFactory,
+    MatchingWeightsFactory,
+    MilestoneFactory,
+    NeverPairFactory,
+    NewsletterIssueFactory,
+    ObjectiveFactory,
+    ProgramFactory,
+    ProposalFactory,
+    QuestionFactory,
+    ResourceFactory,
+    SurveyFactory,
+    UserFactory,
+    accepted_mentee,
+    accepted_mentor,
+    agreed_sheet,
+    verified_user,
+)
+
+_serial = itertools.count(1)
+
+
+class World:
+    """One main program with its current cycle ``cycle``, in which ``mentee`` and
+    ``mentor`` are matched (``match``), and a superuser ``staff``; fixed objects whose
+    pages list rows (``issue``, ``survey``) grow with the rest."""
+
+    def __init__(self) -> None:
+        self.staff = verified_user(is_staff=True, is_superuser=True)
+        self.mentee = verified_user()
+        self.mentor = verified_user()
+        self.program = ProgramFactory()
+        self.cycle = CycleFactory(
+            program=self.program,
+            applications_open_on=timezone.localdate() - dt.timedelta(days=400),
+            applications_close_on=timezone.localdate() - dt.timedelta(days=380),
+            starts_on=timezone.localdate() - dt.timedelta(days=300),
+            # Near its end, so the partners record final outcomes.
+            ends_on=timezone.localdate() + dt.timedelta(days=10),
+        )
+        # Next year's cycle takes applications; nobody here has applied yet.
+        self.open_cycle = CycleFactory(program=self.program)
+        self.interest = InterestFactory(program=self.program)
+        self.match = MatchFactory(
+            cycle=self.cycle,
+            mentee=accepted_mentee(self.cycle, applicant=self.mentee, interests=[self.interest]),
+            mentor=accepted_mentor(
+                self.cycle, applicant=self.mentor, mentee_capacity=3, interests=[self.interest]
+            ),
+        )
+        self.sheet = agreed_sheet(self.match, titles=("Plan six crafts", "Run a book club"))
+        self.goal = self.sheet.goals.first()
+        GoalSheetRevision.objects.create(
+            sheet=self.sheet,
+            number=1,
+            goals=snapshot(list(self.sheet.goals.all())),
+            submitted_by=self.mentee,
+            submitted_at=timezone.now(),
+            confirmed_by=self.mentor,
+            confirmed_at=timezone.now(),
+        )
+        # The mentor's second mentee: their goal sheet is a draft, to edit.
+        self.draft_match = MatchFactory(cycle=self.cycle, mentor=self.match.mentor)
+        GoalFactory(sheet=GoalSheetFactory(match=self.draft_match))
+        self.issue = NewsletterIssueFactory(
+            cycle=self.cycle,
+            status=NewsletterIssue.Status.SENT,
+            sent_at=timezone.now(),
+            recipients_count=0,
+        )
+        self.survey = SurveyFactory(cycle=self.cycle)
+        self.question = QuestionFactory(survey=self.survey)
+        self.invitation = InvitationFactory(
+            survey=self.survey, person=self.mentee, answered_at=timezone.now()
+        )
+        AnswerFactory(invitation=self.invitation, question=self.question)
+        self.rows = 0
+
+    def grow(self, n: int) -> None:
+        """``n`` more of everything."""
+        for _ in range(n):
+            self._one_more(next(_serial))
+        self.rows += n
+
+    def _one_more(self, i: int) -> None:
+        program, cycle, now = self.program, self.cycle, timezone.now()
+
+        # Another program, with its own year: the home page and timeline list programs.
+        other = CycleFactory()
+        MilestoneFactory(cycle=other)
+        EventFactory(cycle=other)
+        ObjectiveFactory(program=other.program)
+
+        # The main program's timeline, catalog, reading list and matching vocabulary.
+        milestone = MilestoneFactory(cycle=cycle)
+        event = EventFactory(cycle=cycle)
+        ObjectiveFactory(program=program)
+        interest = InterestFactory(program=program)
+        conference = ConferenceFactory(program=program)
+        resource = ResourceFactory(program=program)
+        activity = ActivityFactory(
+            category=CategoryFactory(program=program),
+            competency_areas=[interest, self.interest],
+            resources=[resource],
+        )
+        ExampleGoalFactory(program=program)
+
+        # The mentee and mentor take part in one more cycle of the program, matched again:
+        # their applications, matches, goal sheets, logs, newsletters and surveys grow.
+        today = timezone.localdate()
+        year = CycleFactory(
+            program=program,
+            applications_open_on=today - dt.timedelta(days=400 + i),
+            applications_close_on=today - dt.timedelta(days=380 + i),
+            starts_on=today - dt.timedelta(days=300 + i),
+            ends_on=today + dt.timedelta(days=60),
+        )
+        MatchingWeightsFactory(cycle=year)
+        match = MatchFactory(
+            cycle=year,
+            mentee=accepted_mentee(
+                year, applicant=self.mentee, interests=[interest], conferences=[conference]
+            ),
+            mentor=accepted_mentor(year, applicant=self.mentor, interests=[interest]),
+        )
+        sheet = agreed_sheet(match, titles=(f"Goal {i}", f"Second goal {i}"))
+        CheckInFactory(goal=sheet.goals.first())
+        ActivityLogEntryFactory(match=match, activity=activity, goals=[sheet.goals.first()])
+        NewsletterIssueFactory(
+            cycle=year, status=NewsletterIssue.Status.SENT, sent_at=now, recipients_count=2
+        )
+        survey = SurveyFactory(cycle=year)
+        AnswerFactory(
+            invitation=InvitationFactory(survey=survey, person=self.mentee),
+            question=QuestionFactory(survey=survey),
+        )
+
+        # The fixed match's own pages: check-ins, log entries, revisions and history.
+        for application in (self.match.mentee, self.match.mentor):
+            application.interests.add(interest)
+            application.conferences.add(conference)
+        CheckInFactory(goal=self.goal, author=self.mentor)
+        ActivityLogEntryFactory(match=self.match, activity=activity, goals=[self.goal])
+        ActivityLogEntryFactory(match=self.match, status="planned", recorded_by=self.mentor)
+        GoalSheetRevision.objects.create(
+            sheet=self.sheet,
+            number=self.sheet.revisions.count() + 1,
+            goals=snapshot(list(self.sheet.goals.all())),
+            submitted_by=self.mentee,
+            submitted_at=now,
+        )
+        GoalSheetChange.objects.create(
+            sheet=self.sheet,
+            revision=1,
+            action=GoalSheet.Action.SUBMIT,
+            from_status=GoalSheet.Status.DRAFT,
+            to_status=GoalSheet.Status.SUBMITTED,
+            by=self.mentee,
+            comment=f"Change {i}",
+        )
+
+        # The current cycle: more people, pairs, proposals and reviews for the committee.
+        pair = MatchFactory(cycle=cycle)
+        agreed_sheet(pair)
+        ActivityLogEntryFactory(match=pair, activity=activity)
+        ProposalFactory(cycle=cycle)
+        applicant = ApplicationFactory(cycle=cycle, interests=[interest])
+        ApplicationReview.objects.create(application=applicant, reviewer=self.staff, score=4)
+        ApplicationFactory(cycle=cycle, status=Application.Status.DRAFT, submitted_at=None)
+        accepted_mentee(cycle, interests=[interest])
+        accepted_mentor(cycle, interests=[interest])
+        NeverPairFactory(
+            mentor=accepted_mentor(cycle), mentee=accepted_mentee(cycle), created_by=self.staff
+        )
+        MatchingRun.objects.create(cycle=cycle, run_by=self.staff, mentees=i, proposed=i)
+
+        # The fixed issue's content, its deliveries, reminders and email preferences.
+        self.issue.featured_activities.add(activity)
+        self.issue.events.add(event)
+        self.issue.milestones.add(milestone)
+        person = UserFactory()
+        EmailPreferenceFactory(user=person, newsletter=False)  # staff see who opted out
+        EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+        EmailAddress.objects.create(user=self.mentee, email=f"mentee-{i}@example.net")
+        Delivery.objects.create(
+            message_key=issue_message_key(self.issue.pk),
+            kind="newsletter",
+            recipient=person,
+            to_email=person.email,
+            subject=self.issue.subject,
+            status=Delivery.Status.SENT,
+            sent_at=now,
+        )
+        Delivery.objects.create(
+            message_key=f"reminder:{i}",
+            kind=f"{REMINDER_KIND_PREFIX}goal_sheet_due",
+            recipient=person,
+            to_email=person.email,
+            subject="Your goal sheet is due",
+        )
+
+        # The fixed survey: one more question, answered by the mentee, and one more
+        # person's answer, for its results, preview and answer pages.
+        question = QuestionFactory(survey=self.survey)
+        AnswerFactory(invitation=self.invitation, question=question)
+        AnswerFactory(
+            invitation=InvitationFactory(
+                survey=self.survey, person=person, named=True, answered_at=now
+            ),
+            question=self.question,
+        )
+
+        # Staff groups and the scheduler's tables.
+        group = Group.objects.create(name=f"Committee {i}")
+        group.permissions.set(Permission.objects.filter(codename__startswith="view_")[:3])
+        interval = IntervalSchedule.objects.create(every=i, period=IntervalSchedule.MINUTES)
+        crontab = CrontabSchedule.objects.create(minute=str(i % 60), hour="6")
+        solar = SolarSchedule.objects.create(event="sunrise", latitude=41.0, longitude=-87.0 + i)
+        clocked = ClockedSchedule.objects.create(clocked_time=now + dt.timedelta(days=i))
+        for name, schedule in (
+            ("interval", interval),
+            ("crontab", crontab),
+            ("solar", solar),
+            ("clocked", clocked),
+        ):
+            PeriodicTask.objects.create(
+                name=f"{name} task {i}",
+                task="mentoring.tasks.requeue_stalled_deliveries",
+                one_off=name == "clocked",
+                **{name: schedule},
+            )
