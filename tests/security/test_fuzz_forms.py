@@ -75,6 +75,8 @@ FUZZED: dict[str, Fuzz] = {
     "newsletter:unsubscribe": Fuzz(as_=ANONYMOUS),
     "newsletter:resubscribe": Fuzz(as_=ANONYMOUS),
     "evaluation:answer": Fuzz(),
+    "my_data_download": Fuzz(form_on="my_data"),
+    "my_account_delete": Fuzz(),
 }
 # URLs whose view reads a POST but is not fuzzed here, each with the reason.
 NOT_FUZZED: dict[str, str] = {}

@@ -91,6 +91,14 @@ MATRIX: dict[str, Expect] = {
     "newsletter:archive": Expect(signed_in(OK)),
     "newsletter:preferences": Expect(signed_in(OK)),
     "evaluation:mine": Expect(signed_in(OK)),
+    # Personal data: each person's own, whoever they are (the download is a POST).
+    "my_data": Expect(signed_in(OK)),
+    "my_data_download": Expect(
+        get=Who(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        post=signed_in(OK),
+    ),
+    "my_account_delete": Expect(signed_in(OK)),  # staff are told they cannot
+    "my_account_deleted": Expect(everyone(OK)),
     # Applications: only the applicant's own; staff read them in admin.
     "applications:apply": Expect(signed_in(OK)),
     "applications:detail": OWNER_ONLY,
@@ -169,6 +177,13 @@ def client_for(user) -> Client:
     return client
 
 
+def _leaks(response, request: str) -> list[str]:
+    """The owner's texts a page shown to someone else contains (none, or a problem)."""
+    body = response.content.decode(errors="replace")
+    leaked = [text for text in OWNER_TEXTS if text in body]
+    return [f"{request} shows the owner's {leaked}"] if leaked else []
+
+
 def test_every_url_of_the_site_is_in_the_matrix():
     names = [url.name for url in URLS]
     unknown = [f"{url.name} ({url.route})" for url in URLS if url.name not in MATRIX]
@@ -209,19 +224,19 @@ def test_each_person_gets_what_the_matrix_says(url):
             if database_state() != before:
                 problems.append(f"GET by {role} (refused) changed the database")
         elif response.status_code == OK and role in (ANOTHER_APPLICANT, STAFF):
-            body = response.content.decode(errors="replace")
-            leaked = [text for text in OWNER_TEXTS if text in body]
-            if leaked:
-                problems.append(f"GET by {role} shows the owner's {leaked}")
+            problems += _leaks(response, f"GET by {role}")
 
     post_roles = ROLES if expect.post is not None else ()
     for role in post_roles:
         client = client_for(case.people[role])
         wanted = expect.post[ROLES.index(role)]
         before = database_state() if wanted in REFUSED else None
-        got_post[role] = outcome(client.post(path, {}))
+        response = client.post(path, {})
+        got_post[role] = outcome(response)
         if before is not None and database_state() != before:
             problems.append(f"POST by {role} (refused) changed the database")
+        if response.status_code == OK and role in (ANOTHER_APPLICANT, STAFF):
+            problems += _leaks(response, f"POST by {role}")
 
     # Whoever may not open the page may not post to it either.
     for role, wanted_get in zip(ROLES, expect.get, strict=True):
