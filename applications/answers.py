@@ -64,12 +64,17 @@ def _value(application: Application, name: str) -> str:
 
 
 def answer_sections(
-    application: Application, *, include_private: bool = True
+    application: Application,
+    *,
+    include_private: bool = True,
+    form: ApplicationForm | None = None,
 ) -> list[AnswerSection]:
     """The answers of ``application`` in the form's sections. The private identity answer
     is included only with ``include_private`` and only when it matters (a funding
-    request)."""
-    form = ApplicationForm(program=application.cycle.program, role=application.role)
+    request). ``form``: an unbound form of the same program and role, for a caller going
+    through many applications (building one queries the program's choices)."""
+    if form is None:
+        form = ApplicationForm(program=application.cycle.program, role=application.role)
     sections = []
     for section, fields in form.sections():
         answers = []

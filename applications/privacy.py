@@ -10,6 +10,7 @@ from django.utils import timezone
 from mentoring.models import Cycle, User
 
 from .answers import answer_sections
+from .forms import ApplicationForm
 from .models import Application, ApplicationReview, ApplicationStatusChange
 
 # What an anonymised application is called in staff's lists.
@@ -65,6 +66,16 @@ def export_personal_data(user: User) -> dict:
         .prefetch_related("interests", "conferences", "status_changes")
         .order_by("created_at", "pk")
     )
+    # A person applies to the same program year after year: its form (whose choices cost
+    # queries to build) is built once per program and role, not once per application.
+    forms: dict[tuple[int, str], ApplicationForm] = {}
+
+    def form_of(application: Application) -> ApplicationForm:
+        key = (application.cycle.program_id, application.role)
+        if key not in forms:
+            forms[key] = ApplicationForm(program=application.cycle.program, role=application.role)
+        return forms[key]
+
     return {
         "applications": [
             {
@@ -83,7 +94,9 @@ def export_personal_data(user: User) -> dict:
                             for a in section.answers
                         ],
                     }
-                    for section in answer_sections(application, include_private=True)
+                    for section in answer_sections(
+                        application, include_private=True, form=form_of(application)
+                    )
                 ],
                 "history": [
                     {

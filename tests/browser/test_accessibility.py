@@ -77,6 +77,7 @@ EXCLUDED = {
     "page (swept)",
     "goals:withdraw": "POST only: takes the submitted sheet back, then shows the edit page (swept)",
     "activities:log_entry_mark_done": "POST only: marks an entry done, then shows the log (swept)",
+    "my_data_download": "POST only: the person's data as a JSON file, not a page",
     "account_confirm_login_code": "sign-in by emailed code is off on this site: the page "
     "only redirects",
 }
@@ -414,6 +415,16 @@ def world() -> tuple[dict, list[Visit]]:
             note="with errors",
         ),
         Visit("evaluation:thanks", "maya", f"/surveys/{answered.token}/thanks/"),
+        Visit("my_data", "maya", "/my/data/"),
+        Visit("my_account_delete", "maya", "/my/delete/"),
+        Visit(
+            "my_account_delete",
+            "maya",
+            "/my/delete/",
+            then=press_button("Delete my account"),
+            note="with errors",
+        ),
+        Visit("my_account_deleted", "anonymous", "/account-deleted/"),
         # The mentor: a submitted sheet to review; the mentee of a draft.
         Visit("my_mentoring", "rosa", "/my/"),
         Visit("matches:mine", "rosa", "/matches/", note="several matches"),

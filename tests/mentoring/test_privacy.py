@@ -163,6 +163,33 @@ def test_a_person_downloads_everything_held_about_them_and_nothing_of_others(cli
         assert theirs not in text
 
 
+def test_the_download_takes_the_same_queries_for_one_year_or_three(client):
+    person = verified_user(full_name="Rosa Parks Jones")
+    client.force_login(person)
+    program = ProgramFactory()
+
+    def another_year():
+        match = MatchFactory(mentee__applicant=person, cycle__program=program)
+        agreed_sheet(match, titles=["Plan six crafts", "Visit two branches"])
+        ActivityLogEntryFactory(match=match, recorded_by=person, notes="A note.")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(reverse("my_data_download")).status_code == 200
+        return len(captured)
+
+    another_year()
+    one_year = queries()
+    another_year()
+    another_year()
+
+    assert queries() == one_year
+    assert (
+        len(json.loads(client.post(reverse("my_data_download")).content)["goals"]["goal_sheets"])
+        == 3
+    )
+
+
 def test_the_download_is_a_post_for_the_signed_in_person_only(client, match):
     url = reverse("my_data_download")
     assert client.post(url).status_code == 302  # to sign in

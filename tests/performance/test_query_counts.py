@@ -94,6 +94,10 @@ _ONE_OBJECT = "one object's page or form, whose rows are bounded (at most three 
 _ACTION = "a POST action that redirects"
 SITE_NOT_LISTS: dict[str, str] = {
     "healthz": "answers with two checks, no rows",
+    "my_data": "explains what is held and offers the download; no rows",
+    "my_data_download": "a POST; one year or three: same queries (tests/mentoring/test_privacy.py)",
+    "my_account_delete": "a form with the password",
+    "my_account_deleted": "a message",
     "applications:detail": _ONE_OBJECT,
     "applications:edit": _ONE_OBJECT,
     "applications:submitted": _ONE_OBJECT,
@@ -152,6 +156,8 @@ ADMIN_LIST_PAGES: dict[str, Page] = {
     ),
 }
 ADMIN_NOT_LISTS: dict[str, str] = {
+    "mentoring_cycle_anonymise": "a confirmation for one cycle; its queries for one match or "
+    "five are in tests/mentoring/test_privacy.py",
     "login": "the sign-in form",
     "logout": "signs out",
     "password_change": "a form",
