@@ -253,7 +253,10 @@ class _EditPage:
         if post.get("add_example"):
             example = next((e for e in self.examples if str(e.pk) == post["add_example"]), None)
             if example is None:
-                raise Http404("No such example goal.")
+                # Withdrawn from the examples since the page was loaded: say so and keep
+                # what was typed, rather than a dead end.
+                messages.error(self.request, "That example goal is no longer offered.")
+                return self.render(self.formset(initial=typed), version=version)
             new = example_initial(example)
         # Starting from an example fills an empty goal rather than adding another.
         blank = next((i for i, values in enumerate(typed) if _is_blank(values)), None)
@@ -279,9 +282,17 @@ class _EditPage:
         return self.render(self.formset(initial=typed), version=version, focus=focus)
 
     def _take_saved(self, typed, goal_id: str, version: int) -> HttpResponse:
-        goal = get_object_or_404(
-            self.sheet.goals.current().prefetch_related("competency_areas"), pk=goal_id
+        goal = (
+            self.sheet.goals.current()
+            .prefetch_related("competency_areas")
+            .filter(pk=int(goal_id) if goal_id.isdecimal() else None)
+            .first()
         )
+        if goal is None:
+            # The partner removed that goal meanwhile (or the button's value is not a
+            # goal at all): keep what was typed beside the sheet as it is now.
+            messages.error(self.request, "That goal is no longer on the saved sheet.")
+            return self.conflict(self.formset(initial=typed), version, typed=typed)
         saved = {**goal_initial(goal), "DELETE": False}
         for i, values in enumerate(typed):
             if str(values.get("goal_id") or "") == str(goal.pk):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,8 @@ from .dashboard import dashboard_for
 from .forms import AccountDeleteForm
 from .privacy import personal_data_export
 from .timeline import phase_on, timeline_on
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -180,13 +184,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _failed(part: str, exc: Exception) -> dict:
+    # The page is public: the error's text (host names, ports, user names) goes to the
+    # log, the answer names only its kind.
+    logger.warning("healthz: the %s does not answer: %s", part, exc)
+    return {"ok": False, "detail": type(exc).__name__}
+
+
 def _check_database() -> dict:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any driver error means "not answering"
-        return {"ok": False, "detail": f"{type(exc).__name__}: {exc}"}
+        return _failed("database", exc)
     return {"ok": True, "detail": connection.vendor}
 
 
@@ -197,5 +208,5 @@ def _check_broker() -> dict:
         with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as exc:  # kombu raises transport-specific errors
-        return {"ok": False, "detail": f"{type(exc).__name__}: {exc}"}
+        return _failed("broker", exc)
     return {"ok": True, "detail": conn.transport_cls}

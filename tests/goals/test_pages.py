@@ -313,6 +313,23 @@ def test_adding_a_goal_from_an_example_keeps_what_was_typed_and_saves_nothing(
     assert not sheet.goals.exists()
 
 
+def test_an_example_no_longer_offered_keeps_what_was_typed(client, sheet, mentee, cycle):
+    client.force_login(mentee)
+    typed = goal_data(cycle, title="Half-typed goal", measurable="")
+
+    for gone in ("424242", "not a number", "\x00"):
+        response = client.post(
+            url("goals:edit", sheet.match),
+            edit_post([typed], version=sheet.version, save=None, add_example=gone),
+        )
+
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "That example goal is no longer offered." in body
+        assert 'value="Half-typed goal"' in body
+    assert not sheet.goals.exists()
+
+
 def test_a_fourth_goal_cannot_be_added(client, sheet, mentee, cycle):
     client.force_login(mentee)
     goals = [goal_data(cycle, title=f"Goal {i}") for i in range(1, 4)]
@@ -463,6 +480,32 @@ def test_the_saved_goal_can_be_brought_into_your_copy(client, sheet, mentee, men
     body = merged.content.decode()
     assert 'value="Mine"' in body and 'value="The mentor&#x27;s added goal"' in body
     assert f'name="goals-1-goal_id" value="{added.pk}"' in body
+
+
+@pytest.mark.parametrize("goal_id", ["999999", "99999999999999999999", ":", "0.0", "\u00b2"])
+def test_taking_a_saved_goal_that_is_gone_keeps_what_was_typed(
+    client, sheet, mentee, cycle, goal_id
+):
+    """Found by fuzzing: a take-saved button whose goal is not on the sheet (removed by
+    the partner meanwhile, or not a number at all) was a 404 or a server error."""
+    draft(sheet, mentee, cycle)
+    first = sheet.goals.get()
+    sheet.refresh_from_db()
+    client.force_login(mentee)
+    mine = edit_post(
+        [goal_data(cycle, title="Mine, typed", goal_id=first.pk)],
+        version=sheet.version,
+        save=None,
+        take_saved=goal_id,
+    )
+
+    response = client.post(url("goals:edit", sheet.match), mine)
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "That goal is no longer on the saved sheet." in body
+    assert 'value="Mine, typed"' in body
+    assert sheet.goals.get().title == first.title
 
 
 def test_a_save_on_a_sheet_submitted_meanwhile_shows_what_was_typed(

@@ -22,3 +22,13 @@ def test_unavailable_names_the_broker_when_it_does_not_answer(client, settings):
 
     assert response.status_code == 503
     assert response.json()["failing"] == ["broker"]
+
+
+def test_the_public_answer_does_not_show_where_the_broker_is(client, settings, caplog):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+
+    response = client.get(reverse("healthz"))
+
+    assert response.json()["checks"]["broker"]["detail"] == "OperationalError"
+    assert "127.0.0.1" not in response.content.decode()
+    assert "127.0.0.1:1" in caplog.text  # the whole error is in the log
