@@ -13,7 +13,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The test suite's services (make test starts them when they are down).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring
 
-PYTEST_ARGS ?=
+# Two processes, one per core (each has its own test database and Redis databases).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help install install-dev run serve test test-fast lint format bench ci services chromium wrk clean
 

@@ -57,6 +57,8 @@ def main(argv: list[str]) -> int:
     wanted = [n for n in names if not argv or any(a in n for a in argv)]
     for name in wanted:
         module = importlib.import_module(f"bench.{name}")
+        # Each benchmark builds its own data set from empty tables, whatever ran before.
+        call_command("flush", interactive=False, verbosity=0)
         print(
             f"\n== {name.removeprefix('bench_')}: {(module.__doc__ or '').strip().splitlines()[0]}"
         )

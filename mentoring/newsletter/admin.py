@@ -137,12 +137,20 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         """Next month, in the program year under way (the latest to have started)."""
-        today = timezone.localdate()
-        running = (
-            Cycle.objects.filter(starts_on__lte=today, ends_on__gte=today)
+        # Each program's day is its own time zone's: near midnight it differs from the
+        # server's, and so, on the last day of a month, does "next month".
+        server_day, one_day = timezone.localdate(), dt.timedelta(days=1)
+        candidates = (
+            Cycle.objects.filter(
+                starts_on__lte=server_day + one_day, ends_on__gte=server_day - one_day
+            )
+            .select_related("program")
             .order_by("-starts_on")
-            .first()
         )
+        running = next(
+            (c for c in candidates if c.starts_on <= c.program.today() <= c.ends_on), None
+        )
+        today = running.program.today() if running else server_day
         return {
             "month": add_months(month_start(today), 1),
             **({"cycle": running.pk} if running else {}),

@@ -19,6 +19,7 @@ from mentoring.newsletter.models import ISSUE_KIND, TEST_KIND, NewsletterIssue, 
 from mentoring.newsletter.tokens import read_unsubscribe_token
 from tests.factories import (
     ActivityFactory,
+    CycleFactory,
     GoalSheetFactory,
     MatchFactory,
     NewsletterIssueFactory,
@@ -91,6 +92,24 @@ def test_adding_an_issue_drafts_it_prefilled(staff_client, cycle, staff):
     assert response.status_code == 302 and response.url == url("change", issue)
     assert (issue.month, issue.created_by, issue.status) == (month, staff, Status.DRAFT)
     assert issue.discussion_question == "What inspires you?"
+
+
+def test_the_add_form_offers_next_month_by_the_programs_own_calendar(staff_client, monkeypatch):
+    # 20:00 on November 30 in Chicago (the server's zone) is already December 1 in Auckland.
+    moment = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    cycle = CycleFactory(
+        program__time_zone="Pacific/Auckland",
+        applications_open_on=dt.date(2026, 9, 1),
+        applications_close_on=dt.date(2026, 9, 30),
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2027, 6, 30),
+    )
+
+    form = staff_client.get(reverse("admin:newsletter_newsletterissue_add")).context["adminform"]
+
+    assert form.form.initial["cycle"] == cycle.pk
+    assert form.form.initial["month"] == dt.date(2027, 1, 1)
 
 
 def test_adding_a_month_outside_the_program_says_so_beside_the_month(staff_client, cycle):
