@@ -17,6 +17,7 @@ import pytest
 # between browser steps are ordinary synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.test import Client
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +71,17 @@ def page(request, browser, live_server):
         except Exception as exc:  # the page may be gone; the failure itself matters more
             print(f"\nCould not save browser artifacts: {exc}")
     context.close()
+
+
+def sign_in(context, live_server, user) -> None:
+    """Sign a browser context in as ``user`` with a session made on the server side (the
+    sign-in form has tests of its own); whoever was signed in before is signed out."""
+    client = Client()
+    client.force_login(user)
+    context.clear_cookies()
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 def by_label(page, label: str):

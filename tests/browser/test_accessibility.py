@@ -20,7 +20,6 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Page
@@ -54,11 +53,12 @@ from tests.factories import (
     SurveyFactory,
     UserFactory,
     agreed_sheet,
+    cycle_under_way,
     seed_calendar_cycle,
     verified_user,
 )
 
-from .conftest import ARTIFACTS, axe_violations
+from .conftest import ARTIFACTS, axe_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -444,14 +444,6 @@ def world() -> tuple[dict, list[Visit]]:
     return people, visits
 
 
-def sign_in(context, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 def reflows(page: Page) -> bool:
     """No horizontal scrolling (WCAG 1.4.10): the page is no wider than the window."""
     return page.evaluate(
@@ -798,14 +790,7 @@ def test_the_application_form_works_with_the_keyboard_alone(page, live_server):
 
 def test_the_goal_sheet_works_with_the_keyboard_alone(page, live_server):
     program = ProgramFactory(time_zone="America/Chicago")
-    today = program.today()
-    cycle = CycleFactory(
-        program=program,
-        applications_open_on=today - dt.timedelta(days=90),
-        applications_close_on=today - dt.timedelta(days=60),
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=250),
-    )
+    cycle = cycle_under_way(program)
     InterestFactory(program=program, kind="competency", name="Programming Skills")
     match = MatchFactory(cycle=cycle, mentee__preferred_name="Maya", mentor__preferred_name="Rosa")
     mentee, mentor = match.mentee.applicant, match.mentor.applicant

@@ -28,8 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .conftest import assert_accessible, by_label
-from .test_goal_sheets import sign_in
+from .conftest import assert_accessible, by_label, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,7 +116,7 @@ def test_a_mentee_answers_from_their_link_and_fixes_a_missed_question(page, invi
 
 
 def test_my_surveys_lists_the_persons_surveys(page, live_server, invitation):
-    sign_in(page, live_server, invitation.person)
+    sign_in(page.context, live_server, invitation.person)
 
     page.goto("/surveys/")
 
@@ -137,7 +136,7 @@ def test_the_committees_health_and_results_pages_pass_axe(page, live_server, inv
             question=invitation.survey.questions.get(position=1),
             number=value,
         )
-    sign_in(page, live_server, UserFactory(is_staff=True, is_superuser=True))
+    sign_in(page.context, live_server, UserFactory(is_staff=True, is_superuser=True))
 
     page.goto(f"/admin/evaluation/programhealth/{cycle.pk}/health/")
     expect(page.get_by_role("img", name="From application to achieved goals")).to_be_visible()

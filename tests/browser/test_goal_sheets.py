@@ -8,21 +8,20 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from goals.models import CheckIn, GoalSheet
 from mentoring.models import Milestone
 from tests.factories import (
-    CycleFactory,
     ExampleGoalFactory,
     InterestFactory,
     MatchFactory,
     MilestoneFactory,
     ProgramFactory,
+    cycle_under_way,
 )
 
-from .conftest import assert_accessible, by_label
+from .conftest import assert_accessible, by_label, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,13 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def match():
     program = ProgramFactory(time_zone="America/Chicago")
     today = program.today()
-    cycle = CycleFactory(
-        program=program,
-        applications_open_on=today - dt.timedelta(days=90),
-        applications_close_on=today - dt.timedelta(days=60),
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=250),
-    )
+    cycle = cycle_under_way(program)
     MilestoneFactory(
         cycle=cycle, kind=Milestone.Kind.INTRODUCTIONS, ends_on=today + dt.timedelta(days=21)
     )
@@ -47,22 +40,12 @@ def match():
     return MatchFactory(cycle=cycle, mentee__preferred_name="Maya", mentor__preferred_name="Rosa")
 
 
-def sign_in(page, live_server, user) -> None:
-    """Sign the browser in as ``user`` (the sign-in form has tests of its own)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 def test_a_match_drafts_submits_agrees_and_records_progress(page, live_server, match):
     mentee, mentor = match.mentee.applicant, match.mentor.applicant
     sheet_path = f"/matches/{match.pk}/goals/"
 
     # The mentee starts the first goal from an example and makes it specific.
-    sign_in(page, live_server, mentee)
+    sign_in(page.context, live_server, mentee)
     page.goto("/goal-sheets/")
     page.get_by_role("link", name="Maya and Rosa").click()
     assert_accessible(page)
@@ -74,7 +57,7 @@ def test_a_match_drafts_submits_agrees_and_records_progress(page, live_server, m
     expect(page.get_by_text("The draft is saved.")).to_be_visible()
 
     # The mentor adds a second goal from another example, first with a date outside the program.
-    sign_in(page, live_server, mentor)
+    sign_in(page.context, live_server, mentor)
     page.goto(sheet_path + "edit/")
     page.get_by_role("button", name=re.compile(r"Use this example\W+Make new contacts")).click()
     second = page.locator("#goal-form-2")
@@ -95,7 +78,7 @@ def test_a_match_drafts_submits_agrees_and_records_progress(page, live_server, m
     )  # the mentor does not submit
 
     # The mentee submits: the first goal has no target date yet, so the fields say what is missing.
-    sign_in(page, live_server, mentee)
+    sign_in(page.context, live_server, mentee)
     page.goto(sheet_path + "edit/")
     page.get_by_role("button", name="Save and submit to Rosa").click()
     first_date = page.locator("#goal-form-1").get_by_label("Target date (time-bound)")
@@ -105,7 +88,7 @@ def test_a_match_drafts_submits_agrees_and_records_progress(page, live_server, m
     expect(page.get_by_text("You submitted the goal sheet.")).to_be_visible()
 
     # The mentor agrees.
-    sign_in(page, live_server, mentor)
+    sign_in(page.context, live_server, mentor)
     page.goto(sheet_path)
     page.get_by_role("link", name="Review: agree or send back").click()
     assert_accessible(page)
@@ -114,7 +97,7 @@ def test_a_match_drafts_submits_agrees_and_records_progress(page, live_server, m
 
     # Both record progress.
     for person, status in ((mentor, "Not started"), (mentee, "In progress")):
-        sign_in(page, live_server, person)
+        sign_in(page.context, live_server, person)
         page.goto(sheet_path)
         page.get_by_role("link", name="Add a check-in on “Six Bookbag crafts, one a month”").click()
         page.get_by_label(status).check()
@@ -138,7 +121,7 @@ def test_the_conflict_page_shows_both_texts_and_passes_axe(page, live_server, ma
     services.goal_sheet_save_draft(
         sheet=sheet, by=mentee, version=1, goals=[GoalInput(title="Our goal")]
     )
-    sign_in(page, live_server, mentee)
+    sign_in(page.context, live_server, mentee)
     page.goto(f"/matches/{match.pk}/goals/edit/")
     sheet.refresh_from_db()
     goal = sheet.goals.get()
@@ -181,7 +164,7 @@ def test_the_print_view_prints_only_the_sheet(page, live_server, match):
     services.goal_sheet_save_draft(sheet=sheet, by=mentee, version=1, goals=[goal])
     services.goal_sheet_submit(sheet=sheet, by=mentee)
     services.goal_sheet_confirm(sheet=sheet, by=mentor)
-    sign_in(page, live_server, mentee)
+    sign_in(page.context, live_server, mentee)
 
     page.goto(f"/matches/{match.pk}/goals/print/")
     assert_accessible(page)

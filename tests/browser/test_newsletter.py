@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,16 +17,16 @@ from mentoring.newsletter.selectors import email_preference_of
 from mentoring.newsletter.tokens import unsubscribe_token
 from tests.factories import (
     ActivityFactory,
-    CycleFactory,
     EventFactory,
     MatchFactory,
     MilestoneFactory,
     NewsletterIssueFactory,
     ProgramFactory,
     agreed_sheet,
+    cycle_under_way,
 )
 
-from .conftest import assert_accessible, by_label
+from .conftest import assert_accessible, by_label, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,13 +35,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def match():
     program = ProgramFactory(time_zone="America/Chicago", short_name="ALSC")
     today = program.today()
-    cycle = CycleFactory(
-        program=program,
-        applications_open_on=today - dt.timedelta(days=90),
-        applications_close_on=today - dt.timedelta(days=60),
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=250),
-    )
+    cycle = cycle_under_way(program)
     MilestoneFactory(
         cycle=cycle, kind=Milestone.Kind.INTRODUCTIONS, ends_on=today + dt.timedelta(days=21)
     )
@@ -65,19 +58,11 @@ def match():
     return match
 
 
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 def test_a_mentee_reads_the_archive_and_an_issue_then_turns_the_newsletter_off(
     page, live_server, match
 ):
     mentee = match.mentee.applicant
-    sign_in(page, live_server, mentee)
+    sign_in(page.context, live_server, mentee)
 
     page.goto("/newsletters/")
     assert_accessible(page)

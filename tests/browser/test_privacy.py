@@ -4,19 +4,22 @@ match page still works afterwards."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from mentoring.models import User
-from tests.factories import CycleFactory, MatchFactory, ProgramFactory, agreed_sheet
+from tests.factories import (
+    MatchFactory,
+    ProgramFactory,
+    agreed_sheet,
+    cycle_under_way,
+)
 from tests.factories.core import PASSWORD
 
-from .conftest import assert_accessible, by_label
+from .conftest import assert_accessible, by_label, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,14 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def match():
     program = ProgramFactory(short_name="ALSC")
-    today = program.today()
-    cycle = CycleFactory(
-        program=program,
-        applications_open_on=today - dt.timedelta(days=90),
-        applications_close_on=today - dt.timedelta(days=60),
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=250),
-    )
+    cycle = cycle_under_way(program)
     match = MatchFactory(
         cycle=cycle,
         mentee__preferred_name="Maya",
@@ -42,17 +38,9 @@ def match():
     return match
 
 
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 def test_a_mentee_downloads_her_data_then_deletes_her_account(page, live_server, match):
     mentee = match.mentee.applicant
-    sign_in(page, live_server, mentee)
+    sign_in(page.context, live_server, mentee)
 
     page.goto("/my/")
     page.get_by_role("link", name="Download your data").click()
@@ -80,7 +68,7 @@ def test_a_mentee_downloads_her_data_then_deletes_her_account(page, live_server,
     assert not User.objects.filter(pk=mentee.pk).exists()
 
     page.context.clear_cookies()
-    sign_in(page, live_server, match.mentor.applicant)
+    sign_in(page.context, live_server, match.mentor.applicant)
     page.goto(f"/matches/{match.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your mentee: a former participant")
     assert_accessible(page)

@@ -19,6 +19,7 @@ __all__ = [
     "EventFactory",
     "verified_user",
     "seed_calendar_cycle",
+    "cycle_under_way",
 ]
 
 PASSWORD = "a-Long-test-passphrase-1"
@@ -117,6 +118,23 @@ SEED_CALENDAR = [
     (Milestone.Kind.GOAL_WORK, (0, 12, 1), (1, 6, 30)),
     (Milestone.Kind.CONCLUSION, (1, 6, 30), (1, 6, 30)),
 ]
+
+
+def cycle_under_way(program: Program | None = None, **fields) -> Cycle:
+    """A program year that started a month ago (applications closed two months ago) and
+    runs for another eight months, in the program's own calendar."""
+    program = program or ProgramFactory()
+    today = program.today()
+    return CycleFactory(
+        program=program,
+        **{
+            "applications_open_on": today - dt.timedelta(days=90),
+            "applications_close_on": today - dt.timedelta(days=60),
+            "starts_on": today - dt.timedelta(days=30),
+            "ends_on": today + dt.timedelta(days=250),
+            **fields,
+        },
+    )
 
 
 def seed_calendar_cycle(year: int, program: Program | None = None) -> Cycle:

@@ -10,12 +10,12 @@ import pytest
 
 from mentoring.models import Milestone
 from tests.factories import (
-    CycleFactory,
     GoalSheetFactory,
     MatchFactory,
     MilestoneFactory,
     ProgramFactory,
     UserFactory,
+    cycle_under_way,
 )
 
 
@@ -32,13 +32,7 @@ def today(program) -> dt.date:
 @pytest.fixture
 def cycle(program, today):
     """A program year that started a month ago; goal sheets are due in three weeks."""
-    cycle = CycleFactory(
-        program=program,
-        applications_open_on=today - dt.timedelta(days=90),
-        applications_close_on=today - dt.timedelta(days=60),
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=250),
-    )
+    cycle = cycle_under_way(program)
     MilestoneFactory(
         cycle=cycle,
         kind=Milestone.Kind.INTRODUCTIONS,

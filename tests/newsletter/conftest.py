@@ -9,11 +9,11 @@ import pytest
 
 from mentoring.models import Milestone
 from tests.factories import (
-    CycleFactory,
     MatchFactory,
     MilestoneFactory,
     ProgramFactory,
     UserFactory,
+    cycle_under_way,
 )
 
 
@@ -33,14 +33,7 @@ def today(program) -> dt.date:
 def cycle(program, today):
     """A program year that started a month ago: goal sheets due in three weeks, goal work
     under way until the conclusion."""
-    cycle = CycleFactory(
-        program=program,
-        name="2026-2027",
-        applications_open_on=today - dt.timedelta(days=90),
-        applications_close_on=today - dt.timedelta(days=60),
-        starts_on=today - dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=250),
-    )
+    cycle = cycle_under_way(program, name="2026-2027")
     MilestoneFactory(
         cycle=cycle,
         kind=Milestone.Kind.INTRODUCTIONS,
