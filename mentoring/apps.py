@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class MentoringConfig(AppConfig):
@@ -7,21 +6,11 @@ class MentoringConfig(AppConfig):
     verbose_name = "Program"
 
     def ready(self) -> None:
-        from . import models, selectors
+        from django.db import connections
 
-        def changed(**kwargs):
-            selectors.program_content_changed()
+        from . import page_cache
 
-        # Everything :func:`selectors.programs` keeps in the cache. (Bulk inserts send no
-        # signal: the code that makes them says so itself.)
-        for model in (
-            models.Program,
-            models.ProgramObjective,
-            models.Committee,
-            models.Cycle,
-            models.Milestone,
-            models.Event,
-        ):
-            uid = f"program-content-{model.__name__}"
-            post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
-            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        # Every write renews its tables' tokens (page_cache.install runs on each new
+        # connection; one made before this module was imported is caught up here).
+        for connection in connections.all(initialized_only=True):
+            page_cache.install(connection)

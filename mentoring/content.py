@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Committee, Cycle, Event, Milestone, Program, ProgramObjective
-from .selectors import program_content_changed
 
 CONTENT_FILE = Path(__file__).parent / "data" / "programs.json"
 
@@ -80,8 +79,6 @@ def load(*, today: dt.date | None = None, log=print) -> None:
             cycles = spec["cycles"]
         for cycle_spec in cycles:
             _load_cycle(program, cycle_spec, log)
-    # Objectives and committees went in by bulk insert, which sends no signal.
-    program_content_changed()
 
 
 def _load_cycle(program: Program, spec: dict, log) -> None:

@@ -4,15 +4,14 @@ shows already fetched, so a page costs the same queries however long the timelin
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Cycle, Event, Milestone, Program
+from . import page_cache
+from .models import Committee, Cycle, Event, Milestone, Program, ProgramObjective
 from .timeline import Phase, Timeline, phase_on, timeline_on
 
 
@@ -33,47 +32,22 @@ def programs_with_cycles() -> QuerySet[Program]:
 
 # The programs' content (their pages, objectives, committees, cycles, milestones and
 # events) changes a few times a year and is read by nearly every page: it is kept in the
-# shared cache under a version that every change bumps (see ``program_content_changed``),
-# so a change shows at once. Reading the version first, then the content, means a reader
-# that fetched the old content just before a change stores it under the old version,
-# which nobody reads any more.
-CONTENT_VERSION_KEY = "program-content:version"
+# shared cache under the tokens of its tables, which every write to them renews
+# (``page_cache``), so a change shows at once, however it was made.
+CONTENT_MODELS = (Program, ProgramObjective, Committee, Cycle, Milestone, Event)
 CONTENT_TIMEOUT = 60 * 60
-
-
-def _content_version() -> int:
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        # Never a number used before, even after the cache lost the key.
-        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY, 0)
-    return version
 
 
 def programs() -> list[Program]:
     """Every program as :func:`programs_with_cycles` loads it, from the shared cache
     (no query while nothing changed)."""
-    key = f"program-content:{_content_version()}"
+    page_cache.read_tables(*CONTENT_MODELS)
+    key = f"program-content:{page_cache.tables_token(*CONTENT_MODELS)}"
     found = cache.get(key)
     if found is None:
         found = list(programs_with_cycles())
         cache.set(key, found, timeout=CONTENT_TIMEOUT)
     return found
-
-
-def program_content_changed() -> None:
-    """Make the next read of :func:`programs` fetch the content again: now, and once
-    more when the transaction commits (a page read between the two still saw the old
-    rows)."""
-
-    def bump():
-        try:
-            cache.incr(CONTENT_VERSION_KEY)
-        except ValueError:  # not in the cache (any more): start from a new number
-            cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
 
 
 def program_get(*, slug: str) -> Program:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import privacy, selectors
+from . import privacy
 from .models import Cycle, Event, Milestone, User
 
 STAFF_CANNOT_DELETE = (
@@ -94,7 +94,6 @@ def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
         )
         for e in cycle.events.all()
     )
-    selectors.program_content_changed()  # the bulk inserts above sent no signal
     return new_cycle
 
 

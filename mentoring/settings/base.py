@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: it serves pages after every other middleware has seen the request.
+    "mentoring.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -86,9 +88,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def with_shared_clients(config: dict) -> dict:
+    """A CACHES entry on mentoring.cache.RedisCache where it was Django's Redis backend
+    (the same, with one client per connection pool)."""
+    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
+        return {**config, "BACKEND": "mentoring.cache.RedisCache"}
+    return config
+
+
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://mentoring"),
+    "default": with_shared_clients(env.cache("CACHE_URL", default="locmemcache://mentoring")),
 }
+# The most-read pages are kept rendered until a table they read changes
+# (mentoring/page_cache.py); only with a shared cache such as Redis.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 AUTH_USER_MODEL = "mentoring.User"
 AUTHENTICATION_BACKENDS = [
