@@ -154,6 +154,29 @@ def _tokens(tables) -> dict[str, str]:
     return {keys[key]: token for key, token in found.items()}
 
 
+def kept(key: str, tables) -> object | None:
+    """What :func:`keep` stored under ``key``, if none of the tables was written since
+    (one cache read)."""
+    tables = list(tables)
+    found = cache.get_many([key, *(_token_key(t) for t in tables)])
+    entry = found.get(key)
+    if entry is None:
+        return None
+    tokens, value = entry
+    if any(found.get(_token_key(t)) != tokens.get(t) for t in tables):
+        return None
+    return value
+
+
+def tokens_now(tables) -> dict[str, str]:
+    """The tables' tokens, read before the rows that :func:`keep` will store."""
+    return _tokens(tables)
+
+
+def keep(key: str, tokens: dict[str, str], value, timeout: int) -> None:
+    cache.set(key, (tokens, value), timeout=timeout)
+
+
 def _model_tables(models) -> set[str]:
     tables = set()
     for model in models:
