@@ -12,9 +12,9 @@ The tokens are what makes this safe, so nothing has to remember to clear a page:
 
 - Every statement that writes a table through Django's database connection (the ORM,
   ``update()``, bulk inserts, raw SQL, migrations, ``flush``) gives the table a new
-  token, at once and again when the transaction commits (:func:`install`). A page that
-  read the old rows between the two was stored under the first token, which nobody reads
-  any more once the second is there.
+  token (:func:`install`): when it commits, since nobody else sees the rows before;
+  inside the writing transaction, at once, with tokens only that transaction holds
+  (:class:`TablesChangedOnCommit`).
 - Which tables a page read is not written down anywhere: it is recorded while the page
   renders, from the SQL it runs (:class:`_Reads`). Data the page took from another cache
   (the program content) says which tables it came from (:func:`read_tables`).
@@ -142,35 +142,39 @@ def tables_changed(tables) -> None:
         logger.exception("Could not mark tables %s as changed in the cache", sorted(tables))
 
 
-def _tokens(tables) -> dict[str, str]:
-    """The tables' current tokens (a new one for a table the cache has none of)."""
-    keys = {_token_key(t): t for t in tables}
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
+def _read(tables, also=()) -> tuple[dict[str, str], dict[str, object]]:
+    """In one cache read: the tables' tokens as this connection sees them (see
+    :class:`TablesChangedOnCommit`), and the values kept under the keys ``also``."""
+    tables = list(tables)
+    keys = [_token_key(t) for t in tables]
+    found = cache.get_many([*also, *keys])
+    tokens = {}
+    for table, key in zip(tables, keys, strict=True):
+        token = found.get(key)
+        if token is None:
             # Never a token used before, even after the cache lost the key.
             cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return {keys[key]: token for key, token in found.items()}
+            token = cache.get(key)
+        tokens[table] = token
+    pending = _this_transaction(connection)
+    if pending is not None:
+        tokens.update((t, pending.local[t]) for t in tables if t in pending.local)
+    return tokens, {key: found.get(key) for key in also}
 
 
 def kept(key: str, tables) -> object | None:
     """What :func:`keep` stored under ``key``, if none of the tables was written since
     (one cache read)."""
-    tables = list(tables)
-    found = cache.get_many([key, *(_token_key(t) for t in tables)])
-    entry = found.get(key)
-    if entry is None:
+    tokens, found = _read(tables, also=[key])
+    entry = found[key]
+    if entry is None or entry[0] != tokens:
         return None
-    tokens, value = entry
-    if any(found.get(_token_key(t)) != tokens.get(t) for t in tables):
-        return None
-    return value
+    return entry[1]
 
 
 def tokens_now(tables) -> dict[str, str]:
     """The tables' tokens, read before the rows that :func:`keep` will store."""
-    return _tokens(tables)
+    return _read(tables)[0]
 
 
 def keep(key: str, tokens: dict[str, str], value, timeout: int) -> None:
@@ -189,7 +193,7 @@ def tables_token(*models) -> str:
     """One token for the rows of these models (and their many-to-many tables): it
     changes whenever any of them is written. The tokens are read before the rows, so
     rows read just before a write are kept under a token that no longer holds."""
-    tokens = _tokens(_model_tables(models))
+    tokens = tokens_now(_model_tables(models))
     return hashlib.sha256(repr(sorted(tokens.items())).encode()).hexdigest()[:32]
 
 
@@ -208,38 +212,59 @@ def _note_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     written = _written_tables(sql)
     if written:
-        tables_changed(written)
         reads = _current_reads.get()
         if reads is not None:
             reads.wrote = True
-        _again_on_commit(context["connection"], written)
+        conn = context["connection"]
+        if conn.in_atomic_block:
+            _this_transaction(conn, begin=True).wrote(written)
+        else:
+            tables_changed(written)  # autocommit: the statement has committed already
     return result
 
 
+LOCAL = "local:"
+
+
 class TablesChangedOnCommit:
-    """The tables a transaction wrote, given new tokens once more when it commits: one
-    callback a transaction, however many statements it runs."""
+    """The tables a transaction wrote: they get new tokens when it commits (one cache
+    write a transaction, however many statements it runs).
+
+    Until then only this transaction sees its writes, so only it sees new tokens for
+    those tables: tokens of its own, renewed at each of its writes, which no other
+    connection ever holds. A page or the program content this transaction reads after
+    writing is fresh for it, and what it keeps under those tokens is never served to
+    anyone else (it may yet be rolled back)."""
 
     def __init__(self):
         self.tables: set[str] = set()
+        self.local: dict[str, str] = {}
+
+    def wrote(self, tables: set[str]) -> None:
+        self.tables |= tables
+        for table in tables | {ANY_TABLE}:
+            self.local[table] = LOCAL + uuid.uuid4().hex
 
     def __call__(self):
         tables_changed(self.tables)
 
 
-def _again_on_commit(conn, tables: set[str]) -> None:
+def _this_transaction(conn, begin: bool = False) -> TablesChangedOnCommit | None:
+    """The open transaction's :class:`TablesChangedOnCommit`: still registered where it
+    was put, unless the transaction ended (a rollback drops it, and a rollback to a
+    savepoint drops the callbacks registered inside it)."""
     if not conn.in_atomic_block:
-        tables_changed(tables)  # autocommit: the statement has committed already
-        return
-    # The transaction's callback, if it is still registered where it was put (a
-    # rollback to a savepoint drops the callbacks registered inside it).
+        return None
     pending, index = getattr(conn, "_page_cache_pending", (None, -1))
     hooks = conn.run_on_commit
-    if pending is None or index >= len(hooks) or hooks[index][1] is not pending:
-        pending, index = TablesChangedOnCommit(), len(hooks)
-        conn._page_cache_pending = (pending, index)
-        transaction.on_commit(pending, using=conn.alias)
-    pending.tables |= tables
+    if pending is not None and index < len(hooks) and hooks[index][1] is pending:
+        return pending
+    if not begin:
+        return None
+    pending = TablesChangedOnCommit()
+    conn._page_cache_pending = (pending, len(hooks))
+    transaction.on_commit(pending, using=conn.alias)
+    return pending
 
 
 def install(connection, **kwargs) -> None:
@@ -375,16 +400,16 @@ class PageCacheMiddleware:
         if not is_cacheable(request) or len(messages.get_messages(request)):
             return None
         key = _key(request)
-        found = cache.get_many([key, _token_key(ANY_TABLE)])
-        page = found.get(key)
+        now, found = _read([ANY_TABLE], also=[key])
+        page = found[key]
         if page is not None:
             # Nothing written anywhere since the page was stored: one read said so.
             # Otherwise the page is still good if none of its own tables was written.
-            any_table = found.get(_token_key(ANY_TABLE))
-            if any_table == page.any_table or _tokens(page.tokens) == page.tokens:
+            any_table = now[ANY_TABLE]
+            if any_table == page.any_table or tokens_now(page.tokens) == page.tokens:
                 response = page.response(request)
                 response[HEADER] = "hit"
-                if any_table != page.any_table and any_table is not None:
+                if any_table != page.any_table:
                     # Checked table by table after that read: the next visit need not.
                     page.any_table = any_table
                     cache.set(key, page, timeout=PAGE_TIMEOUT)
@@ -392,7 +417,7 @@ class PageCacheMiddleware:
 
         csrf_before = request.META.get("CSRF_COOKIE")
         # Before the render: see the module's docstring.
-        tokens = _tokens(_all_tables() | {ANY_TABLE})
+        tokens = tokens_now(_all_tables() | {ANY_TABLE})
         reads = _Reads(_all_tables())
         reset = _current_reads.set(reads)
         try:

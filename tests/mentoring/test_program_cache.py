@@ -103,3 +103,19 @@ def test_a_change_by_queryset_update_shows_at_once(client, cycle):
 
     body = timeline(client, cycle)
     assert "Work on the goals together" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_content_read_by_a_transaction_that_rolls_back_reaches_nobody(cycle):
+    """The writing transaction sees its own change; what it read is kept under tokens
+    of its own, so after the rollback every page still shows the committed content."""
+    program = cycle.program
+    assert selectors.programs()[0].description != "Never committed."
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        program.description = "Never committed."
+        program.save()
+        assert selectors.programs()[0].description == "Never committed."
+        raise RuntimeError("rolled back")
+
+    assert selectors.programs()[0].description != "Never committed."
