@@ -430,8 +430,8 @@ def run(report) -> None:
     from bench.http import gunicorn, wrk
     from tests.smtp_sink import free_port
 
-    seconds = int(os.environ.get("BENCH_PAGES_SECONDS", "4"))
-    rounds = int(os.environ.get("BENCH_PAGES_ROUNDS", "3"))
+    seconds = int(os.environ.get("BENCH_PAGES_SECONDS", "3"))
+    rounds = int(os.environ.get("BENCH_PAGES_ROUNDS", "5"))
     warm_up = 2
     # The same year whether this runs alone or after the other benchmarks (which share
     # the benchmark database): empty it, and the benchmark's own Redis database.
