@@ -36,9 +36,11 @@ def signed_in_person(request):
     session = request.session
     user_id = session.get(auth.SESSION_KEY)
     backend = session.get(auth.BACKEND_SESSION_KEY)
-    if user_id is None or backend not in settings.AUTHENTICATION_BACKENDS:
-        return auth.get_user(request)
-    if not page_cache.is_enabled():
+    if (
+        user_id is None
+        or backend not in settings.AUTHENTICATION_BACKENDS
+        or not page_cache.is_enabled()
+    ):
         return auth.get_user(request)
     table = auth.get_user_model()._meta.db_table
     key = f"signed-in:{settings.DATABASES['default']['NAME']}:{backend}:{user_id}"
