@@ -21,7 +21,7 @@ PYTEST_ARGS ?= -n 2
 help:
 	@echo "make run    install, migrate, load the program content and a demo, serve on :8000"
 	@echo "make test   install what the tests need and run them on PostgreSQL and Redis"
-	@echo "make lint   ruff; make bench: the benchmarks; make ci: what CI runs"
+	@echo "make lint   ruff and lint-imports; make bench: the benchmarks; make ci: what CI runs"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,7 @@ test: install-dev chromium services
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

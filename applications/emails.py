@@ -9,6 +9,7 @@ from django.urls import reverse
 from mentoring.mail import email_queue
 from mentoring.models import Delivery
 
+from .answers import answer_sections
 from .models import Application, ApplicationStatusChange
 
 
@@ -24,10 +25,6 @@ def _context(application: Application, *, with_answers: bool = False) -> dict:
         "milestones": list(cycle.milestones.order_by("starts_on", "id")),
     }
     if with_answers:
-        # Imported here: the answers use the form, whose module uses the services,
-        # which send these emails.
-        from .answers import answer_sections
-
         context["sections"] = answer_sections(application)
     return context
 

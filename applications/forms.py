@@ -20,8 +20,7 @@ from django.utils.html import format_html
 from mentoring.models import Program
 
 from .geography import STATE_CHOICES, TIME_ZONE_CHOICES
-from .models import Application, Conference, Interest
-from .services import Answers
+from .models import Answers, Application, Conference, Interest
 
 Role = Application.Role
 

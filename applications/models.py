@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -107,6 +110,16 @@ class ApplicationQuerySet(models.QuerySet):
                 )
             )
         return qs
+
+
+@dataclass
+class Answers:
+    """An applicant's answers as a form gives them: plain values by field name, and the
+    chosen interests and conferences (what the form hands the services)."""
+
+    values: dict[str, Any]
+    interests: list[Interest] = field(default_factory=list)
+    conferences: list[Conference] = field(default_factory=list)
 
 
 class Application(models.Model):

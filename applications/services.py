@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from mentoring.models import Cycle, User
@@ -21,10 +21,10 @@ from mentoring.models import Cycle, User
 from . import emails
 from .models import (
     DECISIONS,
+    Answers,
     Application,
     ApplicationReview,
     ApplicationStatusChange,
-    Conference,
     Interest,
 )
 
@@ -84,16 +84,6 @@ _REQUIRED_BY_ROLE = {
         "offer": "Tell the committee what you can offer a mentee.",
     },
 }
-
-
-@dataclass
-class Answers:
-    """An applicant's answers as a form gives them: plain values by field name, and the
-    chosen interests and conferences."""
-
-    values: dict[str, Any]
-    interests: list[Interest] = field(default_factory=list)
-    conferences: list[Conference] = field(default_factory=list)
 
 
 def closed_message(cycle: Cycle) -> str:
@@ -444,14 +434,17 @@ class DecisionsPlan:
     refused: list[Application] = field(default_factory=list)
 
 
+# Sent after commit with the ids whose decisions a worker should send; tasks.py, which
+# calls these services, answers it by queuing ``send_decisions`` (no import back here).
+decisions_queued = Signal()
+
+
 def applications_decisions_queue(*, applications: Iterable[Application]) -> DecisionsPlan:
     """Queue the decisions of a selection to be sent by a worker after commit.
 
     Rendering and recording a few hundred emails takes seconds, too long for the
     committee's request; the worker sends each decision once (see
     :func:`application_decision_send`), so queuing twice tells nobody twice."""
-    from .tasks import send_decisions
-
     plan = DecisionsPlan()
     for application in applications:
         if application.status not in DECISIONS or application.applicant_id is None:
@@ -462,5 +455,7 @@ def applications_decisions_queue(*, applications: Iterable[Application]) -> Deci
             plan.to_send.append(application.pk)
     if plan.to_send:
         ids = list(plan.to_send)
-        transaction.on_commit(lambda: send_decisions.delay(ids))
+        transaction.on_commit(
+            lambda: decisions_queued.send(sender=Application, application_ids=ids)
+        )
     return plan

@@ -1,6 +1,7 @@
 """Celery tasks of the applications app: they take ids and call a service."""
 
 from celery import shared_task
+from django.dispatch import receiver
 
 from . import services
 from .models import Application
@@ -17,3 +18,10 @@ def send_decisions(application_ids: list[int]) -> dict[str, int]:
         "already_told": len(outcome.already_told),
         "refused": len(outcome.refused),
     }
+
+
+@receiver(services.decisions_queued)
+def queue_send_decisions(sender, application_ids: list[int], **kwargs) -> None:
+    """The decisions the committee queued go to a worker (see
+    :func:`services.applications_decisions_queue`)."""
+    send_decisions.delay(application_ids)

@@ -31,9 +31,9 @@ def _cohort(cycle, today):
 
     from activities.models import ActivityLogEntry
     from applications.models import Application
+    from evaluation.models import Answer, Invitation, Question, Survey
     from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision
     from matches.models import Match
-    from mentoring.evaluation.models import Answer, Invitation, Question, Survey
     from mentoring.models import Delivery, ProgramObjective, User
     from tests.factories import ActivityFactory, CategoryFactory
 
@@ -180,7 +180,7 @@ def run(report) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from mentoring.evaluation import health
+    from evaluation import health
     from mentoring.models import Milestone
     from tests.factories import CycleFactory, MilestoneFactory, ProgramFactory, UserFactory
 

@@ -169,8 +169,8 @@ def _cohort():
 def _issue(cycle, months_in: int):
     from django.utils import timezone
 
-    from mentoring.newsletter import services
-    from mentoring.newsletter.models import NewsletterIssue, add_months
+    from newsletter import services
+    from newsletter.models import NewsletterIssue, add_months
 
     issue = services.issue_draft_create(cycle=cycle, month=add_months(cycle.starts_on, months_in))
     issue.news = "Welcome to the program year. **Write to each other this week.**\n\n- One\n- Two"
@@ -190,7 +190,7 @@ def _queries_per_delivery(cycle, report) -> None:
 
     from mentoring import mail
     from mentoring.models import Delivery
-    from mentoring.newsletter import services
+    from newsletter import services
     from tests.celery_helpers import publishing_to
 
     issue = _issue(cycle, 1)
@@ -224,8 +224,8 @@ def _queries_per_delivery(cycle, report) -> None:
 
 def run(report) -> None:
     from mentoring.models import Delivery
-    from mentoring.newsletter import services
-    from mentoring.newsletter.tasks import send_due_newsletters
+    from newsletter import services
+    from newsletter.tasks import send_due_newsletters
     from tests.celery_helpers import publishing_to
     from tests.worker import celery_worker
 

@@ -99,7 +99,7 @@ def program_year(
     from matches.models import Match
     from mentoring.demo import committee_group
     from mentoring.models import Cycle, Event, Program, User
-    from mentoring.newsletter.models import NewsletterIssue, add_months
+    from newsletter.models import NewsletterIssue, add_months
 
     call_command("load_program_content", stdout=io.StringIO())
     with transaction.atomic():

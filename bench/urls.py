@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from mentoring.models import Program
-from mentoring.urls import urlpatterns as site_urlpatterns
+from portal.urls import urlpatterns as site_urlpatterns
 
 
 def ceiling(request):

@@ -3,9 +3,9 @@ from django.apps import AppConfig
 
 class EvaluationConfig(AppConfig):
     """Program health for the committee, and the surveys that evaluate the year against
-    the program's objectives. The top of the project: it reads every app, nothing
-    imports it."""
+    the program's objectives. It reads every app below it; only the portal (My
+    mentoring's surveys waiting) reads it."""
 
-    name = "mentoring.evaluation"
+    name = "evaluation"
     label = "evaluation"
     verbose_name = "Evaluation"

@@ -14,3 +14,6 @@ class MentoringConfig(AppConfig):
         # connection; one made before this module was imported is caught up here).
         for connection in connections.all(initialized_only=True):
             page_cache.install(connection)
+
+        # The tasks answer mail's signal: recorded deliveries are published to workers.
+        from . import tasks  # noqa: F401

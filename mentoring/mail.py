@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -101,11 +102,16 @@ def email_queue(
     return delivery, created
 
 
+# Sent after commit with the ids of deliveries to send; tasks.py, which calls this
+# module, answers it by publishing the send tasks (no import back here).
+deliveries_recorded = Signal()
+
+
 def queue_deliveries(delivery_ids: Iterable[int]) -> None:
     """Hand deliveries to the workers once the transaction that recorded them commits."""
     ids = list(delivery_ids)
     if ids:
-        transaction.on_commit(lambda: publish_deliveries(ids))
+        transaction.on_commit(lambda: deliveries_recorded.send(sender=Delivery, delivery_ids=ids))
 
 
 def email_queue_bulk(deliveries: Sequence[Delivery], *, chunk_size: int = 1000) -> list[int]:
@@ -132,31 +138,6 @@ def email_queue_bulk(deliveries: Sequence[Delivery], *, chunk_size: int = 1000) 
     )
     queue_deliveries(ids)
     return ids
-
-
-BATCH_SIZE = 50
-
-
-def publish_deliveries(delivery_ids: list[int]) -> None:
-    """Publish send tasks now: one task for one delivery, batches of BATCH_SIZE for many
-    (a newsletter), so no single task holds thousands of sends. A broker that is down
-    costs nothing: the rows are pending in the database and the sweeper publishes them
-    again once it is back."""
-    from .tasks import send_delivery, send_delivery_batch
-
-    try:
-        if len(delivery_ids) == 1:
-            send_delivery.delay(delivery_ids[0])
-        else:
-            for start in range(0, len(delivery_ids), BATCH_SIZE):
-                send_delivery_batch.delay(delivery_ids[start : start + BATCH_SIZE])
-    except Exception as exc:  # the broker's errors vary by transport; none may fail the caller
-        logger.warning(
-            "Could not queue %d deliveries (%s: %s); the sweeper will retry",
-            len(delivery_ids),
-            type(exc).__name__,
-            exc,
-        )
 
 
 def build_message(delivery: Delivery, *, connection=None) -> EmailMultiAlternatives:

@@ -1,12 +1,17 @@
 """Celery tasks of the program core. Tasks take ids and call a service; each is safe to
 run twice (the delivery claim makes a second run a no-op)."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
+from django.dispatch import receiver
 from django.utils import timezone
 
 from . import mail
 from .models import Delivery
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=8)
@@ -31,6 +36,30 @@ def send_delivery_batch(self, delivery_ids: list[int]) -> dict:
     return {"sent": outcome.sent, "failed": outcome.failed, "retry": len(outcome.to_retry)}
 
 
+BATCH_SIZE = 50
+
+
+@receiver(mail.deliveries_recorded)
+def publish_deliveries(delivery_ids: list[int], **kwargs) -> None:
+    """Publish send tasks now: one task for one delivery, batches of BATCH_SIZE for many
+    (a newsletter), so no single task holds thousands of sends. A broker that is down
+    costs nothing: the rows are pending in the database and the sweeper publishes them
+    again once it is back."""
+    try:
+        if len(delivery_ids) == 1:
+            send_delivery.delay(delivery_ids[0])
+        else:
+            for start in range(0, len(delivery_ids), BATCH_SIZE):
+                send_delivery_batch.delay(delivery_ids[start : start + BATCH_SIZE])
+    except Exception as exc:  # the broker's errors vary by transport; none may fail the caller
+        logger.warning(
+            "Could not queue %d deliveries (%s: %s); the sweeper will retry",
+            len(delivery_ids),
+            type(exc).__name__,
+            exc,
+        )
+
+
 @shared_task
 def requeue_stalled_deliveries() -> int:
     """Publish again what the broker lost: deliveries queued while it was down, and
@@ -43,5 +72,5 @@ def requeue_stalled_deliveries() -> int:
             queued_before=now - timezone.timedelta(seconds=settings.DELIVERY_REQUEUE_AFTER),
         ).values_list("pk", flat=True)[:10_000]
     )
-    mail.publish_deliveries(ids)
+    publish_deliveries(ids)
     return len(ids)

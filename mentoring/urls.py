@@ -1,4 +1,5 @@
-"""The site's URLs: the top of the project, which includes every app's."""
+"""The program core's pages (home, programs, timelines, calendar feeds, a person's data),
+the accounts and the admin. The site's URLconf, ``portal/urls.py``, includes them."""
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
@@ -13,14 +14,10 @@ admin.site.site_header = "Mentoring program administration"
 admin.site.site_title = "Mentoring program"
 admin.site.index_title = "Run the program"
 
-# allauth answers a request over its rate limits with this view (it looks it up here).
-handler429 = views.too_many_requests
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("timeline/", views.timeline_index, name="timeline"),
-    path("my/", views.my_mentoring, name="my_mentoring"),
     path("my/data/", views.my_data, name="my_data"),
     path("my/data/download/", views.my_data_download, name="my_data_download"),
     path("my/delete/", views.account_delete, name="my_account_delete"),
@@ -48,10 +45,4 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("applications.urls")),
-    path("", include("matches.urls")),
-    path("", include("goals.urls")),
-    path("", include("activities.urls")),
-    path("", include("mentoring.newsletter.urls")),
-    path("", include("mentoring.evaluation.urls")),
 ]

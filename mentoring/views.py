@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .calendar import program_calendar
 from .celery import app as celery_app
-from .dashboard import dashboard_for
 from .forms import AccountDeleteForm
 from .privacy import personal_data_export
 from .timeline import phase_on, timeline_on
@@ -101,14 +100,6 @@ def _calendar_response(program, cycles, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     return response
-
-
-@login_required
-def my_mentoring(request: HttpRequest) -> HttpResponse:
-    """Where the person is in the program and what comes next."""
-    return render(
-        request, "mentoring/my_mentoring.html", {"dashboard": dashboard_for(request.user)}
-    )
 
 
 @login_required

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class NewsletterConfig(AppConfig):
-    name = "mentoring.newsletter"
+    name = "newsletter"
     label = "newsletter"
     verbose_name = "Newsletter"

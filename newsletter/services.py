@@ -37,7 +37,7 @@ from .richtext import markdown_to_html
 from .tokens import LISTS
 
 Status = NewsletterIssue.Status
-RENDERER = "mentoring.newsletter.emails.render_issue_delivery"
+RENDERER = "newsletter.emails.render_issue_delivery"
 FAN_OUT_CHUNK = 1000
 # Next month's draft is written this many days before the month begins.
 DRAFT_LEAD_DAYS = 20

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+# The salt names where the app once lived; links already sent carry tokens signed with it.
 SALT = "mentoring.newsletter.unsubscribe"
 LISTS = ("newsletter", "reminders")
 

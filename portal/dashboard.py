@@ -1,6 +1,6 @@
 """“My mentoring”: where a person is in the program and what comes next.
 
-This is the top of the project (like the URLs and the newsletter): it reads every app
+The roof of the project (with the site's URLs): it reads every app
 through its selectors, and nothing imports it. Everything is fetched in a fixed number
 of queries, whatever the person's history.
 """
@@ -18,18 +18,17 @@ from activities.selectors import (
 )
 from applications.models import Application
 from applications.selectors import applications_of
+from evaluation.models import Invitation
+from evaluation.selectors import invitations_of_person
 from goals.selectors import GoalSheetSummary, goal_sheet_summaries, match_queryset
 from matches.models import Match
 from matches.selectors import Introduction, introduction
-
-from . import selectors
-from .evaluation.models import Invitation
-from .evaluation.selectors import invitations_of_person
-from .models import User
-from .newsletter.models import NewsletterIssue
-from .newsletter.selectors import latest_newsletter_for
-from .selectors import ProgramOverview
-from .timeline import TimelineEntry
+from mentoring import selectors
+from mentoring.models import User
+from mentoring.selectors import ProgramOverview
+from mentoring.timeline import TimelineEntry
+from newsletter.models import NewsletterIssue
+from newsletter.selectors import latest_newsletter_for
 
 NEXT_ON_THE_TIMELINE = 4
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mentoring.evaluation.models
+import evaluation.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -208,7 +208,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=mentoring.evaluation.models.new_token,
+                        default=evaluation.models.new_token,
                         editable=False,
                         max_length=64,
                         unique=True,

@@ -42,8 +42,9 @@ INSTALLED_APPS = [
     "matches",
     "goals",
     "activities",
-    "mentoring.newsletter",
-    "mentoring.evaluation",
+    "newsletter",
+    "evaluation",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +62,7 @@ MIDDLEWARE = [
     "mentoring.page_cache.PageCacheMiddleware",
 ]
 
-ROOT_URLCONF = "mentoring.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "mentoring.wsgi.application"
 SITE_ID = 1
 
@@ -209,25 +210,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "evaluation-send-due-surveys": {
-        "task": "mentoring.evaluation.tasks.send_due_surveys",
+        "task": "evaluation.tasks.send_due_surveys",
         "schedule": 3600.0,
     },
     "evaluation-send-survey-reminders": {
-        "task": "mentoring.evaluation.tasks.send_survey_reminders",
+        "task": "evaluation.tasks.send_survey_reminders",
         "schedule": 3600.0,
     },
     # The newsletter: send what is due (an issue claimed once, whatever the interval),
     # draft next month's issue, and the timeline's reminders, each once per occasion.
     "send-due-newsletters": {
-        "task": "mentoring.newsletter.tasks.send_due_newsletters",
+        "task": "newsletter.tasks.send_due_newsletters",
         "schedule": env.float("NEWSLETTER_SEND_INTERVAL", default=60.0),
     },
     "draft-next-newsletters": {
-        "task": "mentoring.newsletter.tasks.draft_next_newsletters",
+        "task": "newsletter.tasks.draft_next_newsletters",
         "schedule": crontab(hour=6, minute=30),
     },
     "send-reminders": {
-        "task": "mentoring.newsletter.tasks.send_reminders",
+        "task": "newsletter.tasks.send_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
 }

@@ -19,7 +19,7 @@ def test_the_builder_makes_the_year_it_says(year):
     from applications.models import Application
     from goals.models import Goal
     from matches.models import Match
-    from mentoring.newsletter.models import NewsletterIssue
+    from newsletter.models import NewsletterIssue
 
     assert year.counts["applications"] == Application.objects.count() == 2 * 3 + 2 * 2 + 6
     assert year.counts["matches"] == Match.objects.count() == 5

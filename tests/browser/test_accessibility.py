@@ -25,15 +25,15 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from applications.models import Application
+from evaluation.models import Question
 from goals import services as goal_services
 from goals.models import CheckIn, GoalSheet
 from goals.services import GoalInput
 from matches.models import Match
-from mentoring.evaluation.models import Question
 from mentoring.models import Milestone
-from mentoring.newsletter.models import NewsletterIssue
-from mentoring.newsletter.richtext import markdown_to_html
-from mentoring.newsletter.tokens import unsubscribe_token
+from newsletter.models import NewsletterIssue
+from newsletter.richtext import markdown_to_html
+from newsletter.tokens import unsubscribe_token
 from tests.factories import (
     ActivityFactory,
     ActivityLogEntryFactory,

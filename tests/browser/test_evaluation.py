@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mentoring.evaluation.models import Answer, Question
+from evaluation.models import Answer, Question
 from mentoring.models import Milestone
 from tests.factories import (
     CheckInFactory,

@@ -11,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mentoring.models import Milestone
-from mentoring.newsletter.models import NewsletterIssue
-from mentoring.newsletter.richtext import markdown_to_html
-from mentoring.newsletter.selectors import email_preference_of
-from mentoring.newsletter.tokens import unsubscribe_token
+from newsletter.models import NewsletterIssue
+from newsletter.richtext import markdown_to_html
+from newsletter.selectors import email_preference_of
+from newsletter.tokens import unsubscribe_token
 from tests.factories import (
     ActivityFactory,
     EventFactory,

@@ -30,7 +30,7 @@ from applications.models import Application
 from goals.models import GoalSheet
 from matches.models import Match
 from mentoring.models import Milestone
-from mentoring.newsletter.models import NewsletterIssue
+from newsletter.models import NewsletterIssue
 from tests.celery_helpers import publishing_to
 from tests.factories import (
     ActivityFactory,

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from mentoring.evaluation import services
-from mentoring.evaluation.models import Answer, Invitation, Question, Survey
+from evaluation import services
+from evaluation.models import Answer, Invitation, Question, Survey
 from tests.factories import (
     InvitationFactory,
     MatchFactory,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from mentoring.evaluation import charts
-from mentoring.evaluation.charts import Series, nice_ticks
+from evaluation import charts
+from evaluation.charts import Series, nice_ticks
 
 
 def test_a_chart_has_a_title_and_description_and_escapes_what_it_shows():

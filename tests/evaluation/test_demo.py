@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from evaluation import demo, health
+from evaluation.models import Answer, Invitation, Survey
 from goals.models import CheckIn
-from mentoring.evaluation import demo, health
-from mentoring.evaluation.models import Answer, Invitation, Survey
 from mentoring.models import Cycle, Delivery
 from tests.factories import UserFactory
 

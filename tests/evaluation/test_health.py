@@ -1,4 +1,4 @@
-"""The figures of the health page (``mentoring/evaluation/health.py``) on cohorts built
+"""The figures of the health page (``evaluation/health.py``) on cohorts built
 with the factories: the funnel, goal sheets, activity per month, newsletters, and each
 reason a match is at risk, present and absent."""
 
@@ -12,16 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications.models import Application
-from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision
-from matches.models import Match
-from mentoring.evaluation import health
-from mentoring.evaluation.health import (
+from evaluation import health
+from evaluation.health import (
     GOAL_PAST_TARGET,
     NEWSLETTER_BOUNCING,
     NO_GOAL_SHEET,
     QUIET,
     CycleData,
 )
+from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision
+from matches.models import Match
 from mentoring.models import Delivery, Milestone
 from tests.factories import (
     ActivityFactory,

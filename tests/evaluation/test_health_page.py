@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation.models import Survey
 from goals.models import Goal
-from mentoring.evaluation.models import Survey
 from mentoring.models import Delivery
 from tests.factories import (
     ActivityFactory,

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from mentoring.evaluation import health, privacy
-from mentoring.evaluation.models import Answer, Invitation, Question
+from evaluation import health, privacy
+from evaluation.models import Answer, Invitation, Question
 from mentoring.privacy import privacy_modules
 from tests.factories import AnswerFactory, InvitationFactory, QuestionFactory, SurveyFactory
 

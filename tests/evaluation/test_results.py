@@ -12,8 +12,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.evaluation import health
-from mentoring.evaluation.models import Question
+from evaluation import health
+from evaluation.models import Question
 from tests.factories import (
     AnswerFactory,
     InvitationFactory,

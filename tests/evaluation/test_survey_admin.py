@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentoring.evaluation.models import Invitation, Question, Survey
+from evaluation.models import Invitation, Question, Survey
 from tests.factories import (
     InvitationFactory,
     MatchFactory,

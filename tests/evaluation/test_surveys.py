@@ -13,8 +13,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from mentoring.evaluation import services, tasks
-from mentoring.evaluation.models import Invitation, Question, Survey
+from evaluation import services, tasks
+from evaluation.models import Invitation, Question, Survey
 from mentoring.models import Event, Milestone
 from tests.factories import (
     EventFactory,

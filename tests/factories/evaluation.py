@@ -8,7 +8,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from mentoring.evaluation.models import Answer, Invitation, Question, Survey
+from evaluation.models import Answer, Invitation, Question, Survey
 from mentoring.models import ProgramObjective
 
 from .core import CycleFactory, UserFactory

@@ -13,8 +13,8 @@ from applications.models import Application
 from goals.models import CheckIn, Goal, GoalSheet
 from matches.models import Match
 from mentoring.models import Cycle, User
-from mentoring.newsletter.models import EmailPreference, NewsletterIssue
-from mentoring.newsletter.richtext import markdown_to_html
+from newsletter.models import EmailPreference, NewsletterIssue
+from newsletter.richtext import markdown_to_html
 
 from .core import CycleFactory, UserFactory
 

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
+from evaluation.models import Answer, Invitation, Question
 from goals.models import CheckIn, Goal, GoalSheetChange
 from matches.models import Match
 from mentoring import privacy, services
 from mentoring.demo import committee_group
-from mentoring.evaluation.models import Answer, Invitation, Question
 from mentoring.models import Cycle, Delivery, User
 from tests.factories import (
     ActivityLogEntryFactory,

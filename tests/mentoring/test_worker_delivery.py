@@ -2,7 +2,7 @@
 
 import pytest
 
-from mentoring import mail
+from mentoring import tasks
 from mentoring.models import Delivery
 from tests.celery_helpers import publishing_to
 from tests.smtp_sink import smtp_sink
@@ -38,8 +38,8 @@ def test_a_worker_sends_every_delivery_exactly_once():
     with smtp_sink(refuse_permanently=["r0007@example.org"]) as (sink, port):
         with celery_worker(smtp_port=port, concurrency=2):
             with publishing_to(broker_url()):
-                mail.publish_deliveries(ids)
-                mail.publish_deliveries(ids)  # published twice: still sent once
+                tasks.publish_deliveries(ids)
+                tasks.publish_deliveries(ids)  # published twice: still sent once
             wait_for(lambda: sent_count() == 299, timeout=120, what="299 deliveries sent")
 
         recipients = sink.recipients()
@@ -57,7 +57,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice():
     with smtp_sink(pause_once_at=["r0120@example.org"]) as (sink, port):
         with celery_worker(smtp_port=port) as first:
             with publishing_to(broker_url()):
-                mail.publish_deliveries(ids)
+                tasks.publish_deliveries(ids)
             wait_for(sink.paused.is_set, timeout=120, what="the sink to pause")
             first.kill()
         sink.release()

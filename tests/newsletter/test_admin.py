@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.models import Delivery
-from mentoring.newsletter.models import ISSUE_KIND, TEST_KIND, NewsletterIssue, add_months
-from mentoring.newsletter.tokens import read_unsubscribe_token
+from newsletter.models import ISSUE_KIND, TEST_KIND, NewsletterIssue, add_months
+from newsletter.tokens import read_unsubscribe_token
 from tests.factories import (
     ActivityFactory,
     CycleFactory,
@@ -317,8 +317,8 @@ def test_the_newsletters_periodic_tasks_are_on_the_database_beat_schedule():
 
     assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
     for task in [
-        "mentoring.newsletter.tasks.send_due_newsletters",
-        "mentoring.newsletter.tasks.draft_next_newsletters",
-        "mentoring.newsletter.tasks.send_reminders",
+        "newsletter.tasks.send_due_newsletters",
+        "newsletter.tasks.draft_next_newsletters",
+        "newsletter.tasks.send_reminders",
     ]:
         assert task in schedule and task in app.tasks

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentoring.newsletter.models import NewsletterIssue, add_months
-from mentoring.newsletter.selectors import latest_newsletter_for
+from newsletter.models import NewsletterIssue, add_months
+from newsletter.selectors import latest_newsletter_for
 from tests.factories import (
     ActivityFactory,
     CheckInFactory,

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from mentoring.models import Delivery, Milestone
-from mentoring.newsletter import demo, privacy
-from mentoring.newsletter.models import (
+from newsletter import demo, privacy
+from newsletter.models import (
     ISSUE_KIND,
     EmailPreference,
     NewsletterIssue,

@@ -11,9 +11,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from mentoring.models import Event
-from mentoring.newsletter import services
-from mentoring.newsletter.models import NewsletterIssue
-from mentoring.newsletter.richtext import markdown_to_html
+from newsletter import services
+from newsletter.models import NewsletterIssue
+from newsletter.richtext import markdown_to_html
 from tests.factories import (
     ActivityFactory,
     CategoryFactory,

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from goals.models import CheckIn, GoalSheet
-from mentoring.newsletter import emails, selectors
+from newsletter import emails, selectors
 from tests.factories import (
     CheckInFactory,
     GoalSheetFactory,

@@ -10,8 +10,8 @@ from django.core import mail
 
 from applications.models import Application
 from mentoring.models import Delivery
-from mentoring.newsletter.models import SentReminder, add_months
-from mentoring.newsletter.reminders import reminders_send
+from newsletter.models import SentReminder, add_months
+from newsletter.reminders import reminders_send
 from tests.factories import (
     ApplicationFactory,
     CheckInFactory,

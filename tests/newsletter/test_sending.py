@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from mentoring import mail as machinery
 from mentoring.models import Delivery
-from mentoring.newsletter import services
-from mentoring.newsletter.models import ISSUE_KIND, NewsletterIssue, add_months
-from mentoring.newsletter.tasks import send_due_newsletters
+from newsletter import services
+from newsletter.models import ISSUE_KIND, NewsletterIssue, add_months
+from newsletter.tasks import send_due_newsletters
 from tests.factories import (
     EmailPreferenceFactory,
     MatchFactory,

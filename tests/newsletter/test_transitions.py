@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from mentoring.newsletter import services
-from mentoring.newsletter.models import NewsletterIssue
+from newsletter import services
+from newsletter.models import NewsletterIssue
 from tests.factories import ActivityFactory, EventFactory, NewsletterIssueFactory
 
 pytestmark = pytest.mark.django_db

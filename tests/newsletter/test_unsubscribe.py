@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.newsletter import emails, selectors
-from mentoring.newsletter.models import EmailPreference
-from mentoring.newsletter.tokens import unsubscribe_token
+from newsletter import emails, selectors
+from newsletter.models import EmailPreference
+from newsletter.tokens import unsubscribe_token
 from tests.factories import EmailPreferenceFactory, NewsletterIssueFactory, verified_user
 
 pytestmark = pytest.mark.django_db

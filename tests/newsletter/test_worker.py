@@ -18,8 +18,8 @@ import redis
 from django.utils import timezone
 
 from mentoring.models import Delivery
-from mentoring.newsletter.models import NewsletterIssue
-from mentoring.newsletter.selectors import delivery_counts
+from newsletter.models import NewsletterIssue
+from newsletter.selectors import delivery_counts
 from tests.factories import NewsletterIssueFactory, bulk_matches
 from tests.smtp_sink import free_port, smtp_sink
 from tests.worker import celery_worker, empty_broker, wait_for

@@ -26,7 +26,7 @@ from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
 from matches.models import MatchingRun
 from mentoring.models import Delivery
-from mentoring.newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
+from newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
 from tests.factories import (
     ActivityFactory,
     ActivityLogEntryFactory,

@@ -223,7 +223,7 @@ def test_a_newcomers_page_runs_a_constant_number_of_queries(client):
 def test_the_latest_newsletter_is_linked(client, match):
     from django.utils import timezone
 
-    from mentoring.newsletter.models import NewsletterIssue
+    from newsletter.models import NewsletterIssue
 
     issue = NewsletterIssue.objects.create(
         cycle=match.cycle,

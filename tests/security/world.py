@@ -24,8 +24,8 @@ from goals.models import GoalSheet
 from goals.services import GoalInput
 from matches.models import Match
 from mentoring.models import Milestone, User
-from mentoring.newsletter.models import NewsletterIssue
-from mentoring.newsletter.tokens import unsubscribe_token
+from newsletter.models import NewsletterIssue
+from newsletter.tokens import unsubscribe_token
 from tests.factories import (
     ActivityFactory,
     ActivityLogEntryFactory,
