@@ -140,7 +140,7 @@ def _peak_memory_gib() -> float:
 
 
 def _measure(report, cycle, target: float, memory: float | None) -> None:
-    from matches import engine, selectors, services
+    from matches import cohorts, engine, services
     from matches.models import Match
 
     gc.collect()
@@ -183,9 +183,9 @@ def _measure(report, cycle, target: float, memory: float | None) -> None:
 
     # The same cohort again, to time the bare solver on the final matrix and compare
     # with a greedy assignment.
-    loaded = selectors.cohort_load(cycle)
+    loaded = cohorts.cohort_load(cycle)
     Match.objects.filter(cycle=cycle, status=Match.Status.PROPOSED).delete()
-    loaded = selectors.cohort_load(cycle)
+    loaded = cohorts.cohort_load(cycle)
     scorer = loaded.scorer
     solution = engine.solve(loaded.cohort, scorer.weights, scorer=scorer, keep_matrix=True)
     if solution.matrix is not None:

@@ -36,9 +36,10 @@ from django.utils import timezone
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
-from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision, goal_setting_due_on
+from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision
 from matches.models import Match
 from mentoring.models import Cycle, Delivery, Milestone, ProgramObjective
+from mentoring.timeline import goal_sheet_due_on
 
 from .models import SCALE, Answer, Invitation, Question, Survey
 
@@ -88,7 +89,7 @@ class CycleData:
 
     @cached_property
     def due_on(self) -> dt.date | None:
-        return goal_setting_due_on(self.milestones)
+        return goal_sheet_due_on(self.milestones)
 
     @cached_property
     def matches(self) -> list[Match]:

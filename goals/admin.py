@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mentoring.admin import cycle_filter
 from mentoring.models import Milestone, Program
+from mentoring.timeline import goal_sheet_due_on
 
 from . import services
 from .forms import StaffReturnForm
@@ -27,7 +28,6 @@ from .models import (
     GoalSheet,
     GoalSheetChange,
     GoalSheetRevision,
-    goal_setting_due_on,
     is_overdue,
 )
 from .selectors import latest_check_in_subqueries, program_todays, sheet_progress_annotations
@@ -353,7 +353,7 @@ def _export_row(goal: Goal) -> list[Any]:
     sheet = goal.sheet
     match = sheet.match
     cycle = match.cycle
-    due_on = goal_setting_due_on(cycle.milestones.all())
+    due_on = goal_sheet_due_on(cycle.milestones.all())
     return [
         cycle.program.short_name,
         cycle.name,

@@ -20,9 +20,10 @@ from matches.models import Match
 from mentoring.demo import DEMO_PASSWORD
 from mentoring.models import Cycle, Milestone, Program
 from mentoring.selectors import current_cycle
+from mentoring.timeline import goal_sheet_due_on
 
 from . import services
-from .models import CheckIn, ExampleGoal, GoalSheet, goal_setting_due_on
+from .models import CheckIn, ExampleGoal, GoalSheet
 from .services import GoalInput
 
 PROGRAM_SLUG = "alsc"
@@ -163,7 +164,7 @@ def seed(*, log: Callable[[str], object] = print) -> None:
         e.key: e
         for e in ExampleGoal.objects.filter(program=program).prefetch_related("competency_areas")
     }
-    due_on = goal_setting_due_on(cycle.milestones.all())
+    due_on = goal_sheet_due_on(cycle.milestones.all())
     plans = [
         ("agreed", lambda s: _agreed(s, cycle, today, examples, GOALS[:2], achieved=False)),
         ("submitted", lambda s: _submitted(s, cycle, examples, GOALS[1:3])),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from applications.models import Interest
 from matches.models import Match
 from mentoring.models import Cycle, Milestone, Program
+from mentoring.timeline import GOAL_SHEET_DUE_KIND
 
 MIN_GOALS = 1
 MAX_GOALS = 3
@@ -82,13 +83,6 @@ TOO_FEW_GOALS = "A goal sheet needs at least one goal. Add a goal, or keep one y
 TOO_MANY_GOALS = "A goal sheet has at most three goals. Remove one before saving."
 
 
-def goal_setting_due_on(milestones: Iterable[Milestone]) -> dt.date | None:
-    """The day the goal sheet is due: the last day of the cycle's introductions and
-    goal-setting milestone (from milestones already loaded). None without one."""
-    ends = [m.ends_on for m in milestones if m.kind == Milestone.Kind.INTRODUCTIONS]
-    return max(ends) if ends else None
-
-
 def outcomes_open_on(cycle: Cycle, milestones: Iterable[Milestone]) -> dt.date:
     """From this day the partners record each goal's final outcome: a month before the
     program's conclusion milestone (or its last day without one)."""
@@ -148,10 +142,10 @@ def goal_errors(
 
 class GoalSheetQuerySet(models.QuerySet):
     def with_due_on(self) -> GoalSheetQuerySet:
-        """Annotate ``due_on``: the end of the cycle's goal-setting milestone."""
+        """Annotate ``due_on``: :func:`mentoring.timeline.goal_sheet_due_on` in SQL."""
         due = (
             Milestone.objects.filter(
-                cycle=models.OuterRef("match__cycle"), kind=Milestone.Kind.INTRODUCTIONS
+                cycle=models.OuterRef("match__cycle"), kind=GOAL_SHEET_DUE_KIND
             )
             .order_by("-ends_on")
             .values("ends_on")[:1]

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from matches.models import Match
 from mentoring.models import Cycle, Milestone, Program, User
+from mentoring.timeline import goal_sheet_due_on
 
 from .models import (
     CheckIn,
@@ -35,7 +36,6 @@ from .models import (
     GoalSheet,
     GoalSheetChange,
     GoalSheetRevision,
-    goal_setting_due_on,
     is_overdue,
 )
 
@@ -77,12 +77,6 @@ def match_queryset() -> QuerySet[Match]:
     ).prefetch_related(Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("id")))
 
 
-def goal_sheet_due_on(cycle: Cycle) -> dt.date | None:
-    """The day a cycle's goal sheets are due: the last day of its introductions and
-    goal-setting milestone (None if the cycle has none). Uses prefetched milestones."""
-    return goal_setting_due_on(cycle.milestones.all())
-
-
 @dataclass(frozen=True)
 class GoalSheetState:
     """Where a match stands with its goal sheet on a given day."""
@@ -108,7 +102,7 @@ def goal_sheet_state(
 ) -> GoalSheetState:
     """The state, due date and overdue flag of a match's sheet (no queries when the
     match comes from :func:`match_queryset`)."""
-    due_on = goal_sheet_due_on(match.cycle)
+    due_on = goal_sheet_due_on(match.cycle.milestones.all())
     status = sheet.status if sheet is not None else "not_started"
     return GoalSheetState(
         status=status,
@@ -215,7 +209,7 @@ def goal_sheets_by_state(cycle: Cycle, *, now: dt.datetime | None = None) -> Cyc
     """The goal sheets of a cycle's active matches by state (matches whose partners have
     not opened theirs count as not started), and which are overdue. Three queries."""
     milestones = list(cycle.milestones.all())
-    due_on = goal_setting_due_on(milestones)
+    due_on = goal_sheet_due_on(milestones)
     program: Program = cycle.program
     matches = list(
         Match.objects.active().filter(cycle=cycle).select_related("mentor", "mentee").order_by("pk")

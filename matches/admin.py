@@ -17,7 +17,8 @@ from applications.models import Application
 from mentoring.admin import cycle_filter
 from mentoring.models import Cycle
 
-from . import selectors, services, tasks
+from . import services, tasks
+from .board import cycles_for_matching, proposal_board
 from .forms import DissolveForm, MatchCreateForm, MatchingWeightsForm, NeverPairForm
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
 
@@ -230,7 +231,7 @@ class MatchAdmin(admin.ModelAdmin):
         """Pick the cycle to match."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        cycles = list(selectors.cycles_for_matching())
+        cycles = list(cycles_for_matching())
         return TemplateResponse(
             request,
             "matches/admin/propose_index.html",
@@ -248,7 +249,7 @@ class MatchAdmin(admin.ModelAdmin):
             self._board_post(request, cycle)
             page = request.POST.get("page", "")
             return HttpResponseRedirect(request.path + (f"?page={page}" if page else ""))
-        board = selectors.proposal_board(cycle, page=request.GET.get("page", 1))
+        board = proposal_board(cycle, page=request.GET.get("page", 1))
         weights_url = (
             reverse("admin:matches_matchingweights_change", args=[board.weights.pk])
             if board.weights.pk

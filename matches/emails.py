@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from applications.models import Application
 from mentoring.mail import email_queue
+from mentoring.timeline import goal_sheet_due_on
 
 from . import selectors
 from .models import Match
@@ -13,7 +14,7 @@ def send_introductions(match: Match) -> int:
     """Introduce the partners of a confirmed match to each other: one email to each,
     once (the delivery is keyed by the match, so confirming again sends nothing).
     Returns how many were queued now."""
-    due = selectors.goal_sheet_due(match.cycle)
+    due = goal_sheet_due_on(match.cycle.milestones.all())
     queued = 0
     for role in (Application.Role.MENTEE, Application.Role.MENTOR):
         intro = selectors.introduction(match, role, due=due)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from applications.models import Application
 from mentoring.models import Cycle, User
 
-from . import emails, engine, selectors
+from . import cohorts, emails, engine
 from .engine.explain import join
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
 
@@ -75,7 +75,7 @@ def _check_accepted(mentee: Application, mentor: Application) -> None:
 
 def _check_rules(mentee: Application, mentor: Application) -> engine.Explanation:
     """The pair's explanation, or a ValidationError naming the hard rule it breaks."""
-    explanation = selectors.pair_explanation(mentee, mentor)
+    explanation = cohorts.pair_explanation(mentee, mentor)
     if explanation.broken:
         raise ValidationError(
             f"{mentee.display_name} and {mentor.display_name} cannot be matched: "
@@ -140,7 +140,7 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
         .values_list("pk", flat=True)
     )
     Match.objects.filter(cycle=cycle, status=Status.PROPOSED, locked=False).delete()
-    loaded = selectors.cohort_load(cycle)
+    loaded = cohorts.cohort_load(cycle)
     load_seconds = time.perf_counter() - started
     scorer = loaded.scorer
     solution = engine.solve(loaded.cohort, scorer.weights, scorer=scorer)
@@ -202,7 +202,7 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
     )
 
 
-def _refresh_locked(loaded: selectors.LoadedCohort, scorer: engine.Scorer) -> None:
+def _refresh_locked(loaded: cohorts.LoadedCohort, scorer: engine.Scorer) -> None:
     """Score and explain the locked proposals again with today's weights and answers
     (a pair that now breaks a rule says so in its flags)."""
     locked = [

@@ -7,11 +7,24 @@ phase and the timeline costs no extra queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from .models import Event, Milestone
+
+# The goal sheet is due on the last day of the cycle's introductions milestone, which is
+# its goal-setting time too. The one rule for that date (GoalSheet's ``with_due_on`` says
+# it in SQL with this kind).
+GOAL_SHEET_DUE_KIND = Milestone.Kind.INTRODUCTIONS
+
+
+def goal_sheet_due_on(milestones: Iterable[Milestone]) -> dt.date | None:
+    """The day the goal sheet is due: the last day of the cycle's introductions and
+    goal-setting milestone (from milestones already loaded). None without one."""
+    ends = [m.ends_on for m in milestones if m.kind == GOAL_SHEET_DUE_KIND]
+    return max(ends) if ends else None
+
 
 PhaseState = Literal["upcoming", "current", "between", "concluded", "unscheduled"]
 

@@ -23,9 +23,10 @@ from django.utils import timezone
 
 from applications.models import Application
 from goals import selectors as goal_selectors
-from goals.models import goal_setting_due_on, outcomes_open_on
+from goals.models import outcomes_open_on
 from mentoring.mail import email_queue_bulk
 from mentoring.models import Cycle, Delivery, Milestone, Program, User
+from mentoring.timeline import goal_sheet_due_on
 
 from . import emails, selectors
 from .models import month_start
@@ -128,7 +129,7 @@ def goal_sheet_due(now: dt.datetime) -> list[Occasion]:
     without an agreed sheet."""
     due_soon = []
     for cycle in _cycles(now):
-        due_on = goal_setting_due_on(cycle.milestones.all())
+        due_on = goal_sheet_due_on(cycle.milestones.all())
         if due_on is not None and 0 <= (due_on - _today(cycle, now)).days <= GOAL_SHEET_DUE_DAYS:
             due_soon.append(cycle)
     occasions = []

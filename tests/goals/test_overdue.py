@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from goals.models import GoalSheet, is_overdue
-from goals.selectors import goal_sheet_due_on, goal_sheet_state, match_queryset
+from goals.selectors import goal_sheet_state, match_queryset
 from mentoring.models import Milestone
+from mentoring.timeline import goal_sheet_due_on
 from tests.factories import (
     GoalSheetFactory,
     MatchFactory,
@@ -41,7 +42,7 @@ def state(match, sheet, now):
 
 
 def test_the_due_date_is_the_last_day_of_goal_setting(year_2026):
-    assert goal_sheet_due_on(year_2026) == dt.date(2026, 12, 31)
+    assert goal_sheet_due_on(year_2026.milestones.all()) == dt.date(2026, 12, 31)
 
 
 def test_a_cycle_without_a_goal_setting_milestone_has_no_due_date_and_nothing_is_overdue():
@@ -117,7 +118,7 @@ def test_the_latest_goal_setting_milestone_sets_the_due_date(year_2026):
         ends_on=dt.date(2027, 1, 15),
     )
 
-    assert goal_sheet_due_on(year_2026) == dt.date(2027, 1, 15)
+    assert goal_sheet_due_on(year_2026.milestones.all()) == dt.date(2027, 1, 15)
 
 
 def test_is_overdue_with_no_status_means_no_sheet(year_2026):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import Application
-from matches import selectors, services
+from matches import cohorts, services
 from matches.models import Match, MatchingRun, NeverPair
 from mentoring.models import Delivery
 from tests.factories import (
@@ -51,12 +51,12 @@ def grow(cycle, mentees, mentors):
 def test_loading_a_cohort_costs_the_same_queries_whatever_its_size(cycle):
     grow(cycle, mentees=2, mentors=1)
     with CaptureQueriesContext(connection) as small:
-        selectors.cohort_load(cycle)
+        cohorts.cohort_load(cycle)
     grow(cycle, mentees=12, mentors=6)
     MatchFactory(cycle=cycle)
 
     with CaptureQueriesContext(connection) as large:
-        loaded = selectors.cohort_load(cycle)
+        loaded = cohorts.cohort_load(cycle)
 
     assert len(large) == len(small)
     assert len(loaded.cohort.mentees) == 15  # 14 grown + the factory match's mentee
