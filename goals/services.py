@@ -36,8 +36,8 @@ from .models import (
     GoalSheetChange,
     GoalSheetRevision,
     goal_errors,
-    outcomes_open_on,
 )
+from .rules import may, may_check_in, may_edit, not_editable_reason, outcomes_open, role_of
 
 COMMENT_MAX_LENGTH = 2000
 REFLECTION_MAX_LENGTH = 1500
@@ -75,63 +75,6 @@ class OutcomeInput:
     reflection: str = ""
 
 
-# --- Who may do what -------------------------------------------------------------------
-
-
-def role_of(sheet: GoalSheet, user: User) -> str | None:
-    """“mentor”, “mentee”, or None for anyone who is not one of the two partners."""
-    return sheet.match.role_of(user)
-
-
-def may(sheet: GoalSheet, action: str, user: User) -> bool:
-    """Whether ``user`` may take ``action`` (a ``GoalSheet.Action``) on the sheet now,
-    by the table of transitions. Pages use it to offer only what is allowed."""
-    transition = TRANSITIONS[action]
-    if sheet.status != transition.source or sheet.match.status != Match.Status.ACTIVE:
-        return False
-    if transition.actor == "staff":
-        return bool(user.is_staff)
-    role = role_of(sheet, user)
-    if transition.actor == "partner":
-        return role is not None
-    return role == transition.actor
-
-
-def may_edit(sheet: GoalSheet, user: User) -> bool:
-    """Either partner edits a draft of an active match; nobody edits a submitted or
-    agreed revision in place."""
-    return (
-        sheet.status == GoalSheet.Status.DRAFT
-        and sheet.match.status == Match.Status.ACTIVE
-        and role_of(sheet, user) is not None
-    )
-
-
-def may_check_in(sheet: GoalSheet, user: User) -> bool:
-    """Progress is recorded on goals the pair has agreed on, while the match is active."""
-    return (
-        sheet.has_agreement
-        and sheet.match.status == Match.Status.ACTIVE
-        and role_of(sheet, user) is not None
-    )
-
-
-def outcomes_open(sheet: GoalSheet, *, today: dt.date | None = None) -> bool:
-    """Whether final outcomes can be recorded: near or after the program's conclusion,
-    on an agreed sheet of an active or concluded match. Needs the cycle's milestones."""
-    match = sheet.match
-    if not sheet.has_agreement or match.status not in (
-        Match.Status.ACTIVE,
-        Match.Status.CONCLUDED,
-    ):
-        return False
-    cycle = match.cycle
-    today = today or cycle.program.today()
-    return match.status == Match.Status.CONCLUDED or today >= outcomes_open_on(
-        cycle, cycle.milestones.all()
-    )
-
-
 def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
@@ -144,21 +87,6 @@ def _lock(sheet: GoalSheet) -> GoalSheet:
             "match__cycle__program", "match__mentor__applicant", "match__mentee__applicant"
         )
         .get(pk=sheet.pk)
-    )
-
-
-def not_editable_reason(sheet: GoalSheet) -> str:
-    """Why nobody can edit the sheet now, in words for the partners."""
-    if sheet.match.status != Match.Status.ACTIVE:
-        return "The goal sheet can no longer be changed: the match is not active."
-    if sheet.status == GoalSheet.Status.SUBMITTED:
-        return (
-            "The goal sheet has been submitted and waits for the mentor: it can't be "
-            "edited now. The mentee can take it back to edit, or the mentor can send it back."
-        )
-    return (
-        "The goal sheet is agreed: nobody changes an agreed revision. Open a new revision "
-        "to change the goals."
     )
 
 

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import editing, views
 
 app_name = "goals"
 
 urlpatterns = [
     path("goal-sheets/", views.my_sheets, name="mine"),
     path("matches/<int:match_id>/goals/", views.sheet_detail, name="sheet"),
-    path("matches/<int:match_id>/goals/edit/", views.edit, name="edit"),
+    path("matches/<int:match_id>/goals/edit/", editing.edit, name="edit"),
     path("matches/<int:match_id>/goals/submit/", views.submit, name="submit"),
     path("matches/<int:match_id>/goals/take-back/", views.withdraw, name="withdraw"),
     path("matches/<int:match_id>/goals/review/", views.review, name="review"),

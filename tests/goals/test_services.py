@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from goals import services
+from goals import rules, services
 from goals.models import TRANSITIONS, CheckIn, Goal, GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import GoalInput, GoalSheetConflict, OutcomeInput
 from matches.models import Match
@@ -309,7 +309,7 @@ def test_every_transition_in_the_table_is_the_only_way_to_change_status(
         GoalSheet.objects.filter(pk=sheet.pk).update(status=status)
         sheet.refresh_from_db()
         for action, transition in TRANSITIONS.items():
-            allowed = services.may(sheet, action, people[transition.actor])
+            allowed = rules.may(sheet, action, people[transition.actor])
             assert allowed == (transition.source == status), (status, action)
 
 
@@ -522,8 +522,8 @@ def test_final_outcomes_open_a_month_before_the_conclusion(sheet, mentee, mentor
     sheet.refresh_from_db()
     conclusion = cycle.ends_on
 
-    assert not services.outcomes_open(sheet, today=conclusion - dt.timedelta(days=31))
-    assert services.outcomes_open(sheet, today=conclusion - dt.timedelta(days=30))
+    assert not rules.outcomes_open(sheet, today=conclusion - dt.timedelta(days=31))
+    assert rules.outcomes_open(sheet, today=conclusion - dt.timedelta(days=30))
 
 
 def test_each_goal_needs_an_outcome_and_a_reflection(sheet, mentee, mentor, cycle):

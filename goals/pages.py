@@ -1,0 +1,66 @@
+"""What every goal sheet page shares: finding the person's match and sheet (anyone else
+gets a 404), rendering with the match around it, naming people as the match knows them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from matches.models import Match
+
+from . import selectors, services
+from .models import GoalSheet
+
+
+def match_of(request: HttpRequest, match_id: int) -> Match:
+    """The match, if the person is its mentor or mentee (active or concluded); else 404."""
+    return get_object_or_404(
+        selectors.match_queryset().of_person(request.user).current(), pk=match_id
+    )
+
+
+def sheet_of(request: HttpRequest, match_id: int) -> tuple[Match, GoalSheet]:
+    match = match_of(request, match_id)
+    try:
+        sheet = services.goal_sheet_open(match=match)
+    except ValidationError as exc:
+        raise Http404("This match has no goal sheet.") from exc
+    sheet.match = match  # keep the match loaded with its partners and milestones
+    return match, sheet
+
+
+def render_page(
+    request: HttpRequest, template: str, match: Match, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    program = match.cycle.program
+    base = {
+        "match": match,
+        "program": program,
+        "cycle": match.cycle,
+        "role": match.role_of(request.user),
+        "partner": match.partner_of(request.user),
+    }
+    with timezone.override(program.tz):
+        return render(request, template, {**base, **context}, status=status)
+
+
+def name_of(match: Match, user) -> str:
+    """How the page names a person: as the match knows them, else by their account."""
+    if user is None:
+        return "A former participant"
+    for application in (match.mentor, match.mentee):
+        if application.applicant_id == user.pk and application.display_name:
+            return application.display_name
+    return user.get_short_name()
+
+
+def to_sheet(match: Match) -> HttpResponse:
+    return redirect("goals:sheet", match_id=match.pk)
+
+
+def message_of(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
