@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 from mentoring.models import Cycle, Milestone, ProgramObjective
 from mentoring.timeline import phase_on
 
-from . import charts, health, selectors, services
+from . import charts, cycle_data, health, selectors, services
 from .forms import SurveyAnswerForm
 from .models import Invitation, ProgramHealth, Question, Survey
+from .results import SurveyResults, survey_results
 
 RESULTS_PERMISSION = "evaluation.view_survey_results"
 
@@ -175,8 +176,8 @@ class ProgramHealthAdmin(admin.ModelAdmin):
             "can_add_surveys": request.user.has_perm("evaluation.add_survey"),
             "missing_defaults": not {Survey.Kind.MID_YEAR, Survey.Kind.END_OF_PROGRAM}
             <= {s.survey.kind for s in report.surveys},
-            "quiet_days": health.QUIET_DAYS,
-            "min_group": health.MIN_GROUP,
+            "quiet_days": cycle_data.QUIET_DAYS,
+            "min_group": cycle_data.MIN_GROUP,
         }
         with timezone.override(cycle.program.tz):
             return TemplateResponse(request, "evaluation/admin/health.html", context)
@@ -368,7 +369,7 @@ class SurveyAdmin(admin.ModelAdmin):
     def results_view(self, request: HttpRequest, survey_id: int) -> HttpResponse:
         """A survey's results per objective, by role, and the named answers."""
         survey = self._survey(request, survey_id)
-        results = health.survey_results(survey)
+        results = survey_results(survey)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -377,8 +378,8 @@ class SurveyAdmin(admin.ModelAdmin):
             "original": survey,
             "results": results,
             "chart": charts.results_chart(results) if results.any_answers else None,
-            "min_group": health.MIN_GROUP,
-            "roles": list(health.ROLE_LABELS.items()),
+            "min_group": cycle_data.MIN_GROUP,
+            "roles": list(cycle_data.ROLE_LABELS.items()),
         }
         with timezone.override(survey.cycle.program.tz):
             return TemplateResponse(request, "evaluation/admin/results.html", context)
@@ -386,7 +387,7 @@ class SurveyAdmin(admin.ModelAdmin):
     def results_csv_view(self, request: HttpRequest, survey_id: int) -> HttpResponse:
         """Aggregates only: one row per objective, question and role."""
         survey = self._survey(request, survey_id)
-        results = health.survey_results(survey)
+        results = survey_results(survey)
         response = _csv_response(f"survey-{survey.pk}-results.csv")
         writer = csv.writer(response)
         writer.writerows(results_rows(results))
@@ -395,7 +396,7 @@ class SurveyAdmin(admin.ModelAdmin):
     def named_csv_view(self, request: HttpRequest, survey_id: int) -> HttpResponse:
         """The answers of the people who agreed to be named, one row per answer."""
         survey = self._survey(request, survey_id)
-        results = health.survey_results(survey)
+        results = survey_results(survey)
         response = _csv_response(f"survey-{survey.pk}-named-answers.csv")
         writer = csv.writer(response)
         writer.writerow(["Name", "Email", "Role", "Question", "Objective", "Answer"])
@@ -455,14 +456,14 @@ def _row(objective: str, question: str, kind: str, role: str, invited: int, stat
     hidden = stat.hidden
     mean = "" if hidden or stat.mean is None else f"{stat.mean:.2f}"
     if hidden:
-        distribution = f"not shown: fewer than {health.MIN_GROUP} answers"
+        distribution = f"not shown: fewer than {cycle_data.MIN_GROUP} answers"
     else:
         distribution = "; ".join(f"{label}: {n}" for label, n in stat.distribution)
     return [
         objective,
         question,
         kind,
-        health.ROLE_LABELS[role],
+        cycle_data.ROLE_LABELS[role],
         invited,
         stat.count,
         "" if rate is None else f"{rate:.0%}",
@@ -471,7 +472,7 @@ def _row(objective: str, question: str, kind: str, role: str, invited: int, stat
     ]
 
 
-def results_rows(results: health.SurveyResults) -> list[list[Any]]:
+def results_rows(results: SurveyResults) -> list[list[Any]]:
     """The results CSV: per objective, its 1-5 questions combined, then each question;
     each by role (mentees, mentors, everyone)."""
     rows: list[list[Any]] = [RESULT_COLUMNS]

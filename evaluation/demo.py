@@ -39,7 +39,7 @@ from mentoring.models import Cycle, Delivery, Event, Milestone, Program, User
 from mentoring.selectors import current_cycle
 
 from . import services
-from .health import NEWSLETTER_KIND
+from .cycle_data import NEWSLETTER_KIND
 from .models import Answer, Invitation, Question, Survey
 
 PROGRAM_SLUG = "alsc"

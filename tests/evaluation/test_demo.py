@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from evaluation import demo, health
+from evaluation import demo, health, risk
 from evaluation.models import Answer, Invitation, Survey
 from goals.models import CheckIn
 from mentoring.models import Cycle, Delivery
@@ -42,7 +42,7 @@ def test_last_years_cycle_is_at_risk_for_every_reason_with_every_figure(seeded):
 
     assert report.ended
     reasons = {code for item in report.at_risk for code in item.codes}
-    assert reasons == set(health.REASONS)
+    assert reasons == set(risk.REASONS)
     assert [s.key for s in report.funnel.stages if s.mentees] == [
         "applied",
         "accepted",

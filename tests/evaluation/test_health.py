@@ -1,4 +1,4 @@
-"""The figures of the health page (``evaluation/health.py``) on cohorts built
+"""The figures of the health page (``evaluation/health.py`` and the modules it gathers) on cohorts built
 with the factories: the funnel, goal sheets, activity per month, newsletters, and each
 reason a match is at risk, present and absent."""
 
@@ -12,14 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications.models import Application
-from evaluation import health
-from evaluation.health import (
-    GOAL_PAST_TARGET,
-    NEWSLETTER_BOUNCING,
-    NO_GOAL_SHEET,
-    QUIET,
-    CycleData,
-)
+from evaluation import cycle_data, health, risk, sections
+from evaluation.cycle_data import CycleData
+from evaluation.risk import GOAL_PAST_TARGET, NEWSLETTER_BOUNCING, NO_GOAL_SHEET, QUIET
 from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision
 from matches.models import Match
 from mentoring.models import Delivery, Milestone
@@ -50,7 +45,7 @@ def data(cycle, **kwargs) -> CycleData:
 
 
 def at_risk(cycle, **kwargs) -> dict[int, list[str]]:
-    return {item.match.pk: item.codes for item in health.matches_at_risk(data(cycle, **kwargs))}
+    return {item.match.pk: item.codes for item in risk.matches_at_risk(data(cycle, **kwargs))}
 
 
 def healthy(cycle, today):
@@ -88,7 +83,7 @@ def test_the_funnel_counts_applications_by_role_and_status_and_each_stage(cycle,
         dissolved_reason="Moved away.",
     )
 
-    funnel = health.funnel(data(cycle))
+    funnel = sections.funnel(data(cycle))
 
     stages = {s.key: (s.mentees, s.mentors) for s in funnel.stages}
     assert stages == {
@@ -114,7 +109,7 @@ def test_a_goal_counts_achieved_by_its_final_outcome_as_well_as_its_check_in(cyc
     CheckInFactory(goal=second, status="achieved", on=days_ago(today, 9))
     CheckInFactory(goal=second, status="in_progress", on=days_ago(today, 2))  # the latest
 
-    funnel = health.funnel(data(cycle))
+    funnel = sections.funnel(data(cycle))
 
     assert (funnel.goals_agreed, funnel.goals_achieved) == (2, 1)
 
@@ -151,7 +146,7 @@ def test_goal_sheets_are_counted_by_state_overdue_and_over_time(cycle, today):
     GoalSheetFactory(match=MatchFactory(cycle=cycle))
     MatchFactory(cycle=cycle)
 
-    progress = health.goal_sheet_progress(data(cycle))
+    progress = sections.goal_sheet_progress(data(cycle))
 
     assert progress.due_on == days_ago(today, 30)
     assert (progress.agreed, progress.submitted, progress.draft, progress.not_started) == (
@@ -182,7 +177,7 @@ def test_goal_sheets_are_not_overdue_before_their_due_date(program, today):
     )
     MatchFactory(cycle=cycle)
 
-    assert health.goal_sheet_progress(data(cycle)).overdue == 0
+    assert sections.goal_sheet_progress(data(cycle)).overdue == 0
     assert at_risk(cycle) == {}
 
 
@@ -208,12 +203,12 @@ def test_activity_is_counted_per_month_by_category_with_check_ins(cycle, today):
     CheckInFactory(goal=goal, on=early)
     CheckInFactory(goal=goal, on=late)
 
-    activity = health.activity_by_month(data(cycle))
+    activity = sections.activity_by_month(data(cycle))
 
     assert activity.categories == [
         "Practice interviews",
         "Reading and writing",
-        health.OWN_ACTIVITIES,
+        cycle_data.OWN_ACTIVITIES,
     ]
     months = {m.month: m for m in activity.months}
     assert min(months) == cycle.starts_on.replace(day=1)
@@ -223,7 +218,7 @@ def test_activity_is_counted_per_month_by_category_with_check_ins(cycle, today):
     assert first.activities == {
         "Practice interviews": 2,
         "Reading and writing": 0,
-        health.OWN_ACTIVITIES: 1,
+        cycle_data.OWN_ACTIVITIES: 1,
     }
     assert second.check_ins == 1
     assert second.activities["Reading and writing"] == 1
@@ -237,7 +232,7 @@ def test_activity_is_counted_per_month_by_category_with_check_ins(cycle, today):
 def _newsletter(person, key: str, subject: str, status: str, *, when=None, kind=None):
     return Delivery.objects.create(
         message_key=key,
-        kind=kind or health.NEWSLETTER_KIND,
+        kind=kind or cycle_data.NEWSLETTER_KIND,
         recipient=person,
         to_email=person.email,
         subject=subject,
@@ -265,7 +260,7 @@ def test_newsletter_delivery_is_counted_per_issue_for_the_cycles_people(cycle, t
         when=timezone.now() - dt.timedelta(days=900),
     )
 
-    issues = health.newsletter_deliveries(data(cycle))
+    issues = sections.newsletter_deliveries(data(cycle))
 
     assert [(i.subject, i.sent, i.failed, i.waiting) for i in issues] == [
         ("March news", 1, 1, 0),
@@ -285,7 +280,7 @@ def test_a_match_without_an_agreed_goal_sheet_after_the_due_date_is_at_risk(cycl
     GoalSheetFactory(match=submitted, status="submitted")
     ActivityLogEntryFactory(match=submitted, on=days_ago(today, 2))
 
-    risks = health.matches_at_risk(data(cycle))
+    risks = risk.matches_at_risk(data(cycle))
 
     by_match = {item.match.pk: item for item in risks}
     assert fine.pk not in by_match
@@ -307,7 +302,7 @@ def test_a_reopened_sheet_whose_agreement_stands_is_not_a_missing_goal_sheet(cyc
     GoalSheet.objects.filter(match=match).update(status="draft", revision=2)
 
     assert at_risk(cycle) == {}
-    assert health.goal_sheet_progress(data(cycle)).overdue == 1  # the goals app's rule
+    assert sections.goal_sheet_progress(data(cycle)).overdue == 1  # the goals app's rule
 
 
 # --- Matches at risk: no check-in or activity for 45 days ---------------------------------
@@ -322,7 +317,7 @@ def test_a_match_without_check_in_or_activity_for_45_days_is_at_risk(cycle, toda
 
     assert risks.get(match.pk, []) == ([QUIET] if quiet else [])
     if quiet:
-        reason = health.matches_at_risk(data(cycle))[0].reasons[0]
+        reason = risk.matches_at_risk(data(cycle))[0].reasons[0]
         last = days_ago(today, days)
         assert f"{days} days without news" in reason.detail
         assert f"{last:%B} {last.day}, {last.year}" in reason.detail
@@ -353,7 +348,7 @@ def test_a_goal_past_its_target_date_not_achieved_puts_the_match_at_risk(cycle, 
     goal = match.goal_sheet.goals.get()
     Goal.objects.filter(pk=goal.pk).update(target_date=days_ago(today, 10), title="Six crafts")
 
-    risks = health.matches_at_risk(data(cycle))
+    risks = risk.matches_at_risk(data(cycle))
 
     assert [item.codes for item in risks] == [[GOAL_PAST_TARGET]]
     target = days_ago(today, 10)
@@ -392,7 +387,7 @@ def test_a_partner_whose_latest_newsletter_failed_puts_the_match_at_risk(cycle, 
     _newsletter(mentee, "newsletter:1", "March news", "sent", when=timezone.now() - dt.timedelta(2))
     failed = _newsletter(mentee, "newsletter:2", "April news", "failed")
 
-    risks = health.matches_at_risk(data(cycle))
+    risks = risk.matches_at_risk(data(cycle))
 
     assert [item.codes for item in risks] == [[NEWSLETTER_BOUNCING]]
     reason = risks[0].reasons[0]
@@ -418,7 +413,7 @@ def test_every_reason_of_one_match_is_listed_and_the_most_troubled_come_first(cy
     many = MatchFactory(cycle=cycle, **confirmed(cycle, today))  # no sheet, quiet, bouncing
     _newsletter(many.mentor.applicant, "newsletter:1", "News", "failed")
 
-    risks = health.matches_at_risk(data(cycle))
+    risks = risk.matches_at_risk(data(cycle))
 
     assert [(item.match.pk, item.codes) for item in risks] == [
         (many.pk, [NO_GOAL_SHEET, QUIET, NEWSLETTER_BOUNCING]),

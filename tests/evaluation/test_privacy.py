@@ -8,8 +8,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from evaluation import health, privacy
+from evaluation import privacy
 from evaluation.models import Answer, Invitation, Question
+from evaluation.results import survey_results
 from mentoring.privacy import privacy_modules
 from tests.factories import AnswerFactory, InvitationFactory, QuestionFactory, SurveyFactory
 
@@ -57,7 +58,7 @@ def test_erasing_anonymises_the_answers_and_ends_the_link(client, invitation):
     assert invitation.person is None and invitation.named is False
     assert list(Answer.objects.values_list("number", "text")) == [(4, "")]
     assert client.get(invitation.get_absolute_url()).status_code == 404
-    results = health.survey_results(survey)
+    results = survey_results(survey)
     assert results.answered["all"] == 1 and results.named == []
     assert privacy.export_personal_data(person) == {"surveys": []}
     assert Invitation.objects.count() == 1

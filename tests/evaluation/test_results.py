@@ -12,8 +12,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation import health
 from evaluation.models import Question
+from evaluation.results import survey_results
 from tests.factories import (
     AnswerFactory,
     InvitationFactory,
@@ -92,7 +92,7 @@ def answered(survey):
 
 
 def test_results_per_objective_by_role(survey, answered, objectives):
-    results = health.survey_results(survey)
+    results = survey_results(survey)
 
     assert results.invited == {"mentee": 6, "mentor": 4, "all": 10}
     assert results.answered == {"mentee": 4, "mentor": 3, "all": 7}
@@ -134,7 +134,7 @@ def test_a_group_of_fewer_than_three_is_a_count_only_and_cannot_be_subtracted(su
         respond(survey, "mentee", {"confident": value})
     respond(survey, "mentor", {"confident": 1})
 
-    stats = health.survey_results(survey).objectives[0].questions[0].stats
+    stats = survey_results(survey).objectives[0].questions[0].stats
 
     assert stats["mentee"].shown and stats["mentee"].mean == pytest.approx(4.0)
     assert stats["mentor"].hidden and stats["mentor"].count == 1
@@ -148,7 +148,7 @@ def test_individual_answers_are_given_only_for_people_who_agreed_to_be_named(sur
     respond(survey, "mentee", {"confident": 5, "comment": "Loved it."}, named=True, person=named)
     respond(survey, "mentee", {"confident": 2, "comment": "My mentor never answered."})
 
-    results = health.survey_results(survey)
+    results = survey_results(survey)
 
     assert [n.name for n in results.named] == ["Nadia Named"]
     assert [a.shown for a in results.named[0].answers] == ["5", "Loved it."]

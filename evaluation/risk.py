@@ -1,0 +1,197 @@
+"""The “Matches at risk” section of the “Program health” page: matches without a goal
+sheet, quiet for weeks, with goals past their target, or whose newsletters bounce."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Q,
+)
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application
+from goals.models import Goal, GoalSheet
+from matches.models import Match
+from mentoring.models import Delivery
+
+from .cycle_data import (
+    CURRENT_MATCH,
+    NEWSLETTER_KIND,
+    QUIET_DAYS,
+    CycleData,
+    goal_achieved,
+    long_date,
+)
+from .sections import sheet_overdue
+
+# --- Matches at risk ----------------------------------------------------------------------
+
+NO_GOAL_SHEET = "no_goal_sheet"
+QUIET = "quiet"
+GOAL_PAST_TARGET = "goal_past_target"
+NEWSLETTER_BOUNCING = "newsletter_bouncing"
+REASONS = {
+    NO_GOAL_SHEET: "No goal sheet past the due date",
+    QUIET: f"No check-in or activity for {QUIET_DAYS} days",
+    GOAL_PAST_TARGET: "A goal past its target date, not achieved",
+    NEWSLETTER_BOUNCING: "Newsletters bouncing",
+}
+
+
+SHEET_STATES = {
+    None: "the partners never opened it",
+    GoalSheet.Status.DRAFT: "it is still a draft",
+    GoalSheet.Status.SUBMITTED: "it is submitted, waiting for the mentor to confirm",
+}
+
+
+@dataclass(frozen=True)
+class RiskReason:
+    code: str
+    detail: str
+    url: str
+    link_text: str
+
+    @property
+    def label(self) -> str:
+        return REASONS[self.code]
+
+
+@dataclass(frozen=True)
+class MatchAtRisk:
+    match: Match
+    reasons: list[RiskReason]
+
+    @property
+    def url(self) -> str:
+        return reverse("admin:matches_match_change", args=[self.match.pk])
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+
+def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
+    """The matches that need the committee's attention, each with every reason and a
+    link to where to look; the ones with most reasons first."""
+    goals_late = _goals_past_target(data)
+    bouncing = _bouncing_newsletters(data)
+    tz = data.program.tz
+    result = []
+    for match in data.matches:
+        reasons: list[RiskReason] = []
+        sheet = data.sheet(match)
+        # An agreed revision stands while a reopened sheet is redrafted: the match has a
+        # goal sheet, even if the redraft is late.
+        if sheet_overdue(data, sheet) and (sheet is None or sheet.agreed_revision is None):
+            state = SHEET_STATES[sheet.status if sheet else None]
+            reasons.append(
+                RiskReason(
+                    NO_GOAL_SHEET,
+                    f"Due {long_date(data.due_on)}; {state}.",
+                    reverse("admin:goals_goalsheet_change", args=[sheet.pk])
+                    if sheet
+                    else reverse("admin:matches_match_change", args=[match.pk]),
+                    "Goal sheet" if sheet else "Match",
+                )
+            )
+        quiet = _quiet_since(data, match, tz)
+        if quiet is not None:
+            since, last = quiet
+            detail = (
+                f"Last check-in or activity on {long_date(last)}."
+                if last
+                else f"Nothing recorded since {long_date(since)}."
+            )
+            reasons.append(
+                RiskReason(
+                    QUIET,
+                    f"{(data.as_of - since).days} days without news. {detail}",
+                    reverse("admin:activities_activitylogentry_changelist")
+                    + f"?match__id__exact={match.pk}",
+                    "Activity log",
+                )
+            )
+        late = goals_late.get(match.pk)
+        if late:
+            titles = "; ".join(f"“{g.title}” (target {long_date(g.target_date)})" for g in late)
+            reasons.append(
+                RiskReason(
+                    GOAL_PAST_TARGET,
+                    f"Not marked achieved: {titles}.",
+                    reverse("admin:goals_goalsheet_change", args=[late[0].sheet_id]),
+                    "Goal sheet",
+                )
+            )
+        for application in (match.mentee, match.mentor):
+            delivery = bouncing.get(application.applicant_id)
+            if delivery is not None:
+                reasons.append(
+                    RiskReason(
+                        NEWSLETTER_BOUNCING,
+                        f"{application.display_name or application.email} "
+                        f"({application.get_role_display().lower()}): “{delivery.subject}” "
+                        f"to {delivery.to_email} failed. {delivery.last_error}".strip(),
+                        reverse("admin:mentoring_delivery_change", args=[delivery.pk]),
+                        "Delivery",
+                    )
+                )
+        if reasons:
+            result.append(MatchAtRisk(match=match, reasons=reasons))
+    result.sort(key=lambda r: -len(r.reasons))
+    return result
+
+
+def _quiet_since(data: CycleData, match: Match, tz) -> tuple[dt.date, dt.date | None] | None:
+    """(the day the silence began, the last day with news or None) when the match has
+    been quiet for QUIET_DAYS or more by the as-of day; else None. A match is not quiet
+    before its program year started or its partners were introduced."""
+    news = [d for d in (match.last_check_in, match.last_activity) if d]
+    start = data.cycle.starts_on
+    if match.confirmed_at:
+        start = max(start, timezone.localdate(match.confirmed_at, tz))
+    last = max(news) if news else None
+    since = max([start, *news])
+    if (data.as_of - since).days >= QUIET_DAYS:
+        return since, last
+    return None
+
+
+def _goals_past_target(data: CycleData) -> dict[int, list[Goal]]:
+    late: dict[int, list[Goal]] = defaultdict(list)
+    for goal in data.goals:
+        if (
+            goal.agreed
+            and goal.target_date
+            and goal.target_date < data.as_of
+            and not goal_achieved(goal)
+        ):
+            late[goal.match_id].append(goal)
+    return late
+
+
+def _bouncing_newsletters(data: CycleData) -> dict[int, Delivery]:
+    """The people of the cycle's matches whose latest newsletter failed, with that
+    delivery."""
+    later = Delivery.objects.filter(
+        kind=NEWSLETTER_KIND, to_email=OuterRef("to_email"), created_at__gt=OuterRef("created_at")
+    )
+    people = Application.objects.filter(
+        Q(mentee_matches__cycle=data.cycle, mentee_matches__status__in=CURRENT_MATCH)
+        | Q(mentor_matches__cycle=data.cycle, mentor_matches__status__in=CURRENT_MATCH)
+    ).values("applicant_id")
+    failed = (
+        Delivery.objects.filter(
+            kind=NEWSLETTER_KIND, status=Delivery.Status.FAILED, recipient_id__in=people
+        )
+        .filter(~Exists(later))
+        .only("pk", "recipient_id", "to_email", "subject", "last_error", "created_at")
+        .order_by("created_at")
+    )
+    return {delivery.recipient_id: delivery for delivery in failed}
