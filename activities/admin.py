@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch
 from django.utils.html import format_html_join
 
 from applications.models import Interest
-from mentoring.models import Cycle
+from mentoring.admin import cycle_filter
 
 from . import services
 from .models import Activity, ActivityLogEntry, Category, Resource
@@ -168,32 +168,16 @@ class ResourceAdmin(admin.ModelAdmin):
         return resource._activities
 
 
-class CycleFilter(admin.SimpleListFilter):
-    """The match's cycle, named with its program without a query per cycle."""
-
-    title = "cycle"
-    parameter_name = "cycle"
-
-    def lookups(self, request, model_admin):
-        return [
-            (str(cycle.pk), str(cycle))
-            for cycle in Cycle.objects.select_related("program").order_by(
-                "program__position", "-starts_on"
-            )
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(match__cycle_id=int(self.value()))
-        return queryset
-
-
 @admin.register(ActivityLogEntry)
 class ActivityLogEntryAdmin(admin.ModelAdmin):
     """The logs belong to the matches: staff read them here and change nothing."""
 
     list_display = ["title", "match", "status", "on", "activity", "recorded_by", "goals_served"]
-    list_filter = ["status", "match__cycle__program", CycleFilter]
+    list_filter = [
+        "status",
+        "match__cycle__program",
+        cycle_filter("match__cycle", parameter_name="cycle"),
+    ]
     list_select_related = ["match__mentor", "match__mentee", "activity", "recorded_by"]
     search_fields = [
         "title",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from mentoring.models import Cycle
+from mentoring.admin import cycle_filter
 
 from . import selectors, services
 from .geography import STATE_NAMES
@@ -47,18 +47,6 @@ IDENTITY_FIELDS = {
     "organization": "hidden_organization",
     "applicant_account": "hidden_applicant_account",
 }
-
-
-class CycleFilter(admin.SimpleListFilter):
-    title = "cycle"
-    parameter_name = "cycle"
-
-    def lookups(self, request, model_admin):
-        cycles = Cycle.objects.select_related("program").order_by("program__position", "-starts_on")
-        return [(str(c.pk), str(c)) for c in cycles]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(cycle_id=self.value()) if self.value() else queryset
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -249,7 +237,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "decision_told",
     ]
     list_filter = [
-        CycleFilter,
+        cycle_filter("cycle", parameter_name="cycle"),
         "role",
         "status",
         "library_type",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from mentoring.admin import cycle_filter
 from mentoring.models import Cycle, Milestone, ProgramObjective
 from mentoring.timeline import phase_on
 
@@ -41,28 +42,6 @@ def _percent(value: float | None) -> str:
 def _errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> None:
     for text in exc.messages:
         messages.error(request, f"{prefix}{text}")
-
-
-class CycleFilter(admin.SimpleListFilter):
-    """Cycles named with their programs, in one query."""
-
-    title = "cycle"
-    parameter_name = "cycle"
-
-    def lookups(self, request, model_admin):
-        return [
-            (str(c.pk), str(c))
-            for c in Cycle.objects.select_related("program").order_by(
-                "program__position", "-starts_on"
-            )
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.field: int(self.value())})
-        return queryset
-
-    field = "cycle_id"
 
 
 # --- Program health -----------------------------------------------------------------------
@@ -254,7 +233,12 @@ class SurveyAdmin(admin.ModelAdmin):
         "answered",
         "response_rate",
     ]
-    list_filter = ["status", "kind", "cycle__program", CycleFilter]
+    list_filter = [
+        "status",
+        "kind",
+        "cycle__program",
+        cycle_filter("cycle", parameter_name="cycle"),
+    ]
     list_select_related = ["cycle__program"]
     search_fields = ["title", "cycle__name", "cycle__program__short_name"]
     date_hierarchy = "opens_on"
@@ -526,16 +510,22 @@ class AnsweredFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SurveyFilter(CycleFilter):
+class SurveyFilter(admin.SimpleListFilter):
+    """Surveys named with their cycles, in one query."""
+
     title = "survey"
     parameter_name = "survey"
-    field = "survey_id"
 
     def lookups(self, request, model_admin):
         return [
             (str(s.pk), str(s))
             for s in Survey.objects.select_related("cycle__program").order_by("-opens_on")
         ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(survey_id=int(self.value()))
+        return queryset
 
 
 @admin.register(Invitation)

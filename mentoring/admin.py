@@ -1,8 +1,10 @@
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,22 +24,31 @@ from .models import (
 from .timeline import phase_on
 
 
-def cycle_filter(field_path: str) -> type[admin.SimpleListFilter]:
-    """Filter by cycle, listing the cycles with their programs in one query (the stock
-    related-field filter costs a query per cycle to name it)."""
+def cycle_filter(
+    field_path: str,
+    *,
+    parameter_name: str | None = None,
+    cycles: Callable[[], QuerySet[Cycle]] | None = None,
+) -> type[admin.SimpleListFilter]:
+    """Filter a changelist by the cycle at ``field_path``, listing the cycles (``cycles()``,
+    else every cycle) with their programs in one query (the stock related-field filter
+    costs a query per cycle to name it). A value that is not a cycle's id, such as
+    ``?cycle=abc``, leaves the list unfiltered rather than failing."""
 
     class CycleFilter(admin.SimpleListFilter):
         title = "cycle"
-        parameter_name = field_path.replace("__", "_") + "_id"
 
         def lookups(self, request, model_admin):
-            return [(str(c.pk), str(c)) for c in Cycle.objects.select_related("program")]
+            found = cycles() if cycles is not None else Cycle.objects.all()
+            return [(str(c.pk), str(c)) for c in found.select_related("program")]
 
         def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{f"{field_path}_id": self.value()})
+            value = self.value()
+            if value and value.isdigit():
+                return queryset.filter(**{f"{field_path}_id": int(value)})
             return queryset
 
+    CycleFilter.parameter_name = parameter_name or field_path.replace("__", "_") + "_id"
     return CycleFilter
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from mentoring.admin import cycle_filter
 from mentoring.models import Cycle, Delivery, User
 
 from . import emails, selectors, services
@@ -44,25 +45,6 @@ def _when(moment: dt.datetime | None, tz) -> str:
     return f"{local:%B} {local.day}, {local.year}, {local:%I:%M %p %Z}".replace(" 0", " ")
 
 
-class CycleFilter(admin.SimpleListFilter):
-    """The cycles that have issues, named with their program in one query."""
-
-    title = "cycle"
-    parameter_name = "cycle"
-
-    def lookups(self, request, model_admin):
-        cycles = Cycle.objects.filter(newsletter_issues__isnull=False).distinct()
-        return [
-            (str(c.pk), str(c))
-            for c in cycles.select_related("program").order_by("-starts_on", "program__position")
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(cycle_id=int(self.value()))
-        return queryset
-
-
 @admin.register(NewsletterIssue)
 class NewsletterIssueAdmin(admin.ModelAdmin):
     list_display = [
@@ -73,7 +55,16 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         "recipients",
         "deliveries",
     ]
-    list_filter = ["status", "cycle__program", CycleFilter]
+    list_filter = [
+        "status",
+        "cycle__program",
+        # Only the cycles that have issues.
+        cycle_filter(
+            "cycle",
+            parameter_name="cycle",
+            cycles=lambda: Cycle.objects.filter(newsletter_issues__isnull=False).distinct(),
+        ),
+    ]
     list_select_related = ["cycle__program"]
     search_fields = ["subject", "news"]
     ordering = ["-month", "cycle__program__position"]

@@ -1,6 +1,6 @@
-"""The figures of the health page (``evaluation/health.py`` and the modules it gathers) on cohorts built
-with the factories: the funnel, goal sheets, activity per month, newsletters, and each
-reason a match is at risk, present and absent."""
+"""The figures of the health page (``evaluation/health.py`` and the modules it
+gathers) on cohorts built with the factories: the funnel, goal sheets, activity per
+month, newsletters, and each reason a match is at risk, present and absent."""
 
 from __future__ import annotations
 
