@@ -24,28 +24,21 @@ module: the account, its email addresses, and the emails recorded for it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from importlib import import_module
 from types import ModuleType
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from .discovery import app_modules
 from .models import Delivery
 
 ERASED = "Erased: the person deleted their account."
 
 
 def privacy_modules() -> Iterator[tuple[str, ModuleType]]:
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.privacy")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.privacy":
-                raise
-            continue
+    for config, module in app_modules("privacy"):
         yield config.label, module
 
 

@@ -1,7 +1,6 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
+
+from mentoring.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -14,12 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Each app that has program content keeps its loader in <app>/content.py,
         # run in INSTALLED_APPS order so programs exist before their catalogs.
-        for config in apps.get_app_configs():
-            try:
-                module = import_module(f"{config.name}.content")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.content":
-                    raise
-                continue
+        for _config, module in app_modules("content"):
             module.load(log=lambda line: self.stdout.write(f"  {line}"))
         self.stdout.write(self.style.SUCCESS("Program content loaded."))

@@ -1,11 +1,10 @@
-from importlib import import_module
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from mentoring.discovery import app_modules
 from mentoring.models import Delivery
 
 
@@ -27,13 +26,7 @@ class Command(BaseCommand):
         ):
             # Each app adds its own demo data in <app>/demo.py, in INSTALLED_APPS order
             # (applicants before matches before goal sheets).
-            for config in apps.get_app_configs():
-                try:
-                    module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
-                    continue
+            for _config, module in app_modules("demo"):
                 module.seed(log=lambda line: self.stdout.write(f"  {line}"))
         sent = Delivery.objects.count() - before
         if sent:
