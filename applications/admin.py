@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from mentoring.admin import cycle_filter
 
@@ -603,7 +604,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
         if outcome.changed:
             count = len(outcome.changed)
-            applications = f"{count} application{'s' if count != 1 else ''}"
+            applications = f"{count} {ngettext('application', 'applications', count)}"
             self.message_user(request, done.format(applications), messages.SUCCESS)
         if outcome.unchanged:
             self.message_user(
@@ -639,14 +640,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         if sending:
             self.message_user(
                 request,
-                f"Sending {sending} decision{'s' if sending != 1 else ''}: each applicant "
+                f"Sending {sending} {ngettext('decision', 'decisions', sending)}: each applicant "
                 "gets an email in the next minutes (see Deliveries).",
                 messages.SUCCESS,
             )
         if told:
             self.message_user(
                 request,
-                f"{told} applicant{'s' if told != 1 else ''} had already been told this "
+                f"{told} {ngettext('applicant', 'applicants', told)} had already been told this "
                 "decision: nothing was sent to them again.",
                 messages.INFO,
             )
@@ -654,8 +655,8 @@ class ApplicationAdmin(admin.ModelAdmin):
             undecided = len(plan.refused)
             self.message_user(
                 request,
-                f"{undecided} application{'s' if undecided != 1 else ''} without a decision "
-                "(accepted, waitlisted or declined) got no email.",
+                f"{undecided} {ngettext('application', 'applications', undecided)} without a "
+                "decision (accepted, waitlisted or declined) got no email.",
                 messages.WARNING,
             )
 

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.admin import cycle_filter
@@ -299,7 +300,7 @@ class SurveyAdmin(admin.ModelAdmin):
             if isinstance(outcome, int):
                 self.message_user(request, f"{survey}: {outcome} invitations sent.")
         if done:
-            self.message_user(request, f"{verb} {done} survey{'s' if done != 1 else ''}.")
+            self.message_user(request, f"{verb} {done} {ngettext('survey', 'surveys', done)}.")
 
     @admin.action(description="Schedule (sent automatically on the opening day)")
     def schedule_selected(self, request, queryset):

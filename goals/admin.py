@@ -13,6 +13,7 @@ from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from mentoring.admin import cycle_filter
 from mentoring.models import Milestone, Program
@@ -258,7 +259,7 @@ class GoalSheetAdmin(admin.ModelAdmin):
             if done:
                 self.message_user(
                     request,
-                    f"Returned {done} goal sheet{'s' if done != 1 else ''} for revision; "
+                    f"Returned {done} {ngettext('goal sheet', 'goal sheets', done)} for revision; "
                     "both partners of each were emailed.",
                     messages.SUCCESS,
                 )
@@ -266,7 +267,7 @@ class GoalSheetAdmin(admin.ModelAdmin):
             if skipped:
                 self.message_user(
                     request,
-                    f"Left {skipped} sheet{'s' if skipped != 1 else ''} alone: only agreed "
+                    f"Left {skipped} {ngettext('sheet', 'sheets', skipped)} alone: only agreed "
                     "sheets are returned for revision.",
                     messages.WARNING,
                 )

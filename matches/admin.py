@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 from applications.models import Application
 from mentoring.admin import cycle_filter
@@ -186,7 +187,7 @@ class MatchAdmin(admin.ModelAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{verb} {done} match{'es' if done != 1 else ''}.")
+            self.message_user(request, f"{verb} {done} {ngettext('match', 'matches', done)}.")
 
     @admin.action(description="Confirm selected proposals (sends the introductions)")
     def confirm_selected(self, request, queryset):
@@ -275,15 +276,15 @@ class MatchAdmin(admin.ModelAdmin):
                 tasks.propose_matches.delay_on_commit(cycle.pk, user.pk)
                 messages.info(
                     request,
-                    f"The engine is pairing {mentees} mentee{'s' if mentees != 1 else ''} "
+                    f"The engine is pairing {mentees} {ngettext('mentee', 'mentees', mentees)} "
                     "in the background; reload this page in a minute.",
                 )
                 return
             run = services.matches_propose(cycle=cycle, by=user)
             messages.success(
                 request,
-                f"The engine proposed {run.proposed} pair{'s' if run.proposed != 1 else ''} "
-                f"(kept {run.kept}; {run.unmatched} mentee{'s' if run.unmatched != 1 else ''} "
+                f"The engine proposed {run.proposed} {ngettext('pair', 'pairs', run.proposed)} "
+                f"(kept {run.kept}; {run.unmatched} {ngettext('mentee', 'mentees', run.unmatched)} "
                 f"unmatched) in {run.seconds:.1f} s.",
             )
             return
@@ -320,7 +321,7 @@ class MatchAdmin(admin.ModelAdmin):
             if confirmed:
                 messages.success(
                     request,
-                    f"Confirmed {confirmed} match{'es' if confirmed != 1 else ''}; the "
+                    f"Confirmed {confirmed} {ngettext('match', 'matches', confirmed)}; the "
                     "introduction emails are on their way.",
                 )
             return

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import ngettext
 
 from applications.geography import STATE_NAMES
 from applications.models import Application
@@ -104,7 +105,7 @@ class Introduction:
             return ""
         if years == 0:
             return "New to serving children and families"
-        return f"{years} year{'s' if years != 1 else ''} serving children and families"
+        return f"{years} {ngettext('year', 'years', years)} serving children and families"
 
     @property
     def shares_anything(self) -> bool:
@@ -195,6 +196,6 @@ def _time_difference(reader: Application, partner: Application, day: dt.date) ->
     hours = theirs - mine
     if hours == 0:
         return "You are in the same time zone."
-    amount = f"{abs(hours):g} hour{'s' if abs(hours) != 1 else ''}"
+    amount = f"{abs(hours):g} {ngettext('hour', 'hours', abs(hours))}"
     direction = "ahead of" if hours > 0 else "behind"
     return f"{partner.display_name} is {amount} {direction} you."

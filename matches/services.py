@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from applications.models import Application
 from mentoring.models import Cycle, User
@@ -282,7 +283,7 @@ def match_confirm(*, match: Match, by: User | None = None) -> Match:
         if active >= capacity:
             raise ValidationError(
                 f"{mentor.display_name} already has {active} confirmed "
-                f"mentee{'s' if active != 1 else ''} of {capacity}; "
+                f"{ngettext('mentee', 'mentees', active)} of {capacity}; "
                 f"{match.mentee.display_name} needs another mentor."
             )
         if Match.objects.filter(mentee_id=match.mentee_id, status=Status.ACTIVE).exists():

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from matches.models import Match
 from mentoring.demo import DEMO_STAFF_EMAIL
@@ -127,7 +128,7 @@ def seed(*, log: Callable[[str], object] = print) -> None:
     due = reminders.reminders_send()
     issues = NewsletterIssue.objects.filter(cycle=cycle).order_by("month")
     log(
-        f"Newsletter: {sent} issue{'s' if sent != 1 else ''} sent now, "
+        f"Newsletter: {sent} {ngettext('issue', 'issues', sent)} sent now, "
         f"{issues.filter(status='sent').count()} sent in all, "
         f"{'a draft for ' + f'{next_month:%B %Y}' + ' written' if drafted else 'no new draft'}; "
         f"reminders sent today: {sum(due.values())}"
