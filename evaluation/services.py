@@ -147,16 +147,6 @@ def survey_close_ended(*, survey: Survey) -> bool:
     return True
 
 
-@transaction.atomic
-def survey_invite(*, survey: Survey) -> int:
-    """Invite whoever joined the cycle's matches since the open survey was sent (a match
-    confirmed late). Does nothing for a survey that is not open."""
-    survey = _lock(survey)
-    if not survey.takes_answers_on(survey.cycle.program.today()):
-        return 0
-    return _invite(survey)
-
-
 def participants(cycle: Cycle) -> dict[int, tuple[User, str]]:
     """Every active mentor and mentee of a cycle (matches at work or concluded with the
     program), by person, with their role; someone who is both is asked as a mentee."""

@@ -18,7 +18,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -26,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from matches.models import Match
-from mentoring.models import Cycle, Milestone, Program, User
+from mentoring.models import Milestone, Program, User
 from mentoring.timeline import goal_sheet_due_on
 
 from .models import (
@@ -174,83 +173,6 @@ def goal_sheets_of_person(user: User, *, now: dt.datetime | None = None) -> list
     matches = match_queryset().of_person(user).current().order_by("-cycle__starts_on", "pk")
     summaries = goal_sheet_summaries(matches, now=now)
     return list(summaries.values())
-
-
-def goals_of_match(match: Match) -> QuerySet[Goal]:
-    """The goals currently on a match's sheet, in order (none before the sheet exists):
-    what an activity log entry can be linked to."""
-    return Goal.objects.current().filter(sheet__match=match).order_by("position")
-
-
-@dataclass(frozen=True)
-class CycleGoalSheets:
-    """A cycle's goal sheets by state, for the committee's overview."""
-
-    cycle: Cycle
-    due_on: dt.date | None
-    not_started: list[Match]
-    draft: list[GoalSheet]
-    submitted: list[GoalSheet]
-    agreed: list[GoalSheet]
-    overdue_matches: list[Match]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "not_started": len(self.not_started),
-            "draft": len(self.draft),
-            "submitted": len(self.submitted),
-            "agreed": len(self.agreed),
-            "overdue": len(self.overdue_matches),
-        }
-
-
-def goal_sheets_by_state(cycle: Cycle, *, now: dt.datetime | None = None) -> CycleGoalSheets:
-    """The goal sheets of a cycle's active matches by state (matches whose partners have
-    not opened theirs count as not started), and which are overdue. Three queries."""
-    milestones = list(cycle.milestones.all())
-    due_on = goal_sheet_due_on(milestones)
-    program: Program = cycle.program
-    matches = list(
-        Match.objects.active().filter(cycle=cycle).select_related("mentor", "mentee").order_by("pk")
-    )
-    sheets = {
-        s.match_id: s
-        for s in GoalSheet.objects.filter(match__in=matches).annotate(
-            goals_count=Count("goals", filter=Q(goals__position__isnull=False))
-        )
-    }
-    groups: dict[str, list] = {"draft": [], "submitted": [], "agreed": []}
-    not_started, overdue = [], []
-    for match in matches:
-        sheet = sheets.get(match.pk)
-        if sheet is None:
-            not_started.append(match)
-        else:
-            sheet.match = match
-            groups[sheet.status].append(sheet)
-        status = sheet.status if sheet else None
-        if is_overdue(status=status, due_on=due_on, program=program, now=now):
-            overdue.append(match)
-    return CycleGoalSheets(
-        cycle=cycle,
-        due_on=due_on,
-        not_started=not_started,
-        draft=groups["draft"],
-        submitted=groups["submitted"],
-        agreed=groups["agreed"],
-        overdue_matches=overdue,
-    )
-
-
-def check_ins_between(cycle: Cycle, start: dt.date, end: dt.date) -> QuerySet[CheckIn]:
-    """Check-ins of a cycle's matches dated ``start`` to ``end``, newest first, with the
-    goal and match they belong to (for the newsletter's goal section)."""
-    return (
-        CheckIn.objects.filter(goal__sheet__match__cycle=cycle, on__gte=start, on__lte=end)
-        .select_related("author", "goal__sheet__match__mentor", "goal__sheet__match__mentee")
-        .order_by("-on", "-created_at")
-    )
 
 
 def example_goals(program: Program) -> QuerySet[ExampleGoal]:

@@ -33,10 +33,6 @@ def _time_zones() -> frozenset[str]:
 _TIME_ZONES: frozenset[str] | None = None
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(_time_zones()) if "/" in name]
-
-
 # --- People ---------------------------------------------------------------------------
 
 

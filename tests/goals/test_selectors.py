@@ -66,33 +66,6 @@ def test_a_match_without_a_sheet_is_not_started(match):
     assert summary.state.label == "Not started"
 
 
-def test_a_cycle_s_sheets_by_state(cycle, today):
-    not_started = MatchFactory(cycle=cycle)
-    draft = GoalSheetFactory(match=MatchFactory(cycle=cycle))
-    submitted = GoalSheetFactory(match=MatchFactory(cycle=cycle), status="submitted")
-    agreed = GoalSheetFactory(match=MatchFactory(cycle=cycle), status="agreed", agreed_revision=1)
-    MatchFactory(cycle=cycle, status="proposed")
-
-    result = selectors.goal_sheets_by_state(cycle)
-
-    assert result.not_started == [not_started]
-    assert (result.draft, result.submitted, result.agreed) == ([draft], [submitted], [agreed])
-    assert result.overdue_matches == []
-    later = selectors.goal_sheets_by_state(
-        cycle, now=dt.datetime.combine(today + dt.timedelta(days=30), dt.time(12), tzinfo=dt.UTC)
-    )
-    assert set(later.overdue_matches) == {not_started, draft.match, submitted.match}
-    assert later.counts == {"not_started": 1, "draft": 1, "submitted": 1, "agreed": 1, "overdue": 3}
-
-
-def test_goals_of_a_match_are_its_current_goals(cycle):
-    sheet = GoalSheetFactory(match=MatchFactory(cycle=cycle))
-    kept = GoalFactory(sheet=sheet)
-    GoalFactory(sheet=sheet, position=None)  # taken off in a later revision
-
-    assert list(selectors.goals_of_match(sheet.match)) == [kept]
-
-
 def test_the_hourly_task_opens_a_sheet_for_each_active_match_once(cycle):
     MatchFactory(cycle=cycle)
     MatchFactory(cycle=cycle)
