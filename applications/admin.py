@@ -6,38 +6,36 @@ notes; the applicant's answers are read-only. Every change goes through the serv
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import get_content_type_for_model
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
 
 from mentoring.admin import cycle_filter
 
 from . import selectors, services
+from .admin_actions import ApplicationActions
+from .admin_filters import (
+    DecisionSentFilter,
+    InterestFilter,
+    StateFilter,
+    YearsFilter,
+    YourReviewFilter,
+)
+from .admin_forms import ApplicationAdminForm, StatusChangeInline
 from .geography import STATE_NAMES
-from .models import Application, ApplicationStatusChange, Conference, Interest
+from .models import Application, Conference, Interest
 
 Status = Application.Status
-
-SCORE_CHOICES = [
-    (1, "1 · Weak"),
-    (2, "2 · Fair"),
-    (3, "3 · Good"),
-    (4, "4 · Very good"),
-    (5, "5 · Excellent"),
-]
 
 # Who applied, hidden under blind review until the viewer has scored.
 IDENTITY_FIELDS = {
@@ -50,178 +48,8 @@ IDENTITY_FIELDS = {
 }
 
 
-class StateFilter(admin.SimpleListFilter):
-    """Only the states and provinces applicants are in, not all seventy."""
-
-    title = "state or province"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        present = Application.objects.exclude(state="").values_list("state", flat=True)
-        codes = set(present.distinct())
-        return sorted(((code, STATE_NAMES.get(code, code)) for code in codes), key=lambda c: c[1])
-
-    def queryset(self, request, queryset):
-        return queryset.filter(state=self.value()) if self.value() else queryset
-
-
-class InterestFilter(admin.SimpleListFilter):
-    """The interests of the chosen cycle's program (of every program otherwise)."""
-
-    title = "interest"
-    parameter_name = "interest"
-
-    def lookups(self, request, model_admin):
-        interests = Interest.objects.select_related("program").order_by(
-            "program__position", "kind", "position", "name"
-        )
-        cycle_id = request.GET.get("cycle")
-        if cycle_id and cycle_id.isdigit():
-            interests = interests.filter(program__cycles=cycle_id)
-            return [(str(i.pk), i.name) for i in interests]
-        return [(str(i.pk), f"{i.program.short_name} · {i.name}") for i in interests]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(interests=self.value())
-        return queryset
-
-
-class YearsFilter(admin.SimpleListFilter):
-    title = "years of experience"
-    parameter_name = "years"
-    RANGES = {"0-2": (0, 2), "3-5": (3, 5), "6-10": (6, 10), "11+": (11, None)}
-
-    def lookups(self, request, model_admin):
-        return [("0-2", "0 to 2"), ("3-5", "3 to 5"), ("6-10", "6 to 10"), ("11+", "11 or more")]
-
-    def queryset(self, request, queryset):
-        if self.value() not in self.RANGES:
-            return queryset
-        low, high = self.RANGES[self.value()]
-        queryset = queryset.filter(years_experience__gte=low)
-        return queryset.filter(years_experience__lte=high) if high is not None else queryset
-
-
-class YourReviewFilter(admin.SimpleListFilter):
-    title = "your review"
-    parameter_name = "scored_by_me"
-
-    def lookups(self, request, model_admin):
-        return [("no", "Not scored by you yet"), ("yes", "Scored by you")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(scored_by_viewer=self.value() == "yes")
-        return queryset
-
-
-class DecisionSentFilter(admin.SimpleListFilter):
-    title = "decision sent"
-    parameter_name = "told"
-
-    def lookups(self, request, model_admin):
-        return [("no", "Not yet"), ("yes", "Sent")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(decision_sent_at__isnull=self.value() == "no")
-        return queryset
-
-
-class ApplicationAdminForm(forms.ModelForm):
-    """Status, staff notes, and the viewer's own review: all the committee may change."""
-
-    my_score = forms.TypedChoiceField(
-        label="Your score",
-        choices=SCORE_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-        help_text="Your own score of this application; other reviewers score it too.",
-    )
-    my_comment = forms.CharField(
-        label="Your comment",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Why you scored it so, for the rest of the committee.",
-    )
-
-    class Meta:
-        model = Application
-        fields = ["status", "staff_notes"]
-        widgets = {"staff_notes": forms.Textarea(attrs={"rows": 3, "cols": 60})}
-
-    reviewer = None  # set by ApplicationAdmin.get_form
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        application = self.instance
-        allowed = {application.status, *application.allowed_next_statuses}
-        self.fields["status"].choices = [
-            (value, label) for value, label in Status.choices if value in allowed
-        ]
-        self.fields["status"].help_text = (
-            "Only the changes allowed from its current status are offered. Deciding does "
-            "not email the applicant: use the “Send decisions” action."
-        )
-        review = application.reviews.filter(reviewer=self.reviewer).first()
-        if review is not None:
-            self.initial["my_score"] = review.score
-            self.initial["my_comment"] = review.comment
-        if application.status in (Status.DRAFT, Status.WITHDRAWN):
-            self.fields["my_score"].disabled = True
-            self.fields["my_comment"].disabled = True
-            self.fields[
-                "my_score"
-            ].help_text = (
-                f"A {application.get_status_display().lower()} application is not reviewed."
-            )
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        if status != self.instance.status and not self.instance.can_change_to(status):
-            raise ValidationError("That status change is not allowed.")
-        return status
-
-    def clean(self):
-        data = super().clean()
-        if data.get("my_comment") and not data.get("my_score"):
-            self.add_error("my_score", "Give a score with your comment.")
-        return data
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = ApplicationStatusChange
-    verbose_name = "status change"
-    verbose_name_plural = "History of the status"
-    fields = ["changed_at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by", "application")
-
-    @admin.display(description="Changed by")
-    def by(self, change: ApplicationStatusChange) -> str:
-        # “The applicant” rather than their name, which a blind review may be hiding.
-        if change.changed_by_id is None:
-            return "—"
-        if change.changed_by_id == change.application.applicant_id:
-            return "The applicant"
-        return str(change.changed_by)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ApplicationActions, admin.ModelAdmin):
     form = ApplicationAdminForm
     list_display = [
         "name",
@@ -595,88 +423,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         if names:
             message = mark_safe(conditional_escape(message).replace(*names))
         return super().message_user(request, message, *args, **kwargs)
-
-    # --- actions -----------------------------------------------------------------------
-
-    def _move(self, request, queryset, to_status: str, done: str) -> None:
-        outcome = services.applications_status_change(
-            applications=list(queryset), to_status=to_status, by=request.user
-        )
-        if outcome.changed:
-            count = len(outcome.changed)
-            applications = f"{count} {ngettext('application', 'applications', count)}"
-            self.message_user(request, done.format(applications), messages.SUCCESS)
-        if outcome.unchanged:
-            self.message_user(
-                request,
-                f"{len(outcome.unchanged)} already {Status(to_status).label.lower()}.",
-                messages.INFO,
-            )
-        for application, reason in outcome.refused:
-            self.message_user(request, f"{self.label(application)}: {reason}", messages.WARNING)
-
-    @admin.action(description="Mark under review", permissions=["change"])
-    def mark_under_review(self, request, queryset):
-        self._move(request, queryset, Status.UNDER_REVIEW, "Put {} under review.")
-
-    @admin.action(description="Accept", permissions=["change"])
-    def accept(self, request, queryset):
-        self._move(request, queryset, Status.ACCEPTED, "Accepted {}.")
-
-    @admin.action(description="Waitlist", permissions=["change"])
-    def waitlist(self, request, queryset):
-        self._move(request, queryset, Status.WAITLISTED, "Waitlisted {}.")
-
-    @admin.action(description="Decline", permissions=["change"])
-    def decline(self, request, queryset):
-        self._move(request, queryset, Status.DECLINED, "Declined {}.")
-
-    @admin.action(
-        description="Send decisions (each applicant is emailed once)", permissions=["change"]
-    )
-    def send_decisions(self, request, queryset):
-        plan = services.applications_decisions_queue(applications=list(queryset))
-        sending, told = len(plan.to_send), len(plan.already_told)
-        if sending:
-            self.message_user(
-                request,
-                f"Sending {sending} {ngettext('decision', 'decisions', sending)}: each applicant "
-                "gets an email in the next minutes (see Deliveries).",
-                messages.SUCCESS,
-            )
-        if told:
-            self.message_user(
-                request,
-                f"{told} {ngettext('applicant', 'applicants', told)} had already been told this "
-                "decision: nothing was sent to them again.",
-                messages.INFO,
-            )
-        if plan.refused:
-            undecided = len(plan.refused)
-            self.message_user(
-                request,
-                f"{undecided} {ngettext('application', 'applications', undecided)} without a "
-                "decision (accepted, waitlisted or declined) got no email.",
-                messages.WARNING,
-            )
-
-    @admin.action(description="Export the selection as CSV", permissions=["view"])
-    def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate()
-        response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
-        # A byte-order mark, so spreadsheet programs read names with accents correctly.
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        ids = list(queryset.values_list("pk", flat=True))
-        rows = selectors.export_rows(
-            Application.objects.filter(pk__in=ids),
-            viewer=request.user,
-            include_private=request.user.has_perm("applications.view_funding_identity"),
-        )
-        for row in rows:
-            writer.writerow(row)
-        return response
 
 
 @admin.register(Interest)

@@ -1,0 +1,87 @@
+"""The list filters of the committee's applications changelist."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .geography import STATE_NAMES
+from .models import Application, Interest
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Only the states and provinces applicants are in, not all seventy."""
+
+    title = "state or province"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        present = Application.objects.exclude(state="").values_list("state", flat=True)
+        codes = set(present.distinct())
+        return sorted(((code, STATE_NAMES.get(code, code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(state=self.value()) if self.value() else queryset
+
+
+class InterestFilter(admin.SimpleListFilter):
+    """The interests of the chosen cycle's program (of every program otherwise)."""
+
+    title = "interest"
+    parameter_name = "interest"
+
+    def lookups(self, request, model_admin):
+        interests = Interest.objects.select_related("program").order_by(
+            "program__position", "kind", "position", "name"
+        )
+        cycle_id = request.GET.get("cycle")
+        if cycle_id and cycle_id.isdigit():
+            interests = interests.filter(program__cycles=cycle_id)
+            return [(str(i.pk), i.name) for i in interests]
+        return [(str(i.pk), f"{i.program.short_name} · {i.name}") for i in interests]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(interests=self.value())
+        return queryset
+
+
+class YearsFilter(admin.SimpleListFilter):
+    title = "years of experience"
+    parameter_name = "years"
+    RANGES = {"0-2": (0, 2), "3-5": (3, 5), "6-10": (6, 10), "11+": (11, None)}
+
+    def lookups(self, request, model_admin):
+        return [("0-2", "0 to 2"), ("3-5", "3 to 5"), ("6-10", "6 to 10"), ("11+", "11 or more")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.RANGES:
+            return queryset
+        low, high = self.RANGES[self.value()]
+        queryset = queryset.filter(years_experience__gte=low)
+        return queryset.filter(years_experience__lte=high) if high is not None else queryset
+
+
+class YourReviewFilter(admin.SimpleListFilter):
+    title = "your review"
+    parameter_name = "scored_by_me"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not scored by you yet"), ("yes", "Scored by you")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(scored_by_viewer=self.value() == "yes")
+        return queryset
+
+
+class DecisionSentFilter(admin.SimpleListFilter):
+    title = "decision sent"
+    parameter_name = "told"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not yet"), ("yes", "Sent")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(decision_sent_at__isnull=self.value() == "no")
+        return queryset
