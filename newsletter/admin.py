@@ -9,44 +9,28 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mentoring.admin import cycle_filter
-from mentoring.models import Cycle, Delivery, User
+from mentoring.models import Cycle
 
-from . import emails, selectors, services
-from .forms import IssueAddForm, IssueForm, RecipientSearchForm, ScheduleForm
+from . import selectors, services
+from .admin_pages import IssuePages, local_time
+from .forms import IssueAddForm, IssueForm
 from .models import EmailPreference, NewsletterIssue, SentReminder, add_months, month_start
 from .reminders import NAMES as REMINDER_NAMES
 
 Status = NewsletterIssue.Status
 CHOICE_LISTS = {"featured_activities", "events", "milestones"}
-# The preview frame shows the email as mail clients do: inline styles, nothing else.
-PREVIEW_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-)
-REPORT_PAGE_SIZE = 100
-
-
-def _when(moment: dt.datetime | None, tz) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone(tz)
-    return f"{local:%B} {local.day}, {local.year}, {local:%I:%M %p %Z}".replace(" 0", " ")
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
+class NewsletterIssueAdmin(IssuePages, admin.ModelAdmin):
     list_display = [
         "subject",
         "cycle",
@@ -241,7 +225,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         """The status, with when it goes or went out (in the program's time zone)."""
         if issue.status == Status.DRAFT:
             return "Draft"
-        when = _when(issue.send_at, issue.cycle.program.tz)
+        when = local_time(issue.send_at, issue.cycle.program.tz)
         if issue.status == Status.SCHEDULED:
             return f"Scheduled for {when}"
         if issue.status == Status.SENDING:
@@ -279,237 +263,10 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             return text
         if issue.status == Status.SCHEDULED:
             by = f" by {issue.scheduled_by}" if issue.scheduled_by else ""
-            return f"Scheduled{by} to go out {_when(issue.send_at, tz)}."
+            return f"Scheduled{by} to go out {local_time(issue.send_at, tz)}."
         if issue.status == Status.SENDING:
-            return f"Going out since {_when(issue.claimed_at, tz)}."
-        return f"Sent: every delivery finished {_when(issue.sent_at, tz)}."
-
-    # --- Preview, test, schedule, report --------------------------------------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:pk>/preview/",
-                view(self.preview_view),
-                name="newsletter_newsletterissue_preview",
-            ),
-            path(
-                "<int:pk>/preview/email.html",
-                view(self.preview_html_view),
-                name="newsletter_newsletterissue_preview_html",
-            ),
-            path(
-                "<int:pk>/test/", view(self.send_test_view), name="newsletter_newsletterissue_test"
-            ),
-            path(
-                "<int:pk>/schedule/",
-                view(self.schedule_view),
-                name="newsletter_newsletterissue_schedule",
-            ),
-            path(
-                "<int:pk>/unschedule/",
-                view(self.unschedule_view),
-                name="newsletter_newsletterissue_unschedule",
-            ),
-            path(
-                "<int:pk>/report/", view(self.report_view), name="newsletter_newsletterissue_report"
-            ),
-            path(
-                "<int:pk>/retry-failed/",
-                view(self.retry_failed_view),
-                name="newsletter_newsletterissue_retry_failed",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _issue(self, request: HttpRequest, pk: int, *, change: bool = False) -> NewsletterIssue:
-        allowed = (
-            self.has_change_permission(request) if change else self.has_view_permission(request)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return get_object_or_404(NewsletterIssue.objects.select_related("cycle__program"), pk=pk)
-
-    def _recipient(self, issue: NewsletterIssue, request: HttpRequest) -> User | None:
-        """The recipient chosen to preview as (``?recipient=<id>``), else a sample."""
-        chosen = request.GET.get("recipient") or request.POST.get("recipient")
-        if chosen and chosen.isdigit():
-            found = selectors.issue_recipients(issue).filter(pk=int(chosen)).first()
-            if found is None:
-                raise Http404("Not a recipient of this issue")
-            return found
-        samples = selectors.sample_recipients(issue)
-        return next((person for person in samples.values() if person is not None), None)
-
-    def _context(self, request: HttpRequest, issue: NewsletterIssue, title: str, **extra) -> dict:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "issue": issue,
-            "original": issue,
-            "has_change_permission": self.has_change_permission(request, issue),
-            **extra,
-        }
-
-    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The issue as a chosen recipient reads it: HTML in a frame, and the text part."""
-        issue = self._issue(request, pk)
-        recipient = self._recipient(issue, request)
-        search = RecipientSearchForm(request.GET or None)
-        found = (
-            selectors.recipient_search(issue, search.data.get("q", "")) if search.is_valid() else []
-        )
-        rendered = emails.issue_preview(issue, recipient)
-        context = self._context(
-            request,
-            issue,
-            f"Preview: {issue.subject}",
-            recipient=recipient,
-            samples=selectors.sample_recipients(issue),
-            search=search,
-            found=found,
-            rendered=rendered,
-            can_test=self.has_change_permission(request),
-        )
-        return TemplateResponse(request, "admin/newsletter/newsletterissue/preview.html", context)
-
-    @xframe_options_sameorigin
-    def preview_html_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        issue = self._issue(request, pk)
-        html = emails.issue_preview(issue, self._recipient(issue, request)).html
-        # Links open outside the preview frame.
-        html = html.replace("<head>", '<head>\n<base target="_blank">', 1)
-        response = HttpResponse(html)
-        response["Content-Security-Policy"] = PREVIEW_POLICY
-        return response
-
-    def send_test_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if request.method != "POST":
-            return redirect("admin:newsletter_newsletterissue_preview", pk)
-        issue = self._issue(request, pk, change=True)
-        recipient = self._recipient(issue, request)
-        try:
-            services.issue_send_test(issue=issue, to=request.user, as_recipient=recipient)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        else:
-            who = f", as {recipient} reads it," if recipient else ""
-            self.message_user(
-                request,
-                f"A test copy{who} is on its way to {request.user.email}.",
-                messages.SUCCESS,
-            )
-        url = reverse("admin:newsletter_newsletterissue_preview", args=[pk])
-        return HttpResponseRedirect(f"{url}?recipient={recipient.pk}" if recipient else url)
-
-    def _suggested_send_at(self, issue: NewsletterIssue) -> dt.datetime:
-        """The first of the issue's month at 9 am in the program's time zone, or the next
-        full hour if that has passed."""
-        tz = issue.cycle.program.tz
-        first = dt.datetime.combine(issue.month, dt.time(9), tzinfo=tz)
-        now = timezone.now().astimezone(tz)
-        if first > now:
-            return first
-        return (now + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-
-    def schedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Schedule a draft (or send it now); a scheduled issue can be taken back."""
-        issue = self._issue(request, pk, change=True)
-        tz = issue.cycle.program.tz
-        suggested = self._suggested_send_at(issue)
-        form = ScheduleForm(
-            request.POST or None,
-            tz=tz,
-            initial={"send_on": suggested.date(), "send_time": suggested.time()},
-        )
-        if request.method == "POST" and issue.status == Status.DRAFT:
-            send_now = "send_now" in request.POST
-            if send_now or form.is_valid():
-                send_at = timezone.now() if send_now else form.cleaned_data["send_at"]
-                try:
-                    services.issue_schedule(issue=issue, by=request.user, send_at=send_at)
-                except ValidationError as exc:
-                    for message in exc.messages:
-                        form.add_error(None, message)
-                else:
-                    self.message_user(
-                        request,
-                        "It goes out within the minute."
-                        if send_now
-                        else f"Scheduled to go out {_when(send_at, tz)}. You can take it "
-                        "back until then.",
-                        messages.SUCCESS,
-                    )
-                    return redirect("admin:newsletter_newsletterissue_change", pk)
-        context = self._context(
-            request,
-            issue,
-            f"Schedule: {issue.subject}",
-            form=form,
-            media=self.media + form.media,
-            send_at=_when(issue.send_at, tz),
-            recipients=selectors.issue_recipients(issue).count(),
-            time_zone=issue.cycle.program.time_zone,
-        )
-        return TemplateResponse(request, "admin/newsletter/newsletterissue/schedule.html", context)
-
-    def unschedule_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if request.method != "POST":
-            return redirect("admin:newsletter_newsletterissue_schedule", pk)
-        issue = self._issue(request, pk, change=True)
-        try:
-            services.issue_unschedule(issue=issue, by=request.user)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        else:
-            self.message_user(request, "Back to a draft: it will not go out.", messages.SUCCESS)
-        return redirect("admin:newsletter_newsletterissue_change", pk)
-
-    def report_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Delivered, failed and pending counts, and each recipient's delivery."""
-        issue = self._issue(request, pk)
-        status = request.GET.get("status", "")
-        if status == "delivered":
-            status = Delivery.Status.SENT
-        if status not in {"", "pending", *Delivery.Status.values}:
-            status = ""
-        query = request.GET.get("q", "")
-        deliveries = selectors.issue_deliveries(issue, status=status, search=query)
-        page = Paginator(deliveries, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
-        context = self._context(
-            request,
-            issue,
-            f"Delivery report: {issue.subject}",
-            counts=selectors.delivery_counts(issue),
-            page=page,
-            status=status,
-            q=query,
-            tz=issue.cycle.program.tz,
-            can_retry=self.has_change_permission(request),
-            filters=[
-                ("", "All"),
-                (Delivery.Status.SENT, "Delivered"),
-                (Delivery.Status.FAILED, "Failed"),
-                ("pending", "Pending"),
-            ],
-        )
-        return TemplateResponse(request, "admin/newsletter/newsletterissue/report.html", context)
-
-    def retry_failed_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if request.method != "POST":
-            return redirect("admin:newsletter_newsletterissue_report", pk)
-        issue = self._issue(request, pk, change=True)
-        queued = services.issue_retry_failed(issue=issue)
-        self.message_user(
-            request,
-            f"{queued} failed deliver{'y' if queued == 1 else 'ies'} queued again."
-            if queued
-            else "No failed delivery to try again.",
-            messages.SUCCESS if queued else messages.INFO,
-        )
-        return redirect("admin:newsletter_newsletterissue_report", pk)
+            return f"Going out since {local_time(issue.claimed_at, tz)}."
+        return f"Sent: every delivery finished {local_time(issue.sent_at, tz)}."
 
 
 class ReminderFilter(admin.SimpleListFilter):
