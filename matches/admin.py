@@ -7,10 +7,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
@@ -18,23 +17,14 @@ from applications.models import Application
 from mentoring.admin import cycle_filter
 from mentoring.models import Cycle
 
-from . import services, tasks
-from .board import cycles_for_matching, proposal_board
+from . import services
+from .admin_board import ProposalBoardPages, show_errors
 from .forms import DissolveForm, MatchCreateForm, MatchingWeightsForm, NeverPairForm
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
 
-# Above this many accepted mentees the engine runs in the background (Celery), not in
-# the request.
-RUN_INLINE_UP_TO = 5000
-
-
-def _errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> None:
-    for text in exc.messages:
-        messages.error(request, f"{prefix}{text}")
-
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(ProposalBoardPages, admin.ModelAdmin):
     list_display = [
         "mentee_name",
         "mentor_name",
@@ -183,7 +173,7 @@ class MatchAdmin(admin.ModelAdmin):
             try:
                 service(match=match, **kwargs)
             except ValidationError as exc:
-                _errors(request, exc, prefix=f"{match}: ")
+                show_errors(request, exc, prefix=f"{match}: ")
             else:
                 done += 1
         if done:
@@ -208,166 +198,6 @@ class MatchAdmin(admin.ModelAdmin):
     @admin.action(description="Discard selected proposals")
     def discard_selected(self, request, queryset):
         self._each(request, queryset, "Discarded", services.proposal_discard, by=request.user)
-
-    # -- pages ---------------------------------------------------------------------------
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("propose/", wrap(self.propose_index_view), name="matches_match_propose_index"),
-            path("propose/<int:cycle_id>/", wrap(self.propose_view), name="matches_match_propose"),
-            path("<int:pk>/dissolve/", wrap(self.dissolve_view), name="matches_match_dissolve"),
-            *super().get_urls(),
-        ]
-
-    def _context(self, request, **extra) -> dict:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "has_view_permission": self.has_view_permission(request),
-            **extra,
-        }
-
-    def propose_index_view(self, request: HttpRequest) -> HttpResponse:
-        """Pick the cycle to match."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        cycles = list(cycles_for_matching())
-        return TemplateResponse(
-            request,
-            "matches/admin/propose_index.html",
-            self._context(request, title="Propose matches", cycles=cycles),
-        )
-
-    def propose_view(self, request: HttpRequest, cycle_id: int) -> HttpResponse:
-        """The committee's board for one cycle: run the engine, adjust, lock, confirm."""
-        cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=cycle_id)
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        if request.method == "POST":
-            if not self.has_change_permission(request):
-                raise PermissionDenied
-            self._board_post(request, cycle)
-            page = request.POST.get("page", "")
-            return HttpResponseRedirect(request.path + (f"?page={page}" if page else ""))
-        board = proposal_board(cycle, page=request.GET.get("page", 1))
-        weights_url = (
-            reverse("admin:matches_matchingweights_change", args=[board.weights.pk])
-            if board.weights.pk
-            else reverse("admin:matches_matchingweights_add") + f"?cycle={cycle.pk}"
-        )
-        context = self._context(
-            request,
-            title=f"Propose matches: {cycle}",
-            cycle=cycle,
-            board=board,
-            weights_url=weights_url,
-            can_change=self.has_change_permission(request),
-        )
-        return TemplateResponse(request, "matches/admin/propose.html", context)
-
-    def _board_post(self, request: HttpRequest, cycle: Cycle) -> None:
-        post, user = request.POST, request.user
-        if "run" in post:
-            mentees = Application.objects.filter(
-                cycle=cycle, role=Application.Role.MENTEE, status=Application.Status.ACCEPTED
-            ).count()
-            if mentees > RUN_INLINE_UP_TO:
-                tasks.propose_matches.delay_on_commit(cycle.pk, user.pk)
-                messages.info(
-                    request,
-                    f"The engine is pairing {mentees} {ngettext('mentee', 'mentees', mentees)} "
-                    "in the background; reload this page in a minute.",
-                )
-                return
-            run = services.matches_propose(cycle=cycle, by=user)
-            messages.success(
-                request,
-                f"The engine proposed {run.proposed} {ngettext('pair', 'pairs', run.proposed)} "
-                f"(kept {run.kept}; {run.unmatched} {ngettext('mentee', 'mentees', run.unmatched)} "
-                f"unmatched) in {run.seconds:.1f} s.",
-            )
-            return
-        if "create" in post:
-            mentee = Application.objects.filter(pk=post.get("create"), cycle=cycle).first()
-            mentor_id = post.get(f"mentor_for_{post.get('create')}")
-            mentor = Application.objects.filter(pk=mentor_id or 0, cycle=cycle).first()
-            if mentee is None or mentor is None:
-                messages.error(request, "Choose a mentor for the mentee first.")
-                return
-            try:
-                match = services.match_create(mentee=mentee, mentor=mentor, by=user)
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, f"Proposed {match} (locked).")
-            return
-        if "confirm" in post:
-            ids = post.getlist("selected")
-            if not ids:
-                messages.warning(request, "Tick the proposals to confirm first.")
-                return
-            matches = Match.objects.filter(cycle=cycle, pk__in=ids).select_related(
-                "mentor", "mentee"
-            )
-            confirmed = 0
-            for match in matches:
-                try:
-                    services.match_confirm(match=match, by=user)
-                except ValidationError as exc:
-                    _errors(request, exc, prefix=f"{match}: ")
-                else:
-                    confirmed += 1
-            if confirmed:
-                messages.success(
-                    request,
-                    f"Confirmed {confirmed} {ngettext('match', 'matches', confirmed)}; the "
-                    "introduction emails are on their way.",
-                )
-            return
-        for name in ("swap", "lock", "unlock", "discard", "never"):
-            if name in post:
-                match = (
-                    Match.objects.filter(cycle=cycle, pk=post.get(name) or 0)
-                    .select_related("mentor", "mentee")
-                    .first()
-                )
-                if match is None:
-                    messages.error(request, "That proposal no longer exists; the page is reloaded.")
-                    return
-                try:
-                    self._board_change(request, name, match)
-                except ValidationError as exc:
-                    _errors(request, exc)
-                return
-        messages.error(request, "Nothing to do: use one of the buttons.")
-
-    def _board_change(self, request: HttpRequest, name: str, match: Match) -> None:
-        user = request.user
-        if name == "swap":
-            mentor_id = request.POST.get(f"mentor_{match.pk}")
-            mentor = Application.objects.filter(pk=mentor_id or 0, cycle=match.cycle_id).first()
-            if mentor is None:
-                raise ValidationError("Choose another mentor first.")
-            match = services.match_swap(match=match, mentor=mentor, by=user)
-            messages.success(
-                request,
-                f"{match.mentee.display_name} now has {match.mentor.display_name} (locked).",
-            )
-        elif name in ("lock", "unlock"):
-            services.match_set_locked(match=match, locked=name == "lock", by=user)
-            messages.success(request, f"{name.capitalize()}ed {match}.")
-        elif name == "discard":
-            services.proposal_discard(match=match, by=user)
-            messages.success(request, f"Discarded the proposal {match}.")
-        elif name == "never":
-            services.never_pair_create(
-                mentee=match.mentee,
-                mentor=match.mentor,
-                by=user,
-                reason="Ruled out on the proposals page.",
-            )
-            messages.success(request, f"{match} will never be proposed again.")
 
     def dissolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """End an active match with a reason."""

@@ -349,9 +349,9 @@ def test_a_proposals_current_mentor_is_always_offered_first(client, staff, cycle
 def test_a_large_cohort_is_paired_in_the_background(
     client, staff, cycle, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from matches import admin as matches_admin
+    from matches import admin_board
 
-    monkeypatch.setattr(matches_admin, "RUN_INLINE_UP_TO", 0)
+    monkeypatch.setattr(admin_board, "RUN_INLINE_UP_TO", 0)
     accepted_mentor(cycle)
     accepted_mentee(cycle)
 
