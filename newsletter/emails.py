@@ -21,10 +21,10 @@ from django.urls import reverse
 from mentoring.mail import RenderedEmail, base_context, batch_memo, email_queue, render_email
 from mentoring.models import Delivery, Program, User
 
-from . import selectors
+from . import issue_sections
+from .issue_sections import GoalSection, IssueContent
 from .models import DRAFT_READY_KIND, TEST_KIND, NewsletterIssue, issue_id_from_key
 from .richtext import email_html
-from .selectors import GoalSection, IssueContent
 from .tokens import unsubscribe_headers, unsubscribe_url
 
 
@@ -134,7 +134,7 @@ def render_issue_delivery(delivery: Delivery) -> RenderedEmail:
     memo = batch_memo()
     shared = memo.get(("newsletter", issue_id))
     if shared is None:
-        content = selectors.issue_content_get(issue_id)
+        content = issue_sections.issue_content_get(issue_id)
         shared = memo[("newsletter", issue_id)] = (content, email_html(content.issue.news_html))
     content, news = shared
     sections = memo.get(("newsletter-sections", issue_id))
@@ -145,7 +145,7 @@ def render_issue_delivery(delivery: Delivery) -> RenderedEmail:
                 "recipient_id", flat=True
             )
         ) | {recipient.pk}
-        found = selectors.goal_sections_for(content.cycle.pk, people)
+        found = issue_sections.goal_sections_for(content.cycle.pk, people)
         sections = memo[("newsletter-sections", issue_id)] = {
             pk: found.get(pk, []) for pk in people
         }
@@ -154,10 +154,10 @@ def render_issue_delivery(delivery: Delivery) -> RenderedEmail:
 
 def issue_preview(issue: NewsletterIssue, recipient: User | None) -> RenderedEmail:
     """An issue as ``recipient`` would read it (staff's preview)."""
-    content = selectors.issue_content_get(issue.pk)
+    content = issue_sections.issue_content_get(issue.pk)
     sections = []
     if recipient is not None:
-        sections = selectors.goal_sections_for(content.cycle.pk, [recipient.pk]).get(
+        sections = issue_sections.goal_sections_for(content.cycle.pk, [recipient.pk]).get(
             recipient.pk, []
         )
     return render_issue(content, recipient, sections)
@@ -166,10 +166,10 @@ def issue_preview(issue: NewsletterIssue, recipient: User | None) -> RenderedEma
 def newsletter_test(*, issue: NewsletterIssue, to: User, as_recipient: User | None) -> Delivery:
     """To a member of staff: the issue as ``as_recipient`` would read it (their goal
     section), marked as a test. Each test is its own message."""
-    content = selectors.issue_content_get(issue.pk)
+    content = issue_sections.issue_content_get(issue.pk)
     sections = []
     if as_recipient is not None:
-        sections = selectors.goal_sections_for(content.cycle.pk, [as_recipient.pk]).get(
+        sections = issue_sections.goal_sections_for(content.cycle.pk, [as_recipient.pk]).get(
             as_recipient.pk, []
         )
     rendered = render_issue(content, as_recipient or to, sections, test_for=to)
@@ -196,7 +196,7 @@ def newsletter_draft_ready(*, issue: NewsletterIssue, staff: Sequence[User]) -> 
                 "issue": issue,
                 "program": issue.cycle.program,
                 "cycle": issue.cycle,
-                "content": selectors.issue_content_get(issue.pk),
+                "content": issue_sections.issue_content_get(issue.pk),
                 "edit_url": settings.SITE_URL + path,
             },
         )

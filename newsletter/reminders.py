@@ -28,7 +28,7 @@ from mentoring.mail import email_queue_bulk
 from mentoring.models import Cycle, Delivery, Milestone, Program, User
 from mentoring.timeline import goal_sheet_due_on
 
-from . import emails, selectors
+from . import emails, issue_sections, selectors
 from .models import month_start
 
 APPLICATIONS_CLOSING_DAYS = 3
@@ -138,7 +138,7 @@ def goal_sheet_due(now: dt.datetime) -> list[Occasion]:
             continue
         match = summary.match
         for role, user, partner_name in _partners(match):
-            section = selectors.GoalSection(
+            section = issue_sections.GoalSection(
                 match=match, role=role, partner_name=partner_name, summary=summary
             )
             occasions.append(
@@ -190,7 +190,7 @@ def check_in_nudges(now: dt.datetime) -> list[Occasion]:
                         "role": role,
                         "partner_name": partner_name,
                         "month": month,
-                        "goals": selectors.goal_lines(summary.goals),
+                        "goals": issue_sections.goal_lines(summary.goals),
                         "latest": latest,
                     },
                 )

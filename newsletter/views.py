@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.models import User
 
-from . import selectors, services
+from . import issue_sections, selectors, services
 from .emails import goals_heading
 from .forms import EmailPreferencesForm
 from .tokens import read_unsubscribe_token
@@ -33,8 +33,8 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An issue on the web, with the reader's goals as they stand today; 404 for an
     issue not sent, or of a cycle the reader is not in."""
     issue = selectors.archive_issue_get(request.user, pk)
-    content = selectors.issue_content(issue)
-    sections = selectors.goal_sections_for(issue.cycle_id, [request.user.pk]).get(
+    content = issue_sections.issue_content(issue)
+    sections = issue_sections.goal_sections_for(issue.cycle_id, [request.user.pk]).get(
         request.user.pk, []
     )
     previous, following = selectors.neighbours(request.user, issue)

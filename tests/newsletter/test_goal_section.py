@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from goals.models import CheckIn, GoalSheet
-from newsletter import emails, selectors
+from newsletter import emails, issue_sections
 from tests.factories import (
     CheckInFactory,
     GoalSheetFactory,
@@ -100,7 +100,7 @@ def test_a_mentor_of_two_mentees_gets_a_part_for_each(cycle, match, mentor):
     agreed_sheet(match, titles=["Crafts"])
     agreed_sheet(second, titles=["Storytime"])
 
-    sections = selectors.goal_sections_for(cycle.pk, [mentor.pk])[mentor.pk]
+    sections = issue_sections.goal_sections_for(cycle.pk, [mentor.pk])[mentor.pk]
 
     assert [(s.partner_name, [g.title for g in s.goals]) for s in sections] == [
         ("Maya", ["Crafts"]),
