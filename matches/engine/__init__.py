@@ -8,9 +8,11 @@ cohort and saves the proposals.
 """
 
 from .cohort import CRITERIA, Cohort, Person, Weights, build_cohort, normalise_organization
+from .duality import prices
 from .explain import Explanation, explain_pairs, explain_unmatched, ranked_candidates
+from .greedy import solve_greedy
 from .scoring import SCALE, Scorer
-from .solver import Solution, prices, solve, solve_greedy
+from .solver import Solution, solve
 
 __all__ = [
     "CRITERIA",

@@ -35,6 +35,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .cohort import Cohort, Weights
+from .duality import prices
 from .scoring import SCALE, Scorer
 
 # Below this many cells (free mentees × (mentor places + free mentees)) the dense
@@ -158,7 +159,7 @@ def solve(
     )
 
 
-def _block_rows(columns: int) -> int:
+def block_rows(columns: int) -> int:
     return max(16, BLOCK_CELLS // max(columns, 1))
 
 
@@ -225,7 +226,7 @@ def _candidates(scorer, free, open_cols, places, penalty, top_k, mentor_side, re
         left_out = (w >= 0).sum(axis=1) > kk
         return positions, w, best, best_w, left_out
 
-    step = _block_rows(mo)
+    step = block_rows(mo)
     starts = range(0, nf, step)
     with ThreadPoolExecutor(max_workers=_threads()) as pool:
         for positions, w, best, best_w, left_out in pool.map(scan, starts):
@@ -382,67 +383,6 @@ def _sparse_matrix(nf, open_places, rows, cols, w):
     return matrix, slot_col
 
 
-def prices(nf, places, rows, cols, w, chosen) -> tuple[np.ndarray, np.ndarray]:
-    """Dual prices of an assignment that is optimal over the pairs (rows, cols, w).
-
-    Shortest paths (Bellman-Ford from every node at once) in the residual graph of the
-    assignment seen as a flow: mentee → mentor (cost -w, any pair), mentor → mentee
-    (cost w, chosen pairs), mentee → end (unmatched, 0), end → mentee (0, if unmatched),
-    mentor → end (0, if places are left), end → mentor (0, if anyone is placed). With
-    d the distances, u_i = d_i - d_end and p_j = max(0, d_end - d_j) satisfy
-    u_i + p_j ≥ w_ij on every pair, u, p ≥ 0, and equality where the assignment pairs
-    (complementary slackness), so Σu + Σ places·p equals the assignment's total.
-    """
-    mo = len(places)
-    end = nf + mo
-    load = np.bincount(chosen[chosen >= 0], minlength=mo)
-    matched = np.flatnonzero(chosen >= 0)
-    pair_w = _pair_values(rows, cols, w, matched, chosen[matched], mo)
-    unmatched = np.flatnonzero(chosen < 0)
-    has_room = np.flatnonzero(load < places)
-    has_load = np.flatnonzero(load > 0)
-    src = np.concatenate(
-        [rows, nf + chosen[matched], np.arange(nf), np.full(len(unmatched), end),
-         nf + has_room, np.full(len(has_load), end)]
-    )  # fmt: skip
-    dst = np.concatenate(
-        [nf + cols, matched, np.full(nf, end), unmatched, np.full(len(has_room), end),
-         nf + has_load]
-    )  # fmt: skip
-    cost = np.concatenate(
-        [-w, pair_w, np.zeros(nf, np.int64), np.zeros(len(unmatched), np.int64),
-         np.zeros(len(has_room), np.int64), np.zeros(len(has_load), np.int64)]
-    )  # fmt: skip
-    d = _bellman_ford(end + 1, src, dst, cost)
-    u = d[:nf] - d[end]
-    p = np.maximum(0, d[end] - d[nf:end])
-    return u, p
-
-
-def _pair_values(rows, cols, w, r, c, mo) -> np.ndarray:
-    key = rows * mo + cols
-    order = np.argsort(key)
-    want = r * mo + c
-    pos = np.searchsorted(key[order], want)
-    return w[order][pos]
-
-
-def _bellman_ford(nodes, src, dst, cost) -> np.ndarray:
-    """Distances from a virtual source joined to every node at cost 0, relaxing all arcs
-    at once per pass (NumPy), until nothing improves."""
-    order = np.argsort(dst, kind="stable")
-    src, dst, cost = src[order], dst[order], cost[order]
-    targets, starts = np.unique(dst, return_index=True)
-    d = np.zeros(nodes, dtype=np.int64)
-    for _ in range(nodes + 1):
-        best = np.minimum.reduceat(d[src] + cost, starts)
-        better = best < d[targets]
-        if not better.any():
-            return d
-        d[targets[better]] = best[better]
-    raise AssertionError("Negative cycle: the assignment was not optimal over its pairs.")
-
-
 class _RowCache:
     """Full rows of the mentees the pricing had to rescore, kept (within a memory
     budget) so later rounds check them again without scoring them again."""
@@ -485,7 +425,7 @@ def _violations(cand: _Candidates, rescored: _RowCache, u, p, *, per_mentee: int
     found_c.append(c[bad])
     found_w.append(v[bad])
     suspect = np.flatnonzero(u < cand.threshold)
-    step = _block_rows(len(p))
+    step = block_rows(len(p))
     for start in range(0, len(suspect), step):
         positions = suspect[start : start + step]
         w = rescored.get(positions).astype(np.int64)
@@ -505,68 +445,3 @@ def _violations(cand: _Candidates, rescored: _RowCache, u, p, *, per_mentee: int
         np.concatenate(found_c).astype(np.int64),
         np.concatenate(found_w).astype(np.int64),
     )
-
-
-# --- a greedy assignment, for comparison ------------------------------------------------
-
-
-def solve_greedy(
-    cohort: Cohort, weights: Weights, *, top_k: int = 50, scorer: Scorer | None = None
-) -> Solution:
-    """The pairing a person would make by hand: the best-scoring pair first, then the
-    next best among those still free, down the list; mentees whose list ran out take the
-    best mentor with a place left. Only for comparing with :func:`solve`."""
-    scorer = scorer or Scorer(cohort, weights)
-    n, m = cohort.shape
-    mentor_of = np.full(n, -1, dtype=np.int64)
-    kept = np.zeros(n, dtype=bool)
-    for i, j in cohort.kept:
-        if not kept[i]:
-            mentor_of[i], kept[i] = j, True
-    load = np.bincount(mentor_of[kept], minlength=m)
-    places = np.maximum(cohort.mentors.capacity.astype(np.int64) - load, 0)
-    free = np.flatnonzero(~kept)
-    penalty = int(round(weights.unmatched_penalty * SCALE))
-    columns = scorer.columns()
-    room = places.copy()
-    pairs_r = [np.empty(0, np.int64)]
-    pairs_c = [np.empty(0, np.int64)]
-    pairs_w = [np.empty(0, np.float32)]
-    step = _block_rows(m)
-    k = min(top_k, m)
-    for start in range(0, len(free) if m else 0, step):
-        positions = np.arange(start, min(start + step, len(free)))
-        w = scorer.block(free[positions], columns, bonus=penalty)
-        top = (
-            np.argpartition(w, m - k, axis=1)[:, m - k :]
-            if k < m
-            else np.tile(np.arange(m), (len(w), 1))
-        )
-        top_w = np.take_along_axis(w, top, axis=1)
-        keep = (top_w >= 0).ravel()
-        pairs_r.append(np.repeat(positions, top.shape[1])[keep])
-        pairs_c.append(top.ravel()[keep])
-        pairs_w.append(top_w.ravel()[keep])
-    r, c, w = (np.concatenate(x) for x in (pairs_r, pairs_c, pairs_w))
-    chosen = np.full(len(free), -1, dtype=np.int64)
-    for idx in np.argsort(-w, kind="stable"):
-        i, j = r[idx], c[idx]
-        if chosen[i] < 0 and room[j] > 0:
-            chosen[i] = j
-            room[j] -= 1
-    for position in np.flatnonzero(chosen < 0) if m else []:
-        w = scorer.block(free[[position]], columns, bonus=penalty)[0]
-        w[room <= 0] = NOT_ALLOWED
-        if w.max(initial=NOT_ALLOWED) >= 0:
-            j = int(np.argmax(w))
-            chosen[position] = j
-            room[j] -= 1
-    matched = chosen >= 0
-    mentor_of[free[matched]] = chosen[matched]
-    score = np.zeros(n, dtype=np.int64)
-    objective = 0
-    rows = np.flatnonzero(mentor_of >= 0)
-    if len(rows):
-        score[rows] = scorer.pairs(rows, mentor_of[rows]).score
-        objective = int(score[free[matched]].sum()) + penalty * int(matched.sum())
-    return Solution(mentor_of, score, kept, "greedy", objective, places)
