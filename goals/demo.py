@@ -22,7 +22,7 @@ from mentoring.models import Cycle, Milestone, Program
 from mentoring.selectors import current_cycle
 from mentoring.timeline import goal_sheet_due_on
 
-from . import services
+from . import progress, services
 from .models import CheckIn, ExampleGoal, GoalSheet
 from .services import GoalInput
 
@@ -129,7 +129,7 @@ def _check_ins(sheet: GoalSheet, cycle: Cycle, today: dt.date, *, achieved: bool
             steps.append((CheckIn.Status.ACHIEVED, "Done, and shared with the team.", 1.0))
         for i, (status, note, fraction) in enumerate(steps):
             on = cycle.starts_on + dt.timedelta(days=int(span * fraction))
-            services.check_in_add(goal=goal, by=people[i % 2], status=status, note=note, on=on)
+            progress.check_in_add(goal=goal, by=people[i % 2], status=status, note=note, on=on)
             added += 1
     return added
 

@@ -23,7 +23,8 @@ from .models import (
     Goal,
     goal_errors,
 )
-from .services import COMMENT_MAX_LENGTH, REFLECTION_MAX_LENGTH, GoalInput
+from .progress import REFLECTION_MAX_LENGTH
+from .services import COMMENT_MAX_LENGTH, GoalInput
 
 
 def _day(day: dt.date) -> str:

@@ -29,7 +29,6 @@ from .models import (
     TOO_FEW_GOALS,
     TOO_MANY_GOALS,
     TRANSITIONS,
-    CheckIn,
     ExampleGoal,
     Goal,
     GoalSheet,
@@ -37,10 +36,9 @@ from .models import (
     GoalSheetRevision,
     goal_errors,
 )
-from .rules import may, may_check_in, may_edit, not_editable_reason, outcomes_open, role_of
+from .rules import may, may_edit, not_editable_reason, role_of
 
 COMMENT_MAX_LENGTH = 2000
-REFLECTION_MAX_LENGTH = 1500
 
 
 class GoalSheetConflict(ValidationError):
@@ -66,20 +64,11 @@ class GoalInput:
         return {name: getattr(self, name) for name in SMART_FIELDS}
 
 
-@dataclass(frozen=True)
-class OutcomeInput:
-    """A goal's final outcome and the partners' short reflection on it."""
-
-    goal_id: int
-    outcome: str
-    reflection: str = ""
-
-
-def _refuse(message: str, code: str) -> ValidationError:
+def refusal(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
-def _lock(sheet: GoalSheet) -> GoalSheet:
+def lock_sheet(sheet: GoalSheet) -> GoalSheet:
     """The sheet, freshly read under a row lock with what the rules need."""
     return (
         GoalSheet.objects.select_for_update(of=("self",))
@@ -95,9 +84,9 @@ def _transition(sheet: GoalSheet, action: str, by: User) -> GoalSheetChange:
     transition = TRANSITIONS[action]
     label = GoalSheet.Action(action).label.lower()
     if sheet.match.status != Match.Status.ACTIVE:
-        raise _refuse("The goal sheet can no longer change: the match is not active.", "inactive")
+        raise refusal("The goal sheet can no longer change: the match is not active.", "inactive")
     if sheet.status != transition.source:
-        raise _refuse(
+        raise refusal(
             f"The goal sheet is {sheet.get_status_display().lower()}, so it can't be {label} "
             "now. Reload the page to see where it stands.",
             "status",
@@ -109,7 +98,7 @@ def _transition(sheet: GoalSheet, action: str, by: User) -> GoalSheetChange:
             "partner": "the mentor or the mentee",
             "staff": "committee staff",
         }[transition.actor]
-        raise _refuse(f"Only {who} can do this.", "forbidden")
+        raise refusal(f"Only {who} can do this.", "forbidden")
     from_status = sheet.status
     sheet.status = transition.target
     if transition.new_revision:
@@ -146,7 +135,7 @@ def goal_sheet_open(*, match: Match) -> GoalSheet:
     if existing is not None:
         return existing
     if match.status != Match.Status.ACTIVE:
-        raise _refuse("A goal sheet opens once the match is active.", "inactive")
+        raise refusal("A goal sheet opens once the match is active.", "inactive")
     sheet, _ = GoalSheet.objects.get_or_create(match=match)
     return sheet
 
@@ -167,9 +156,9 @@ def goal_sheets_open_for_active_matches() -> int:
 
 def _check_goals(sheet: GoalSheet, goals: Sequence[GoalInput], *, complete: bool) -> None:
     if len(goals) < MIN_GOALS:
-        raise _refuse(TOO_FEW_GOALS, "too_few")
+        raise refusal(TOO_FEW_GOALS, "too_few")
     if len(goals) > MAX_GOALS:
-        raise _refuse(TOO_MANY_GOALS, "too_many")
+        raise refusal(TOO_MANY_GOALS, "too_many")
     problems = []
     for number, goal in enumerate(goals, start=1):
         errors = goal_errors(
@@ -246,9 +235,9 @@ def goal_sheet_save_draft(
     changed since, the save is refused with :class:`GoalSheetConflict` and nothing is
     written, so neither partner's text silently replaces the other's.
     """
-    sheet = _lock(sheet)
+    sheet = lock_sheet(sheet)
     if role_of(sheet, by) is None:
-        raise _refuse("Only the mentor and the mentee edit their goal sheet.", "forbidden")
+        raise refusal("Only the mentor and the mentee edit their goal sheet.", "forbidden")
     if not may_edit(sheet, by):
         raise GoalSheetConflict(not_editable_reason(sheet), code="not_draft")
     if version != sheet.version:
@@ -301,7 +290,7 @@ def goal_sheet_submit(*, sheet: GoalSheet, by: User, version: int | None = None)
     The submitted goals are kept as this revision's copy; the mentor is emailed.
     ``version``, when given, refuses a submission made from an outdated page.
     """
-    sheet = _lock(sheet)
+    sheet = lock_sheet(sheet)
     if version is not None and version != sheet.version and sheet.is_draft:
         raise GoalSheetConflict(
             "The goal sheet changed since you loaded it. Read it again before submitting.",
@@ -345,7 +334,7 @@ def goal_sheet_submit(*, sheet: GoalSheet, by: User, version: int | None = None)
 @transaction.atomic
 def goal_sheet_withdraw(*, sheet: GoalSheet, by: User) -> GoalSheet:
     """The mentee takes a submitted sheet back to edit before the mentor answers."""
-    sheet = _lock(sheet)
+    sheet = lock_sheet(sheet)
     change = _transition(sheet, GoalSheet.Action.WITHDRAW, by)
     _save(sheet, change)
     return sheet
@@ -358,7 +347,7 @@ def goal_sheet_confirm(*, sheet: GoalSheet, by: User, version: int | None = None
     ``version`` is the sheet as the mentor read it: if the mentee took it back and
     submitted something else meanwhile, the mentor must read it again.
     """
-    sheet = _lock(sheet)
+    sheet = lock_sheet(sheet)
     if version is not None and version != sheet.version:
         raise GoalSheetConflict(
             "The goal sheet changed since you read it. Read it again before you agree.",
@@ -410,7 +399,7 @@ def goal_sheet_send_back(
     *, sheet: GoalSheet, by: User, comment: str, version: int | None = None
 ) -> GoalSheet:
     """The mentor sends the submitted sheet back to the draft with a comment."""
-    sheet = _lock(sheet)
+    sheet = lock_sheet(sheet)
     if version is not None and version != sheet.version:
         raise GoalSheetConflict(
             "The goal sheet changed since you read it. Read it again first.", code="stale"
@@ -422,7 +411,7 @@ def goal_sheet_send_back(
 def goal_sheet_reopen(*, sheet: GoalSheet, by: User) -> GoalSheet:
     """A partner opens a new revision of the agreed sheet to change it. The agreed
     revision stays readable, and stays the contract until the new one is agreed."""
-    sheet = _lock(sheet)
+    sheet = lock_sheet(sheet)
     change = _transition(sheet, GoalSheet.Action.REOPEN, by)
     _save(sheet, change)
     return sheet
@@ -432,92 +421,5 @@ def goal_sheet_reopen(*, sheet: GoalSheet, by: User) -> GoalSheet:
 def goal_sheet_return(*, sheet: GoalSheet, by: User, comment: str) -> GoalSheet:
     """Committee staff return an agreed sheet for revision with a comment: a new
     revision opens as a draft and both partners are emailed."""
-    sheet = _lock(sheet)
+    sheet = lock_sheet(sheet)
     return _send_back(sheet, GoalSheet.Action.STAFF_RETURN, by, comment)
-
-
-# --- Progress ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def check_in_add(
-    *, goal: Goal, by: User, status: str, note: str = "", on: dt.date | None = None
-) -> CheckIn:
-    """A partner records how a goal is going (a status, a note, a date)."""
-    sheet = _lock(goal.sheet)
-    goal = Goal.objects.get(pk=goal.pk, sheet=sheet)
-    if role_of(sheet, by) is None:
-        raise _refuse("Only the mentor and the mentee record progress on their goals.", "forbidden")
-    if not may_check_in(sheet, by):
-        raise _refuse(
-            "Progress is recorded once the goal sheet is agreed, while the match is active.",
-            "not_agreed",
-        )
-    if not goal.is_current:
-        raise _refuse("This goal is no longer on the goal sheet.", "retired")
-    cycle = sheet.match.cycle
-    today = cycle.program.today()
-    on = on or today
-    errors: dict[str, str] = {}
-    if status not in CheckIn.Status.values:
-        errors["status"] = "Choose how the goal is going."
-    if on > today:
-        errors["on"] = "Choose today or an earlier day: a check-in records what happened."
-    elif on < cycle.starts_on:
-        start = cycle.starts_on
-        errors["on"] = (
-            f"Choose a day since the program started ({start:%B} {start.day}, {start.year})."
-        )
-    note = note.strip()
-    if status in (CheckIn.Status.CHANGED, CheckIn.Status.DROPPED) and not note:
-        errors["note"] = "Say briefly what changed, or why the goal was dropped."
-    if errors:
-        raise ValidationError(errors)
-    check_in = CheckIn(goal=goal, author=by, status=status, note=note, on=on)
-    check_in.full_clean()
-    check_in.save()
-    return check_in
-
-
-@transaction.atomic
-def goal_outcomes_record(
-    *, sheet: GoalSheet, by: User, outcomes: Sequence[OutcomeInput]
-) -> list[Goal]:
-    """At the program's conclusion, record each goal's final outcome and a short
-    reflection (either partner; recording again updates them)."""
-    sheet = _lock(sheet)
-    if role_of(sheet, by) is None:
-        raise _refuse("Only the mentor and the mentee record their outcomes.", "forbidden")
-    if not outcomes_open(sheet):
-        raise _refuse(
-            "Final outcomes are recorded at the program's conclusion, on an agreed goal sheet.",
-            "not_open",
-        )
-    goals = {goal.pk: goal for goal in sheet.goals.current()}
-    if {o.goal_id for o in outcomes} != set(goals):
-        raise _refuse("Record an outcome for each goal on the sheet.", "incomplete")
-    now = timezone.now()
-    saved = []
-    problems = []
-    for item in outcomes:
-        goal = goals[item.goal_id]
-        reflection = item.reflection.strip()
-        if item.outcome not in Goal.Outcome.values:
-            problems.append(f"{goal.title}: choose how the goal turned out.")
-        if not reflection:
-            problems.append(f"{goal.title}: write a short reflection.")
-        elif len(reflection) > REFLECTION_MAX_LENGTH:
-            problems.append(
-                f"{goal.title}: keep the reflection under {REFLECTION_MAX_LENGTH} characters."
-            )
-        goal.final_outcome = item.outcome
-        goal.reflection = reflection
-        goal.outcome_recorded_by = by
-        goal.outcome_recorded_at = now
-        saved.append(goal)
-    if problems:
-        raise ValidationError(problems, code="invalid")
-    for goal in saved:
-        goal.full_clean(exclude=["example"])
-        goal.save()
-    return saved

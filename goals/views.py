@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import rules, selectors, services
+from . import progress, rules, selectors, services
 from .forms import (
     CheckInForm,
     OutcomeForm,
@@ -21,7 +21,8 @@ from .forms import (
 )
 from .models import GoalSheet, GoalSheetRevision
 from .pages import message_of, name_of, render_page, sheet_of, to_sheet
-from .services import GoalSheetConflict, OutcomeInput
+from .progress import OutcomeInput
+from .services import GoalSheetConflict
 
 PREFIX = "goals"
 
@@ -261,7 +262,7 @@ def check_in(request: HttpRequest, match_id: int, goal_id: int) -> HttpResponse:
         form = CheckInForm(request.POST)
         if form.is_valid():
             try:
-                services.check_in_add(goal=goal, by=request.user, **form.cleaned_data)
+                progress.check_in_add(goal=goal, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 if not hasattr(exc, "error_dict"):
                     messages.error(request, message_of(exc))
@@ -301,7 +302,7 @@ def outcomes(request: HttpRequest, match_id: int) -> HttpResponse:
         valid = [form.is_valid() for form in forms]  # every form, so each shows its errors
         if all(valid):
             try:
-                services.goal_outcomes_record(
+                progress.goal_outcomes_record(
                     sheet=sheet,
                     by=request.user,
                     outcomes=[

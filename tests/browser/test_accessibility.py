@@ -26,6 +26,7 @@ from playwright.sync_api import Page
 
 from applications.models import Application
 from evaluation.models import Question
+from goals import progress as goal_progress
 from goals import services as goal_services
 from goals.models import CheckIn, GoalSheet
 from goals.services import GoalInput
@@ -198,7 +199,7 @@ def world() -> tuple[dict, list[Visit]]:
     goal_services.goal_sheet_submit(sheet=sheet, by=maya)
     goal_services.goal_sheet_confirm(sheet=sheet, by=rosa)
     goal = sheet.goals.current().get()
-    goal_services.check_in_add(goal=goal, by=maya, status="in_progress", note="Two done.")
+    goal_progress.check_in_add(goal=goal, by=maya, status="in_progress", note="Two done.")
 
     sheet = goal_services.goal_sheet_open(match=submitted)
     submitter = submitted.mentee.applicant

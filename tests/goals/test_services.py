@@ -10,9 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from goals import rules, services
+from goals import progress, rules, services
 from goals.models import TRANSITIONS, CheckIn, Goal, GoalSheet, GoalSheetChange, GoalSheetRevision
-from goals.services import GoalInput, GoalSheetConflict, OutcomeInput
+from goals.progress import OutcomeInput
+from goals.services import GoalInput, GoalSheetConflict
 from matches.models import Match
 from tests.factories import CheckInFactory, GoalFactory, InterestFactory
 
@@ -445,8 +446,8 @@ def test_either_partner_adds_a_check_in_on_an_agreed_goal(sheet, mentee, mentor,
     agree(sheet, mentee, mentor, [complete(cycle)])
     goal = sheet.goals.get()
 
-    services.check_in_add(goal=goal, by=mentee, status="in_progress", note="Two crafts done.")
-    services.check_in_add(goal=goal, by=mentor, status="achieved", on=today)
+    progress.check_in_add(goal=goal, by=mentee, status="in_progress", note="Two crafts done.")
+    progress.check_in_add(goal=goal, by=mentor, status="achieved", on=today)
 
     assert list(goal.check_ins.values_list("author", "status")) == [
         (mentor.pk, "achieved"),
@@ -458,7 +459,7 @@ def test_no_check_in_before_the_sheet_is_agreed(sheet, mentee, cycle):
     save(sheet, mentee, [complete(cycle)])
 
     with pytest.raises(ValidationError, match="once the goal sheet is agreed"):
-        services.check_in_add(goal=sheet.goals.get(), by=mentee, status="in_progress")
+        progress.check_in_add(goal=sheet.goals.get(), by=mentee, status="in_progress")
 
 
 def test_a_check_in_is_not_dated_in_the_future_or_before_the_program(
@@ -468,11 +469,11 @@ def test_a_check_in_is_not_dated_in_the_future_or_before_the_program(
     goal = sheet.goals.get()
 
     with pytest.raises(ValidationError) as future:
-        services.check_in_add(
+        progress.check_in_add(
             goal=goal, by=mentee, status="in_progress", on=today + dt.timedelta(days=1)
         )
     with pytest.raises(ValidationError) as early:
-        services.check_in_add(
+        progress.check_in_add(
             goal=goal, by=mentee, status="in_progress", on=cycle.starts_on - dt.timedelta(days=1)
         )
 
@@ -484,7 +485,7 @@ def test_a_changed_or_dropped_goal_needs_a_note(sheet, mentee, mentor, cycle):
     agree(sheet, mentee, mentor, [complete(cycle)])
 
     with pytest.raises(ValidationError) as error:
-        services.check_in_add(goal=sheet.goals.get(), by=mentee, status="dropped", note="")
+        progress.check_in_add(goal=sheet.goals.get(), by=mentee, status="dropped", note="")
 
     assert "note" in error.value.message_dict
 
@@ -493,7 +494,7 @@ def test_strangers_do_not_add_check_ins(sheet, mentee, mentor, stranger, cycle):
     agree(sheet, mentee, mentor, [complete(cycle)])
 
     with pytest.raises(ValidationError, match="Only the mentor and the mentee"):
-        services.check_in_add(goal=sheet.goals.get(), by=stranger, status="in_progress")
+        progress.check_in_add(goal=sheet.goals.get(), by=stranger, status="in_progress")
 
 
 def test_final_outcomes_are_recorded_at_the_conclusion_not_before(
@@ -504,11 +505,11 @@ def test_final_outcomes_are_recorded_at_the_conclusion_not_before(
     outcome = [OutcomeInput(goal_id=goal.pk, outcome="achieved", reflection="We did it.")]
 
     with pytest.raises(ValidationError, match="at the program's conclusion"):
-        services.goal_outcomes_record(sheet=sheet, by=mentee, outcomes=outcome)
+        progress.goal_outcomes_record(sheet=sheet, by=mentee, outcomes=outcome)
 
     Match.objects.filter(pk=sheet.match_id).update(status=Match.Status.CONCLUDED)
     sheet.refresh_from_db()
-    services.goal_outcomes_record(sheet=sheet, by=mentor, outcomes=outcome)
+    progress.goal_outcomes_record(sheet=sheet, by=mentor, outcomes=outcome)
     goal.refresh_from_db()
     assert (goal.final_outcome, goal.reflection, goal.outcome_recorded_by) == (
         "achieved",
@@ -533,13 +534,13 @@ def test_each_goal_needs_an_outcome_and_a_reflection(sheet, mentee, mentor, cycl
     goal = sheet.goals.get()
 
     with pytest.raises(ValidationError, match="short reflection"):
-        services.goal_outcomes_record(
+        progress.goal_outcomes_record(
             sheet=sheet,
             by=mentee,
             outcomes=[OutcomeInput(goal_id=goal.pk, outcome="partly", reflection=" ")],
         )
     with pytest.raises(ValidationError, match="each goal"):
-        services.goal_outcomes_record(sheet=sheet, by=mentee, outcomes=[])
+        progress.goal_outcomes_record(sheet=sheet, by=mentee, outcomes=[])
 
 
 # --- Opening sheets ------------------------------------------------------------------------
