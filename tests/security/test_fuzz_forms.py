@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .forms import PageForm, page_form, query_fields
-from .urlconf import site_urls
+from tests.site_urls import site_urls
 from .world import ANONYMOUS, OWNER, build_world
 
 # FUZZ_EXAMPLES=500 for a deeper run by hand; the suite's run stays short.

@@ -19,7 +19,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 
-from .urlconf import site_urls
+from tests.site_urls import site_urls
 from .world import (
     ANONYMOUS,
     ANOTHER_APPLICANT,
