@@ -20,7 +20,7 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
@@ -58,6 +58,7 @@ from tests.factories import (
     seed_calendar_cycle,
     verified_user,
 )
+from tests.site_urls import site_urls
 
 from .conftest import ARTIFACTS, axe_violations, sign_in
 
@@ -96,20 +97,7 @@ class Visit:
 
 def url_names() -> set[str]:
     """Every named URL of the site outside Django's admin."""
-
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace == "admin":
-                    continue
-                inner = namespace
-                if pattern.namespace:
-                    inner = f"{namespace}{pattern.namespace}:"
-                yield from walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                yield namespace + pattern.name
-
-    return set(walk(get_resolver().url_patterns))
+    return {u.name for u in site_urls(skipped_prefixes=("admin/",)) if u.url_name}
 
 
 def press_button(*names: str) -> Callable[[Page], None]:

@@ -23,7 +23,9 @@ from django.contrib import admin
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.site_urls import site_urls
 
 from .world import World
 
@@ -189,15 +191,9 @@ def _changelists() -> dict[str, Page]:
 CHANGELISTS = _changelists()
 
 
-def _named_urls(patterns, namespace: str = "") -> list[tuple[str, str]]:
+def _named_urls() -> list[tuple[str, str]]:
     """(namespace, name) of every URL, unnamed ones as name ''."""
-    found = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            found += _named_urls(pattern.url_patterns, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern):
-            found.append((namespace, pattern.name or ""))
-    return found
+    return [(u.namespace, u.url_name) for u in site_urls(skipped_prefixes=())]
 
 
 def test_every_url_is_measured_or_excluded_with_a_reason():
@@ -205,7 +201,7 @@ def test_every_url_is_measured_or_excluded_with_a_reason():
     with a reason; in the admin, every registered model's changelist is measured and
     every other page is a measured list, one object's page, or excluded with a reason."""
     unclassified = []
-    for namespace, name in _named_urls(get_resolver().url_patterns):
+    for namespace, name in _named_urls():
         if namespace == "admin":
             if (
                 not name  # the catch-all and each model's object-id redirect
@@ -231,11 +227,7 @@ def test_every_url_is_measured_or_excluded_with_a_reason():
 
 
 def _all_site_names() -> set[str]:
-    return {
-        f"{ns}:{name}" if ns else name
-        for ns, name in _named_urls(get_resolver().url_patterns)
-        if ns != "admin"
-    }
+    return {f"{ns}:{name}" if ns else name for ns, name in _named_urls() if ns != "admin"}
 
 
 ALL_PAGES: dict[str, Page] = {

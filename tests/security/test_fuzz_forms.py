@@ -25,8 +25,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .forms import PageForm, page_form, query_fields
 from tests.site_urls import site_urls
+
+from .forms import PageForm, page_form, query_fields
 from .world import ANONYMOUS, OWNER, build_world
 
 # FUZZ_EXAMPLES=500 for a deeper run by hand; the suite's run stays short.

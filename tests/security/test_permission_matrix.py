@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.site_urls import site_urls
+
 from .world import (
     ANONYMOUS,
     ANOTHER_APPLICANT,
