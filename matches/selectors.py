@@ -196,6 +196,8 @@ def _time_difference(reader: Application, partner: Application, day: dt.date) ->
     hours = theirs - mine
     if hours == 0:
         return "You are in the same time zone."
-    amount = f"{abs(hours):g} {ngettext('hour', 'hours', abs(hours))}"
+    # gettext counts whole numbers; a fraction reads as plural (“1.5 hours”).
+    count = int(abs(hours)) if float(hours).is_integer() else 2
+    amount = f"{abs(hours):g} {ngettext('hour', 'hours', count)}"
     direction = "ahead of" if hours > 0 else "behind"
     return f"{partner.display_name} is {amount} {direction} you."
