@@ -16,23 +16,56 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring
 # Two processes, one per core (each has its own test database and Redis databases).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install install-dev run serve test test-fast lint format bench ci services chromium wrk clean
+.PHONY: help install install-dev pip-tools lock upgrade run serve test test-fast lint format bench ci services chromium wrk clean
 
 help:
-	@echo "make run    install, migrate, load the program content and a demo, serve on :8000"
+	@echo "make run    install, migrate, load the program content and a demo, run site + worker + beat"
 	@echo "make test   install what the tests need and run them on PostgreSQL and Redis"
 	@echo "make lint   ruff and lint-imports; make bench: the benchmarks; make ci: what CI runs"
+	@echo "make lock   refresh the lock after editing pyproject.toml; make upgrade: newest releases"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(BIN)/pip install --quiet -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
+# Python packages come only from the lock (compiled by pip-tools, with hashes): the same
+# versions on every machine and every day. The lock is checked against pyproject.toml
+# first, so an edit to one without the other fails here, loudly.
+$(VENV)/.installed: requirements.txt pyproject.toml | $(PY)
+	$(PY) .ci/lock_in_step.py
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(BIN)/pip install --quiet -e ".[dev]" 2>&1 | { grep -v "^WARNING: Location" || true; }
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt pyproject.toml | $(PY)
+	$(PY) .ci/lock_in_step.py
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@touch $(VENV)/.installed $@
+
+# Refreshing the lock is deliberate: `make lock` after editing pyproject.toml (keeps every
+# pin it can), `make upgrade` for the newest releases (PACKAGE=django for one only).
+# pip-compile reads pip's own configuration for where packages come from; no index is
+# written into the lock.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+UPGRADE = $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade)
+
+# pip-tools comes from the dev lock (or, the first time, from the registry).
+pip-tools: | $(PY)
+	@$(BIN)/pip-compile --version >/dev/null 2>&1 || \
+	  $(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@$(BIN)/pip-compile --version >/dev/null 2>&1 || $(BIN)/pip install --quiet pip-tools
+
+lock: | $(PY)
+	@$(MAKE) --no-print-directory pip-tools
+	$(PIP_COMPILE) -o requirements.txt pyproject.toml 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(PIP_COMPILE) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(PY) .ci/lock_in_step.py
+
+upgrade: | $(PY)
+	@$(MAKE) --no-print-directory pip-tools
+	$(PIP_COMPILE) $(UPGRADE) -o requirements.txt pyproject.toml 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(PIP_COMPILE) $(UPGRADE) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(PY) .ci/lock_in_step.py
+	@echo "Lock refreshed: run make test (the URL guards name any new URL to classify), then commit."
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -42,16 +75,21 @@ install: $(VENV)/.installed node_modules/.installed
 
 install-dev: $(VENV)/.installed-dev node_modules/.installed
 
+# The whole system, as production runs it, with nothing to install or configure: the site,
+# one Celery worker and beat (Procfile.dev, run by honcho, each line of output prefixed by
+# its process), on SQLite and a broker kept in files. Ctrl-C stops them all.
+RUN_PORT ?= 8000
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_program_content
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "  The site:  http://127.0.0.1:8000/   Administration: http://127.0.0.1:8000/admin/"
+	@echo "  The site:  http://127.0.0.1:$(RUN_PORT)/   Administration: http://127.0.0.1:$(RUN_PORT)/admin/"
 	@echo "  Staff login: staff@example.org / mentoring-demo"
-	@echo "  Emails are printed here, in this terminal."
+	@echo "  Emails are printed here by the worker, each under a line starting \"Email:\"."
+	@echo "  Ctrl-C stops the site, the worker and beat."
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile.dev --port $(RUN_PORT)
 
 # The browser tests drive Debian's Chromium (never a downloaded one).
 chromium:
@@ -96,4 +134,4 @@ ci:
 	.ci/run
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 *.egg-info
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .run demo-emails *.egg-info

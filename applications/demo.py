@@ -14,20 +14,23 @@ import random
 import unicodedata
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from mentoring.content import program_year_start
 from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL, committee_group, demo_person
-from mentoring.models import Cycle, Milestone, Program
+from mentoring.models import Cycle, Delivery, Milestone, Program
 from mentoring.services import cycle_copy_to_next_year
 
 from .models import (
+    DECISIONS,
     Application,
     ApplicationReview,
     ApplicationStatusChange,
     Conference,
     Interest,
 )
+from .services import application_decision_send
 
 Status = Application.Status
 Role = Application.Role
@@ -307,14 +310,41 @@ def seed(*, log=print) -> None:
                 first_login[role] = application.email
 
     reviews = _reviews(rng, cycle=cycle, reviewers=[staff, reviewer])
+    told = _decisions_told(cycle)
     log(
         f"Applicants in {cycle}: {len(MENTEE_STATUSES)} mentees and {len(MENTOR_STATUSES)} "
-        f"mentors ({created} added), {reviews} reviews added"
+        f"mentors ({created} added), {reviews} reviews added, {told} decisions told"
     )
     log(f"Demo mentee login: {first_login[Role.MENTEE]} / {DEMO_PASSWORD}")
     log(f"Demo mentor login: {first_login[Role.MENTOR]} / {DEMO_PASSWORD}")
     log(f"Demo reviewer login: {reviewer.email} / {DEMO_PASSWORD}  (admin at /admin/)")
     _open_applications(program, log)
+
+
+def _decisions_told(cycle: Cycle) -> int:
+    """Tell each decided applicant their decision, as the committee did a day after
+    deciding: through the real service (so the committee's next "Send decisions" knows
+    they were told), dated on that day."""
+    now = timezone.now()
+    told = 0
+    for application in Application.objects.filter(
+        cycle=cycle, status__in=DECISIONS, decision_sent_at__isnull=True, applicant__isnull=False
+    ):
+        if not application_decision_send(application=application):
+            continue
+        decided_at = (
+            application.status_changes.filter(to_status=application.status)
+            .order_by("-changed_at")
+            .values_list("changed_at", flat=True)
+            .first()
+        )
+        sent_at = min(decided_at + dt.timedelta(days=1), now) if decided_at else now
+        Application.objects.filter(pk=application.pk).update(decision_sent_at=sent_at)
+        Delivery.objects.filter(
+            message_key=f"application:{application.pk}:decision:{application.status}"
+        ).update(created_at=sent_at)
+        told += 1
+    return told
 
 
 def _applicant(

@@ -7,6 +7,12 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db import connections
+        from django.db.models.signals import post_migrate
+
+        from .schedules import register_after_migrate
+
+        # The periodic tasks beat runs are rows in the database, registered by migrate.
+        post_migrate.connect(register_after_migrate, sender=self)
 
         from . import page_cache
 

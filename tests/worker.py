@@ -74,11 +74,15 @@ def celery_worker(
     concurrency: int = 1,
     broker: str | None = None,
     beat: bool = False,
+    every: dict[str, int] | None = None,
     **env,
 ):
     """Run ``celery -A mentoring worker`` (with its beat scheduler when ``beat``) until
-    the block ends; extra keyword arguments become environment variables of the worker
-    (e.g. DELIVERY_CLAIM_TIMEOUT=3)."""
+    the block ends; ``every`` sets periodic tasks' intervals in seconds as staff would in
+    admin (e.g. {"send-due-newsletters": 1}); extra keyword arguments become environment
+    variables of the worker (e.g. DELIVERY_CLAIM_TIMEOUT=3)."""
+    for name, seconds in (every or {}).items():
+        set_interval(name, seconds)
     ARTIFACTS.mkdir(exist_ok=True)
     name = f"test-{uuid.uuid4().hex[:8]}"
     log = ARTIFACTS / f"worker-{name}.log"
@@ -117,6 +121,18 @@ def celery_worker(
         yield worker
     finally:
         worker.stop()
+
+
+def set_interval(name: str, seconds: int) -> None:
+    """Run the periodic task ``name`` every ``seconds`` (beat reads it from the database)."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    interval, _ = IntervalSchedule.objects.get_or_create(
+        every=seconds, period=IntervalSchedule.SECONDS
+    )
+    task = PeriodicTask.objects.get(name=name)
+    task.interval, task.crontab = interval, None
+    task.save()
 
 
 def wait_for(condition, *, timeout: float, interval: float = 0.2, what: str = "condition"):

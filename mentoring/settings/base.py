@@ -9,7 +9,6 @@ printed to the console.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -200,36 +199,37 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
+# What production does at a set time. `migrate` registers each in the database
+# (mentoring/schedules.py), where beat's DatabaseScheduler reads it and staff see and edit
+# it in admin (Periodic tasks); a schedule staff changed is kept by later migrations.
+# "every": seconds; "crontab": "minute hour day-of-month month day-of-week" in TIME_ZONE.
+PERIODIC_TASKS = {
     "requeue-stalled-deliveries": {
         "task": "mentoring.tasks.requeue_stalled_deliveries",
-        "schedule": env.float("DELIVERY_SWEEP_INTERVAL", default=300.0),
+        "every": 300,
     },
-    "open-goal-sheets": {
-        "task": "goals.tasks.open_goal_sheets",
-        "schedule": 3600.0,
-    },
+    "open-goal-sheets": {"task": "goals.tasks.open_goal_sheets", "every": 3600},
     "evaluation-send-due-surveys": {
         "task": "evaluation.tasks.send_due_surveys",
-        "schedule": 3600.0,
+        "every": 3600,
     },
     "evaluation-send-survey-reminders": {
         "task": "evaluation.tasks.send_survey_reminders",
-        "schedule": 3600.0,
+        "every": 3600,
     },
     # The newsletter: send what is due (an issue claimed once, whatever the interval),
     # draft next month's issue, and the timeline's reminders, each once per occasion.
     "send-due-newsletters": {
         "task": "newsletter.tasks.send_due_newsletters",
-        "schedule": env.float("NEWSLETTER_SEND_INTERVAL", default=60.0),
+        "every": 60,
     },
     "draft-next-newsletters": {
         "task": "newsletter.tasks.draft_next_newsletters",
-        "schedule": crontab(hour=6, minute=30),
+        "crontab": "30 6 * * *",
     },
     "send-reminders": {
         "task": "newsletter.tasks.send_reminders",
-        "schedule": crontab(hour=9, minute=0),
+        "crontab": "0 9 * * *",
     },
 }
 # A newsletter fan-out claimed longer ago than this belonged to a worker that died.

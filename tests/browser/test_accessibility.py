@@ -82,6 +82,8 @@ EXCLUDED = {
     "my_data_download": "POST only: the person's data as a JSON file, not a page",
     "account_confirm_login_code": "sign-in by emailed code is off on this site: the page "
     "only redirects",
+    "account_confirm_reauthentication_code": "redirects to the page that emails the code "
+    "(swept) until a code was sent",
 }
 
 
@@ -329,6 +331,11 @@ def world() -> tuple[dict, list[Visit]]:
         Visit("account_email", "maya", "/accounts/email/"),
         Visit("account_change_password", "maya", "/accounts/password/change/"),
         Visit("account_reauthenticate", "maya", "/accounts/reauthenticate/"),
+        Visit(
+            "account_request_reauthentication_code",
+            "maya",
+            "/accounts/reauthenticate/code/",
+        ),
         Visit("account_set_password", "no_password", "/accounts/password/set/"),
         # Applying.
         Visit("my_mentoring", "newcomer", "/my/"),

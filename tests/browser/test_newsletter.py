@@ -22,6 +22,7 @@ from tests.factories import (
     MilestoneFactory,
     NewsletterIssueFactory,
     ProgramFactory,
+    UserFactory,
     agreed_sheet,
     cycle_under_way,
 )
@@ -100,3 +101,21 @@ def test_the_unsubscribe_link_asks_then_confirms_and_can_be_undone(page, live_se
     page.get_by_role("button", name="Subscribe again").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are subscribed again")
     assert email_preference_of(mentee).newsletter
+
+
+def test_the_preview_frame_shows_the_whole_email_without_a_scroll_bar_of_its_own(
+    page, live_server, match
+):
+    issue = NewsletterIssue.objects.get(cycle=match.cycle)
+    sign_in(page.context, live_server, UserFactory(is_staff=True, is_superuser=True))
+
+    page.goto(f"/admin/newsletter/newsletterissue/{issue.pk}/preview/")
+    frame = page.locator("iframe[data-fit-content]")
+    expect(frame).to_be_visible()
+    page.wait_for_function(
+        "() => { const f = document.querySelector('iframe[data-fit-content]');"
+        " return f.contentDocument && f.getBoundingClientRect().height"
+        " >= f.contentDocument.documentElement.scrollHeight; }"
+    )
+    content = page.frame_locator("iframe[data-fit-content]")
+    expect(content.get_by_text("Trouble reading this email?")).to_be_visible()

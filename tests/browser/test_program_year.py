@@ -134,7 +134,7 @@ def test_the_program_year_from_sign_up_to_the_newsletter(page, live_server, year
     empty_broker()
     with (
         smtp_sink() as (sink, port),
-        celery_worker(smtp_port=port, beat=True, NEWSLETTER_SEND_INTERVAL=1),
+        celery_worker(smtp_port=port, beat=True, every={"send-due-newsletters": 1}),
         publishing_to(broker_url()),
     ):
         inbox = Inbox(sink)

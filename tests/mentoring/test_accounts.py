@@ -86,7 +86,9 @@ def test_wrong_password_is_refused_with_a_message(client):
     response = client.post(reverse("account_login"), {"login": user.email, "password": "nope"})
 
     assert response.status_code == 200
-    assert "not correct" in response.content.decode()
+    # Once, in the form's alert: not again in a list of the form's errors.
+    assert response.content.decode().count("not correct") == 1
+    assert 'role="alert"' in response.content.decode()
 
 
 def test_reset_the_password_from_the_emailed_link(client, django_capture_on_commit_callbacks):

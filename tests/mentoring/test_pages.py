@@ -30,11 +30,16 @@ def grow(cycle, n):
         EventFactory(cycle=cycle)
 
 
-@pytest.mark.parametrize("url_name", ["home", "program_timeline", "program_detail"])
+@pytest.mark.parametrize("url_name", ["home", "timeline", "program_timeline", "program_detail"])
 def test_pages_run_a_constant_number_of_queries(client, url_name):
     cycle = seed_calendar_cycle(2026)
     CycleFactory(program=cycle.program)  # a second cycle
-    url = reverse(url_name) if url_name == "home" else reverse(url_name, args=[cycle.program.slug])
+    ProgramFactory()  # the timelines page lists each program (one would redirect)
+    url = (
+        reverse(url_name)
+        if url_name in ("home", "timeline")
+        else reverse(url_name, args=[cycle.program.slug])
+    )
     grow(cycle, 2)
     few = count_queries(client, url)
 
@@ -141,3 +146,37 @@ def test_responses_carry_the_security_headers(client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_timelines_page_shows_each_programs_whole_year_with_today_marked(client):
+    today = dt.date.today()
+    programs = []
+    for name in ("Youth services", "Collections"):
+        cycle = CycleFactory(program__name=name, starts_on=today - dt.timedelta(days=20))
+        MilestoneFactory(
+            cycle=cycle,
+            title=f"{name}: behind us",
+            starts_on=today - dt.timedelta(days=20),
+            ends_on=today - dt.timedelta(days=10),
+        )
+        MilestoneFactory(
+            cycle=cycle,
+            title=f"{name}: the year ends",
+            starts_on=today + dt.timedelta(days=200),
+            ends_on=today + dt.timedelta(days=200),
+        )
+        programs.append(name)
+
+    body = client.get(reverse("timeline")).content.decode()
+
+    sections = body.split("<section")[1:]
+    assert len(sections) == 2
+    for name in programs:
+        (section,) = [s for s in sections if f"{name}: behind us" in s]
+        behind, marker, ends = (
+            section.index(f"{name}: behind us"),
+            section.index('aria-current="date"'),
+            section.rindex(f"{name}: the year ends"),
+        )
+        assert behind < marker < ends
+    assert body.count('aria-current="date"') == 2

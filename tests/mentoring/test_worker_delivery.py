@@ -70,7 +70,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice():
         with celery_worker(
             smtp_port=port,
             beat=True,
-            DELIVERY_SWEEP_INTERVAL=2,
+            every={"requeue-stalled-deliveries": 2},
             CELERY_VISIBILITY_TIMEOUT=3,
             CELERY_UNACKED_RESTORE_INTERVAL=1,
             CELERY_UNACKED_RESTORE_THROTTLE=1,

@@ -29,8 +29,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 # Beat looks for due issues every second; a delivery left pending (queued while the
 # broker was down) is queued again after three seconds.
 FAST_BEAT = {
-    "NEWSLETTER_SEND_INTERVAL": 1,
-    "DELIVERY_SWEEP_INTERVAL": 2,
+    "every": {"send-due-newsletters": 1, "requeue-stalled-deliveries": 2},
     "DELIVERY_REQUEUE_AFTER": 3,
 }
 
