@@ -23,6 +23,23 @@ from .forms import DissolveForm, MatchCreateForm, MatchingWeightsForm, NeverPair
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
 
 
+class GoalSheetStartedFilter(admin.SimpleListFilter):
+    """Whether the pair has started its goal sheet: the committee's home links here for
+    the active matches that have not (a sheet that does not exist has no list of its own).
+    The goal sheet is the goals app's reverse one-to-one, named only in the query."""
+
+    title = "goal sheet"
+    parameter_name = "goal_sheet"
+
+    def lookups(self, request, model_admin):
+        return [("none", "Not started"), ("started", "Started")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("none", "started"):
+            return queryset.filter(goal_sheet__isnull=self.value() == "none")
+        return queryset
+
+
 @admin.register(Match)
 class MatchAdmin(ProposalBoardPages, admin.ModelAdmin):
     list_display = [
@@ -34,7 +51,13 @@ class MatchAdmin(ProposalBoardPages, admin.ModelAdmin):
         "locked",
         "confirmed_at",
     ]
-    list_filter = ["status", "locked", "cycle__program", cycle_filter("cycle")]
+    list_filter = [
+        "status",
+        "locked",
+        "cycle__program",
+        cycle_filter("cycle"),
+        GoalSheetStartedFilter,
+    ]
     list_select_related = ["mentor", "mentee", "cycle__program"]
     search_fields = [
         "mentee__full_name",
