@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from applications.models import Application
 from mentoring.admin import cycle_filter
+from mentoring.admin_lists import WholeListActions
 from mentoring.models import Cycle
 
 from . import services
@@ -41,7 +42,7 @@ class GoalSheetStartedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Match)
-class MatchAdmin(ProposalBoardPages, admin.ModelAdmin):
+class MatchAdmin(ProposalBoardPages, WholeListActions, admin.ModelAdmin):
     list_display = [
         "mentee_name",
         "mentor_name",
