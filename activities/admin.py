@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 
 from applications.models import Interest
 from mentoring.admin import cycle_filter
+from mentoring.admin_lists import WholeListActions
 
 from . import services
 from .models import Activity, ActivityLogEntry, Category, Resource
@@ -69,7 +70,7 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(WholeListActions, admin.ModelAdmin):
     form = ActivityAdminForm
     list_display = [
         "title",

@@ -21,6 +21,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from mentoring.admin import cycle_filter
+from mentoring.admin_lists import WholeListActions
 
 from . import selectors, services
 from .admin_actions import ApplicationActions
@@ -49,7 +50,7 @@ IDENTITY_FIELDS = {
 
 
 @admin.register(Application)
-class ApplicationAdmin(ApplicationActions, admin.ModelAdmin):
+class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
     form = ApplicationAdminForm
     list_display = [
         "name",

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.admin import cycle_filter
+from mentoring.admin_lists import WholeListActions
 from mentoring.models import Cycle, Milestone, ProgramObjective
 from mentoring.timeline import phase_on
 
@@ -212,7 +213,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyPages, admin.ModelAdmin):
+class SurveyAdmin(SurveyPages, WholeListActions, admin.ModelAdmin):
     list_display = [
         "title",
         "cycle",

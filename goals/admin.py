@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from mentoring.admin import cycle_filter
+from mentoring.admin_lists import WholeListActions
 from mentoring.models import Milestone, Program
 from mentoring.timeline import goal_sheet_due_on
 
@@ -142,7 +143,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(GoalSheet)
-class GoalSheetAdmin(admin.ModelAdmin):
+class GoalSheetAdmin(WholeListActions, admin.ModelAdmin):
     list_display = [
         "pair",
         "cycle",

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from applications.models import Application
 from mentoring.admin import cycle_filter
+from mentoring.admin_lists import WholeListActions
 from mentoring.models import Cycle
 
 from . import services
@@ -23,8 +24,25 @@ from .forms import DissolveForm, MatchCreateForm, MatchingWeightsForm, NeverPair
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
 
 
+class GoalSheetStartedFilter(admin.SimpleListFilter):
+    """Whether the pair has started its goal sheet: the committee's home links here for
+    the active matches that have not (a sheet that does not exist has no list of its own).
+    The goal sheet is the goals app's reverse one-to-one, named only in the query."""
+
+    title = "goal sheet"
+    parameter_name = "goal_sheet"
+
+    def lookups(self, request, model_admin):
+        return [("none", "Not started"), ("started", "Started")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("none", "started"):
+            return queryset.filter(goal_sheet__isnull=self.value() == "none")
+        return queryset
+
+
 @admin.register(Match)
-class MatchAdmin(ProposalBoardPages, admin.ModelAdmin):
+class MatchAdmin(ProposalBoardPages, WholeListActions, admin.ModelAdmin):
     list_display = [
         "mentee_name",
         "mentor_name",
@@ -34,7 +52,13 @@ class MatchAdmin(ProposalBoardPages, admin.ModelAdmin):
         "locked",
         "confirmed_at",
     ]
-    list_filter = ["status", "locked", "cycle__program", cycle_filter("cycle")]
+    list_filter = [
+        "status",
+        "locked",
+        "cycle__program",
+        cycle_filter("cycle"),
+        GoalSheetStartedFilter,
+    ]
     list_select_related = ["mentor", "mentee", "cycle__program"]
     search_fields = [
         "mentee__full_name",

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from . import mail, privacy, services
+from .admin_lists import WholeListActions
 from .models import (
     Committee,
     Cycle,
@@ -234,7 +235,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(WholeListActions, admin.ModelAdmin):
     """What the site sent, to whom, and what became of it."""
 
     list_display = ["to_email", "kind", "subject", "status", "attempts", "created_at", "sent_at"]

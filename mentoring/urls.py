@@ -10,9 +10,6 @@ from . import views
 # Staff sign in through the site's own login, which has brute-force protection and
 # email verification; the admin's bare login form is never shown.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Mentoring program administration"
-admin.site.site_title = "Mentoring program"
-admin.site.index_title = "Run the program"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -24,7 +24,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "mentoring",  # first, so its templates (allauth layouts, admin index) take precedence
-    "django.contrib.admin",
+    "committee.apps.CommitteeAdminConfig",  # Django's admin as the committee's workspace
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

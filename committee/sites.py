@@ -1,0 +1,94 @@
+"""The admin site the committee works in.
+
+Stock Django lists the apps alphabetically and shows beat's schedules, sites and social
+accounts beside the program. Here the index opens with the year's work (worklist.py) and
+the sections follow the order the year runs, in the program's words; technical tables
+are left to superusers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .worklist import worklists
+
+# (section name, [(app label, model name or "*" for the rest of the app), ...]) in the
+# order the year runs.
+SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Program and cycles", [("mentoring", "program"), ("mentoring", "cycle"),
+                            ("mentoring", "milestone"), ("mentoring", "event")]),
+    ("Applications and reviews", [("applications", "*")]),
+    ("Matching", [("matches", "*")]),
+    ("Goal sheets", [("goals", "*")]),
+    ("Activities", [("activities", "*")]),
+    ("Newsletter and email", [("newsletter", "*")]),
+    ("Evaluation", [("evaluation", "*")]),
+    ("People", [("mentoring", "user"), ("auth", "*"), ("account", "*"), ("mfa", "*")]),
+]  # fmt: skip
+# Shown to superusers only: the machinery under the program.
+TECHNICAL = {
+    ("django_celery_beat", "*"),
+    ("sites", "*"),
+    ("socialaccount", "*"),
+    ("mentoring", "delivery"),  # every email's raw record; reports show what staff need
+}
+
+
+def _place(app_label: str, model: str, places: set[tuple[str, str]]) -> bool:
+    return (app_label, model) in places or (app_label, "*") in places
+
+
+class CommitteeAdminSite(admin.AdminSite):
+    site_header = "Mentoring program administration"
+    site_title = "Mentoring program"
+    index_title = "The year's work"
+    index_template = "admin/committee_index.html"
+
+    def index(self, request: HttpRequest, extra_context=None):
+        tasks = [
+            (worklist, [t for t in worklist.tasks if request.user.has_perm(t.permission)])
+            for worklist in worklists()
+        ]
+        extra_context = {**(extra_context or {}), "worklists": [w for w in tasks if w[1]]}
+        return super().index(request, extra_context)
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None):
+        if app_label is not None:  # one app's own page: as Django lays it out
+            return super().get_app_list(request, app_label)
+        apps = self._build_app_dict(request)
+        models = [
+            (app_label, model["object_name"].lower(), app, model)
+            for app_label, app in apps.items()
+            for model in app["models"]
+        ]
+        sections = []
+        placed = set()
+        for name, places in SECTIONS:
+            # Named models first, in the order given, then the rest of a "*" app.
+            chosen = [m for m in models if (m[0], m[1]) in places]
+            chosen += [m for m in models if (m[0], "*") in places and m not in chosen]
+            chosen = [m for m in chosen if id(m[3]) not in placed]
+            if not chosen:
+                continue
+            placed.update(id(m[3]) for m in chosen)
+            first_app = chosen[0][2]
+            sections.append(
+                {
+                    **first_app,
+                    "name": name,
+                    "models": [m[3] for m in chosen],
+                }
+            )
+        rest = [
+            m
+            for m in models
+            if id(m[3]) not in placed
+            and (request.user.is_superuser or not _place(m[0], m[1], TECHNICAL))
+        ]
+        for app_label_, _, app, model in rest:
+            if sections and sections[-1].get("_rest") == app_label_:
+                sections[-1]["models"].append(model)
+            else:
+                sections.append({**app, "models": [model], "_rest": app_label_})
+        return sections

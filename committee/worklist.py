@@ -1,0 +1,305 @@
+"""What the committee has to do now: for each running cycle, today's phase and the
+tasks waiting, each a count and a link to the list that does it.
+
+The committee are volunteers who open the admin a few evenings a month; this is the
+first thing they see there. Every count is one grouped query over all running cycles, so
+the page costs the same whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from applications.models import DECISIONS, Application
+from evaluation.models import Survey
+from goals.models import GoalSheet
+from matches.models import Match
+from mentoring.models import Cycle, Program
+from mentoring.timeline import Phase, phase_on
+from newsletter.models import NewsletterIssue
+
+# A cycle is on the committee's desk from a fortnight before its applications open until
+# two months after it ends (final outcomes, the report, the closing survey).
+BEFORE_APPLICATIONS = dt.timedelta(days=14)
+AFTER_THE_END = dt.timedelta(days=60)
+SURVEY_DUE_WITHIN = dt.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One kind of work: how many are waiting and where to do it."""
+
+    title: str
+    count: int
+    url: str
+    waiting: str  # "12 applications" — what the count counts, in words
+    done: str  # what the task says when nothing waits
+    permission: str  # who may see it: a person may only be sent where they can look
+
+    @property
+    def is_done(self) -> bool:
+        return self.count == 0
+
+
+@dataclass
+class CycleWorklist:
+    cycle: Cycle
+    today: dt.date
+    phase: Phase
+    tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for task in self.tasks if not task.is_done)
+
+
+def _changelist(model, **params) -> str:
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(params)}"
+
+
+def running_cycles(*, now: dt.datetime | None = None) -> list[tuple[Cycle, dt.date]]:
+    """The cycles on the committee's desk, each with its program's today."""
+    now = now or timezone.now()
+    cycles = []
+    for program in Program.objects.prefetch_related("cycles__milestones").order_by("name"):
+        today = timezone.localdate(now, program.tz)
+        for cycle in sorted(program.cycles.all(), key=lambda c: c.starts_on):
+            if (
+                cycle.applications_open_on - BEFORE_APPLICATIONS
+                <= today
+                <= cycle.ends_on + AFTER_THE_END
+            ):
+                cycles.append((cycle, today))
+    return cycles
+
+
+def _grouped(queryset, by: str, **counts) -> dict[int, dict[str, int]]:
+    rows = queryset.values(by).annotate(
+        **{name: Count("pk", filter=q) for name, q in counts.items()}
+    )
+    return {row[by]: row for row in rows}
+
+
+def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
+    """Every running cycle's phase and tasks (a fixed number of queries)."""
+    running = running_cycles(now=now)
+    ids = [cycle.pk for cycle, _ in running]
+    open_match = Match.objects.filter(
+        mentee=OuterRef("pk"), status__in=[Match.Status.PROPOSED, Match.Status.ACTIVE]
+    )
+    applications = _grouped(
+        Application.objects.filter(cycle__in=ids).annotate(matched=Exists(open_match)),
+        "cycle",
+        submitted=Q(status=Application.Status.SUBMITTED),
+        under_review=Q(status=Application.Status.UNDER_REVIEW),
+        untold=Q(status__in=DECISIONS, decision_sent_at__isnull=True, applicant__isnull=False),
+        unmatched=Q(
+            status=Application.Status.ACCEPTED, role=Application.Role.MENTEE, matched=False
+        ),
+    )
+    matches = _grouped(
+        Match.objects.filter(cycle__in=ids),
+        "cycle",
+        proposed=Q(status=Match.Status.PROPOSED),
+        active=Q(status=Match.Status.ACTIVE),
+        no_sheet=Q(status=Match.Status.ACTIVE, goal_sheet__isnull=True),
+    )
+    sheets = GoalSheet.objects.filter(match__cycle__in=ids, match__status=Match.Status.ACTIVE)
+    todays = {cycle.program_id: today for cycle, today in running}
+    overdue_ids = sheets.with_due_on().overdue(programs_today=todays).values("pk")
+    goal_sheets = _grouped(
+        sheets,
+        "match__cycle",
+        submitted=Q(status=GoalSheet.Status.SUBMITTED),
+        overdue=Q(pk__in=overdue_ids),
+    )
+    drafts = _grouped(
+        NewsletterIssue.objects.filter(cycle__in=ids),
+        "cycle",
+        draft=Q(status=NewsletterIssue.Status.DRAFT),
+    )
+    soonest = max((today for _, today in running), default=timezone.localdate()) + SURVEY_DUE_WITHIN
+    surveys = _grouped(
+        Survey.objects.filter(cycle__in=ids),
+        "cycle",
+        due=Q(status__in=[Survey.Status.DRAFT, Survey.Status.SCHEDULED], opens_on__lte=soonest),
+    )
+    return [
+        _worklist(
+            cycle,
+            today,
+            applications.get(cycle.pk, {}),
+            matches.get(cycle.pk, {}),
+            goal_sheets.get(cycle.pk, {}),
+            drafts.get(cycle.pk, {}),
+            surveys.get(cycle.pk, {}),
+        )
+        for cycle, today in running
+    ]
+
+
+def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys) -> CycleWorklist:
+    c = cycle.pk
+    n = lambda counts, key: counts.get(key, 0)  # noqa: E731
+    worklist = CycleWorklist(
+        cycle=cycle, today=today, phase=phase_on(cycle.milestones.all(), today)
+    )
+    add = worklist.tasks.append
+    if today <= cycle.applications_close_on + dt.timedelta(days=60):
+        count = n(applications, "submitted")
+        add(
+            Task(
+                "Applications to review",
+                count,
+                _changelist(Application, cycle=c, status__exact="submitted"),
+                ngettext("%d submitted application", "%d submitted applications", count) % count,
+                "Every submitted application is under review or decided.",
+                "applications.view_application",
+            )
+        )
+        count = n(applications, "under_review")
+        add(
+            Task(
+                "Applications to decide",
+                count,
+                _changelist(Application, cycle=c, status__exact="under_review"),
+                ngettext("%d application under review", "%d applications under review", count)
+                % count,
+                "No application is waiting for a decision.",
+                "applications.view_application",
+            )
+        )
+        count = n(applications, "untold")
+        add(
+            Task(
+                "Decisions to send",
+                count,
+                _changelist(
+                    Application, cycle=c, told="no", status__in=",".join(sorted(DECISIONS))
+                ),
+                ngettext("%d applicant not yet told", "%d applicants not yet told", count) % count,
+                "Every decided applicant has been told.",
+                "applications.change_application",
+            )
+        )
+    board = reverse("admin:matches_match_propose", args=[c])
+    count = n(applications, "unmatched")
+    add(
+        Task(
+            "Mentees to match",
+            count,
+            board,
+            ngettext(
+                "%d accepted mentee without a match", "%d accepted mentees without a match", count
+            )
+            % count,
+            "Every accepted mentee has a match or a proposal.",
+            "matches.change_match",
+        )
+    )
+    count = n(matches, "proposed")
+    add(
+        Task(
+            "Proposals to confirm",
+            count,
+            board,
+            ngettext("%d proposed pair", "%d proposed pairs", count) % count,
+            "No proposal is waiting for confirmation.",
+            "matches.change_match",
+        )
+    )
+    if n(matches, "active") or n(matches, "proposed"):
+        count = n(matches, "no_sheet")
+        add(
+            Task(
+                "Goal sheets not started",
+                count,
+                _changelist(Match, cycle_id=c, status__exact="active", goal_sheet="none"),
+                ngettext(
+                    "%d active match has not started its goal sheet",
+                    "%d active matches have not started their goal sheets",
+                    count,
+                )
+                % count,
+                "Every active match has started its goal sheet.",
+                "matches.view_match",
+            )
+        )
+        count = n(goal_sheets, "overdue")
+        add(
+            Task(
+                "Goal sheets overdue",
+                count,
+                _changelist(GoalSheet, match_cycle_id=c, overdue="yes"),
+                ngettext(
+                    "%d goal sheet past its due date", "%d goal sheets past their due date", count
+                )
+                % count,
+                "No goal sheet is overdue.",
+                "goals.view_goalsheet",
+            )
+        )
+        count = n(goal_sheets, "submitted")
+        add(
+            Task(
+                "Goal sheets waiting for the mentor",
+                count,
+                _changelist(GoalSheet, match_cycle_id=c, status__exact="submitted"),
+                ngettext(
+                    "%d goal sheet submitted, not yet confirmed",
+                    "%d goal sheets submitted, not yet confirmed",
+                    count,
+                )
+                % count,
+                "No submitted goal sheet waits for its mentor.",
+                "goals.view_goalsheet",
+            )
+        )
+    count = n(drafts, "draft")
+    add(
+        Task(
+            "Newsletter drafts to approve",
+            count,
+            _changelist(NewsletterIssue, cycle=c, status__exact="draft"),
+            ngettext("%d draft issue", "%d draft issues", count) % count,
+            "No newsletter draft is waiting.",
+            "newsletter.change_newsletterissue",
+        )
+    )
+    count = n(surveys, "due")
+    add(
+        Task(
+            "Surveys due",
+            count,
+            _changelist(Survey, cycle=c),
+            ngettext(
+                "%d survey opening within two weeks, not yet open",
+                "%d surveys opening within two weeks, not yet open",
+                count,
+            )
+            % count,
+            "No survey opens in the next two weeks.",
+            "evaluation.change_survey",
+        )
+    )
+    if today >= cycle.ends_on:
+        count = n(matches, "active")
+        add(
+            Task(
+                "The year to close",
+                count,
+                _changelist(Match, cycle_id=c, status__exact="active"),
+                ngettext("%d match still active", "%d matches still active", count) % count,
+                "Every match of the year has concluded.",
+                "matches.change_match",
+            )
+        )
+    return worklist
