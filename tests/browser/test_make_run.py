@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.smtp_sink import free_port
 from tests.worker import wait_for
@@ -122,7 +123,7 @@ def test_make_run_sends_a_newsletter_on_send_now_and_ctrl_c_stops_everything(bro
         subject = page.get_by_label("Subject").input_value()
         page.get_by_role("link", name="Schedule").click()
         page.get_by_role("button", name="Send now").click()
-        assert page.get_by_text("It goes out within the minute.").is_visible()
+        expect(page.get_by_text("It goes out within the minute.")).to_be_visible()
         pressed = time.monotonic()
 
         # Beat finds the due issue, the worker fans it out and prints every copy.
@@ -137,7 +138,7 @@ def test_make_run_sends_a_newsletter_on_send_now_and_ctrl_c_stops_everything(bro
         sign_in(reader, mentee)
         reader.goto("/newsletters/")
         reader.get_by_role("link", name=subject).first.click()
-        assert reader.get_by_role("heading", name=subject).first.is_visible()
+        expect(reader.get_by_role("heading", name=subject).first).to_be_visible()
         staff.close()
         participant.close()
     finally:
