@@ -93,6 +93,9 @@ def test_the_mentee_sees_their_mentor_how_to_reach_them_and_what_they_share(clie
     assert "You both plan to attend ALA Annual" in page
     due = match.cycle.starts_on + dt.timedelta(days=45)
     assert f"Goal sheet due by {due:%B} {due.day}, {due.year}." in page
+    # The next steps lead to where they are done.
+    assert f'href="{reverse("goals:sheet", args=[match.pk])}"' in page
+    assert f'href="{reverse("activities:log", args=[match.pk])}"' in page
 
 
 def test_the_mentor_sees_their_mentee(client, match):

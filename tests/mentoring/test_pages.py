@@ -180,3 +180,14 @@ def test_the_timelines_page_shows_each_programs_whole_year_with_today_marked(cli
         )
         assert behind < marker < ends
     assert body.count('aria-current="date"') == 2
+
+
+def test_the_navigation_leads_to_the_reading_list(client):
+    CycleFactory()
+
+    page = client.get(reverse("home")).content.decode()
+    reading = client.get(reverse("activities:reading_list")).content.decode()
+
+    nav = page[page.index("<nav") : page.index("</nav>")]
+    assert f'href="{reverse("activities:reading_list")}"' in nav
+    assert 'aria-current="page">Reading list</a>' in reading
