@@ -296,7 +296,7 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
             Task(
                 "The year to close",
                 count,
-                _changelist(Match, cycle_id=c, status__exact="active"),
+                reverse("admin:matches_match_conclude_cycle", args=[c]),
                 ngettext("%d match still active", "%d matches still active", count) % count,
                 "Every match of the year has concluded.",
                 "matches.change_match",

@@ -18,7 +18,7 @@ from .models import (
     Goal,
     GoalSheet,
 )
-from .rules import may_check_in, outcomes_open, role_of
+from .rules import may_check_in, outcomes_open, outcomes_window_words, role_of
 from .services import lock_sheet, refusal
 
 REFLECTION_MAX_LENGTH = 1500
@@ -87,7 +87,7 @@ def goal_outcomes_record(
         raise refusal("Only the mentor and the mentee record their outcomes.", "forbidden")
     if not outcomes_open(sheet):
         raise refusal(
-            "Final outcomes are recorded at the program's conclusion, on an agreed goal sheet.",
+            outcomes_window_words(sheet),
             "not_open",
         )
     goals = {goal.pk: goal for goal in sheet.goals.current()}

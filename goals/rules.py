@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.formats import date_format
+
 from matches.models import Match
 from mentoring.models import User
 
@@ -51,7 +53,8 @@ def may_check_in(sheet: GoalSheet, user: User) -> bool:
 
 def outcomes_open(sheet: GoalSheet, *, today: dt.date | None = None) -> bool:
     """Whether final outcomes can be recorded: near or after the program's conclusion,
-    on an agreed sheet of an active or concluded match. Needs the cycle's milestones."""
+    on an agreed sheet of an active or concluded match, until the cycle's grace date
+    (``Cycle.outcomes_until``). Needs the cycle's milestones."""
     match = sheet.match
     if not sheet.has_agreement or match.status not in (
         Match.Status.ACTIVE,
@@ -60,8 +63,19 @@ def outcomes_open(sheet: GoalSheet, *, today: dt.date | None = None) -> bool:
         return False
     cycle = match.cycle
     today = today or cycle.program.today()
+    if today > cycle.outcomes_until:
+        return False
     return match.status == Match.Status.CONCLUDED or today >= outcomes_open_on(
         cycle, cycle.milestones.all()
+    )
+
+
+def outcomes_window_words(sheet: GoalSheet) -> str:
+    """When final outcomes can be recorded, in words (for a refusal)."""
+    until = date_format(sheet.match.cycle.outcomes_until, "F j, Y")
+    return (
+        "Final outcomes are recorded near the program's conclusion, on an agreed goal "
+        f"sheet, until {until}."
     )
 
 

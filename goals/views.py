@@ -282,10 +282,7 @@ def outcomes(request: HttpRequest, match_id: int) -> HttpResponse:
     """At the program's conclusion: each goal's final outcome and a short reflection."""
     match, sheet = sheet_of(request, match_id)
     if not rules.outcomes_open(sheet):
-        messages.info(
-            request,
-            "Final outcomes are recorded near the program's conclusion, on an agreed sheet.",
-        )
+        messages.info(request, rules.outcomes_window_words(sheet))
         return to_sheet(match)
     goals = list(sheet.goals.current())
     data = request.POST if request.method == "POST" else None

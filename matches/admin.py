@@ -1,5 +1,5 @@
 """Where the committee pairs mentors with mentees: the match list, the “Propose
-matches” board of a cycle, matching by hand, dissolving, the weights and never pairs.
+matches” board of a cycle, matching by hand, dissolving, concluding, the weights and never pairs.
 Every change goes through ``matches.services``."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from mentoring.models import Cycle
 
 from . import services
 from .admin_board import ProposalBoardPages, show_errors
+from .admin_conclude import ConclusionPages
 from .forms import DissolveForm, MatchCreateForm, MatchingWeightsForm, NeverPairForm
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
 
@@ -42,7 +43,7 @@ class GoalSheetStartedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Match)
-class MatchAdmin(ProposalBoardPages, WholeListActions, admin.ModelAdmin):
+class MatchAdmin(ConclusionPages, ProposalBoardPages, WholeListActions, admin.ModelAdmin):
     list_display = [
         "mentee_name",
         "mentor_name",
@@ -82,7 +83,8 @@ class MatchAdmin(ProposalBoardPages, WholeListActions, admin.ModelAdmin):
                 "fields": [
                     ("proposed_at", "proposed_by"),
                     ("confirmed_at", "confirmed_by"),
-                    "concluded_at",
+                    ("concluded_at", "concluded_by"),
+                    "concluded_reason",
                     ("dissolved_at", "dissolved_by"),
                     "dissolved_reason",
                 ]
@@ -107,6 +109,8 @@ class MatchAdmin(ProposalBoardPages, WholeListActions, admin.ModelAdmin):
             "confirmed_at",
             "confirmed_by",
             "concluded_at",
+            "concluded_by",
+            "concluded_reason",
             "dissolved_at",
             "dissolved_by",
             "dissolved_reason",

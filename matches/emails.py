@@ -35,3 +35,28 @@ def send_introductions(match: Match) -> int:
         )
         queued += created
     return queued
+
+
+def send_conclusion(match: Match) -> int:
+    """Tell both partners their match has concluded: what they keep reading, and until
+    when they record their goals' final outcomes. Once per match."""
+    queued = 0
+    for mine, partner in ((match.mentee, match.mentor), (match.mentor, match.mentee)):
+        person = mine.applicant
+        if person is None:
+            continue
+        _, created = email_queue(
+            kind="match_conclusion",
+            message_key=f"match-conclusion-{match.pk}",
+            to=person,
+            template="matches/emails/conclusion",
+            context={
+                "reader": mine,
+                "partner": partner,
+                "match": match,
+                "program": match.cycle.program,
+                "cycle": match.cycle,
+            },
+        )
+        queued += created
+    return queued

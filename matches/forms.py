@@ -61,6 +61,17 @@ class DissolveForm(forms.Form):
     )
 
 
+class ConcludeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does it conclude early?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text="Needed before the program year's last day; the partners' conclusion "
+        "email quotes it.",
+    )
+
+
 class MatchingWeightsForm(forms.ModelForm):
     class Meta:
         model = MatchingWeights

@@ -88,6 +88,17 @@ class Match(models.Model):
         related_name="+",
     )
     concluded_at = models.DateTimeField(null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the match concluded with its cycle's last day.",
+    )
+    concluded_reason = models.TextField(
+        blank=True, help_text="Why staff concluded the match before its cycle's end."
+    )
     dissolved_at = models.DateTimeField(null=True, blank=True)
     dissolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

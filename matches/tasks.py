@@ -18,3 +18,11 @@ def propose_matches(cycle_id: int, user_id: int | None = None) -> int:
         return 0
     by = User.objects.filter(pk=user_id).first() if user_id else None
     return services.matches_propose(cycle=cycle, by=by).proposed
+
+
+@shared_task(ignore_result=True)
+def conclude_ended_cycles() -> int:
+    """Conclude the matches of every cycle whose last day has come (hourly, so the day
+    is caught in each program's time zone). Safe to run twice: only active matches are
+    concluded, each under its row lock, and the partners are written to once."""
+    return services.cycles_conclude_ended()

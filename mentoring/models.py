@@ -177,6 +177,10 @@ class Committee(models.Model):
         return self.name
 
 
+# Default grace after a cycle's end for recording final outcomes (staff may set another).
+OUTCOMES_GRACE_DAYS = 30
+
+
 class CycleQuerySet(models.QuerySet):
     def accepting_applications_on(self, day: dt.date) -> CycleQuerySet:
         return self.filter(applications_open_on__lte=day, applications_close_on__gte=day)
@@ -200,6 +204,13 @@ class Cycle(models.Model):
     )
     starts_on = models.DateField("program starts on")
     ends_on = models.DateField("program ends on", help_text="The day the program concludes.")
+    outcomes_close_on = models.DateField(
+        "final outcomes close on",
+        null=True,
+        blank=True,
+        help_text="The last day the partners of a concluded match can record their goals' "
+        f"final outcomes. Empty: {OUTCOMES_GRACE_DAYS} days after the program ends.",
+    )
     blind_review = models.BooleanField(
         default=False,
         help_text="Reviewers see an applicant's name, email and library only once they "
@@ -257,6 +268,10 @@ class Cycle(models.Model):
             and self.applications_close_on > self.ends_on
         ):
             errors["applications_close_on"] = "Applications must close before the program ends."
+        if self.outcomes_close_on and self.ends_on and self.outcomes_close_on < self.ends_on:
+            errors["outcomes_close_on"] = (
+                "Final outcomes must stay open until at least the day the program ends."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -274,6 +289,12 @@ class Cycle(models.Model):
 
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.ends_on
+
+    @property
+    def outcomes_until(self) -> dt.date:
+        """The last day final outcomes can be recorded: staff's grace date, or by default
+        a month after the program's end (the pair's last meeting is often in its last week)."""
+        return self.outcomes_close_on or self.ends_on + dt.timedelta(days=OUTCOMES_GRACE_DAYS)
 
     @property
     def is_finished(self) -> bool:

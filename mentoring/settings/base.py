@@ -209,6 +209,8 @@ PERIODIC_TASKS = {
         "every": 300,
     },
     "open-goal-sheets": {"task": "goals.tasks.open_goal_sheets", "every": 3600},
+    # The program year ends on its cycle's last day in the program's time zone: hourly.
+    "conclude-ended-cycles": {"task": "matches.tasks.conclude_ended_cycles", "every": 3600},
     "evaluation-send-due-surveys": {
         "task": "evaluation.tasks.send_due_surveys",
         "every": 3600,

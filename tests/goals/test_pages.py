@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,7 @@ from goals import services
 from goals.models import GoalSheet
 from goals.services import GoalInput
 from matches.models import Match
+from mentoring.models import Cycle
 from tests.factories import CheckInFactory, ExampleGoalFactory, GoalFactory, MatchFactory
 
 from .conftest import edit_post, goal_data
@@ -729,6 +731,43 @@ def test_final_outcomes_are_recorded_once_the_match_concludes(client, sheet, men
     assert done.status_code == 302
     goal.refresh_from_db()
     assert (goal.final_outcome, goal.reflection) == ("achieved", "It worked.")
+
+
+def test_final_outcomes_close_on_the_cycles_grace_date(client, sheet, mentee, mentor, cycle):
+    agreed(sheet, mentee, mentor, cycle)
+    goal = sheet.goals.get()
+    Match.objects.filter(pk=sheet.match_id).update(status=Match.Status.CONCLUDED)
+    today = cycle.program.today()
+    # The year ended 31 days ago: the default grace of 30 days is over.
+    Cycle.objects.filter(pk=cycle.pk).update(
+        starts_on=today - dt.timedelta(days=300), ends_on=today - dt.timedelta(days=31)
+    )
+    client.force_login(mentee)
+    post = {f"goal-{goal.pk}-outcome": "achieved", f"goal-{goal.pk}-reflection": "It worked."}
+
+    closed = client.post(url("goals:outcomes", sheet.match), post, follow=True)
+    goal.refresh_from_db()
+    assert goal.final_outcome == ""
+    Cycle.objects.filter(pk=cycle.pk).update(outcomes_close_on=today)  # staff extend it
+    extended = client.post(url("goals:outcomes", sheet.match), post)
+
+    assert closed.context["outcomes_open"] is False
+    assert "on an agreed goal sheet, until" in closed.content.decode()
+    assert extended.status_code == 302
+    goal.refresh_from_db()
+    assert goal.final_outcome == "achieved"
+
+
+def test_the_grace_date_cannot_come_before_the_end(cycle):
+    cycle.outcomes_close_on = cycle.ends_on - dt.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as caught:
+        cycle.full_clean()
+
+    assert "outcomes_close_on" in caught.value.message_dict
+    assert cycle.outcomes_until == cycle.ends_on - dt.timedelta(days=1)
+    cycle.outcomes_close_on = None
+    assert cycle.outcomes_until == cycle.ends_on + dt.timedelta(days=30)
 
 
 def test_a_concluded_match_s_sheet_is_readable_not_editable(client, sheet, mentee, mentor, cycle):

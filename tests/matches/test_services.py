@@ -281,7 +281,7 @@ def test_dissolving_needs_a_reason_and_frees_the_mentee_to_be_matched_again(cycl
 def test_status_changes_follow_the_table(cycle):
     match = MatchFactory(cycle=cycle)
 
-    services.match_conclude(match=match)
+    services.match_conclude(match=match, reason="The program closed early.")
 
     with pytest.raises(ValidationError, match="A concluded match cannot become dissolved"):
         services.match_dissolve(match=match, reason="Too late", by=None)
