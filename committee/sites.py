@@ -24,6 +24,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Activities", [("activities", "*")]),
     ("Newsletter and email", [("newsletter", "*")]),
     ("Evaluation", [("evaluation", "*")]),
+    ("The year's end", [("certificates", "*")]),
     ("People", [("mentoring", "user"), ("auth", "*"), ("account", "*"), ("mfa", "*")]),
 ]  # fmt: skip
 # Shown to superusers only: the machinery under the program.

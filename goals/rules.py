@@ -74,7 +74,7 @@ def outcomes_window_words(sheet: GoalSheet) -> str:
     """When final outcomes can be recorded, in words (for a refusal)."""
     until = date_format(sheet.match.cycle.outcomes_until, "F j, Y")
     return (
-        "Final outcomes are recorded near the program's conclusion, on an agreed goal "
+        "Final outcomes are recorded at the program's conclusion, on an agreed goal "
         f"sheet, until {until}."
     )
 

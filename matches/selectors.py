@@ -17,7 +17,7 @@ from mentoring.models import Milestone
 from mentoring.timeline import goal_sheet_due_on
 
 from .cohorts import LIBRARY_TYPE_PHRASES, OUTSIDE_STATE, utc_offset_hours
-from .engine.explain import join
+from .engine.explain import join, where_they_meet
 from .models import Match
 
 Role = Application.Role
@@ -86,6 +86,7 @@ class Introduction:
     same_library_type: str
     place: str  # “both in Ohio”, “both in the Midwest” or ""
     in_person_possible: bool
+    meeting_sentence: str  # from where_they_meet, like the board's reason
     time_difference: str
     goal_sheet_due: dt.date | None
 
@@ -159,15 +160,12 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
     same_type = ""
     if reader.library_type and reader.library_type == partner.library_type:
         same_type = LIBRARY_TYPE_PHRASES.get(reader.library_type, "")
-    place = ""
     known = reader.state and reader.state != OUTSIDE_STATE
-    if known and reader.state == partner.state:
-        place = f"both in {STATE_NAMES.get(reader.state, reader.state)}"
-    elif known and reader.region and reader.region == partner.region:
-        region = reader.region
-        place = f"both in {region if region == 'Canada' else 'the ' + region}"
-    in_person = bool(
-        reader.in_person_ok and partner.in_person_ok and known and reader.state == partner.state
+    same_state = known and reader.state == partner.state
+    meeting = where_they_meet(
+        state_name=STATE_NAMES.get(reader.state, reader.state) if same_state else "",
+        region=reader.region if known and reader.region == partner.region else "",
+        both_open=bool(reader.in_person_ok and partner.in_person_ok),
     )
     if due is _NOT_GIVEN:
         milestones = getattr(match.cycle, "introduction_milestones", None)
@@ -181,8 +179,9 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
         shared_interests=shared_interests,
         shared_conferences=shared_conferences,
         same_library_type=same_type,
-        place=place,
-        in_person_possible=in_person,
+        place=meeting.place,
+        in_person_possible=meeting.in_person_possible,
+        meeting_sentence=meeting.sentence,
         time_difference=_time_difference(reader, partner, match.cycle.starts_on),
         goal_sheet_due=due,
     )

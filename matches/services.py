@@ -24,6 +24,7 @@ from mentoring.models import Cycle, User
 from . import cohorts, emails, engine
 from .engine.explain import join
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
+from .signals import match_concluded
 
 Status = Match.Status
 
@@ -420,6 +421,7 @@ def _conclude(match: Match, *, by: User | None, reason: str, now) -> None:
     match.concluded_reason = reason
     match.full_clean()
     match.save()
+    match_concluded.send(sender=Match, match=match)
     emails.send_conclusion(match)
 
 

@@ -18,6 +18,8 @@ from activities.selectors import (
 )
 from applications.models import Application
 from applications.selectors import applications_of
+from certificates.models import Certificate
+from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
 from evaluation.selectors import invitations_of_person
 from goals.selectors import GoalSheetSummary, goal_sheet_summaries, match_queryset
@@ -44,6 +46,7 @@ class MatchCard:
     recent: list[ActivityLogEntry]
     planned: list[ActivityLogEntry]
     suggestions: list[Suggestion]
+    certificate: Certificate | None = None  # once the match concluded, unless withheld
 
     @property
     def is_active(self) -> bool:
@@ -142,6 +145,7 @@ def dashboard_for(user: User) -> Dashboard:
     recent = recent_activities(matches=matches)
     planned = planned_activities(matches=matches)
     suggestions = suggested_activities(matches=matches, limit=3)
+    certificates = certificates_by_match(user, [m for m in matches if m.status != "active"])
 
     panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}
     for application in applications:
@@ -159,6 +163,7 @@ def dashboard_for(user: User) -> Dashboard:
                 recent=recent[match.pk],
                 planned=planned[match.pk],
                 suggestions=suggestions[match.pk],
+                certificate=certificates.get(match.pk),
             )
         )
     involved = [p for p in panels.values() if p.applications or p.match_cards]

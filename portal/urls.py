@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("newsletter.urls")),
     path("", include("evaluation.urls")),
+    path("", include("certificates.urls")),
 ]

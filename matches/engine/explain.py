@@ -70,21 +70,14 @@ def explain_pairs(scorer: Scorer, rows, cols) -> list[Explanation]:
 
         same_state = a.state[i] >= 0 and a.state[i] == b.state[j]
         same_region = a.region[i] >= 0 and a.region[i] == b.region[j]
-        both_meet = bool(a.in_person[i] and b.in_person[j])
-        if same_state:
-            code = vocabulary.states[a.state[i]]
-            place = f"both in {vocabulary.state_names.get(code, code)}"
-            found.append(
-                (points["geography"], place + (", in person possible" if both_meet else ""))
-            )
-        elif same_region:
-            place = f"both in {_region(vocabulary.regions[a.region[i]])}"
-            found.append(
-                (
-                    points["geography"],
-                    place + (", both open to meeting in person" if both_meet else ""),
-                )
-            )
+        state = vocabulary.states[a.state[i]] if same_state else ""
+        where = where_they_meet(
+            state_name=vocabulary.state_names.get(state, state),
+            region=vocabulary.regions[a.region[i]] if same_region else "",
+            both_open=bool(a.in_person[i] and b.in_person[j]),
+        )
+        if where.reason:
+            found.append((points["geography"], where.reason))
         elif a.in_person[i]:
             flags.append("the mentee hoped to meet in person; they live in different regions")
 
@@ -145,6 +138,49 @@ def explain_pairs(scorer: Scorer, rows, cols) -> list[Explanation]:
 
 def _region(region: str) -> str:
     return region if region == "Canada" else f"the {region}"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Where a pair lives and whether they can meet in person, in words: the board's
+    reason, the match page's and introduction's “You are …” line and their sentence on
+    meeting. One source, so the three never disagree."""
+
+    place: str  # “both in Ohio”, “both in the South” or ""
+    reason: str  # the board's reason, "" when they share no state or region
+    in_person_possible: bool  # same state and both open to it
+    sentence: str  # the partners' sentence on meeting in person ("" to let others say)
+
+
+def where_they_meet(*, state_name: str, region: str, both_open: bool) -> Meeting:
+    """``state_name`` when both live in the same state (else ""), ``region`` when both
+    live in the same region (else ""), ``both_open`` when both are open to meeting in
+    person. Only partners in the same state are told a meeting is likely; partners of
+    one region who are both open are told it is possible but not to count on it."""
+    if state_name:
+        place = f"both in {state_name}"
+        if both_open:
+            return Meeting(
+                place,
+                f"{place}, in person possible",
+                True,
+                "You are both open to meeting in person and live in the same state, so a "
+                "coffee or a library visit is possible.",
+            )
+        return Meeting(place, place, False, "")
+    if region:
+        place = f"both in {_region(region)}"
+        if both_open:
+            return Meeting(
+                place,
+                f"{place}, both open to meeting in person",
+                False,
+                f"You are both open to meeting in person and both live in {_region(region)}, "
+                "though not in the same state: a meeting is possible if you travel, but "
+                "plan on talking online or by phone.",
+            )
+        return Meeting(place, place, False, "")
+    return Meeting("", "", False, "")
 
 
 def ranked_candidates(

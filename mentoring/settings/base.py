@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "activities",
     "newsletter",
     "evaluation",
+    "certificates",
     "portal",
 ]
 

@@ -100,3 +100,32 @@ def test_the_mentor_is_introduced_to_their_mentee(confirmed):
 
 def test_each_partner_gets_one_introduction(confirmed):
     assert len(mail.outbox) == 2
+
+
+def test_the_board_the_introduction_and_the_match_page_say_the_same_about_meeting(
+    client, django_capture_on_commit_callbacks
+):
+    from matches import cohorts
+
+    cycle = CycleFactory()
+    ways = ["email", "video"]
+    mentor = accepted_mentor(
+        cycle, state="MD", city="Baltimore", in_person_ok=True, communication_methods=ways
+    )
+    mentee = accepted_mentee(
+        cycle, state="TX", city="Austin", in_person_ok=True, communication_methods=ways
+    )
+    board = cohorts.pair_explanation(mentee, mentor).reasons
+    proposal = ProposalFactory(cycle=cycle, mentor=mentor, mentee=mentee)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_confirm(match=proposal, by=UserFactory(is_staff=True))
+    client.force_login(mentee.applicant)
+    page = " ".join(client.get(proposal.get_absolute_url()).content.decode().split())
+    letter = " ".join(message_to(mentee.applicant.email).body.split())
+
+    assert "both in the South, both open to meeting in person" in board
+    said = "You are both open to meeting in person and both live in the South, though not"
+    for text in (page, letter):
+        assert "- You are both in the South" in text or "You are both in the South" in text
+        assert said in text
+        assert "coffee or a library visit is possible" not in text
