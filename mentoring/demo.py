@@ -15,6 +15,7 @@ COMMITTEE_APPS = [
     "applications",
     "matches",
     "goals",
+    "certificates",
     "activities",
     "newsletter",
     "evaluation",
