@@ -25,6 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from applications.models import Application
+from certificates.models import Certificate
 from evaluation.models import Question
 from goals import progress as goal_progress
 from goals import services as goal_services
@@ -80,6 +81,7 @@ EXCLUDED = {
     "goals:withdraw": "POST only: takes the submitted sheet back, then shows the edit page (swept)",
     "activities:log_entry_mark_done": "POST only: marks an entry done, then shows the log (swept)",
     "my_data_download": "POST only: the person's data as a JSON file, not a page",
+    "certificates:download": "a PDF file, not a page (its text is read back in tests/certificates)",
     "account_confirm_login_code": "sign-in by emailed code is off on this site: the page "
     "only redirects",
     "account_confirm_reauthentication_code": "redirects to the page that emails the code "
@@ -174,6 +176,7 @@ def world() -> tuple[dict, list[Visit]]:
         status=Match.Status.CONCLUDED,
     )
     agreed_sheet(concluded, titles=["Plan a summer reading kickoff"])
+    certificate = Certificate.objects.create(match=concluded, application=concluded.mentee)
 
     target = cycle.ends_on - dt.timedelta(days=30)
     complete = GoalInput(
@@ -399,6 +402,7 @@ def world() -> tuple[dict, list[Visit]]:
         ),
         Visit("activities:activity_detail", "maya", activity.get_absolute_url(), note="partner"),
         Visit("newsletter:archive", "maya", "/newsletters/"),
+        Visit("certificates:verify", "anonymous", certificate.get_absolute_url()),
         Visit("newsletter:issue", "maya", f"/newsletters/{issue.pk}/"),
         Visit("newsletter:preferences", "maya", "/my/email/"),
         Visit("evaluation:mine", "maya", "/surveys/"),

@@ -115,6 +115,8 @@ SITE_NOT_LISTS: dict[str, str] = {
     "activities:log_entry_delete": _ONE_OBJECT,
     "activities:log_entry_mark_done": _ACTION,
     "newsletter:preferences": "one person's two settings",
+    "certificates:download": "one certificate's PDF: one match's goals, at most three",
+    "certificates:verify": "one certificate",
     "newsletter:unsubscribe": "one person's setting, from an email link",
     "newsletter:resubscribe": "one person's setting, from an email link",
 }
@@ -169,6 +171,8 @@ ADMIN_NOT_LISTS: dict[str, str] = {
     "autocomplete": "Django's search-as-you-type: one page of results in a fixed query",
     "app_list": "one app's models, no rows",
     "matches_match_dissolve": "a confirmation for one match",
+    "matches_match_conclude": "a confirmation for one match",
+    "matches_match_conclude_cycle": "a confirmation for one cycle (one count of its matches)",
     "newsletter_newsletterissue_test": "a form sending one test email",
     "newsletter_newsletterissue_schedule": "a confirmation for one issue",
     "newsletter_newsletterissue_unschedule": "a confirmation for one issue",

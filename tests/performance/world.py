@@ -22,6 +22,7 @@ from django_celery_beat.models import (
 )
 
 from applications.models import Application, ApplicationReview
+from certificates.models import Certificate
 from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
 from matches.models import MatchingRun
@@ -168,6 +169,7 @@ class World:
             mentor=accepted_mentor(year, applicant=self.mentor, interests=[interest]),
         )
         sheet = agreed_sheet(match, titles=(f"Goal {i}", f"Second goal {i}"))
+        Certificate.objects.create(match=match, application=match.mentee)  # the changelist
         CheckInFactory(goal=sheet.goals.first())
         ActivityLogEntryFactory(match=match, activity=activity, goals=[sheet.goals.first()])
         NewsletterIssueFactory(

@@ -113,6 +113,9 @@ MATRIX: dict[str, Expect] = {
     ),
     # A match and its goal sheet: the two partners; who may act follows the sheet's table.
     "matches:detail": PARTNERS_ONLY,
+    # A certificate: each partner downloads their own; anyone verifies a code.
+    "certificates:download": PARTNERS_ONLY,
+    "certificates:verify": Expect(everyone(OK)),
     "goals:sheet": PARTNERS_ONLY,
     "goals:edit": PARTNERS_ONLY,
     "goals:submit": Expect(Who(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND)),  # the mentee
@@ -149,7 +152,7 @@ MATRIX: dict[str, Expect] = {
 }
 
 OWN_APPS = {"mentoring", "applications", "matches", "goals", "activities"}
-OWN_APPS |= {"newsletter", "evaluation"}
+OWN_APPS |= {"newsletter", "evaluation", "certificates"}
 OWNER_TEXTS = (OWNER_NAME, OWNER_GOAL, OWNER_LOG)
 
 URLS = site_urls()

@@ -19,9 +19,11 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from activities.models import ActivityLogEntry
+from certificates.models import Certificate
 from goals import services as goal_services
 from goals.models import GoalSheet
 from goals.services import GoalInput
+from matches import services as match_services
 from matches.models import Match
 from mentoring.models import Milestone, User
 from newsletter.models import NewsletterIssue
@@ -45,6 +47,7 @@ from tests.factories import (
     QuestionFactory,
     SurveyFactory,
     UserFactory,
+    agreed_sheet,
 )
 
 ANONYMOUS = "anonymous"
@@ -94,6 +97,8 @@ class World:
     invitation: object
     issue: NewsletterIssue
     example: object
+    concluded: Match  # last year's match, concluded with its certificates
+    certificate: object  # its mentee's certificate
 
     def people(self, match: Match, *, owner: str = "mentee") -> dict[str, User | None]:
         """Who is who around ``match``: its ``owner`` side, the other side, the mentee of
@@ -126,6 +131,10 @@ class World:
             "applications:withdraw": Case({"pk": self.application.pk}, by_mentee),
             "applications:reopen": Case({"pk": self.application.pk}, by_mentee),
             "matches:detail": Case({"pk": draft.pk}, by_mentee),
+            "certificates:download": Case(
+                {"match_id": self.concluded.pk}, self.people(self.concluded)
+            ),
+            "certificates:verify": Case({"code": self.certificate.display_code}, by_mentee),
             "goals:sheet": Case({"match_id": draft.pk}, by_mentee),
             "goals:edit": Case({"match_id": draft.pk}, by_mentee),
             "goals:submit": Case({"match_id": draft.pk}, by_mentee),
@@ -312,6 +321,20 @@ def build_world() -> World:
     )
     NewsletterIssue.objects.filter(pk=issue.pk).update(sent_at=timezone.now())
 
+    today = program.today()
+    last_year = CycleFactory(
+        program=program,
+        name="2024-2025",
+        slug="2024-2025",
+        applications_open_on=today - dt.timedelta(days=700),
+        applications_close_on=today - dt.timedelta(days=680),
+        starts_on=today - dt.timedelta(days=650),
+        ends_on=today - dt.timedelta(days=300),
+    )
+    concluded = _match(last_year, "Cora Mentee", "Conrad Mentor")
+    agreed_sheet(concluded)
+    concluded = match_services.match_conclude(match=concluded)
+
     return World(
         program=program,
         cycle=cycle,
@@ -328,6 +351,8 @@ def build_world() -> World:
         draft_goal=draft_goal,
         other_entry=other_entry,
         invitation=invitation,
+        concluded=concluded,
+        certificate=Certificate.objects.get(match=concluded, application=concluded.mentee),
         issue=issue,
         example=example,
     )
