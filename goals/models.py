@@ -279,8 +279,14 @@ TRANSITIONS: dict[str, Transition] = {
     GoalSheet.Action.CONFIRM: Transition(
         GoalSheet.Status.SUBMITTED, GoalSheet.Status.AGREED, "mentor"
     ),
+    # Sent back, the submitted revision is kept as the mentor read it; the pair drafts
+    # the next one.
     GoalSheet.Action.SEND_BACK: Transition(
-        GoalSheet.Status.SUBMITTED, GoalSheet.Status.DRAFT, "mentor", needs_comment=True
+        GoalSheet.Status.SUBMITTED,
+        GoalSheet.Status.DRAFT,
+        "mentor",
+        new_revision=True,
+        needs_comment=True,
     ),
     GoalSheet.Action.REOPEN: Transition(
         GoalSheet.Status.AGREED, GoalSheet.Status.DRAFT, "partner", new_revision=True
@@ -296,7 +302,8 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 class GoalSheetRevision(models.Model):
-    """A revision of a goal sheet as the mentee last submitted it, and its confirmation.
+    """A revision of a goal sheet as the mentee submitted it, and the mentor's answer:
+    confirmed, or sent back with a comment (the next submission is the next revision).
 
     The goals are copied in as they were (``goals``), so an agreed revision stays
     readable after the partners change the sheet."""
@@ -312,6 +319,11 @@ class GoalSheetRevision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_back_at = models.DateTimeField(null=True, blank=True)
+    sent_back_comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["sheet", "number"]

@@ -34,6 +34,9 @@ def goal_sheets_anonymise(sheets: QuerySet[GoalSheet], *, forget_people: bool = 
     check_ins.exclude(note="").update(note="")
     changes = GoalSheetChange.objects.filter(sheet__in=sheets)
     changes.exclude(comment="").update(comment="")
+    GoalSheetRevision.objects.filter(sheet__in=sheets).exclude(sent_back_comment="").update(
+        sent_back_comment=""
+    )
     revisions = list(GoalSheetRevision.objects.filter(sheet__in=sheets))
     for revision in revisions:
         revision.goals = [_anonymous(goal) for goal in revision.goals]
@@ -43,7 +46,7 @@ def goal_sheets_anonymise(sheets: QuerySet[GoalSheet], *, forget_people: bool = 
         check_ins.update(author=None)
         changes.update(by=None)
         GoalSheetRevision.objects.filter(sheet__in=sheets).update(
-            submitted_by=None, confirmed_by=None
+            submitted_by=None, confirmed_by=None, sent_back_by=None
         )
     sheets.update(
         returned_comment="", **({"returned_by": None, "updated_by": None} if forget_people else {})
@@ -124,6 +127,8 @@ def _sheet(sheet: GoalSheet, user: User) -> dict:
                 "number": revision.number,
                 "submitted_at": _iso(revision.submitted_at),
                 "confirmed_at": _iso(revision.confirmed_at),
+                "sent_back_at": _iso(revision.sent_back_at),
+                "sent_back_comment": revision.sent_back_comment,
                 "goals": revision.goals,
             }
             for revision in sheet.revisions.all()

@@ -219,7 +219,11 @@ def revision_goals(revision: GoalSheetRevision) -> list[SnapshotGoal]:
 
 def revisions_of(sheet: GoalSheet) -> list[GoalSheetRevision]:
     """A sheet's submitted revisions, newest first, with who submitted and confirmed."""
-    return list(sheet.revisions.select_related("submitted_by", "confirmed_by").order_by("-number"))
+    return list(
+        sheet.revisions.select_related("submitted_by", "confirmed_by", "sent_back_by").order_by(
+            "-number"
+        )
+    )
 
 
 def history_of(sheet: GoalSheet) -> list[GoalSheetChange]:

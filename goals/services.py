@@ -384,8 +384,16 @@ def _clean_comment(comment: str) -> str:
 
 def _send_back(sheet: GoalSheet, action: str, by: User, comment: str) -> GoalSheet:
     comment = _clean_comment(comment)
+    read = sheet.revision
     change = _transition(sheet, action, by)
     change.comment = comment
+    if action == GoalSheet.Action.SEND_BACK:
+        # The revision the mentor read stays as it was, with their answer; the history
+        # names it, not the draft that follows.
+        change.revision = read
+        GoalSheetRevision.objects.filter(sheet=sheet, number=read).update(
+            sent_back_by=by, sent_back_at=change.at, sent_back_comment=comment
+        )
     sheet.returned_comment = comment
     sheet.returned_by = by
     sheet.returned_at = change.at

@@ -213,7 +213,7 @@ def revisions(request: HttpRequest, match_id: int) -> HttpResponse:
 def revision_detail(request: HttpRequest, match_id: int, number: int) -> HttpResponse:
     match, sheet = sheet_of(request, match_id)
     revision = get_object_or_404(
-        GoalSheetRevision.objects.select_related("submitted_by", "confirmed_by"),
+        GoalSheetRevision.objects.select_related("submitted_by", "confirmed_by", "sent_back_by"),
         sheet=sheet,
         number=number,
     )

@@ -130,6 +130,8 @@ def world() -> tuple[dict, list[Visit]]:
         applications_close_on=today - dt.timedelta(days=530),
         starts_on=today - dt.timedelta(days=500),
         ends_on=today - dt.timedelta(days=200),
+        # Staff kept final outcomes open past the default month (Maya's are still due).
+        outcomes_close_on=today + dt.timedelta(days=30),
     )
     cycle = CycleFactory(
         program=program,

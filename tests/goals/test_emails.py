@@ -98,7 +98,11 @@ def test_a_second_submission_after_a_send_back_is_news_again(
         Delivery.objects.filter(kind="goal_sheet_submitted").values_list("message_key", flat=True)
     )
     assert len(set(keys)) == 2
-    assert all(key.startswith(f"goal-sheet:{sheet.pk}:revision-1:submit:") for key in keys)
+    # Sent back, revision 1 is kept; the second submission is revision 2.
+    assert sorted(k.split(":submit:")[0] for k in keys) == [
+        f"goal-sheet:{sheet.pk}:revision-1",
+        f"goal-sheet:{sheet.pk}:revision-2",
+    ]
 
 
 def test_both_are_emailed_when_staff_return_the_sheet(

@@ -733,6 +733,23 @@ def test_final_outcomes_are_recorded_once_the_match_concludes(client, sheet, men
     assert (goal.final_outcome, goal.reflection) == ("achieved", "It worked.")
 
 
+def test_the_revisions_page_lists_the_sent_back_revision_with_who_and_why(
+    client, sheet, mentee, mentor, cycle
+):
+    draft(sheet, mentee, cycle)
+    services.goal_sheet_submit(sheet=sheet, by=mentee)
+    services.goal_sheet_send_back(sheet=sheet, by=mentor, comment="Name the six crafts.")
+    agreed(sheet, mentee, mentor, cycle)
+    client.force_login(mentee)
+
+    listing = " ".join(client.get(url("goals:revisions", sheet.match)).content.decode().split())
+    first = client.get(reverse("goals:revision", args=[sheet.match_id, 1])).content.decode()
+
+    assert "Revision 1" in listing and "Revision 2" in listing
+    assert f"Sent back by {mentor.get_short_name()}" in listing
+    assert "Name the six crafts." in listing and "Name the six crafts." in first
+
+
 def test_final_outcomes_close_on_the_cycles_grace_date(client, sheet, mentee, mentor, cycle):
     agreed(sheet, mentee, mentor, cycle)
     goal = sheet.goals.get()

@@ -257,8 +257,31 @@ def test_the_mentor_sends_it_back_with_a_comment_and_it_is_a_draft_again(
 
     sheet.refresh_from_db()
     assert sheet.status == GoalSheet.Status.DRAFT
-    assert sheet.revision == 1
+    assert sheet.revision == 2  # the sent-back revision 1 is kept; the pair drafts the next
     assert (sheet.returned_comment, sheet.returned_by) == ("Make the measure concrete.", mentor)
+
+
+def test_every_submitted_revision_is_kept_the_sent_back_one_with_who_and_why(
+    sheet, mentee, mentor, cycle
+):
+    save(sheet, mentee, [complete(cycle, title="First try")])
+    services.goal_sheet_submit(sheet=sheet, by=mentee)
+    services.goal_sheet_send_back(sheet=sheet, by=mentor, comment="Make the measure concrete.")
+    sheet.refresh_from_db()
+    save(sheet, mentee, [complete(cycle, title="Second try")])
+    services.goal_sheet_submit(sheet=sheet, by=mentee)
+    services.goal_sheet_confirm(sheet=sheet, by=mentor)
+
+    first, second = GoalSheetRevision.objects.filter(sheet=sheet).order_by("number")
+    assert [g["title"] for g in first.goals] == ["First try"]
+    assert (first.sent_back_by, first.sent_back_comment) == (mentor, "Make the measure concrete.")
+    assert first.confirmed_at is None and first.sent_back_at is not None
+    assert [g["title"] for g in second.goals] == ["Second try"]
+    assert second.confirmed_by == mentor and second.sent_back_at is None
+    sheet.refresh_from_db()
+    assert sheet.agreed_revision == 2
+    back = GoalSheetChange.objects.get(sheet=sheet, action="send_back")
+    assert back.revision == 1
 
 
 def test_sending_back_needs_a_comment(sheet, mentee, mentor, cycle):
