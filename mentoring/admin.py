@@ -12,6 +12,7 @@ from django.urls import path
 
 from . import mail, privacy, services
 from .admin_lists import WholeListActions
+from .forms import CycleCopyForm
 from .models import (
     Committee,
     Cycle,
@@ -166,10 +167,43 @@ class CycleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         anonymise = self.admin_site.admin_view(self.anonymise_view)
+        copy = self.admin_site.admin_view(self.copy_view)
         return [
             path("<int:pk>/anonymise/", anonymise, name="mentoring_cycle_anonymise"),
+            path("<int:pk>/copy/", copy, name="mentoring_cycle_copy"),
             *super().get_urls(),
         ]
+
+    def copy_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Copy a cycle to a program year staff choose: every date shifted by whole years."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        cycle = get_object_or_404(
+            Cycle.objects.select_related("program").prefetch_related("milestones", "events"),
+            pk=pk,
+        )
+        form = CycleCopyForm(request.POST or None, cycle=cycle)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new_cycle = services.cycle_copy(cycle=cycle, year=form.cleaned_data["year"])
+            except ValidationError as exc:
+                form.add_error("year", exc)
+            else:
+                self.message_user(
+                    request,
+                    f"Created {new_cycle} with its milestones and events, every date moved "
+                    "to its year; check them.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:mentoring_cycle_change", new_cycle.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Copy {cycle} to another year",
+            "cycle": cycle,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/mentoring/cycle/copy.html", context)
 
     def anonymise_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Anonymise a finished cycle, after a page saying what it touches."""
@@ -201,7 +235,10 @@ class CycleAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/mentoring/cycle/anonymise.html", context)
 
-    @admin.action(description="Copy to next year (milestones and events a year later)")
+    @admin.action(
+        description="Copy to next year (milestones and events a year later; "
+        "“Copy to another year” on a cycle's page for any year)"
+    )
     def copy_to_next_year(self, request, queryset):
         for cycle in queryset.select_related("program"):
             try:

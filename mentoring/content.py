@@ -71,12 +71,13 @@ def load(*, today: dt.date | None = None, log=print) -> None:
             )
         log(f"{'Created' if created else 'Kept'} program {program.short_name}")
 
+        # Past years as the program's pages record them, then the current program year
+        # laid on the program's yearly calendar.
+        cycles = list(spec.get("cycles", []))
         if "yearly_cycle" in spec:
             day = today or timezone.localdate(timezone.now(), ZoneInfo(program.time_zone))
             year = program_year_start(day)
-            cycles = [{**spec["yearly_cycle"], "name": f"{year}-{year + 1}", "year": year}]
-        else:
-            cycles = spec["cycles"]
+            cycles.append({**spec["yearly_cycle"], "name": f"{year}-{year + 1}", "year": year})
         for cycle_spec in cycles:
             _load_cycle(program, cycle_spec, log)
 

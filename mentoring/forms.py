@@ -1,5 +1,7 @@
 from django import forms
 
+from .content import program_year_start
+
 
 class SignupDetailsForm(forms.Form):
     """The names a person gives when signing up (allauth adds email and password)."""
@@ -46,3 +48,26 @@ class AccountDeleteForm(forms.Form):
                 code="wrong_password",
             )
         return password
+
+
+class CycleCopyForm(forms.Form):
+    """Which program year to copy a cycle to (staff, in admin)."""
+
+    year = forms.IntegerField(
+        label="Copy to the program year beginning in",
+        min_value=2000,
+        max_value=2100,
+        help_text="Every date of the cycle, its milestones and events moves by whole years.",
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = {c.applications_open_on.year for c in cycle.program.cycles.all()}
+        # The program year under way today, if it has no cycle yet; else the first free
+        # year after this cycle.
+        year = program_year_start(cycle.program.today())
+        if year in taken:
+            year = cycle.applications_open_on.year + 1
+            while year in taken:
+                year += 1
+        self.fields["year"].initial = year

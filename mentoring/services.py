@@ -40,18 +40,33 @@ def shift_datetime_by_years(moment: dt.datetime, years: int, tz) -> dt.datetime:
     return dt.datetime.combine(shifted_day, local.timetz().replace(tzinfo=None), tzinfo=tz)
 
 
+def cycle_name_for(name: str, years: int) -> str:
+    """The name of a copy ``years`` on: “2019-2020” three years on is “2022-2023”; a
+    name without years gets the shift said in words."""
+    if re.search(r"\d{4}", name):
+        return re.sub(r"\d{4}", lambda m: str(int(m.group()) + years), name)
+    return f"{name} (next year)" if years == 1 else f"{name} (+{years} years)"
+
+
 def next_cycle_name(name: str) -> str:
     """“2026-2027” becomes “2027-2028”; a name without years gets “(next year)”."""
-    if re.search(r"\d{4}", name):
-        return re.sub(r"\d{4}", lambda m: str(int(m.group()) + 1), name)
-    return f"{name} (next year)"
+    return cycle_name_for(name, 1)
+
+
+def cycle_first_year(cycle: Cycle) -> int:
+    """The calendar year a cycle's program year begins in: the year its applications open."""
+    return cycle.applications_open_on.year
 
 
 @transaction.atomic
-def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
-    """Set up the following year's cycle from this one: the same milestones and events,
-    every date a year later. Staff then adjust what differs."""
-    name = next_cycle_name(cycle.name)
+def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
+    """Set up the program year beginning in ``year`` from this cycle: the same milestones
+    and events, every date shifted by whole years (the same calendar days, each event at
+    the same local time). Staff then adjust what differs."""
+    years = year - cycle_first_year(cycle)
+    if years == 0:
+        raise ValidationError(f"{cycle} already begins in {year}: choose another year.")
+    name = cycle_name_for(cycle.name, years)
     slug = slugify(name)
     if Cycle.objects.filter(program_id=cycle.program_id, slug=slug).exists():
         raise ValidationError(f"The {name} cycle of {cycle.program.short_name} already exists.")
@@ -59,10 +74,10 @@ def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
         program_id=cycle.program_id,
         name=name,
         slug=slug,
-        applications_open_on=shift_date_by_years(cycle.applications_open_on, 1),
-        applications_close_on=shift_date_by_years(cycle.applications_close_on, 1),
-        starts_on=shift_date_by_years(cycle.starts_on, 1),
-        ends_on=shift_date_by_years(cycle.ends_on, 1),
+        applications_open_on=shift_date_by_years(cycle.applications_open_on, years),
+        applications_close_on=shift_date_by_years(cycle.applications_close_on, years),
+        starts_on=shift_date_by_years(cycle.starts_on, years),
+        ends_on=shift_date_by_years(cycle.ends_on, years),
     )
     new_cycle.full_clean()
     new_cycle.save()
@@ -72,8 +87,8 @@ def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
             kind=m.kind,
             title=m.title,
             description=m.description,
-            starts_on=shift_date_by_years(m.starts_on, 1),
-            ends_on=shift_date_by_years(m.ends_on, 1),
+            starts_on=shift_date_by_years(m.starts_on, years),
+            ends_on=shift_date_by_years(m.ends_on, years),
         )
         for m in cycle.milestones.all()
     )
@@ -83,8 +98,8 @@ def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
             kind=e.kind,
             title=e.title,
             description=e.description,
-            starts_at=shift_datetime_by_years(e.starts_at, 1, e.tz),
-            ends_at=shift_datetime_by_years(e.ends_at, 1, e.tz),
+            starts_at=shift_datetime_by_years(e.starts_at, years, e.tz),
+            ends_at=shift_datetime_by_years(e.ends_at, years, e.tz),
             time_zone=e.time_zone,
             all_day=e.all_day,
             location=e.location,
@@ -95,6 +110,11 @@ def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
         for e in cycle.events.all()
     )
     return new_cycle
+
+
+def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
+    """Set up the following year's cycle from this one (see :func:`cycle_copy`)."""
+    return cycle_copy(cycle=cycle, year=cycle_first_year(cycle) + 1)
 
 
 # --- Personal data ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from newsletter.models import NewsletterIssue
 from tests.factories import (
     ApplicationFactory,
     CycleFactory,
+    EventFactory,
     GoalSheetFactory,
     MatchFactory,
     MilestoneFactory,
@@ -175,3 +176,13 @@ def test_sections_follow_the_year_and_technical_tables_are_for_superusers(client
 
     assert "Periodic Tasks" not in sections and "Sites" not in sections
     assert "Delivery" not in models
+
+
+def test_admin_forms_say_once_which_time_zone_their_dates_are_in(client, staff, settings):
+    event = EventFactory()
+
+    page = client.get(f"/admin/mentoring/event/{event.pk}/change/").content.decode()
+
+    assert f"Dates and times are in {settings.TIME_ZONE}, the program's time zone." in page
+    # Django's per-field "hours ahead of server time" warnings are hidden by this sheet.
+    assert "committee/admin.css" in page

@@ -106,3 +106,22 @@ def test_seed_demo_prints_the_staff_login(capsys):
 
     out = capsys.readouterr().out
     assert "staff@example.org / mentoring-demo" in out
+
+
+def test_alcts_runs_the_current_year_with_its_own_timeline(client):
+    content.load(today=dt.date(2026, 11, 22), log=lambda _: None)
+
+    cycles = {c.name: c for c in Cycle.objects.filter(program__slug="alcts")}
+    current = cycles["2026-2027"]
+    kinds = set(current.milestones.values_list("kind", flat=True))
+    page = client.get("/programs/alcts/timeline/").content.decode()
+
+    assert set(cycles) == {"2019-2020", "2026-2027"}  # the year its pages record, and now
+    assert {Milestone.Kind.APPLICATIONS, Milestone.Kind.CONCLUSION} <= kinds
+    assert (current.applications_open_on, current.ends_on) == (
+        dt.date(2026, 9, 1),
+        dt.date(2027, 6, 30),
+    )
+    assert "No timeline yet" not in page and "Applications accepted" in page
+    texts = " ".join(current.milestones.values_list("description", flat=True)).lower()
+    assert "children" not in texts and "working group" not in texts

@@ -67,3 +67,50 @@ def test_staff_copy_a_cycle_from_the_admin(client):
     assert response.status_code == 200
     assert Cycle.objects.filter(program=cycle.program, name="2027-2028").exists()
     assert "Created" in response.content.decode()
+
+
+def test_a_cycle_years_old_is_copied_to_a_chosen_year_in_one_step(client):
+    old = seed_calendar_cycle(2019)
+    tz = ZoneInfo("America/Chicago")
+    EventFactory(
+        cycle=old,
+        title="Networking",
+        starts_at=dt.datetime(2020, 1, 20, 18, tzinfo=tz),
+        ends_at=dt.datetime(2020, 1, 20, 19, tzinfo=tz),
+    )
+    client.force_login(verified_user(is_staff=True, is_superuser=True))
+    url = reverse("admin:mentoring_cycle_copy", args=[old.pk])
+
+    form = client.get(url)
+    response = client.post(url, {"year": 2026}, follow=True)
+
+    assert form.status_code == 200 and 'name="year"' in form.content.decode()
+    new = Cycle.objects.get(program=old.program, name="2026-2027")
+    assert response.redirect_chain[-1][0] == reverse("admin:mentoring_cycle_change", args=[new.pk])
+    assert (new.applications_open_on, new.ends_on) == (dt.date(2026, 9, 1), dt.date(2027, 6, 30))
+    assert {m.starts_on.year for m in new.milestones.all()} == {2026, 2027}
+    (event,) = new.events.all()
+    assert event.local_starts_at.replace(tzinfo=None) == dt.datetime(2027, 1, 20, 18)
+
+
+def test_copying_to_a_year_that_has_its_cycle_says_so_beside_the_year(client):
+    cycle = seed_calendar_cycle(2026)
+    client.force_login(verified_user(is_staff=True, is_superuser=True))
+    url = reverse("admin:mentoring_cycle_copy", args=[cycle.pk])
+
+    same = client.post(url, {"year": 2026})
+    bad = client.post(url, {"year": "next"})
+
+    assert "already begins in 2026" in same.content.decode()
+    assert "Enter a whole number." in bad.content.decode()
+    assert Cycle.objects.filter(program=cycle.program).count() == 1
+
+
+def test_only_staff_who_may_add_cycles_copy_them(client):
+    cycle = seed_calendar_cycle(2026)
+    client.force_login(verified_user(is_staff=True))
+
+    response = client.post(reverse("admin:mentoring_cycle_copy", args=[cycle.pk]), {"year": 2030})
+
+    assert response.status_code == 403
+    assert Cycle.objects.filter(program=cycle.program).count() == 1
