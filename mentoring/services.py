@@ -78,6 +78,9 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
         applications_close_on=shift_date_by_years(cycle.applications_close_on, years),
         starts_on=shift_date_by_years(cycle.starts_on, years),
         ends_on=shift_date_by_years(cycle.ends_on, years),
+        outcomes_close_on=(
+            shift_date_by_years(cycle.outcomes_close_on, years) if cycle.outcomes_close_on else None
+        ),
     )
     new_cycle.full_clean()
     new_cycle.save()

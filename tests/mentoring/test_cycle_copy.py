@@ -114,3 +114,14 @@ def test_only_staff_who_may_add_cycles_copy_them(client):
 
     assert response.status_code == 403
     assert Cycle.objects.filter(program=cycle.program).count() == 1
+
+
+def test_a_grace_date_staff_set_moves_with_the_copy():
+    cycle = seed_calendar_cycle(2026)
+    Cycle.objects.filter(pk=cycle.pk).update(outcomes_close_on=dt.date(2027, 8, 15))
+    cycle.refresh_from_db()
+
+    new = cycle_copy_to_next_year(cycle=cycle)
+
+    assert new.outcomes_close_on == dt.date(2028, 8, 15)
+    assert new.outcomes_until == dt.date(2028, 8, 15)
