@@ -65,14 +65,17 @@ def program_year(
         )
         # A second program taking applications today (the application form's page).
         alcts = Program.objects.get(slug="alcts")
-        open_cycle = Cycle.objects.create(
+        # (load_program_content may have laid ALCTS's year on this one already: reuse it.)
+        open_cycle, _ = Cycle.objects.update_or_create(
             program=alcts,
-            name=f"{today.year}-{today.year + 1}",
             slug=f"{today.year}-{today.year + 1}",
-            applications_open_on=today - dt.timedelta(days=10),
-            applications_close_on=today + dt.timedelta(days=20),
-            starts_on=today + dt.timedelta(days=45),
-            ends_on=today + dt.timedelta(days=45 + 300),
+            defaults={
+                "name": f"{today.year}-{today.year + 1}",
+                "applications_open_on": today - dt.timedelta(days=10),
+                "applications_close_on": today + dt.timedelta(days=20),
+                "starts_on": today + dt.timedelta(days=45),
+                "ends_on": today + dt.timedelta(days=45 + 300),
+            },
         )
         Event.objects.bulk_create(
             Event(

@@ -145,7 +145,7 @@ def dashboard_for(user: User) -> Dashboard:
     recent = recent_activities(matches=matches)
     planned = planned_activities(matches=matches)
     suggestions = suggested_activities(matches=matches, limit=3)
-    certificates = certificates_by_match(user, [m for m in matches if m.status != "active"])
+    certificates = certificates_by_match(user, matches)
 
     panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}
     for application in applications:

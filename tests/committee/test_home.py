@@ -154,7 +154,7 @@ def test_staff_see_only_the_tasks_and_sections_their_permissions_open(client):
 def test_sections_follow_the_year_and_technical_tables_are_for_superusers(client, staff):
     sections = [app["name"] for app in client.get("/admin/").context["app_list"]]
 
-    assert sections[:8] == [
+    assert sections[:9] == [
         "Program and cycles",
         "Applications and reviews",
         "Matching",
@@ -162,6 +162,7 @@ def test_sections_follow_the_year_and_technical_tables_are_for_superusers(client
         "Activities",
         "Newsletter and email",
         "Evaluation",
+        "The year's end",
         "People",
     ]
     assert "Periodic Tasks" in sections  # a superuser keeps the machinery

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 
 from applications.models import Application
+from matches import services as match_services
 from mentoring.models import Delivery
 from newsletter.models import SentReminder, add_months
 from newsletter.reminders import reminders_send
@@ -227,3 +228,27 @@ def test_a_reminder_carries_its_own_unsubscribe_link(
     assert message.extra_headers["List-Id"].startswith("ALSC mentoring reminders <reminders.")
     assert message.extra_headers["List-Unsubscribe"].strip("<>") in message.body
     assert Delivery.objects.filter(kind="reminder.goal_sheet_due").count() == 2
+
+
+def test_a_concluded_match_leaves_the_nudges_and_the_outcome_reminder(
+    cycle, program, today, match, django_capture_on_commit_callbacks
+):
+    agreed_sheet(match, titles=["Crafts"])
+    finished = MatchFactory(cycle=cycle)
+    agreed_sheet(finished, titles=["Storytime"])
+    match_services.match_conclude(match=finished, reason="The mentee took another post.")
+    nudge_day = add_months(today, 2).replace(day=20)
+
+    nudged = run(program, nudge_day, django_capture_on_commit_callbacks, "check_in")
+    concluding = run(
+        program,
+        cycle.ends_on - dt.timedelta(days=14),
+        django_capture_on_commit_callbacks,
+        "conclusion",
+    )
+
+    assert (nudged, concluding) == (2, 2)
+    expected = sorted([match.mentee.applicant.email, match.mentor.applicant.email])
+    # (the conclusion's day may fall on a nudge day too: the same two people again)
+    assert set(recipients("check_in")) == set(expected)
+    assert recipients("conclusion") == expected

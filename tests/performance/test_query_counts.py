@@ -172,6 +172,7 @@ ADMIN_NOT_LISTS: dict[str, str] = {
     "app_list": "one app's models, no rows",
     "matches_match_dissolve": "a confirmation for one match",
     "matches_match_conclude": "a confirmation for one match",
+    "mentoring_cycle_copy": "a form copying one cycle",
     "matches_match_conclude_cycle": "a confirmation for one cycle (one count of its matches)",
     "newsletter_newsletterissue_test": "a form sending one test email",
     "newsletter_newsletterissue_schedule": "a confirmation for one issue",
