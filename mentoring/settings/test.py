@@ -10,16 +10,18 @@ DATABASES = {
 }
 # Each pytest-xdist worker gets Redis databases of its own (a cache, and a broker for the
 # tests that start a real Celery worker), so clearing one never touches another's.
-# TEST_REDIS_DB_BASE moves the whole range, for a second checkout testing at the same time.
+# TEST_REDIS_DB_BASE moves the whole range, and TEST_REDIS_PORT the server, for a second
+# checkout testing at the same time.
+_REDIS = f"127.0.0.1:{env.int('TEST_REDIS_PORT', default=6379)}"
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 _REDIS_DB = env.int("TEST_REDIS_DB_BASE", default=2) + 2 * _WORKER
 CACHES = {
     "default": with_shared_clients(
-        env.cache("CACHE_URL", default=f"rediscache://127.0.0.1:6379/{_REDIS_DB}")
+        env.cache("CACHE_URL", default=f"rediscache://{_REDIS}/{_REDIS_DB}")
     ),
 }
 # Unit tests run tasks inline; the worker tests start a real worker on this broker.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"redis://127.0.0.1:6379/{_REDIS_DB + 1}")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"redis://{_REDIS}/{_REDIS_DB + 1}")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # In-memory mail for unit tests; the worker tests hand a real worker EMAIL_URL (an SMTP
 # sink on localhost).
