@@ -54,12 +54,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "mentoring.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Last: it serves pages after every other middleware has seen the request.
-    "mentoring.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -90,20 +88,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def with_shared_clients(config: dict) -> dict:
-    """A CACHES entry on mentoring.cache.RedisCache where it was Django's Redis backend
-    (the same, with one client per connection pool)."""
-    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
-        return {**config, "BACKEND": "mentoring.cache.RedisCache"}
-    return config
-
-
+# Shared program content and the login rate limits only: no person's page or account.
 CACHES = {
-    "default": with_shared_clients(env.cache("CACHE_URL", default="locmemcache://mentoring")),
+    "default": env.cache("CACHE_URL", default="locmemcache://mentoring"),
 }
-# The most-read pages are kept rendered until a table they read changes
-# (mentoring/page_cache.py); only with a shared cache such as Redis.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 AUTH_USER_MODEL = "mentoring.User"
 AUTHENTICATION_BACKENDS = [

@@ -148,7 +148,6 @@ def test_a_concluded_match_reads_its_log_but_changes_nothing(client):
     assert client.get(edit_url(entry)).status_code == 404
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_log_runs_a_constant_number_of_queries(client, match, mentee, activity):
     goal = goal_for(match, areas=[competency(match.cycle.program, "Programming Skills")])
 

@@ -807,7 +807,6 @@ def count_queries(client, path) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_sheet_page_runs_a_constant_number_of_queries(
     client, sheet, mentee, mentor, cycle, today
 ):
