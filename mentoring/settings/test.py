@@ -18,6 +18,8 @@ _REDIS_DB = env.int("TEST_REDIS_DB_BASE", default=2) + 2 * _WORKER
 CACHES = {
     "default": env.cache("CACHE_URL", default=f"rediscache://{_REDIS}/{_REDIS_DB}"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "mentoring.fail_open.RedisCache"
 # Unit tests run tasks inline; the worker tests start a real worker on this broker.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"redis://{_REDIS}/{_REDIS_DB + 1}")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
