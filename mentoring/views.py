@@ -172,10 +172,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     read from the database, and the site still serves."""
     checks = {"database": _check_database(), "broker": _check_broker(), "cache": _check_cache()}
     failing = [name for name, result in checks.items() if not result["ok"]]
+    status = "degraded" if failing else "ok"
     if not checks["database"]["ok"]:
         status = "unavailable"
-    else:
-        status = "degraded" if failing else "ok"
     return JsonResponse(
         {"status": status, "failing": failing, "checks": checks},
         status=503 if status == "unavailable" else 200,
