@@ -3,12 +3,11 @@ transitions, sending decisions, exporting as CSV. Each calls the services."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import ngettext
+
+from mentoring.spreadsheets import csv_response, csv_writer
 
 from . import selectors, services
 from .models import Application
@@ -83,12 +82,8 @@ class ApplicationActions:
 
     @admin.action(description="Export the selection as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate()
-        response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
-        # A byte-order mark, so spreadsheet programs read names with accents correctly.
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        response = csv_response(f"applications-{timezone.localdate()}.csv")
+        writer = csv_writer(response)
         ids = list(queryset.values_list("pk", flat=True))
         rows = selectors.export_rows(
             Application.objects.filter(pk__in=ids),
