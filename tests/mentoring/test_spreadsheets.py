@@ -58,9 +58,14 @@ def test_no_export_writes_csv_but_through_the_one_helper():
             continue
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and node.attr in {"writer", "DictWriter"}:
-                if isinstance(node.value, ast.Name) and node.value.id == "csv":
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            writes_csv = (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"writer", "DictWriter"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "csv"
+            )
+            if writes_csv:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
             if isinstance(node, ast.ImportFrom) and node.module == "csv":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, f"Write CSV with mentoring.spreadsheets.csv_writer: {offenders}"
