@@ -14,6 +14,11 @@ class MentoringConfig(AppConfig):
         # The periodic tasks beat runs are rows in the database, registered by migrate.
         post_migrate.connect(register_after_migrate, sender=self)
 
+        from .roles import roles_after_migrate
+
+        # The roles' groups hold exactly what roles.py lists, whatever was migrated.
+        post_migrate.connect(roles_after_migrate, sender=self)
+
         from . import page_cache
 
         # Every write renews its tables' tokens (page_cache.install runs on each new

@@ -18,8 +18,8 @@ from django.utils import timezone
 from activities.models import ActivityLogEntry
 from goals.models import Goal
 from mentoring import page_cache
-from mentoring.demo import committee_group
 from mentoring.models import Milestone
+from mentoring.roles import COORDINATOR, role_group
 from tests.factories import (
     ApplicationFactory,
     ConferenceFactory,
@@ -239,7 +239,7 @@ def test_a_page_that_hands_out_a_new_csrf_cookie_is_not_kept(match):
 
 def test_an_admin_changelist_shows_a_new_application_at_once(match):
     member = UserFactory(is_staff=True)
-    member.groups.add(committee_group())
+    member.groups.add(role_group(COORDINATOR))
     staff = browser(member)
     url = reverse("admin:applications_application_changelist")
     page(staff, url)
