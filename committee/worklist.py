@@ -174,7 +174,7 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
                 ngettext("%d application under review", "%d applications under review", count)
                 % count,
                 "No application is waiting for a decision.",
-                "applications.view_application",
+                "applications.change_application",
             )
         )
         count = n(applications, "untold")

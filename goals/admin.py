@@ -4,7 +4,6 @@ edit them: the sheet is the partners' contract."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import admin, messages
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import WholeListActions
 from mentoring.models import Milestone, Program
+from mentoring.spreadsheets import csv_response, csv_writer
 from mentoring.timeline import goal_sheet_due_on
 
 from . import services
@@ -312,11 +312,8 @@ class GoalSheetAdmin(WholeListActions, admin.ModelAdmin):
                 "position",
             )
         )
-        stamp = timezone.localdate().isoformat()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="goals-{stamp}.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read the accents right
-        writer = csv.writer(response)
+        response = csv_response(f"goals-{timezone.localdate().isoformat()}.csv")
+        writer = csv_writer(response)
         writer.writerow(EXPORT_HEADER)
         for goal in goals:
             writer.writerow(_export_row(goal))

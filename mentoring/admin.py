@@ -79,6 +79,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An administrator gives people roles (groups); making a superuser, or granting
+        # permissions one by one around the roles, is for a superuser.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), "is_superuser", "user_permissions"]
+
     # Staff deleting an account anonymise what it holds, as the person deleting it would.
     def delete_model(self, request, obj) -> None:
         with transaction.atomic():
@@ -147,6 +154,15 @@ class CycleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MilestoneInline, EventInline]
     actions = ["copy_to_next_year"]
+    filter_horizontal = ["reviewers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "reviewers":
+            # Reviewers are committee members: active staff accounts.
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by(
+                "full_name", "email"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -9,6 +9,7 @@ import datetime as dt
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -222,6 +223,13 @@ class Cycle(models.Model):
         editable=False,
         help_text="When staff anonymised the finished cycle: its applications, matches, "
         "goal sheets, logs and surveys no longer say who took part.",
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_cycles",
+        help_text="The reviewers who score this cycle's applications: a person in the "
+        "Reviewer role sees the applications of the cycles they are assigned to, no others.",
     )
 
     objects = CycleQuerySet.as_manager()
