@@ -508,3 +508,18 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email}"
+
+
+class SpentFormToken(models.Model):
+    """A one-time form token that has been used (``mentoring/form_tokens.py``).
+
+    The nonce is unique, so of two posts of the same form (a double click, the back
+    button) only the first can record its row; the second finds the token spent. It holds
+    nothing about the person: the token's signature ties it to them, not this row.
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.nonce
