@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from applications.models import DECISIONS, Application
 from evaluation.models import Survey
 from goals.models import GoalSheet
+from matches import alumni
 from matches.models import Match
 from mentoring.models import Cycle, Program
 from mentoring.timeline import Phase, phase_on
@@ -54,6 +55,8 @@ class CycleWorklist:
     today: dt.date
     phase: Phase
     tasks: list[Task] = field(default_factory=list)
+    # Applicants who concluded a match in an earlier year of the program.
+    returning: alumni.Returning = field(default_factory=alumni.Returning)
 
     @property
     def waiting(self) -> int:
@@ -132,7 +135,8 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
         "cycle",
         due=Q(status__in=[Survey.Status.DRAFT, Survey.Status.SCHEDULED], opens_on__lte=soonest),
     )
-    return [
+    returning = alumni.returning_by_cycle(ids)
+    lists = [
         _worklist(
             cycle,
             today,
@@ -144,6 +148,9 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
         )
         for cycle, today in running
     ]
+    for worklist in lists:
+        worklist.returning = returning[worklist.cycle.pk]
+    return lists
 
 
 def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys) -> CycleWorklist:

@@ -23,6 +23,7 @@ from mentoring.models import Cycle, Milestone, ProgramObjective
 from mentoring.timeline import phase_on
 
 from . import charts, cycle_data, health, services
+from .admin_report import YearReportPages
 from .admin_results import SurveyPages, may_see_results
 from .models import Invitation, ProgramHealth, Question, Survey
 
@@ -40,10 +41,11 @@ def _errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> Non
 
 
 @admin.register(ProgramHealth)
-class ProgramHealthAdmin(admin.ModelAdmin):
-    """The cycles, each with a link to its health page (nothing is edited here)."""
+class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
+    """The cycles, each with a link to its health page and its year's report (nothing is
+    edited here)."""
 
-    list_display = ["health_link", "program", "program_year", "phase_today"]
+    list_display = ["health_link", "program", "program_year", "phase_today", "report_link"]
     list_display_links = None
     list_filter = ["program"]
     list_select_related = ["program"]
@@ -78,6 +80,14 @@ class ProgramHealthAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:evaluation_programhealth_health", args=[cycle.pk]),
             cycle,
+        )
+
+    @admin.display(description="The year's report")
+    def report_link(self, cycle: Cycle) -> str:
+        return format_html(
+            '<a href="{}">Report of {}</a>',
+            reverse("admin:evaluation_programhealth_report", args=[cycle.pk]),
+            cycle.name,
         )
 
     @admin.display(description="Program year")
