@@ -21,7 +21,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions
 
 from . import selectors, services
 from .admin_actions import ApplicationActions
@@ -50,7 +50,7 @@ IDENTITY_FIELDS = {
 
 
 @admin.register(Application)
-class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
+class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, admin.ModelAdmin):
     form = ApplicationAdminForm
     list_display = [
         "name",
@@ -67,7 +67,7 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
         "decision_told",
     ]
     list_filter = [
-        cycle_filter("cycle", parameter_name="cycle"),
+        cycle_filter("cycle", parameter_name="cycle", current_by_default=True),
         "role",
         "status",
         "library_type",

@@ -144,3 +144,29 @@ def cycle_get(*, program: Program, slug: str) -> Cycle:
         if cycle.slug == slug:
             return cycle
     raise Http404("No such cycle")
+
+
+# A cycle is on the committee's desk from a fortnight before its applications open until
+# two months after it ends (final outcomes, the report, the closing survey).
+BEFORE_APPLICATIONS = dt.timedelta(days=14)
+AFTER_THE_END = dt.timedelta(days=60)
+
+
+def on_the_desk(cycle: Cycle, day: dt.date) -> bool:
+    """Whether the committee is at work on ``cycle`` on ``day`` (its program's today)."""
+    return cycle.applications_open_on - BEFORE_APPLICATIONS <= day <= cycle.ends_on + AFTER_THE_END
+
+
+def committee_cycles() -> list[Cycle]:
+    """The cycles the committee's lists open on: each program's cycles on the desk today,
+    else its current cycle (a program between years still shows its latest). From the
+    shared program content: no query while it is unchanged."""
+    found = []
+    for program in programs():
+        day = program.today()
+        cycles = [c for c in program.cycles.all() if on_the_desk(c, day)]
+        if not cycles:
+            current = current_cycle(program, day)
+            cycles = [current] if current is not None else []
+        found += sorted(cycles, key=lambda c: c.starts_on)
+    return found
