@@ -63,7 +63,10 @@ def current_cycle(program: Program, day: dt.date) -> Cycle | None:
 
     Next year's applications may open while this year's matches are still at work; the
     year under way stays the current one until it ends."""
-    cycles = list(program.cycles.all())
+    return _current_of(list(program.cycles.all()), day)
+
+
+def _current_of(cycles: list[Cycle], day: dt.date) -> Cycle | None:
     if not cycles:
         return None
     running = [c for c in cycles if c.starts_on <= day <= c.ends_on]
@@ -159,14 +162,18 @@ def on_the_desk(cycle: Cycle, day: dt.date) -> bool:
 
 def committee_cycles() -> list[Cycle]:
     """The cycles the committee's lists open on: each program's cycles on the desk today,
-    else its current cycle (a program between years still shows its latest). From the
-    shared program content: no query while it is unchanged."""
+    else its current cycle (a program between years still shows its latest). One query,
+    whatever the cache holds, so a list costs the same on every visit."""
+    by_program: dict[int, list[Cycle]] = {}
+    for cycle in Cycle.objects.select_related("program").order_by("program__position", "pk"):
+        by_program.setdefault(cycle.program_id, []).append(cycle)
     found = []
-    for program in programs():
+    for cycles in by_program.values():
+        program = cycles[0].program
         day = program.today()
-        cycles = [c for c in program.cycles.all() if on_the_desk(c, day)]
-        if not cycles:
-            current = current_cycle(program, day)
-            cycles = [current] if current is not None else []
-        found += sorted(cycles, key=lambda c: c.starts_on)
+        chosen = [c for c in cycles if on_the_desk(c, day)]
+        if not chosen:
+            current = _current_of(cycles, day)
+            chosen = [current] if current is not None else []
+        found += sorted(chosen, key=lambda c: c.starts_on)
     return found

@@ -95,7 +95,9 @@ def test_an_empty_list_says_why_and_links_to_every_cycle(client, staff):
     assert f"No applications in the current cycles ({current})." in page
     assert '<a href="?cycle=all">See all cycles</a>' in page
 
-    filtered = client.get(f"/admin/applications/application/?cycle={past.pk}&status__exact=accepted")
+    filtered = client.get(
+        f"/admin/applications/application/?cycle={past.pk}&status__exact=accepted"
+    )
     assert f"No applications in {past} with these filters." in filtered.content.decode()
 
 
