@@ -106,6 +106,7 @@ SITE_NOT_LISTS: dict[str, str] = {
     "applications:withdraw": _ONE_OBJECT,
     "applications:reopen": _ACTION,
     "goals:submit": _ONE_OBJECT,
+    "matches:meeting_record": "a form recording one meeting",
     "goals:withdraw": _ACTION,
     "goals:review": _ONE_OBJECT,
     "goals:reopen": _ACTION,
