@@ -139,6 +139,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
             "sheet_timeline": charts.goal_sheet_timeline_chart(report.goal_sheets),
             "activity": charts.activity_chart(report.activity),
             "at_risk": charts.at_risk_chart(report),
+            "meetings": charts.meeting_hours_chart(report.meetings),
             "newsletters": charts.newsletter_chart(report.newsletters)
             if report.newsletters
             else None,

@@ -36,7 +36,12 @@ from .models import (
     GoalSheetRevision,
     is_overdue,
 )
-from .selectors import latest_check_in_subqueries, program_todays, sheet_progress_annotations
+from .selectors import (
+    latest_check_in_subqueries,
+    meeting_subqueries,
+    program_todays,
+    sheet_progress_annotations,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -342,7 +347,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
                 "competency_areas",
                 Prefetch("sheet__match__cycle__milestones", queryset=Milestone.objects.all()),
             )
-            .annotate(**latest_check_in_subqueries())
+            .annotate(**latest_check_in_subqueries(), **meeting_subqueries("sheet__match"))
             .order_by(
                 "sheet__match__cycle__program__position",
                 "sheet__match__cycle__starts_on",
@@ -383,6 +388,8 @@ EXPORT_HEADER = [
     "Latest check-in date",
     "Final outcome",
     "Reflection",
+    "Meetings",
+    "Hours met",
 ]
 
 
@@ -413,6 +420,8 @@ def _export_row(goal: Goal) -> list[Any]:
         goal.latest_on.isoformat() if goal.latest_on else "",
         goal.get_final_outcome_display(),
         goal.reflection,
+        goal.meetings_count or 0,
+        f"{(goal.meetings_minutes or 0) / 60:.1f}",
     ]
 
 

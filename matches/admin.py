@@ -393,3 +393,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The partners' records the committee reads (registered there).
+from . import admin_partners  # noqa: E402, F401
