@@ -13,6 +13,11 @@ class MentoringConfig(AppConfig):
         # The periodic tasks beat runs are rows in the database, registered by migrate.
         post_migrate.connect(register_after_migrate, sender=self)
 
+        from .roles import roles_after_migrate
+
+        # The roles' groups hold exactly what roles.py lists, whatever was migrated.
+        post_migrate.connect(roles_after_migrate, sender=self)
+
         from . import content_cache
 
         # Staff changing a program, a cycle or its timeline: the shared copy is dropped.

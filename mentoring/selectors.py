@@ -48,7 +48,10 @@ def current_cycle(program: Program, day: dt.date) -> Cycle | None:
 
     Next year's applications may open while this year's matches are still at work; the
     year under way stays the current one until it ends."""
-    cycles = list(program.cycles.all())
+    return _current_of(list(program.cycles.all()), day)
+
+
+def _current_of(cycles: list[Cycle], day: dt.date) -> Cycle | None:
     if not cycles:
         return None
     running = [c for c in cycles if c.starts_on <= day <= c.ends_on]
@@ -129,3 +132,33 @@ def cycle_get(*, program: Program, slug: str) -> Cycle:
         if cycle.slug == slug:
             return cycle
     raise Http404("No such cycle")
+
+
+# A cycle is on the committee's desk from a fortnight before its applications open until
+# two months after it ends (final outcomes, the report, the closing survey).
+BEFORE_APPLICATIONS = dt.timedelta(days=14)
+AFTER_THE_END = dt.timedelta(days=60)
+
+
+def on_the_desk(cycle: Cycle, day: dt.date) -> bool:
+    """Whether the committee is at work on ``cycle`` on ``day`` (its program's today)."""
+    return cycle.applications_open_on - BEFORE_APPLICATIONS <= day <= cycle.ends_on + AFTER_THE_END
+
+
+def committee_cycles() -> list[Cycle]:
+    """The cycles the committee's lists open on: each program's cycles on the desk today,
+    else its current cycle (a program between years still shows its latest). One query,
+    whatever the cache holds, so a list costs the same on every visit."""
+    by_program: dict[int, list[Cycle]] = {}
+    for cycle in Cycle.objects.select_related("program").order_by("program__position", "pk"):
+        by_program.setdefault(cycle.program_id, []).append(cycle)
+    found = []
+    for cycles in by_program.values():
+        program = cycles[0].program
+        day = program.today()
+        chosen = [c for c in cycles if on_the_desk(c, day)]
+        if not chosen:
+            current = _current_of(cycles, day)
+            chosen = [current] if current is not None else []
+        found += sorted(chosen, key=lambda c: c.starts_on)
+    return found

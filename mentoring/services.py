@@ -81,6 +81,7 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
         outcomes_close_on=(
             shift_date_by_years(cycle.outcomes_close_on, years) if cycle.outcomes_close_on else None
         ),
+        days_without_meeting=cycle.days_without_meeting,
     )
     new_cycle.full_clean()
     new_cycle.save()

@@ -129,6 +129,13 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
 }
+# How many proxies in front of the site append to X-Forwarded-For. Behind one proxy (the
+# production recipe) the client is the address that proxy added; with 0 every client
+# would share the proxy's address, and ten failures by anyone would lock everyone out.
+# Never more than the proxies really there: a client could then choose its own address.
+# allauth is the one reader of the client's address (its rate limits).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 LANGUAGE_CODE = "en-us"
 # Stored in UTC; shown in the program's own time zone (each Program has one).
