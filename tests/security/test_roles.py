@@ -119,3 +119,18 @@ def test_the_migration_makes_the_old_all_permission_groups_members_coordinators(
     assert not Group.objects.filter(name="Committee staff").exists()
     assert list(member.groups.values_list("name", flat=True)) == [COORDINATOR.name]
     assert not member.has_perm("mentoring.anonymise_cycle")
+
+
+def test_an_administrator_gives_roles_but_makes_no_superuser(client):
+    from mentoring.roles import role_group
+    from tests.factories import role_user
+
+    administrator = role_user(ADMINISTRATOR)
+    person = UserFactory(is_staff=True)
+    client.force_login(administrator)
+
+    page = client.get(f"/admin/mentoring/user/{person.pk}/change/").content.decode()
+
+    assert 'name="groups"' in page
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    assert role_group(REVIEWER).name in page
