@@ -21,7 +21,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions
 
 from . import rules, selectors, services
 from .admin_actions import ApplicationActions
@@ -59,7 +59,7 @@ REVIEWER_SEARCH_FIELDS = ["full_name", "preferred_name", "organization"]
 
 
 @admin.register(Application)
-class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
+class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, admin.ModelAdmin):
     form = ApplicationAdminForm
     list_display = [
         "name",
@@ -76,7 +76,7 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
         "decision_told",
     ]
     list_filter = [
-        cycle_filter("cycle", parameter_name="cycle"),
+        cycle_filter("cycle", parameter_name="cycle", current_by_default=True),
         "role",
         "status",
         "library_type",

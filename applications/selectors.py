@@ -54,8 +54,9 @@ def application_of(user: User, pk: int) -> Application:
 
 def application_prefill(user: User, program: Program) -> tuple[dict, Application | None]:
     """A new application's answers from the account and, when the person applied before
-    to this program (the other role, or an earlier year), from their latest answers;
-    with that earlier application."""
+    to this program (the other role, or an earlier year), from their latest answers
+    (contact, library, interests and ways to talk; every field stays editable); with
+    that earlier application."""
     values: dict = {
         "full_name": user.full_name,
         "preferred_name": user.preferred_name,
@@ -85,6 +86,12 @@ def application_prefill(user: User, program: Program) -> tuple[dict, Application
         ]:
             if getattr(previous, name):
                 values[name] = getattr(previous, name)
+        # Interests and the ways to talk carry over too (a returning person's, above
+        # all); only those the program still offers.
+        values["interests"] = [str(i.pk) for i in previous.interests.all() if i.is_active]
+        values["conferences"] = [c.pk for c in previous.conferences.all() if c.is_active]
+        values["communication_methods"] = list(previous.communication_methods or [])
+        values["in_person_ok"] = previous.in_person_ok
     values.setdefault("country", "United States")
     return values, previous
 

@@ -66,7 +66,7 @@ def test_the_demo_health_page_draws_every_chart(seeded, client):
     response = client.get(reverse("admin:evaluation_programhealth_health", args=[past_cycle().pk]))
 
     body = response.content.decode()
-    assert body.count('role="img"') == 7
+    assert body.count('role="img"') == 8
     assert "No match is at risk." not in body
 
 

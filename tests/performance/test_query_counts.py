@@ -106,6 +106,7 @@ SITE_NOT_LISTS: dict[str, str] = {
     "applications:withdraw": _ONE_OBJECT,
     "applications:reopen": _ACTION,
     "goals:submit": _ONE_OBJECT,
+    "matches:meeting_record": "a form recording one meeting",
     "goals:withdraw": _ACTION,
     "goals:add_goal": "the edit page again with one goal more: at most three",
     "goals:save_draft": _ACTION,
@@ -139,6 +140,15 @@ ADMIN_LIST_PAGES: dict[str, Page] = {
     "matches_match_propose": Page(_admin("matches_match_propose", lambda w: w.cycle.pk), "staff"),
     "evaluation_programhealth_health": Page(
         _admin("evaluation_programhealth_health", lambda w: w.cycle.pk), "staff"
+    ),
+    "evaluation_programhealth_report": Page(
+        _admin("evaluation_programhealth_report", lambda w: w.cycle.pk), "staff"
+    ),
+    "evaluation_programhealth_report_csv": Page(
+        _admin("evaluation_programhealth_report_csv", lambda w: w.cycle.pk), "staff"
+    ),
+    "evaluation_programhealth_report_pdf": Page(
+        _admin("evaluation_programhealth_report_pdf", lambda w: w.cycle.pk), "staff"
     ),
     "evaluation_survey_results": Page(
         _admin("evaluation_survey_results", lambda w: w.survey.pk), "staff"
