@@ -149,6 +149,8 @@ def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
         .select_related("cycle__program")
         .prefetch_related("interests")
         .annotate(**_blind_sorts())
+        # Never by the name itself (Meta.ordering): the order would tell a hidden name.
+        .order_by("-cycle__starts_on", "role", "name_sort", "pk")
     )
     if rules.reviews_assigned_cycles_only(viewer):
         applications = applications.submitted().filter(

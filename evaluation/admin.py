@@ -304,19 +304,21 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
         if done:
             self.message_user(request, f"{verb} {done} {ngettext('survey', 'surveys', done)}.")
 
-    @admin.action(description="Schedule (sent automatically on the opening day)")
+    @admin.action(
+        description="Schedule (sent automatically on the opening day)", permissions=["change"]
+    )
     def schedule_selected(self, request, queryset):
         self._each(request, queryset, "Scheduled", services.survey_schedule)
 
-    @admin.action(description="Send now to every active mentor and mentee")
+    @admin.action(description="Send now to every active mentor and mentee", permissions=["change"])
     def send_now(self, request, queryset):
         self._each(request, queryset, "Sent", services.survey_open)
 
-    @admin.action(description="Close (take no more answers)")
+    @admin.action(description="Close (take no more answers)", permissions=["change"])
     def close_selected(self, request, queryset):
         self._each(request, queryset, "Closed", services.survey_close)
 
-    @admin.action(description="Back to draft (not sent until scheduled)")
+    @admin.action(description="Back to draft (not sent until scheduled)", permissions=["change"])
     def back_to_draft(self, request, queryset):
         self._each(request, queryset, "Moved back to draft", services.survey_unschedule)
 

@@ -3,13 +3,12 @@ lengths and ways, never the pair's notes), exported as CSV."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from mentoring.admin import cycle_filter
+from mentoring.spreadsheets import csv_response, csv_writer
 
 from .models import Meeting
 
@@ -64,11 +63,8 @@ class MeetingAdmin(admin.ModelAdmin):
         rows = queryset.select_related(*self.list_select_related).order_by(
             "match__cycle__program__position", "match__cycle__starts_on", "match_id", "on", "pk"
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="meetings-{stamp}.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read the accents right
-        writer = csv.writer(response)
+        response = csv_response(f"meetings-{timezone.localdate().isoformat()}.csv")
+        writer = csv_writer(response)
         writer.writerow(MEETING_EXPORT_HEADER)
         for meeting in rows:
             match = meeting.match
