@@ -8,8 +8,12 @@ are left to superusers.
 
 from __future__ import annotations
 
+import re
+from functools import wraps
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpRequest, HttpResponseRedirect
 
 from .worklist import worklists
 
@@ -36,6 +40,25 @@ TECHNICAL = {
 }
 
 
+# The date hierarchy's keys (``starts_on__year=2027``): Django turns their values into a
+# date and reads a number too large for one as a crash (OverflowError), not a bad value.
+_DATE_PART = re.compile(r".+__(year|month|day)")
+
+
+def _senseless(request: HttpRequest) -> bool:
+    """A query string no admin link makes and the admin itself would fail on: a NUL byte
+    (PostgreSQL cannot compare text with it) or a date part that is not a small number."""
+    for key, values in request.GET.lists():
+        for value in values:
+            if "\x00" in key or "\x00" in value:
+                return True
+            if _DATE_PART.fullmatch(key) and not (
+                value.isascii() and value.isdigit() and len(value) <= 4
+            ):
+                return True
+    return False
+
+
 def _place(app_label: str, model: str, places: set[tuple[str, str]]) -> bool:
     return (app_label, model) in places or (app_label, "*") in places
 
@@ -45,6 +68,20 @@ class CommitteeAdminSite(admin.AdminSite):
     site_title = "Mentoring program"
     index_title = "The year's work"
     index_template = "admin/committee_index.html"
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, with a query string the admin would fail on (see
+        :func:`_senseless`) answered as Django answers a filter value that makes no sense:
+        the unfiltered page ("?e=1"), never a 500."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def checked(request, *args, **kwargs):
+            if _senseless(request):
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+            return inner(request, *args, **kwargs)
+
+        return checked
 
     def index(self, request: HttpRequest, extra_context=None):
         tasks = [
