@@ -21,5 +21,6 @@ class MentoringConfig(AppConfig):
         for connection in connections.all(initialized_only=True):
             page_cache.install(connection)
 
-        # The tasks answer mail's signal: recorded deliveries are published to workers.
-        from . import tasks  # noqa: F401
+        # The tasks answer mail's signal: recorded deliveries are published to workers;
+        # second_factor counts setting up an authenticator as proving it (its receiver).
+        from . import second_factor, tasks  # noqa: F401

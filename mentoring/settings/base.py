@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff reach the admin only with a second factor proven in the session.
+    "mentoring.second_factor.StaffSecondFactorMiddleware",
     # Last: it serves pages after every other middleware has seen the request.
     "mentoring.page_cache.PageCacheMiddleware",
 ]
@@ -137,6 +140,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
 }
+# Two factors (mentoring/second_factor.py): an authenticator app, with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mentoring program"
 
 LANGUAGE_CODE = "en-us"
 # Stored in UTC; shown in the program's own time zone (each Program has one).
