@@ -6,6 +6,7 @@ Every other app builds on these models; nothing here imports from the other apps
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import make_msgid, parseaddr
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -455,6 +456,14 @@ class Event(models.Model):
 # --- Email deliveries --------------------------------------------------------------------
 
 
+def new_message_id() -> str:
+    """A Message-ID for a delivery, on the sender's domain. It is stored with the row
+    before the first attempt and sent on every attempt, so a copy sent again after a
+    crash is the same message, which mail systems and clients fold into one."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return make_msgid(idstring="delivery", domain=domain or "mentoring.invalid")
+
+
 class DeliveryQuerySet(models.QuerySet):
     def stalled(self, *, now: dt.datetime, claim_timeout: dt.timedelta, queued_before: dt.datetime):
         """Deliveries a worker should have sent by now: queued but never picked up (the
@@ -473,6 +482,10 @@ class Delivery(models.Model):
     workers, still send it once. ``message_key`` names the message (an application's
     decision, a newsletter issue); with the address it is unique, so asking twice for the
     same message to the same person records nothing new.
+
+    Sending is at-least-once, with one Message-ID: a worker that dies between the mail
+    server's accept and marking the row sent leaves it claimed, and it is sent again once
+    the claim expires, as the same message (``message_id``), never as a second one.
     """
 
     class Status(models.TextChoices):
@@ -482,6 +495,14 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
 
     message_key = models.CharField(max_length=200)
+    message_id = models.CharField(
+        "Message-ID",
+        max_length=255,
+        unique=True,
+        default=new_message_id,
+        editable=False,
+        help_text="The same on every attempt: a copy sent again is the same message.",
+    )
     kind = models.CharField(max_length=100, db_index=True, help_text="Which email this is.")
     recipient = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"

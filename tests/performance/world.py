@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from django_celery_beat.models import (
@@ -229,6 +230,7 @@ class World:
         person = UserFactory()
         EmailPreferenceFactory(user=person, newsletter=False)  # staff see who opted out
         EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+        TOTP.activate(person, generate_totp_secret())  # their authenticator app
         EmailAddress.objects.create(user=self.mentee, email=f"mentee-{i}@example.net")
         Delivery.objects.create(
             message_key=issue_message_key(self.issue.pk),
