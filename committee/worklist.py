@@ -23,13 +23,10 @@ from goals.models import GoalSheet
 from matches import alumni
 from matches.models import Match
 from mentoring.models import Cycle, Program
+from mentoring.selectors import on_the_desk
 from mentoring.timeline import Phase, phase_on
 from newsletter.models import NewsletterIssue
 
-# A cycle is on the committee's desk from a fortnight before its applications open until
-# two months after it ends (final outcomes, the report, the closing survey).
-BEFORE_APPLICATIONS = dt.timedelta(days=14)
-AFTER_THE_END = dt.timedelta(days=60)
 SURVEY_DUE_WITHIN = dt.timedelta(days=14)
 
 
@@ -75,11 +72,7 @@ def running_cycles(*, now: dt.datetime | None = None) -> list[tuple[Cycle, dt.da
     for program in Program.objects.prefetch_related("cycles__milestones").order_by("name"):
         today = timezone.localdate(now, program.tz)
         for cycle in sorted(program.cycles.all(), key=lambda c: c.starts_on):
-            if (
-                cycle.applications_open_on - BEFORE_APPLICATIONS
-                <= today
-                <= cycle.ends_on + AFTER_THE_END
-            ):
+            if on_the_desk(cycle, today):
                 cycles.append((cycle, today))
     return cycles
 
@@ -181,7 +174,7 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
                 ngettext("%d application under review", "%d applications under review", count)
                 % count,
                 "No application is waiting for a decision.",
-                "applications.view_application",
+                "applications.change_application",
             )
         )
         count = n(applications, "untold")

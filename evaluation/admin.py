@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions
 from mentoring.models import Cycle, Milestone, ProgramObjective
 from mentoring.timeline import phase_on
 
@@ -139,6 +139,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
             "sheet_timeline": charts.goal_sheet_timeline_chart(report.goal_sheets),
             "activity": charts.activity_chart(report.activity),
             "at_risk": charts.at_risk_chart(report),
+            "meetings": charts.meeting_hours_chart(report.meetings),
             "newsletters": charts.newsletter_chart(report.newsletters)
             if report.newsletters
             else None,
@@ -223,7 +224,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyPages, WholeListActions, admin.ModelAdmin):
+class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
     list_display = [
         "title",
         "cycle",
@@ -239,7 +240,7 @@ class SurveyAdmin(SurveyPages, WholeListActions, admin.ModelAdmin):
         "status",
         "kind",
         "cycle__program",
-        cycle_filter("cycle", parameter_name="cycle"),
+        cycle_filter("cycle", parameter_name="cycle", current_by_default=True),
     ]
     list_select_related = ["cycle__program"]
     search_fields = ["title", "cycle__name", "cycle__program__short_name"]

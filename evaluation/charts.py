@@ -124,6 +124,19 @@ def at_risk_chart(report) -> SafeString:
     )
 
 
+def meeting_hours_chart(meetings) -> SafeString:
+    rows = meetings.distribution
+    return hbar_chart(
+        chart_id="chart-meeting-hours",
+        title="Matches by hours met",
+        desc="; ".join(f"{label}: {n}" for label, n in rows) + ".",
+        categories=[label for label, _ in rows],
+        series=[Series("Matches", [n for _, n in rows], BLUE)],
+        label_chars=20,
+        width=NARROW,
+    )
+
+
 def newsletter_chart(issues) -> SafeString:
     return hbar_chart(
         chart_id="chart-newsletters",

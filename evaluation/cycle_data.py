@@ -16,15 +16,17 @@ from django.db.models import (
     BooleanField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
 from goals.models import CheckIn, Goal, GoalSheet
-from matches.models import Match
+from matches.models import Match, Meeting
 from mentoring.models import Cycle, Milestone
 from mentoring.timeline import goal_sheet_due_on
 
@@ -78,8 +80,9 @@ class CycleData:
 
     @cached_property
     def matches(self) -> list[Match]:
-        """The cycle's matches at work or concluded, with their partners, goal sheet, and
-        the days of their latest check-in and activity up to the as-of day."""
+        """The cycle's matches at work or concluded, with their partners, goal sheet, the
+        days of their latest check-in, activity and meeting up to the as-of day, and the
+        minutes they met (``meeting_minutes``)."""
         last_check_in = (
             CheckIn.objects.filter(goal__sheet__match=OuterRef("pk"), on__lte=self.as_of)
             .order_by("-on")
@@ -92,10 +95,17 @@ class CycleData:
             .order_by("-on")
             .values("on")[:1]
         )
+        meetings = Meeting.objects.filter(match=OuterRef("pk"), on__lte=self.as_of)
+        minutes = meetings.order_by().values("match").annotate(total=Sum("minutes")).values("total")
         return list(
             Match.objects.filter(cycle=self.cycle, status__in=CURRENT_MATCH)
             .select_related("mentor__applicant", "mentee__applicant", "goal_sheet")
-            .annotate(last_check_in=Subquery(last_check_in), last_activity=Subquery(last_activity))
+            .annotate(
+                last_check_in=Subquery(last_check_in),
+                last_activity=Subquery(last_activity),
+                last_meeting=Subquery(meetings.order_by("-on").values("on")[:1]),
+                meeting_minutes=Subquery(minutes, output_field=IntegerField()),
+            )
             .order_by("mentee__full_name", "pk")
         )
 

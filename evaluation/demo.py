@@ -20,13 +20,12 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from matches.models import Match
-from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL, committee_group
+from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from mentoring.models import Cycle, Program, User
 from mentoring.selectors import current_cycle
 
@@ -59,7 +58,6 @@ def seed(*, log: Callable[[str], object] = print) -> None:
     if program is None:
         log("Evaluation: no ALSC program yet (run load_program_content first)")
         return
-    _committee_permissions()
     today = program.today()
     current = current_cycle(program, today)
     if current is not None:
@@ -95,12 +93,6 @@ def seed(*, log: Callable[[str], object] = print) -> None:
             f"A participant of last year, with their surveys at /surveys/: "
             f"{mentee.email} / {DEMO_PASSWORD}"
         )
-
-
-def _committee_permissions() -> None:
-    """The committee's group may read program health and survey results."""
-    group = committee_group()
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="evaluation"))
 
 
 # --- Last year's surveys ------------------------------------------------------------------

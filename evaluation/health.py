@@ -26,9 +26,11 @@ from .sections import (
     Funnel,
     GoalSheetProgress,
     IssueDelivery,
+    MeetingHours,
     activity_by_month,
     funnel,
     goal_sheet_progress,
+    meeting_hours,
     newsletter_deliveries,
 )
 
@@ -43,6 +45,7 @@ class ProgramHealthReport:
     funnel: Funnel
     goal_sheets: GoalSheetProgress
     activity: ActivityByMonth
+    meetings: MeetingHours
     at_risk: list[MatchAtRisk]
     newsletters: list[IssueDelivery]
     surveys: list[SurveySummary]
@@ -103,6 +106,7 @@ def program_health(
         funnel=funnel(data),
         goal_sheets=goal_sheet_progress(data),
         activity=activity_by_month(data),
+        meetings=meeting_hours(data),
         at_risk=matches_at_risk(data),
         newsletters=newsletter_deliveries(data),
         surveys=surveys,

@@ -357,3 +357,51 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Matching run of {self.cycle} at {self.run_at:%Y-%m-%d %H:%M}"
+
+
+# A meeting longer than a working day is a typo, not a meeting.
+MEETING_MAX_MINUTES = 12 * 60
+
+
+class Meeting(models.Model):
+    """A time the partners met, recorded by either of them: the hours add up on their
+    match page and on the committee's health page. The notes are the pair's alone."""
+
+    class Way(models.TextChoices):
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "E-mail"
+        CHAT = "chat", "Chat"
+        IN_PERSON = "in_person", "In person"
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+    on = models.DateField("date")
+    minutes = models.PositiveSmallIntegerField(
+        "length in minutes",
+        validators=[MinValueValidator(1), MaxValueValidator(MEETING_MAX_MINUTES)],
+    )
+    way = models.CharField("how you met", max_length=20, choices=Way.choices)
+    notes = models.TextField(
+        blank=True, max_length=2000, help_text="Only the two of you see these, not the committee."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="meeting_lasts_a_minute"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_way_display()} on {self.on:%Y-%m-%d}, {self.minutes} min"
+
+    def clean(self) -> None:
+        if self.on and self.match_id:
+            cycle = self.match.cycle
+            if not cycle.first_day <= self.on <= cycle.ends_on:
+                raise ValidationError({"on": "Choose a day of this program year."})
+            if self.on > cycle.program.today():
+                raise ValidationError({"on": "Record a meeting once it has happened."})

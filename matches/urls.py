@@ -7,4 +7,5 @@ app_name = "matches"
 urlpatterns = [
     path("matches/", views.my_matches, name="mine"),
     path("matches/<int:pk>/", views.match_detail, name="detail"),
+    path("matches/<int:pk>/meetings/new/", views.meeting_record, name="meeting_record"),
 ]

@@ -1,13 +1,18 @@
-"""The partners' pages: “My match” for each of a person's matches."""
+"""The partners' pages: “My match” for each of a person's matches, and recording a
+meeting."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from . import selectors
+from . import meetings, selectors
+from .forms import MeetingForm
+from .models import Match
 
 
 @login_required
@@ -21,8 +26,34 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who the partner is, how to reach them, what the two share. 404 for anyone else."""
+    """Who the partner is, how to reach them, what the two share, the meetings they
+    recorded. 404 for anyone else."""
     match = selectors.match_for_partner(user=request.user, pk=pk)
     intro = selectors.introduction(match, match.role_of(request.user))
+    context = {"intro": intro, "match": match, "meetings": meetings.meetings_of(match)}
     with timezone.override(match.cycle.program.tz):
-        return render(request, "matches/match_detail.html", {"intro": intro, "match": match})
+        return render(request, "matches/match_detail.html", context)
+
+
+@login_required
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either partner records a meeting of an active match."""
+    match = selectors.match_for_partner(user=request.user, pk=pk)
+    if match.status != Match.Status.ACTIVE:
+        raise Http404("This match's meetings are closed")
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"on": match.cycle.program.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.meeting_record(match=match, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The meeting is recorded.")
+            return redirect(match)
+    partner = match.partner_of(request.user)
+    return render(
+        request, "matches/meeting_form.html", {"match": match, "form": form, "partner": partner}
+    )

@@ -9,8 +9,10 @@ import datetime as dt
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -179,6 +181,8 @@ class Committee(models.Model):
 
 # Default grace after a cycle's end for recording final outcomes (staff may set another).
 OUTCOMES_GRACE_DAYS = 30
+# A match that has not met for this long is at risk, unless staff set the cycle otherwise.
+DEFAULT_DAYS_WITHOUT_MEETING = 45
 
 
 class CycleQuerySet(models.QuerySet):
@@ -211,6 +215,13 @@ class Cycle(models.Model):
         help_text="The last day the partners of a concluded match can record their goals' "
         f"final outcomes. Empty: {OUTCOMES_GRACE_DAYS} days after the program ends.",
     )
+    days_without_meeting = models.PositiveSmallIntegerField(
+        "days without a meeting before a match is at risk",
+        default=DEFAULT_DAYS_WITHOUT_MEETING,
+        validators=[MinValueValidator(7), MaxValueValidator(366)],
+        help_text="The program health page lists a match as at risk once its partners "
+        "have recorded no meeting for this many days.",
+    )
     blind_review = models.BooleanField(
         default=False,
         help_text="Reviewers see an applicant's name, email and library only once they "
@@ -222,6 +233,13 @@ class Cycle(models.Model):
         editable=False,
         help_text="When staff anonymised the finished cycle: its applications, matches, "
         "goal sheets, logs and surveys no longer say who took part.",
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_cycles",
+        help_text="The reviewers who score this cycle's applications: a person in the "
+        "Reviewer role sees the applications of the cycles they are assigned to, no others.",
     )
 
     objects = CycleQuerySet.as_manager()
@@ -500,3 +518,18 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email}"
+
+
+class SpentFormToken(models.Model):
+    """A one-time form token that has been used (``mentoring/form_tokens.py``).
+
+    The nonce is unique, so of two posts of the same form (a double click, the back
+    button) only the first can record its row; the second finds the token spent. It holds
+    nothing about the person: the token's signature ties it to them, not this row.
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.nonce

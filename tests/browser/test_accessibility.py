@@ -47,6 +47,7 @@ from tests.factories import (
     InterestFactory,
     InvitationFactory,
     MatchFactory,
+    MeetingFactory,
     MilestoneFactory,
     NewsletterIssueFactory,
     ProgramFactory,
@@ -216,6 +217,7 @@ def world() -> tuple[dict, list[Visit]]:
         resources=[ResourceFactory(title="Mentoring in libraries")],
     )
     done = ActivityLogEntryFactory(match=agreed, activity=activity, title="Mock interview")
+    MeetingFactory(match=agreed, on=today, minutes=50, notes="We planned the crafts.")
     ActivityLogEntryFactory(
         match=agreed, title="Visit a branch together", status="planned", on=today
     )
@@ -377,6 +379,14 @@ def world() -> tuple[dict, list[Visit]]:
         Visit("my_mentoring", "maya", "/my/"),
         Visit("matches:mine", "maya", "/matches/"),
         Visit("matches:detail", "maya", f"/matches/{agreed.pk}/"),
+        Visit("matches:meeting_record", "maya", f"/matches/{agreed.pk}/meetings/new/"),
+        Visit(
+            "matches:meeting_record",
+            "maya",
+            f"/matches/{agreed.pk}/meetings/new/",
+            then=press_button("Record the meeting"),
+            note="with errors",
+        ),
         Visit("goals:mine", "maya", "/goal-sheets/"),
         Visit("goals:sheet", "maya", f"/matches/{agreed.pk}/goals/", phone_axe=True),
         Visit("goals:check_in", "maya", f"/matches/{agreed.pk}/goals/{goal.pk}/check-in/"),

@@ -66,7 +66,7 @@ def test_the_demo_health_page_draws_every_chart(seeded, client):
     response = client.get(reverse("admin:evaluation_programhealth_health", args=[past_cycle().pk]))
 
     body = response.content.decode()
-    assert body.count('role="img"') == 7
+    assert body.count('role="img"') == 8
     assert "No match is at risk." not in body
 
 
@@ -79,7 +79,7 @@ def test_the_current_cycle_gets_its_two_surveys_and_the_committee_may_read_resul
         Survey.Kind.MID_YEAR,
         Survey.Kind.END_OF_PROGRAM,
     }
-    group = Group.objects.get(name="Committee staff")
+    group = Group.objects.get(name="Coordinator")
     assert group.permissions.filter(codename="view_survey_results").exists()
     assert group.permissions.filter(codename="view_programhealth").exists()
 

@@ -106,6 +106,7 @@ SITE_NOT_LISTS: dict[str, str] = {
     "applications:withdraw": _ONE_OBJECT,
     "applications:reopen": _ACTION,
     "goals:submit": _ONE_OBJECT,
+    "matches:meeting_record": "a form recording one meeting",
     "goals:withdraw": _ACTION,
     "goals:add_goal": "the edit page again with one goal more: at most three",
     "goals:save_draft": _ACTION,

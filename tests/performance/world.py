@@ -46,6 +46,7 @@ from tests.factories import (
     InvitationFactory,
     MatchFactory,
     MatchingWeightsFactory,
+    MeetingFactory,
     MilestoneFactory,
     NeverPairFactory,
     NewsletterIssueFactory,
@@ -188,6 +189,7 @@ class World:
         CheckInFactory(goal=self.goal, author=self.mentor)
         ActivityLogEntryFactory(match=self.match, activity=activity, goals=[self.goal])
         ActivityLogEntryFactory(match=self.match, status="planned", recorded_by=self.mentor)
+        MeetingFactory(match=self.match, recorded_by=self.mentor, notes=f"Meeting {i}")
         GoalSheetRevision.objects.create(
             sheet=self.sheet,
             number=self.sheet.revisions.count() + 1,

@@ -113,6 +113,7 @@ MATRIX: dict[str, Expect] = {
     ),
     # A match and its goal sheet: the two partners; who may act follows the sheet's table.
     "matches:detail": PARTNERS_ONLY,
+    "matches:meeting_record": PARTNERS_ONLY,
     # A certificate: each partner downloads their own; anyone verifies a code.
     "certificates:download": PARTNERS_ONLY,
     "certificates:verify": Expect(everyone(OK)),

@@ -131,6 +131,7 @@ class World:
             "applications:withdraw": Case({"pk": self.application.pk}, by_mentee),
             "applications:reopen": Case({"pk": self.application.pk}, by_mentee),
             "matches:detail": Case({"pk": draft.pk}, by_mentee),
+            "matches:meeting_record": Case({"pk": draft.pk}, by_mentee),
             "certificates:download": Case(
                 {"match_id": self.concluded.pk}, self.people(self.concluded)
             ),
