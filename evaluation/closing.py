@@ -37,7 +37,10 @@ def closing_survey_of(cycle: Cycle) -> Survey | None:
     return Survey.objects.filter(cycle=cycle, kind=Survey.Kind.CLOSING).first()
 
 
-def _create(cycle: Cycle, today: dt.date) -> Survey:
+def closing_survey_create(*, cycle: Cycle, opens_on: dt.date) -> Survey:
+    """The cycle's closing survey from the defaults, a draft opening on ``opens_on``
+    (the one there is, if another conclusion made it meanwhile)."""
+    today = opens_on
     spec = services.default_specs()[Survey.Kind.CLOSING]
     objectives = {o.position: o for o in cycle.program.objectives.all()}
     survey = Survey(
@@ -68,7 +71,7 @@ def closing_survey_open(*, cycle: Cycle) -> Survey:
     prepared none, opened if a draft or scheduled, opened again (later closing day) if
     it had closed. Invites nobody by itself."""
     today = cycle.program.today()
-    survey = closing_survey_of(cycle) or _create(cycle, today)
+    survey = closing_survey_of(cycle) or closing_survey_create(cycle=cycle, opens_on=today)
     survey = Survey.objects.select_for_update().select_related("cycle__program").get(pk=survey.pk)
     if survey.takes_answers_on(today):
         return survey

@@ -164,18 +164,20 @@ def _retention(cycle: Cycle) -> Retention:
     )
 
 
-def _summaries(report_parts: dict) -> dict[str, str]:
-    goals, outcomes, retention = (
-        report_parts["goals"],
-        report_parts["outcomes"],
-        report_parts["retention"],
-    )
-    activities = sum(n for _, n in report_parts["activities"])
-    returned, came_back = report_parts["returned"], report_parts["came_back"]
+def _summaries(
+    *,
+    goals: int,
+    outcomes: dict[str, int],
+    activities: list[tuple[str, int]],
+    retention: Retention,
+    returned: alumni.Returning,
+    came_back: alumni.Returning,
+) -> dict[str, str]:
+    """One line per section, for the objectives it bears on."""
     achieved = outcomes.get(Goal.Outcome.ACHIEVED.label, 0)
     return {
         "goals": f"{achieved} of {goals} agreed goals achieved",
-        "activities": f"{activities} activities done",
+        "activities": f"{sum(n for _, n in activities)} activities done",
         "retention": f"{retention.concluded} of {retention.matches} matches concluded, "
         f"{retention.dissolved} dissolved",
         "returning": f"{came_back.total} came back from an earlier year; "
@@ -205,14 +207,12 @@ def year_report(
         closing = survey_results(survey) if survey else None
     by_objective = {o.objective.pk: o for o in closing.objectives if o.objective} if closing else {}
     summaries = _summaries(
-        {
-            "goals": goals,
-            "outcomes": outcomes,
-            "retention": retention,
-            "activities": activities,
-            "returned": returned,
-            "came_back": came_back,
-        }
+        goals=goals,
+        outcomes=outcomes,
+        activities=activities,
+        retention=retention,
+        returned=returned,
+        came_back=came_back,
     )
     mapping = evidence_map()
     objectives = [
