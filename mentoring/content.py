@@ -41,6 +41,9 @@ def _moment(value: str, year: int, tz: str) -> dt.datetime:
     return naive.replace(tzinfo=ZoneInfo(tz))
 
 
+WORDING = ("field_of_work", "position_examples")
+
+
 @transaction.atomic
 def load(*, today: dt.date | None = None, log=print) -> None:
     data = json.loads(CONTENT_FILE.read_text())
@@ -57,6 +60,7 @@ def load(*, today: dt.date | None = None, log=print) -> None:
                     "contact_email",
                     "time_zone",
                     "position",
+                    *WORDING,
                 )
             },
         )
@@ -69,6 +73,10 @@ def load(*, today: dt.date | None = None, log=print) -> None:
                 Committee(program=program, position=i, name=name)
                 for i, name in enumerate(spec["committees"], start=1)
             )
+        # The program's wording, laid on a program made before it had any (an edit stays).
+        wording = {k: spec[k] for k in WORDING if spec.get(k) and not getattr(program, k)}
+        if wording:
+            Program.objects.filter(pk=program.pk).update(**wording)
         log(f"{'Created' if created else 'Kept'} program {program.short_name}")
 
         # Past years as the program's pages record them, then the current program year

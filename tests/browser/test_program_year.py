@@ -115,7 +115,7 @@ def fill_about_you_and_work(page, *, city, state, zone, library, title, years):
     by_label(page, "Library or organization").fill(library)
     page.get_by_role("group", name="Type of library").get_by_label("Public library").check()
     by_label(page, "Position title").fill(title)
-    by_label(page, "Years of experience serving children and families").fill(str(years))
+    by_label(page, "Years of experience in library service to children").fill(str(years))
     page.get_by_role("group", name="Are you an ALSC member?").get_by_label(
         "ALSC member", exact=True
     ).check()
