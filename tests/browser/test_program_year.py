@@ -68,7 +68,11 @@ def year():
     """The program, its cycle (applications open, the program year under way), the
     catalog a match works from, and the two people who already have accounts."""
     program = ProgramFactory(
-        name="ALSC Mentoring Program", short_name="ALSC", slug="alsc", time_zone="America/Chicago"
+        name="ALSC Mentoring Program",
+        short_name="ALSC",
+        slug="alsc",
+        time_zone="America/Chicago",
+        field_of_work="library service to children",
     )
     today = program.today()
     cycle = CycleFactory(
