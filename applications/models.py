@@ -177,7 +177,8 @@ class Application(models.Model):
         NEW = "new", "New to the profession (under 2 years)"
         EARLY = "early", "Early career (2 to 5 years)"
         CAREER_CHANGER = "career_changer", "Changing careers into library work"
-        NEW_TO_CHILDREN = "new_to_children", "Experienced, new to serving children"
+        # The form says it in the program's words (“new to library service to children”).
+        NEW_TO_FIELD = "new_to_field", "Experienced, new to the program's field"
 
     class Communication(models.TextChoices):
         EMAIL = "email", "Email"
@@ -216,7 +217,7 @@ class Application(models.Model):
     library_type = models.CharField(max_length=20, choices=LibraryType.choices, blank=True)
     position_title = models.CharField(max_length=200, blank=True)
     years_experience = models.PositiveSmallIntegerField(
-        "years serving children and families",
+        "years of experience",
         null=True,
         blank=True,
         validators=[MaxValueValidator(70)],

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from applications.models import DECISIONS, Application
-from evaluation.models import Survey
+from evaluation.models import SURVEY_DUE_WITHIN, Survey
 from goals.models import GoalSheet
 from matches import alumni
 from matches.models import Match
@@ -26,8 +26,6 @@ from mentoring.models import Cycle, Program
 from mentoring.selectors import on_the_desk
 from mentoring.timeline import Phase, phase_on
 from newsletter.models import NewsletterIssue
-
-SURVEY_DUE_WITHIN = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -279,7 +277,7 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
         Task(
             "Surveys due",
             count,
-            _changelist(Survey, cycle=c),
+            _changelist(Survey, cycle=c, due="soon"),
             ngettext(
                 "%d survey opening within two weeks, not yet open",
                 "%d surveys opening within two weeks, not yet open",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions
-from mentoring.models import Cycle, Milestone, ProgramObjective
+from mentoring.models import Cycle, Milestone, Program, ProgramObjective
 from mentoring.timeline import phase_on
 
 from . import charts, cycle_data, health, services
@@ -223,6 +223,22 @@ class QuestionInline(admin.StackedInline):
         return not self._fixed(obj) and super().has_delete_permission(request, obj)
 
 
+class DueFilter(admin.SimpleListFilter):
+    """The surveys the committee's home counts as due (the latest program's today)."""
+
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("soon", "Opening within two weeks, not yet open")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "soon":
+            return queryset
+        today = max((p.today() for p in Program.objects.only("time_zone")), default=None)
+        return queryset.due(today=today or timezone.localdate())
+
+
 @admin.register(Survey)
 class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
     list_display = [
@@ -238,6 +254,7 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        DueFilter,
         "kind",
         "cycle__program",
         cycle_filter("cycle", parameter_name="cycle", current_by_default=True),

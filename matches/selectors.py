@@ -104,9 +104,10 @@ class Introduction:
         years = self.partner.years_experience
         if years is None:
             return ""
+        field = self.match.cycle.program.field_words
         if years == 0:
-            return "New to serving children and families"
-        return f"{years} {ngettext('year', 'years', years)} serving children and families"
+            return f"New to {field}"
+        return f"{years} {ngettext('year', 'years', years)} in {field}"
 
     @property
     def shares_anything(self) -> bool:

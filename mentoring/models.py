@@ -133,6 +133,22 @@ class Program(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Programs are listed in this order."
     )
+    # The program's own words where forms, emails and surveys speak of the work its
+    # people do: one program's "library service to children" is another's "collections
+    # and technical services".
+    field_of_work = models.CharField(
+        "field of work",
+        max_length=100,
+        blank=True,
+        help_text="The work the program's people do, as it reads after “years of experience "
+        "in” and “new to”: e.g. “library service to children”. Empty: “the field”.",
+    )
+    position_examples = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Job titles the application form gives as examples, e.g. “Cataloger, "
+        "Acquisitions Librarian or LIS student”.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -146,6 +162,10 @@ class Program(models.Model):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def field_words(self) -> str:
+        return self.field_of_work or "the field"
 
     def today(self) -> dt.date:
         """Today's date where the program is run (deadlines fall at its midnight)."""

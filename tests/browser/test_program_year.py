@@ -69,7 +69,11 @@ def year():
     """The program, its cycle (applications open, the program year under way), the
     catalog a match works from, and the two people who already have accounts."""
     program = ProgramFactory(
-        name="ALSC Mentoring Program", short_name="ALSC", slug="alsc", time_zone="America/Chicago"
+        name="ALSC Mentoring Program",
+        short_name="ALSC",
+        slug="alsc",
+        time_zone="America/Chicago",
+        field_of_work="library service to children",
     )
     today = program.today()
     cycle = CycleFactory(
@@ -117,7 +121,7 @@ def fill_about_you_and_work(page, *, city, state, zone, library, title, years):
     by_label(page, "Library or organization").fill(library)
     page.get_by_role("group", name="Type of library").get_by_label("Public library").check()
     by_label(page, "Position title").fill(title)
-    by_label(page, "Years of experience serving children and families").fill(str(years))
+    by_label(page, "Years of experience in library service to children").fill(str(years))
     page.get_by_role("group", name="Are you an ALSC member?").get_by_label(
         "ALSC member", exact=True
     ).check()
