@@ -159,3 +159,13 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only the two of you see these, not the committee.",
     )
+
+
+class HelpRequestForm(forms.Form):
+    message = forms.CharField(
+        label="What is wrong, and how can the committee help?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write a few words for the committee."},
+        help_text="Only the committee reads this; your partner is never told.",
+    )

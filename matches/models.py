@@ -405,3 +405,46 @@ class Meeting(models.Model):
                 raise ValidationError({"on": "Choose a day of this program year."})
             if self.on > cycle.program.today():
                 raise ValidationError({"on": "Record a meeting once it has happened."})
+
+
+class HelpRequestQuerySet(models.QuerySet):
+    def open(self) -> HelpRequestQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class HelpRequest(models.Model):
+    """A partner's word to the committee about their match, in confidence: the other
+    partner never sees it. Staff record how it was resolved; the person who asked sees
+    that it was received and when it was resolved."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="help_requests")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(
+        "asked by the", max_length=10, choices=Application.Role.choices, editable=False
+    )
+    message = models.TextField(max_length=4000)
+    created_at = models.DateTimeField("asked at", default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(
+        blank=True,
+        help_text="How the committee resolved it: kept for the committee, not shown to "
+        "either partner.",
+    )
+
+    objects = HelpRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "help request"
+
+    def __str__(self) -> str:
+        return f"Help request of {self.created_at:%Y-%m-%d} about {self.match}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -1,5 +1,5 @@
-"""The partners' pages: “My match” for each of a person's matches, and recording a
-meeting."""
+"""The partners' pages: “My match” for each of a person's matches, recording a meeting,
+and asking the committee for help in confidence."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from . import meetings, selectors
-from .forms import MeetingForm
+from . import help_requests, meetings, selectors
+from .forms import HelpRequestForm, MeetingForm
 from .models import Match
 
 
@@ -30,7 +30,12 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recorded. 404 for anyone else."""
     match = selectors.match_for_partner(user=request.user, pk=pk)
     intro = selectors.introduction(match, match.role_of(request.user))
-    context = {"intro": intro, "match": match, "meetings": meetings.meetings_of(match)}
+    context = {
+        "intro": intro,
+        "match": match,
+        "meetings": meetings.meetings_of(match),
+        "help_requests": help_requests.help_requests_of(match=match, user=request.user),
+    }
     with timezone.override(match.cycle.program.tz):
         return render(request, "matches/match_detail.html", context)
 
@@ -57,3 +62,28 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "matches/meeting_form.html", {"match": match, "form": form, "partner": partner}
     )
+
+
+@login_required
+def help_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either partner writes to the committee; the other partner never sees it."""
+    match = selectors.match_for_partner(user=request.user, pk=pk)
+    form = HelpRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and match.status == Match.Status.ACTIVE and form.is_valid():
+        try:
+            help_requests.help_request_ask(match=match, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "The committee received your message; it stays between you and them."
+            )
+            return redirect(match)
+    context = {
+        "match": match,
+        "form": form,
+        "partner": match.partner_of(request.user),
+        "help_requests": help_requests.help_requests_of(match=match, user=request.user),
+    }
+    with timezone.override(match.cycle.program.tz):
+        return render(request, "matches/help_request.html", context)

@@ -107,6 +107,8 @@ SITE_NOT_LISTS: dict[str, str] = {
     "applications:reopen": _ACTION,
     "goals:submit": _ONE_OBJECT,
     "matches:meeting_record": "a form recording one meeting",
+    "matches:help": "a form, and the person's own requests about one match (measured with "
+    "the match page, which lists the same)",
     "goals:withdraw": _ACTION,
     "goals:review": _ONE_OBJECT,
     "goals:reopen": _ACTION,

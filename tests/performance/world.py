@@ -25,7 +25,7 @@ from applications.models import Application, ApplicationReview
 from certificates.models import Certificate
 from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
-from matches.models import MatchingRun
+from matches.models import HelpRequest, MatchingRun
 from mentoring.models import Delivery
 from newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
 from tests.factories import (
@@ -190,6 +190,9 @@ class World:
         ActivityLogEntryFactory(match=self.match, activity=activity, goals=[self.goal])
         ActivityLogEntryFactory(match=self.match, status="planned", recorded_by=self.mentor)
         MeetingFactory(match=self.match, recorded_by=self.mentor, notes=f"Meeting {i}")
+        HelpRequest.objects.create(
+            match=self.match, asked_by=self.mentee, role="mentee", message=f"Help {i}"
+        )
         GoalSheetRevision.objects.create(
             sheet=self.sheet,
             number=self.sheet.revisions.count() + 1,
@@ -210,6 +213,9 @@ class World:
         # The current cycle: more people, pairs, proposals and reviews for the committee.
         pair = MatchFactory(cycle=cycle)
         agreed_sheet(pair)
+        HelpRequest.objects.create(
+            match=pair, asked_by=pair.mentor.applicant, role="mentor", message=f"Please {i}"
+        )
         ActivityLogEntryFactory(match=pair, activity=activity)
         ProposalFactory(cycle=cycle)
         applicant = ApplicationFactory(cycle=cycle, interests=[interest])
