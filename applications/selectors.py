@@ -84,6 +84,8 @@ def application_prefill(user: User, program: Program) -> tuple[dict, Application
             if getattr(previous, name):
                 values[name] = getattr(previous, name)
     values.setdefault("country", "United States")
+    if user.time_zone:  # the browser's at sign-up, until the person says otherwise
+        values.setdefault("time_zone", user.time_zone)
     return values, previous
 
 

@@ -71,6 +71,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_name = models.CharField(
         max_length=100, blank=True, help_text="What you like to be called, if not your full name."
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The browser's when the person signed up; their applications start from it.",
+    )
     is_staff = models.BooleanField(
         "committee staff",
         default=False,
