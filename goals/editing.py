@@ -1,7 +1,7 @@
 """Editing the draft together: a formset of one to three goals, goals started from the
 examples, and a refusal (showing both texts) when the partner saved meanwhile. The page
 shows the draft; each intent its form posts (add a goal, save the draft, save and
-submit) has its own view below."""
+submit) has its own URL and view below."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Interest
 from matches.models import Match
@@ -40,77 +41,88 @@ def _competencies(match: Match, goals: list[Goal]) -> list[Interest]:
     return list(Interest.objects.filter(offered | Q(pk__in=chosen)).order_by("position", "name"))
 
 
-@login_required
-def edit(request: HttpRequest, match_id: int) -> HttpResponse:
-    """The draft to edit together. A POST is checked once here (who may, which version)
-    and handed to the view of its intent: add a goal, save the draft, save and submit."""
+def _page(request: HttpRequest, match_id: int) -> EditPage:
     match, sheet = sheet_of(request, match_id)
-    user = request.user
     goals = list(sheet.goals.current().prefetch_related("competency_areas"))
-    competencies = _competencies(match, goals)
     examples = list(selectors.example_goals(match.cycle.program))
-    page = EditPage(request, match, sheet, competencies, examples)
-    if not rules.may_edit(sheet, user):
-        if request.method == "POST":
-            # Submitted (or agreed) while this person was typing: show what they typed
-            # beside the sheet as it is now, rather than dropping it.
-            return page.conflict(page.formset(data=request.POST), version=None)
-        messages.info(request, rules.not_editable_reason(sheet))
-        return to_sheet(match)
+    return EditPage(request, match, sheet, _competencies(match, goals), examples, goals)
 
-    if request.method != "POST":
-        initial = [goal_initial(goal) for goal in goals] or [{}]
-        if request.GET.get("check"):
-            # Show what stops the submission beside each field of the stored goals.
-            formset = page.formset(data=formset_data(initial, prefix=PREFIX), complete=True)
-            formset.is_valid()
-        else:
-            formset = page.formset(initial=initial)
-        return page.render(formset, version=sheet.version)
 
-    submit = "submit_sheet" in request.POST
-    if submit and match.role_of(user) != "mentee":
-        raise PermissionDenied("Only the mentee submits the goal sheet.")
-    formset = page.formset(data=request.POST, complete=submit)
+@login_required
+@require_safe
+def edit(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The draft to edit together. Its form posts each intent to a view of its own: add a
+    goal, save the draft, save and submit."""
+    page = _page(request, match_id)
+    if not rules.may_edit(page.sheet, request.user):
+        messages.info(request, rules.not_editable_reason(page.sheet))
+        return to_sheet(page.match)
+    initial = [goal_initial(goal) for goal in page.goals] or [{}]
+    if request.GET.get("check"):
+        # Show what stops the submission beside each field of the stored goals.
+        formset = page.formset(data=formset_data(initial, prefix=PREFIX), complete=True)
+        formset.is_valid()
+    else:
+        formset = page.formset(initial=initial)
+    return page.render(formset, version=page.sheet.version)
+
+
+def _posted(request: HttpRequest, match_id: int, *, complete: bool = False):
+    """What every intent checks first: who may edit, and which version they started from.
+    Returns the page, the posted formset and that version, or the response that ends it."""
+    page = _page(request, match_id)
+    formset = page.formset(data=request.POST, complete=complete)
+    if not rules.may_edit(page.sheet, request.user):
+        # Submitted (or agreed) while this person was typing: show what they typed beside
+        # the sheet as it is now, rather than dropping it.
+        return page.conflict(formset, version=None)
     version_form = VersionForm(request.POST)
-    version = version_form.cleaned_data["version"] if version_form.is_valid() else None
-    if version is None:
+    if not version_form.is_valid():
         messages.error(request, "The page was incomplete. Reload the goal sheet and try again.")
-        return to_sheet(match)
-
-    taken = request.POST.get("add_example") or request.POST.get("take_saved")
-    if "add_goal" in request.POST or taken:
-        return add_goal(page, formset, version)
-    if submit:
-        return save_and_submit(page, formset, version)
-    return save_draft(page, formset, version)
+        return to_sheet(page.match)
+    return page, formset, version_form.cleaned_data["version"]
 
 
-def add_goal(page: EditPage, formset, version: int) -> HttpResponse:
+@login_required
+@require_POST
+def add_goal(request: HttpRequest, match_id: int) -> HttpResponse:
     """Add a blank goal, one from an example, or the partner's saved goal (after a
     conflict), keeping everything typed; nothing is saved yet."""
+    posted = _posted(request, match_id)
+    if isinstance(posted, HttpResponse):
+        return posted
+    page, formset, version = posted
     return page.add_goal(formset, version)
 
 
-def save_draft(page: EditPage, formset, version: int) -> HttpResponse:
+@login_required
+@require_POST
+def save_draft(request: HttpRequest, match_id: int) -> HttpResponse:
     """Save the draft; the partner sees it at once."""
+    posted = _posted(request, match_id)
+    if isinstance(posted, HttpResponse):
+        return posted
     return _save(
-        page,
-        formset,
-        version,
+        *posted,
         services.goal_sheet_save_draft,
         "The draft is saved. Your partner sees it now.",
     )
 
 
-def save_and_submit(page: EditPage, formset, version: int) -> HttpResponse:
+@login_required
+@require_POST
+def save_and_submit(request: HttpRequest, match_id: int) -> HttpResponse:
     """The mentee saves the draft and submits it to the mentor in one step."""
+    match, _sheet = sheet_of(request, match_id)
+    if match.role_of(request.user) != "mentee":
+        raise PermissionDenied("Only the mentee submits the goal sheet.")
+    posted = _posted(request, match_id, complete=True)
+    if isinstance(posted, HttpResponse):
+        return posted
     return _save(
-        page,
-        formset,
-        version,
+        *posted,
         services.goal_sheet_save_and_submit,
-        f"You submitted the goal sheet. {page.match.mentor.display_name} has been emailed to "
+        f"You submitted the goal sheet. {match.mentor.display_name} has been emailed to "
         "confirm it or send it back.",
     )
 
@@ -134,8 +146,9 @@ class EditPage:
     """The edit page's pieces, shared by its ways of being shown (first load, an added
     goal, errors, a conflict)."""
 
-    def __init__(self, request, match, sheet, competencies, examples):
+    def __init__(self, request, match, sheet, competencies, examples, goals):
         self.request = request
+        self.goals = goals
         self.match = match
         self.sheet = sheet
         self.competencies = competencies

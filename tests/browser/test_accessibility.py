@@ -80,6 +80,9 @@ EXCLUDED = {
     "applications:reopen": "POST only: reopens a withdrawn application, then shows its edit "
     "page (swept)",
     "goals:withdraw": "POST only: takes the submitted sheet back, then shows the edit page (swept)",
+    "goals:add_goal": "POST only: the edit page with a goal added (swept through its button)",
+    "goals:save_draft": "POST only: saves, then shows the goal sheet (swept)",
+    "goals:save_and_submit": "POST only: saves and submits, then shows the goal sheet (swept)",
     "activities:log_entry_mark_done": "POST only: marks an entry done, then shows the log (swept)",
     "my_data_download": "POST only: the person's data as a JSON file, not a page",
     "certificates:download": "a PDF file, not a page (its text is read back in tests/certificates)",

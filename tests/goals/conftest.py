@@ -102,3 +102,21 @@ def edit_post(goals: list[dict[str, Any]], *, version: int, **extra) -> dict[str
             data[f"goals-{i}-{key}"] = value
     data.update(extra)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def edit_action(match, data) -> str:
+    """The URL the edit page's button posts to, as the browser picks it (``formaction``):
+    adding a goal, saving and submitting, or saving the draft (the form's own action)."""
+    from django.urls import reverse
+
+    if {"add_goal", "add_example", "take_saved"} & {k for k, v in data.items() if v}:
+        intent = "goals:add_goal"
+    elif data.get("submit_sheet"):
+        intent = "goals:save_and_submit"
+    else:
+        intent = "goals:save_draft"
+    return reverse(intent, args=[match.pk])
+
+
+def post_edit(client, match, data):
+    return client.post(edit_action(match, data), data)

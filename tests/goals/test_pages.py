@@ -19,7 +19,7 @@ from matches.models import Match
 from mentoring.models import Cycle
 from tests.factories import CheckInFactory, ExampleGoalFactory, GoalFactory, MatchFactory
 
-from .conftest import edit_post, goal_data
+from .conftest import edit_post, goal_data, post_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +90,7 @@ def test_a_stranger_cannot_post_a_check_in_or_a_draft(
     check_in = client.post(
         url("goals:check_in", sheet.match, goal.pk), {"status": "achieved", "on": cycle.starts_on}
     )
-    edit = client.post(
-        url("goals:edit", sheet.match), edit_post([goal_data(cycle)], version=sheet.version)
-    )
+    edit = post_edit(client, sheet.match, edit_post([goal_data(cycle)], version=sheet.version))
 
     assert (check_in.status_code, edit.status_code) == (404, 404)
     assert not goal.check_ins.exists()
@@ -201,9 +199,7 @@ def test_the_edit_page_offers_the_examples(client, sheet, mentee, cycle):
 def test_both_partners_save_the_draft_from_the_page(client, sheet, mentee, mentor, cycle):
     client.force_login(mentor)
 
-    response = client.post(
-        url("goals:edit", sheet.match), edit_post([goal_data(cycle)], version=sheet.version)
-    )
+    response = post_edit(client, sheet.match, edit_post([goal_data(cycle)], version=sheet.version))
 
     assert response.status_code == 302
     assert sheet.goals.get().title == "Six crafts for the Bookbag program"
@@ -213,9 +209,7 @@ def test_removing_the_only_goal_is_refused_with_the_text_kept(client, sheet, men
     client.force_login(mentee)
     typed = goal_data(cycle, title="My only goal, typed", DELETE="on")
 
-    response = client.post(
-        url("goals:edit", sheet.match), edit_post([typed], version=sheet.version)
-    )
+    response = post_edit(client, sheet.match, edit_post([typed], version=sheet.version))
 
     body = response.content.decode()
     assert response.status_code == 400
@@ -228,7 +222,7 @@ def test_four_goals_are_refused_with_all_four_kept(client, sheet, mentee, cycle)
     client.force_login(mentee)
     goals = [goal_data(cycle, title=f"Typed goal {i}") for i in range(1, 5)]
 
-    response = client.post(url("goals:edit", sheet.match), edit_post(goals, version=sheet.version))
+    response = post_edit(client, sheet.match, edit_post(goals, version=sheet.version))
 
     body = response.content.decode()
     assert response.status_code == 400
@@ -241,8 +235,8 @@ def test_submitting_with_an_empty_smart_part_says_so_beside_the_field(client, sh
     client.force_login(mentee)
     typed = goal_data(cycle, measurable="", specific="Exactly this, typed by me")
 
-    response = client.post(
-        url("goals:edit", sheet.match), edit_post([typed], version=sheet.version, submit_sheet="1")
+    response = post_edit(
+        client, sheet.match, edit_post([typed], version=sheet.version, submit_sheet="1")
     )
 
     body = response.content.decode()
@@ -260,8 +254,9 @@ def test_a_target_date_outside_the_program_is_refused_beside_the_field(
     client.force_login(mentor)
     late = cycle.ends_on + dt.timedelta(days=1)
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post([goal_data(cycle, target_date=late.isoformat())], version=sheet.version),
     )
 
@@ -275,8 +270,9 @@ def test_a_target_date_outside_the_program_is_refused_beside_the_field(
 def test_a_draft_may_be_saved_with_parts_missing(client, sheet, mentee, cycle):
     client.force_login(mentee)
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post([{"title": "Only a title so far"}], version=sheet.version),
     )
 
@@ -302,8 +298,9 @@ def test_adding_a_goal_from_an_example_keeps_what_was_typed_and_saves_nothing(
     client.force_login(mentee)
     typed = goal_data(cycle, title="Half-typed goal", measurable="")
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post([typed], version=sheet.version, save=None, add_example=str(example.pk)),
     )
 
@@ -320,8 +317,9 @@ def test_an_example_no_longer_offered_keeps_what_was_typed(client, sheet, mentee
     typed = goal_data(cycle, title="Half-typed goal", measurable="")
 
     for gone in ("424242", "not a number", "\x00"):
-        response = client.post(
-            url("goals:edit", sheet.match),
+        response = post_edit(
+            client,
+            sheet.match,
             edit_post([typed], version=sheet.version, save=None, add_example=gone),
         )
 
@@ -336,8 +334,9 @@ def test_a_fourth_goal_cannot_be_added(client, sheet, mentee, cycle):
     client.force_login(mentee)
     goals = [goal_data(cycle, title=f"Goal {i}") for i in range(1, 4)]
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post(goals, version=sheet.version, save=None, add_goal="1"),
     )
 
@@ -352,8 +351,9 @@ def test_the_mentee_saves_and_submits_in_one_step(
     client.force_login(mentee)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url("goals:edit", sheet.match),
+        response = post_edit(
+            client,
+            sheet.match,
             edit_post([goal_data(cycle)], version=sheet.version, submit_sheet="1"),
         )
 
@@ -369,8 +369,9 @@ def test_a_mentor_cannot_submit(client, sheet, mentee, mentor, cycle):
 
     get = client.get(url("goals:submit", sheet.match))
     post = client.post(url("goals:submit", sheet.match), {"version": sheet.version})
-    save_and_submit = client.post(
-        url("goals:edit", sheet.match),
+    save_and_submit = post_edit(
+        client,
+        sheet.match,
         edit_post([goal_data(cycle)], version=sheet.version, submit_sheet="1"),
     )
 
@@ -384,8 +385,9 @@ def test_nobody_edits_an_agreed_sheet_in_place(client, sheet, mentee, mentor, cy
     client.force_login(mentee)
 
     get = client.get(url("goals:edit", sheet.match))
-    post = client.post(
-        url("goals:edit", sheet.match),
+    post = post_edit(
+        client,
+        sheet.match,
         edit_post([goal_data(cycle, title="Sneaky")], version=sheet.version),
     )
 
@@ -406,8 +408,9 @@ def test_an_outdated_save_is_refused_showing_both_texts(client, sheet, mentee, m
     draft(sheet, mentor, cycle, title="The mentor's new words", goal_id=goal.pk)
     client.force_login(mentee)
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post(
             [goal_data(cycle, title="The mentee's new words", goal_id=goal.pk)], version=loaded_at
         ),
@@ -431,8 +434,9 @@ def test_after_seeing_both_texts_the_person_can_save_theirs(client, sheet, mente
     sheet.refresh_from_db()
     client.force_login(mentee)
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post([goal_data(cycle, title="Merged words", goal_id=goal.pk)], version=sheet.version),
     )
 
@@ -471,13 +475,11 @@ def test_the_saved_goal_can_be_brought_into_your_copy(client, sheet, mentee, men
     client.force_login(mentee)
     mine = edit_post([goal_data(cycle, title="Mine", goal_id=first.pk)], version=loaded_at)
 
-    conflict = client.post(url("goals:edit", sheet.match), mine)
+    conflict = post_edit(client, sheet.match, mine)
     assert "only in the saved sheet" in conflict.content.decode()
     sheet.refresh_from_db()
     mine.update({"version": str(sheet.version), "save": None, "take_saved": str(added.pk)})
-    merged = client.post(
-        url("goals:edit", sheet.match), {k: v for k, v in mine.items() if v is not None}
-    )
+    merged = post_edit(client, sheet.match, {k: v for k, v in mine.items() if v is not None})
 
     body = merged.content.decode()
     assert 'value="Mine"' in body and 'value="The mentor&#x27;s added goal"' in body
@@ -501,7 +503,7 @@ def test_taking_a_saved_goal_that_is_gone_keeps_what_was_typed(
         take_saved=goal_id,
     )
 
-    response = client.post(url("goals:edit", sheet.match), mine)
+    response = post_edit(client, sheet.match, mine)
 
     body = response.content.decode()
     assert response.status_code == 409
@@ -519,8 +521,9 @@ def test_a_save_on_a_sheet_submitted_meanwhile_shows_what_was_typed(
     services.goal_sheet_submit(sheet=sheet, by=mentee)
     client.force_login(mentor)
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post([goal_data(cycle, title="The mentor's late edit")], version=loaded_at),
     )
 
@@ -841,8 +844,9 @@ def test_starting_from_an_example_fills_the_empty_first_goal(client, sheet, ment
     example = ExampleGoalFactory(program=cycle.program, title="Make new contacts")
     client.force_login(mentee)
 
-    response = client.post(
-        url("goals:edit", sheet.match),
+    response = post_edit(
+        client,
+        sheet.match,
         edit_post(
             [{"title": "", "specific": ""}],
             version=sheet.version,

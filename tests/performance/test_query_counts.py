@@ -110,6 +110,9 @@ SITE_NOT_LISTS: dict[str, str] = {
     "matches:help": "a form, and the person's own requests about one match (measured with "
     "the match page, which lists the same)",
     "goals:withdraw": _ACTION,
+    "goals:add_goal": "the edit page again with one goal more: at most three",
+    "goals:save_draft": _ACTION,
+    "goals:save_and_submit": _ACTION,
     "goals:review": _ONE_OBJECT,
     "goals:reopen": _ACTION,
     "goals:revision": _ONE_OBJECT,

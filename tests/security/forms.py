@@ -47,7 +47,8 @@ class _Forms(HTMLParser):
         if tag in ("input", "button") and name and kind != "file":
             value = attrs.get("value")
             if kind in BUTTON_TYPES:
-                form["buttons"].append((name, value or ""))
+                # A button with a formaction posts the form to a URL of its own.
+                form["buttons"].append((name, value or "", attrs.get("formaction") or ""))
                 form["offered"][name].add(value or "")
             elif kind in ("checkbox", "radio"):
                 form["offered"][name].add(value or "on")
@@ -95,10 +96,18 @@ def page_form(html: str, path: str) -> PageForm | None:
     when no form on the page posts there."""
     parser = _Forms()
     parser.feed(html)
+
+    def posts_to(action: str) -> bool:
+        return (urlsplit(action).path or path) == path
+
     forms = [
         form
         for form in parser.forms
-        if form["method"] == "post" and (urlsplit(form["action"]).path or path) == path
+        if form["method"] == "post"
+        and (
+            posts_to(form["action"])
+            or any(posts_to(target) for *_, target in form["buttons"] if target)
+        )
     ]
     if not forms:
         return None
@@ -109,7 +118,12 @@ def page_form(html: str, path: str) -> PageForm | None:
             offered[name] |= values
         for name, values in form["filled"].items():
             result.filled.setdefault(name, values)
-        result.buttons += [b for b in form["buttons"] if b not in result.buttons]
+        buttons = [
+            (name, value)
+            for name, value, target in form["buttons"]
+            if posts_to(target or form["action"])
+        ]
+        result.buttons += [b for b in buttons if b not in result.buttons]
     result.offered = {name: sorted(values) for name, values in sorted(offered.items())}
     result.filled = {name: values for name, values in sorted(result.filled.items()) if values}
     return result

@@ -60,7 +60,9 @@ FUZZED: dict[str, Fuzz] = {
     "applications:withdraw": Fuzz(),
     "applications:reopen": Fuzz(form_on="applications:detail"),
     # take_saved: the button that takes the partner's saved goal after a conflict.
-    "goals:edit": Fuzz(also=("take_saved",)),
+    "goals:add_goal": Fuzz(form_on="goals:edit", also=("take_saved",)),
+    "goals:save_draft": Fuzz(form_on="goals:edit"),
+    "goals:save_and_submit": Fuzz(form_on="goals:edit"),
     "goals:submit": Fuzz(),
     "goals:withdraw": Fuzz(form_on="goals:sheet"),
     "goals:review": Fuzz(),

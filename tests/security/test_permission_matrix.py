@@ -125,6 +125,19 @@ MATRIX: dict[str, Expect] = {
     "certificates:verify": Expect(everyone(OK)),
     "goals:sheet": PARTNERS_ONLY,
     "goals:edit": PARTNERS_ONLY,
+    # The edit page's intents, POST only; an empty post is sent back to the sheet.
+    "goals:add_goal": Expect(
+        get=Who(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        post=Who(LOGIN, NOT_FOUND, REDIRECT, REDIRECT, NOT_FOUND),
+    ),
+    "goals:save_draft": Expect(
+        get=Who(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        post=Who(LOGIN, NOT_FOUND, REDIRECT, REDIRECT, NOT_FOUND),
+    ),
+    "goals:save_and_submit": Expect(
+        get=Who(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        post=Who(LOGIN, NOT_FOUND, FORBIDDEN, REDIRECT, NOT_FOUND),  # the mentee
+    ),
     "goals:submit": Expect(Who(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND)),  # the mentee
     "goals:withdraw": Expect(
         get=Who(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),

@@ -141,6 +141,9 @@ class World:
             "certificates:verify": Case({"code": self.certificate.display_code}, by_mentee),
             "goals:sheet": Case({"match_id": draft.pk}, by_mentee),
             "goals:edit": Case({"match_id": draft.pk}, by_mentee),
+            "goals:add_goal": Case({"match_id": draft.pk}, by_mentee),
+            "goals:save_draft": Case({"match_id": draft.pk}, by_mentee),
+            "goals:save_and_submit": Case({"match_id": draft.pk}, by_mentee),
             "goals:submit": Case({"match_id": draft.pk}, by_mentee),
             "goals:withdraw": Case({"match_id": submitted.pk}, self.people(submitted)),
             "goals:review": Case(
