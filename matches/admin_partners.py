@@ -14,7 +14,7 @@ from django.utils import timezone
 from mentoring.admin import cycle_filter
 
 from .help_requests import help_request_resolve
-from .models import HelpRequest, Meeting
+from .models import DirectoryListing, HelpRequest, Meeting, PairingWish
 
 MEETING_EXPORT_HEADER = [
     "Program",
@@ -163,3 +163,44 @@ class HelpRequestAdmin(admin.ModelAdmin):
             help_request=obj, by=request.user, resolution=obj.resolution
         )
         obj.resolved_at, obj.resolved_by = resolved.resolved_at, resolved.resolved_by
+
+
+@admin.register(PairingWish)
+class PairingWishAdmin(admin.ModelAdmin):
+    """What participants said before matching (read only: they say it themselves; the
+    engine reads it)."""
+
+    list_display = ["mentee", "mentor", "kind", "cycle", "created_at"]
+    list_filter = ["kind", cycle_filter("mentee__cycle")]
+    list_select_related = ["mentee__cycle__program", "mentor"]
+    search_fields = ["mentee__full_name", "mentee__email", "mentor__full_name", "mentor__email"]
+
+    @admin.display(description="Cycle", ordering="mentee__cycle")
+    def cycle(self, wish: PairingWish) -> str:
+        return str(wish.mentee.cycle)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DirectoryListing)
+class DirectoryListingAdmin(admin.ModelAdmin):
+    """Mentors listed in the mentees' directory, with their notes (staff may correct a
+    note that should not be there)."""
+
+    list_display = ["mentor", "cycle", "note", "updated_at"]
+    list_filter = [cycle_filter("mentor__cycle")]
+    list_select_related = ["mentor__cycle__program"]
+    search_fields = ["mentor__full_name", "mentor__email", "note"]
+    fields = ["mentor", "note", "updated_at"]
+    readonly_fields = ["mentor", "updated_at"]
+
+    @admin.display(description="Cycle", ordering="mentor__cycle")
+    def cycle(self, listing: DirectoryListing) -> str:
+        return str(listing.mentor.cycle)
+
+    def has_add_permission(self, request) -> bool:
+        return False

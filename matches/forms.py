@@ -83,6 +83,7 @@ class MatchingWeightsForm(forms.ModelForm):
             "close_time_zone_hours",
             "minimum_score",
             "unmatched_penalty",
+            "preference",
         ]
 
 

@@ -1,5 +1,6 @@
 """The partners' pages: “My match” for each of a person's matches, recording a meeting,
-and asking the committee for help in confidence."""
+asking the committee for help in confidence; and, before matching, each accepted
+person's preferences."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from . import help_requests, meetings, selectors
+from applications.models import Application
+
+from . import help_requests, meetings, selectors, wishes
 from .forms import HelpRequestForm, MeetingForm
-from .models import Match
+from .models import MAX_PREFERRED, Match
 
 
 @login_required
@@ -87,3 +90,56 @@ def help_request(request: HttpRequest, pk: int) -> HttpResponse:
     }
     with timezone.override(match.cycle.program.tz):
         return render(request, "matches/help_request.html", context)
+
+
+@login_required
+def preferences(request: HttpRequest, application_id: int) -> HttpResponse:
+    """A mentee's directory of listed mentors to prefer or rule out; a mentor's listing
+    and conflicts of interest. Only the person's own accepted application."""
+    application = wishes.own_accepted_application(user=request.user, pk=application_id)
+    cycle = application.cycle
+    is_mentee = application.role == Application.Role.MENTEE
+    window = wishes.preferences_window(cycle)
+    error = ""
+    if request.method == "POST":
+        try:
+            if is_mentee:
+                chosen = {
+                    int(key.split("-", 1)[1]): value
+                    for key, value in request.POST.items()
+                    if key.startswith("mentor-") and key.split("-", 1)[1].isdigit()
+                }
+                wishes.mentee_wishes_save(mentee=application, by=request.user, wishes=chosen)
+            else:
+                wishes.mentor_choices_save(
+                    mentor=application,
+                    by=request.user,
+                    listed=request.POST.get("listed") == "on",
+                    note=request.POST.get("note", "")[:300],
+                    conflicts=[c for c in request.POST.getlist("conflict") if c.isdigit()],
+                )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, "Your choices are saved; the committee reads them when matching."
+            )
+            return redirect("matches:preferences", application_id=application.pk)
+    context = {"application": application, "cycle": cycle, "window": window, "error": error}
+    if is_mentee:
+        chosen = (
+            {k: v for k, v in request.POST.items() if k.startswith("mentor-")}
+            if error
+            else {f"mentor-{k}": v for k, v in wishes.wishes_of_mentee(application).items()}
+        )
+        context["mentors"] = [
+            (entry, chosen.get(f"mentor-{entry.mentor.pk}", ""))
+            for entry in wishes.directory_entries(cycle)
+        ]
+        context["max_preferred"] = MAX_PREFERRED
+    else:
+        listing = getattr(application, "directory_listing", None)
+        context["listing"] = listing
+        context["mentees"] = list(wishes.accepted_mentees(cycle))
+        context["conflicts"] = wishes.conflicts_of_mentor(application)
+    return render(request, "matches/preferences.html", context)

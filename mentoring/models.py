@@ -325,6 +325,9 @@ class Milestone(models.Model):
     class Kind(models.TextChoices):
         APPLICATIONS = "applications", "Applications"
         NOTIFICATIONS = "notifications", "Notifications"
+        # Accepted mentees choose among the listed mentors, mentors declare conflicts of
+        # interest, before the committee runs the matching engine.
+        PREFERENCES = "preferences", "Mentor preferences"
         INTRODUCTIONS = "introductions", "Introductions and goal setting"
         NETWORKING = "networking", "Networking session"
         GOAL_WORK = "goal_work", "Goal work"

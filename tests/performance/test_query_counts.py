@@ -71,6 +71,7 @@ SITE_LIST_PAGES: dict[str, Page] = {
     "applications:mine": Page(_r("applications:mine"), "mentee"),
     "matches:mine": Page(_r("matches:mine"), "mentor"),
     "matches:detail": Page(_r("matches:detail", _match), "mentee"),
+    "matches:preferences": Page(_r("matches:preferences", lambda w: w.match.mentee.pk), "mentee"),
     "goals:mine": Page(_r("goals:mine"), "mentee"),
     "goals:sheet": Page(_r("goals:sheet", _match), "mentee"),
     "goals:edit": Page(_r("goals:edit", lambda w: w.draft_match.pk), "mentor"),

@@ -25,7 +25,7 @@ from applications.models import Application, ApplicationReview
 from certificates.models import Certificate
 from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
-from matches.models import HelpRequest, MatchingRun
+from matches.models import DirectoryListing, HelpRequest, MatchingRun, PairingWish
 from mentoring.models import Delivery
 from newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
 from tests.factories import (
@@ -222,7 +222,9 @@ class World:
         ApplicationReview.objects.create(application=applicant, reviewer=self.staff, score=4)
         ApplicationFactory(cycle=cycle, status=Application.Status.DRAFT, submitted_at=None)
         accepted_mentee(cycle, interests=[interest])
-        accepted_mentor(cycle, interests=[interest])
+        listed = accepted_mentor(cycle, interests=[interest])
+        DirectoryListing.objects.create(mentor=listed, note=f"Listed mentor {i}")
+        PairingWish.objects.create(mentee=self.match.mentee, mentor=listed, kind="please_not")
         NeverPairFactory(
             mentor=accepted_mentor(cycle), mentee=accepted_mentee(cycle), created_by=self.staff
         )

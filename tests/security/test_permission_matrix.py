@@ -120,6 +120,8 @@ MATRIX: dict[str, Expect] = {
     # Asking the committee for help: either partner, each seeing only their own requests
     # (OWNER_HELP, the owner's, shows on no page their partner opens: _leaks).
     "matches:help": PARTNERS_ONLY,
+    # Preferences before matching: the person's own accepted application only.
+    "matches:preferences": OWNER_ONLY,
     # A certificate: each partner downloads their own; anyone verifies a code.
     "certificates:download": PARTNERS_ONLY,
     "certificates:verify": Expect(everyone(OK)),

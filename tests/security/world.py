@@ -135,6 +135,7 @@ class World:
             "matches:detail": Case({"pk": draft.pk}, by_mentee),
             "matches:meeting_record": Case({"pk": draft.pk}, by_mentee),
             "matches:help": Case({"pk": draft.pk}, by_mentee),
+            "matches:preferences": Case({"application_id": draft.mentee.pk}, by_mentee),
             "certificates:download": Case(
                 {"match_id": self.concluded.pk}, self.people(self.concluded)
             ),
