@@ -93,6 +93,8 @@ def application_prefill(user: User, program: Program) -> tuple[dict, Application
         values["communication_methods"] = list(previous.communication_methods or [])
         values["in_person_ok"] = previous.in_person_ok
     values.setdefault("country", "United States")
+    if user.time_zone:  # the browser's at sign-up, until the person says otherwise
+        values.setdefault("time_zone", user.time_zone)
     return values, previous
 
 

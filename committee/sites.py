@@ -13,7 +13,6 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.http import HttpRequest
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpRequest, HttpResponseRedirect
 
@@ -93,6 +92,7 @@ class CommitteeAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request: HttpRequest):
         return CommitteeAutocomplete.as_view(admin_site=self)(request)
+
     def admin_view(self, view, cacheable=False):
         """Every admin page, with a query string the admin would fail on (see
         :func:`_senseless`) answered as Django answers a filter value that makes no sense:

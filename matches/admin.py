@@ -322,6 +322,7 @@ class MatchingWeightsAdmin(admin.ModelAdmin):
                     "close_time_zone_hours",
                     "minimum_score",
                     "unmatched_penalty",
+                    "preference",
                 ]
             },
         ),

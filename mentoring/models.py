@@ -73,6 +73,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_name = models.CharField(
         max_length=100, blank=True, help_text="What you like to be called, if not your full name."
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The browser's when the person signed up; their applications start from it.",
+    )
     is_staff = models.BooleanField(
         "committee staff",
         default=False,
@@ -348,6 +354,9 @@ class Milestone(models.Model):
     class Kind(models.TextChoices):
         APPLICATIONS = "applications", "Applications"
         NOTIFICATIONS = "notifications", "Notifications"
+        # Accepted mentees choose among the listed mentors, mentors declare conflicts of
+        # interest, before the committee runs the matching engine.
+        PREFERENCES = "preferences", "Mentor preferences"
         INTRODUCTIONS = "introductions", "Introductions and goal setting"
         NETWORKING = "networking", "Networking session"
         GOAL_WORK = "goal_work", "Goal work"

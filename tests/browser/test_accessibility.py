@@ -32,7 +32,7 @@ from goals import progress as goal_progress
 from goals import services as goal_services
 from goals.models import CheckIn, GoalSheet
 from goals.services import GoalInput
-from matches.models import Match
+from matches.models import DirectoryListing, HelpRequest, Match
 from mentoring.models import Milestone
 from newsletter.models import NewsletterIssue
 from newsletter.richtext import markdown_to_html
@@ -222,6 +222,17 @@ def world() -> tuple[dict, list[Visit]]:
     )
     done = ActivityLogEntryFactory(match=agreed, activity=activity, title="Mock interview")
     MeetingFactory(match=agreed, on=today, minutes=50, notes="We planned the crafts.")
+    MilestoneFactory(
+        cycle=cycle,
+        kind=Milestone.Kind.PREFERENCES,
+        title="Mentor preferences",
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=5),
+    )
+    DirectoryListing.objects.create(mentor=rosa_application, note="Crafts and outreach.")
+    HelpRequest.objects.create(
+        match=agreed, asked_by=maya, role="mentee", message="We lost touch; can you help?"
+    )
     ActivityLogEntryFactory(
         match=agreed, title="Visit a branch together", status="planned", on=today
     )
@@ -390,6 +401,21 @@ def world() -> tuple[dict, list[Visit]]:
         Visit("matches:mine", "maya", "/matches/"),
         Visit("matches:detail", "maya", f"/matches/{agreed.pk}/"),
         Visit("matches:meeting_record", "maya", f"/matches/{agreed.pk}/meetings/new/"),
+        Visit("matches:help", "maya", f"/matches/{agreed.pk}/help/"),
+        Visit("matches:preferences", "maya", f"/preferences/{agreed.mentee.pk}/"),
+        Visit(
+            "matches:preferences",
+            "rosa",
+            f"/preferences/{rosa_application.pk}/",
+            note="a mentor's listing and conflicts",
+        ),
+        Visit(
+            "matches:help",
+            "maya",
+            f"/matches/{agreed.pk}/help/",
+            then=press_button("Send to the committee"),
+            note="with errors",
+        ),
         Visit(
             "matches:meeting_record",
             "maya",

@@ -162,44 +162,6 @@ def test_a_worker_killed_just_after_the_server_accepted_loses_nothing_and_repeat
     assert len(set(stored.values())) == 500
 
 
-@contextmanager
-def private_redis():
-    """A Redis of the test's own on a free port; yields (url, stop, start)."""
-    port = free_port()
-    state = {}
-
-    def start():
-        state["process"] = subprocess.Popen(
-            [
-                "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-        wait_for(lambda: _pings(client), timeout=20, what="the private Redis to start")
-
-    def stop():
-        process = state.pop("process", None)
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=20)
-
-    start()
-    try:
-        yield f"redis://127.0.0.1:{port}/0", stop, start
-    finally:
-        stop()
-
-
-def _pings(client) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
 def test_an_issue_due_while_redis_is_down_goes_out_once_it_is_back(cycle):
     bulk_matches(cycle, 10, prefix="r")
     with redis_server() as redis, smtp_sink() as (sink, port):

@@ -26,7 +26,7 @@ from applications.models import Application, ApplicationReview
 from certificates.models import Certificate
 from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
-from matches.models import MatchingRun
+from matches.models import DirectoryListing, HelpRequest, MatchingRun, PairingWish
 from mentoring.models import Delivery
 from newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
 from tests.factories import (
@@ -191,6 +191,9 @@ class World:
         ActivityLogEntryFactory(match=self.match, activity=activity, goals=[self.goal])
         ActivityLogEntryFactory(match=self.match, status="planned", recorded_by=self.mentor)
         MeetingFactory(match=self.match, recorded_by=self.mentor, notes=f"Meeting {i}")
+        HelpRequest.objects.create(
+            match=self.match, asked_by=self.mentee, role="mentee", message=f"Help {i}"
+        )
         GoalSheetRevision.objects.create(
             sheet=self.sheet,
             number=self.sheet.revisions.count() + 1,
@@ -211,13 +214,18 @@ class World:
         # The current cycle: more people, pairs, proposals and reviews for the committee.
         pair = MatchFactory(cycle=cycle)
         agreed_sheet(pair)
+        HelpRequest.objects.create(
+            match=pair, asked_by=pair.mentor.applicant, role="mentor", message=f"Please {i}"
+        )
         ActivityLogEntryFactory(match=pair, activity=activity)
         ProposalFactory(cycle=cycle)
         applicant = ApplicationFactory(cycle=cycle, interests=[interest])
         ApplicationReview.objects.create(application=applicant, reviewer=self.staff, score=4)
         ApplicationFactory(cycle=cycle, status=Application.Status.DRAFT, submitted_at=None)
         accepted_mentee(cycle, interests=[interest])
-        accepted_mentor(cycle, interests=[interest])
+        listed = accepted_mentor(cycle, interests=[interest])
+        DirectoryListing.objects.create(mentor=listed, note=f"Listed mentor {i}")
+        PairingWish.objects.create(mentee=self.match.mentee, mentor=listed, kind="please_not")
         NeverPairFactory(
             mentor=accepted_mentor(cycle), mentee=accepted_mentee(cycle), created_by=self.staff
         )
