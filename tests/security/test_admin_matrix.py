@@ -70,6 +70,10 @@ MODELS: dict[str, By] = {
     "matches.neverpair": By(_, RUN, _),
     "matches.matchingrun": By(_, "vd", _),
     "matches.meeting": By(_, "vd", _),  # the partners record them; read, or removed
+    "matches.helprequest": By(_, "vc", _),
+    "matches.pairingwish": By(_, "vd", _),
+    "matches.directorylisting": By(_, "vcd", _),
+    "mfa.authenticator": By(_, _, RUN),  # people's second factors
     "goals.goalsheet": By(_, "vc", _),
     "goals.examplegoal": By(_, RUN, _),
     "goals.checkin": By(_, "v", _),
@@ -120,6 +124,10 @@ ACTIONS: dict[str, By] = {
     "matches.neverpair": By(NONE, ("delete_selected",), NONE),
     "matches.matchingrun": By(NONE, ("delete_selected",), NONE),
     "matches.meeting": By(NONE, ("delete_selected", "export_csv"), NONE),
+    "matches.helprequest": By(NONE, NONE, NONE),
+    "matches.pairingwish": By(NONE, ("delete_selected",), NONE),
+    "matches.directorylisting": By(NONE, ("delete_selected",), NONE),
+    "mfa.authenticator": By(NONE, NONE, ("delete_selected",)),
     "goals.goalsheet": By(NONE, ("export_goals_csv", "return_for_revision"), NONE),
     "goals.examplegoal": By(NONE, ("delete_selected",), NONE),
     "goals.checkin": By(NONE, NONE, NONE),
