@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentoring.models import Cycle, Program, validate_time_zone
@@ -96,10 +97,21 @@ class ApplicationQuerySet(models.QuerySet):
 
     def with_review_summary(self, *, viewer=None) -> ApplicationQuerySet:
         """Annotate the reviews' mean score and count (and, given a viewer, whether they
-        have scored it), in the same query as the rows."""
+        have scored it), in the same query as the rows.
+
+        Each is a subquery of its row, not a join grouped over every application: a page
+        of 50 computes 50 summaries, after the database has sorted and cut the list."""
+        reviews = ApplicationReview.objects.filter(application=models.OuterRef("pk"))
+        summary = reviews.order_by().values("application")
         qs = self.annotate(
-            review_mean=models.Avg("reviews__score"),
-            review_count=models.Count("reviews", distinct=True),
+            review_mean=models.Subquery(
+                summary.annotate(mean=models.Avg("score")).values("mean"),
+                output_field=models.FloatField(),
+            ),
+            review_count=Coalesce(
+                models.Subquery(summary.annotate(n=models.Count("pk")).values("n")),
+                0,
+            ),
         )
         if viewer is not None:
             qs = qs.annotate(
@@ -280,6 +292,10 @@ class Application(models.Model):
             (
                 "view_funding_identity",
                 "Can see the private identity answer of membership funding requests",
+            ),
+            (
+                "review_application",
+                "Can score and comment on the applications of the cycles they review",
             ),
         ]
         constraints = [

@@ -8,8 +8,15 @@ are left to superusers.
 
 from __future__ import annotations
 
+import re
+from functools import wraps
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpRequest, HttpResponseRedirect
+
+from applications import rules as application_rules
 
 from .worklist import worklists
 
@@ -27,7 +34,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("The year's end", [("certificates", "*")]),
     ("People", [("mentoring", "user"), ("auth", "*"), ("account", "*"), ("mfa", "*")]),
 ]  # fmt: skip
-# Shown to superusers only: the machinery under the program.
+# Shown to superusers and administrators only: the machinery under the program.
 TECHNICAL = {
     ("django_celery_beat", "*"),
     ("sites", "*"),
@@ -36,8 +43,45 @@ TECHNICAL = {
 }
 
 
+# The date hierarchy's keys (``starts_on__year=2027``): Django turns their values into a
+# date and reads a number too large for one as a crash (OverflowError), not a bad value.
+_DATE_PART = re.compile(r".+__(year|month|day)")
+
+
+def _senseless(request: HttpRequest) -> bool:
+    """A query string no admin link makes and the admin itself would fail on: a NUL byte
+    (PostgreSQL cannot compare text with it) or a date part that is not a small number."""
+    for key, values in request.GET.lists():
+        for value in values:
+            if "\x00" in key or "\x00" in value:
+                return True
+            if _DATE_PART.fullmatch(key) and not (
+                value.isascii() and value.isdigit() and len(value) <= 4
+            ):
+                return True
+    return False
+
+
 def _place(app_label: str, model: str, places: set[tuple[str, str]]) -> bool:
     return (app_label, model) in places or (app_label, "*") in places
+
+
+def _sees_machinery(user) -> bool:
+    """Superusers, and the administrators who look after people (mentoring/roles.py)."""
+    return user.is_superuser or user.has_perm("mentoring.change_user")
+
+
+class CommitteeAutocomplete(AutocompleteJsonView):
+    """The admin's autocomplete, naming each row as its admin names it to the viewer
+    (``autocomplete_text``): stock Django uses str(), an applicant's name even where a
+    blind review hides it."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        text = getattr(self.model_admin, "autocomplete_text", None)
+        if text is not None:
+            result["text"] = str(text(obj))
+        return result
 
 
 class CommitteeAdminSite(admin.AdminSite):
@@ -46,9 +90,38 @@ class CommitteeAdminSite(admin.AdminSite):
     index_title = "The year's work"
     index_template = "admin/committee_index.html"
 
+    def autocomplete_view(self, request: HttpRequest):
+        return CommitteeAutocomplete.as_view(admin_site=self)(request)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, with a query string the admin would fail on (see
+        :func:`_senseless`) answered as Django answers a filter value that makes no sense:
+        the unfiltered page ("?e=1"), never a 500."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def checked(request, *args, **kwargs):
+            if _senseless(request):
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+            return inner(request, *args, **kwargs)
+
+        return checked
+
     def index(self, request: HttpRequest, extra_context=None):
+        user = request.user
+        reviewed = None
+        if application_rules.reviews_assigned_cycles_only(user):
+            # A reviewer sees the applications of the cycles they review, no others.
+            reviewed = set(user.reviewed_cycles.values_list("pk", flat=True))
+
+        def shown(worklist, task) -> bool:
+            if not user.has_perm(task.permission):
+                return False
+            about_applications = task.permission.startswith("applications.")
+            return reviewed is None or not about_applications or worklist.cycle.pk in reviewed
+
         tasks = [
-            (worklist, [t for t in worklist.tasks if request.user.has_perm(t.permission)])
+            (worklist, [task for task in worklist.tasks if shown(worklist, task)])
             for worklist in worklists()
         ]
         extra_context = {**(extra_context or {}), "worklists": [w for w in tasks if w[1]]}
@@ -85,7 +158,7 @@ class CommitteeAdminSite(admin.AdminSite):
             m
             for m in models
             if id(m[3]) not in placed
-            and (request.user.is_superuser or not _place(m[0], m[1], TECHNICAL))
+            and (_sees_machinery(request.user) or not _place(m[0], m[1], TECHNICAL))
         ]
         for app_label_, _, app, model in rest:
             if sections and sections[-1].get("_rest") == app_label_:

@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from applications.models import DECISIONS, Application
 from evaluation.models import SURVEY_DUE_WITHIN, Survey
 from goals.models import GoalSheet
-from matches.models import Match
+from matches import alumni
+from matches.models import HelpRequest, Match
 from mentoring.models import Cycle, Program
 from mentoring.selectors import on_the_desk
 from mentoring.timeline import Phase, phase_on
@@ -49,6 +50,8 @@ class CycleWorklist:
     today: dt.date
     phase: Phase
     tasks: list[Task] = field(default_factory=list)
+    # Applicants who concluded a match in an earlier year of the program.
+    returning: alumni.Returning = field(default_factory=alumni.Returning)
 
     @property
     def waiting(self) -> int:
@@ -117,13 +120,19 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
         "cycle",
         draft=Q(status=NewsletterIssue.Status.DRAFT),
     )
+    help_requests = _grouped(
+        HelpRequest.objects.filter(match__cycle__in=ids),
+        "match__cycle",
+        open=Q(resolved_at__isnull=True),
+    )
     soonest = max((today for _, today in running), default=timezone.localdate()) + SURVEY_DUE_WITHIN
     surveys = _grouped(
         Survey.objects.filter(cycle__in=ids),
         "cycle",
         due=Q(status__in=[Survey.Status.DRAFT, Survey.Status.SCHEDULED], opens_on__lte=soonest),
     )
-    return [
+    returning = alumni.returning_by_cycle(ids)
+    lists = [
         _worklist(
             cycle,
             today,
@@ -132,12 +141,18 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
             goal_sheets.get(cycle.pk, {}),
             drafts.get(cycle.pk, {}),
             surveys.get(cycle.pk, {}),
+            help_requests.get(cycle.pk, {}),
         )
         for cycle, today in running
     ]
+    for worklist in lists:
+        worklist.returning = returning[worklist.cycle.pk]
+    return lists
 
 
-def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys) -> CycleWorklist:
+def _worklist(
+    cycle, today, applications, matches, goal_sheets, drafts, surveys, help_requests
+) -> CycleWorklist:
     c = cycle.pk
     n = lambda counts, key: counts.get(key, 0)  # noqa: E731
     worklist = CycleWorklist(
@@ -165,7 +180,7 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
                 ngettext("%d application under review", "%d applications under review", count)
                 % count,
                 "No application is waiting for a decision.",
-                "applications.view_application",
+                "applications.change_application",
             )
         )
         count = n(applications, "untold")
@@ -252,6 +267,23 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
                 % count,
                 "No submitted goal sheet waits for its mentor.",
                 "goals.view_goalsheet",
+            )
+        )
+    if n(matches, "active") or n(help_requests, "open"):
+        count = n(help_requests, "open")
+        add(
+            Task(
+                "Requests for help",
+                count,
+                _changelist(HelpRequest, match_cycle_id=c, resolved="no"),
+                ngettext(
+                    "%d partner's request for help not yet resolved",
+                    "%d partners' requests for help not yet resolved",
+                    count,
+                )
+                % count,
+                "No partner's request for help is waiting.",
+                "matches.view_helprequest",
             )
         )
     count = n(drafts, "draft")

@@ -23,6 +23,7 @@ from mentoring.models import Cycle, Milestone, Program, ProgramObjective
 from mentoring.timeline import phase_on
 
 from . import charts, cycle_data, health, services
+from .admin_report import YearReportPages
 from .admin_results import SurveyPages, may_see_results
 from .models import Invitation, ProgramHealth, Question, Survey
 
@@ -40,10 +41,11 @@ def _errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> Non
 
 
 @admin.register(ProgramHealth)
-class ProgramHealthAdmin(admin.ModelAdmin):
-    """The cycles, each with a link to its health page (nothing is edited here)."""
+class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
+    """The cycles, each with a link to its health page and its year's report (nothing is
+    edited here)."""
 
-    list_display = ["health_link", "program", "program_year", "phase_today"]
+    list_display = ["health_link", "program", "program_year", "phase_today", "report_link"]
     list_display_links = None
     list_filter = ["program"]
     list_select_related = ["program"]
@@ -78,6 +80,14 @@ class ProgramHealthAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:evaluation_programhealth_health", args=[cycle.pk]),
             cycle,
+        )
+
+    @admin.display(description="The year's report")
+    def report_link(self, cycle: Cycle) -> str:
+        return format_html(
+            '<a href="{}">Report of {}</a>',
+            reverse("admin:evaluation_programhealth_report", args=[cycle.pk]),
+            cycle.name,
         )
 
     @admin.display(description="Program year")
@@ -129,6 +139,7 @@ class ProgramHealthAdmin(admin.ModelAdmin):
             "sheet_timeline": charts.goal_sheet_timeline_chart(report.goal_sheets),
             "activity": charts.activity_chart(report.activity),
             "at_risk": charts.at_risk_chart(report),
+            "meetings": charts.meeting_hours_chart(report.meetings),
             "newsletters": charts.newsletter_chart(report.newsletters)
             if report.newsletters
             else None,
@@ -310,19 +321,21 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
         if done:
             self.message_user(request, f"{verb} {done} {ngettext('survey', 'surveys', done)}.")
 
-    @admin.action(description="Schedule (sent automatically on the opening day)")
+    @admin.action(
+        description="Schedule (sent automatically on the opening day)", permissions=["change"]
+    )
     def schedule_selected(self, request, queryset):
         self._each(request, queryset, "Scheduled", services.survey_schedule)
 
-    @admin.action(description="Send now to every active mentor and mentee")
+    @admin.action(description="Send now to every active mentor and mentee", permissions=["change"])
     def send_now(self, request, queryset):
         self._each(request, queryset, "Sent", services.survey_open)
 
-    @admin.action(description="Close (take no more answers)")
+    @admin.action(description="Close (take no more answers)", permissions=["change"])
     def close_selected(self, request, queryset):
         self._each(request, queryset, "Closed", services.survey_close)
 
-    @admin.action(description="Back to draft (not sent until scheduled)")
+    @admin.action(description="Back to draft (not sent until scheduled)", permissions=["change"])
     def back_to_draft(self, request, queryset):
         self._each(request, queryset, "Moved back to draft", services.survey_unschedule)
 

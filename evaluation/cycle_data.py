@@ -16,15 +16,18 @@ from django.db.models import (
     BooleanField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
+from django.utils import timezone
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
 from goals.models import CheckIn, Goal, GoalSheet
-from matches.models import Match
+from matches.models import HelpRequest, Match, Meeting
 from mentoring.models import Cycle, Milestone
 from mentoring.timeline import goal_sheet_due_on
 
@@ -78,8 +81,9 @@ class CycleData:
 
     @cached_property
     def matches(self) -> list[Match]:
-        """The cycle's matches at work or concluded, with their partners, goal sheet, and
-        the days of their latest check-in and activity up to the as-of day."""
+        """The cycle's matches at work or concluded, with their partners, goal sheet, the
+        days of their latest check-in, activity and meeting up to the as-of day, and the
+        minutes they met (``meeting_minutes``)."""
         last_check_in = (
             CheckIn.objects.filter(goal__sheet__match=OuterRef("pk"), on__lte=self.as_of)
             .order_by("-on")
@@ -92,10 +96,17 @@ class CycleData:
             .order_by("-on")
             .values("on")[:1]
         )
+        meetings = Meeting.objects.filter(match=OuterRef("pk"), on__lte=self.as_of)
+        minutes = meetings.order_by().values("match").annotate(total=Sum("minutes")).values("total")
         return list(
             Match.objects.filter(cycle=self.cycle, status__in=CURRENT_MATCH)
             .select_related("mentor__applicant", "mentee__applicant", "goal_sheet")
-            .annotate(last_check_in=Subquery(last_check_in), last_activity=Subquery(last_activity))
+            .annotate(
+                last_check_in=Subquery(last_check_in),
+                last_activity=Subquery(last_activity),
+                last_meeting=Subquery(meetings.order_by("-on").values("on")[:1]),
+                meeting_minutes=Subquery(minutes, output_field=IntegerField()),
+            )
             .order_by("mentee__full_name", "pk")
         )
 
@@ -118,6 +129,22 @@ class CycleData:
             )
             .order_by("sheet_id", "position")
         )
+
+    @cached_property
+    def open_help_requests(self) -> dict[int, list[HelpRequest]]:
+        """The partners' requests for help not resolved by the end of the as-of day, by
+        match, the oldest first (the words stay in admin; the page says only when)."""
+        tz = self.program.tz
+        found: dict[int, list[HelpRequest]] = {}
+        requests = HelpRequest.objects.filter(
+            match__cycle=self.cycle, match__status__in=CURRENT_MATCH
+        ).only("pk", "match_id", "role", "created_at", "resolved_at")
+        for item in requests.order_by("created_at", "pk"):
+            asked = timezone.localdate(item.created_at, tz)
+            resolved = item.resolved_at and timezone.localdate(item.resolved_at, tz)
+            if asked <= self.as_of and not (resolved and resolved <= self.as_of):
+                found.setdefault(item.match_id, []).append(item)
+        return found
 
     def sheet(self, match: Match) -> GoalSheet | None:
         try:

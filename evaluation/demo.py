@@ -20,16 +20,16 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from matches.models import Match
-from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL, committee_group
+from matches.models import HelpRequest, Match
+from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from mentoring.models import Cycle, Program, User
 from mentoring.selectors import current_cycle
 
-from . import services
+from . import closing, services
 from .demo_year import (
     MENTEES,
     PLANS,
@@ -58,7 +58,6 @@ def seed(*, log: Callable[[str], object] = print) -> None:
     if program is None:
         log("Evaluation: no ALSC program yet (run load_program_content first)")
         return
-    _committee_permissions()
     today = program.today()
     current = current_cycle(program, today)
     if current is not None:
@@ -78,11 +77,14 @@ def seed(*, log: Callable[[str], object] = print) -> None:
     with transaction.atomic():
         if not past.applications.exists():
             _cohort(past, log)
+            _help_request(past)
         else:
             log(f"Last year's cohort in {past}: kept as it is")
         _surveys(past, log)
     url = reverse("admin:evaluation_programhealth_health", args=[past.pk])
     log(f"Program health of last year's demo cycle: {url}  (staff login {DEMO_STAFF_EMAIL})")
+    url = reverse("admin:evaluation_programhealth_report", args=[past.pk])
+    log(f"The year's report of last year's demo cycle: {url} (with its PDF and CSV)")
     if current is not None:
         url = reverse("admin:evaluation_programhealth_health", args=[current.pk])
         log(f"Program health of the current cycle: {url}")
@@ -94,10 +96,23 @@ def seed(*, log: Callable[[str], object] = print) -> None:
         )
 
 
-def _committee_permissions() -> None:
-    """The committee's group may read program health and survey results."""
-    group = committee_group()
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="evaluation"))
+def _help_request(cycle: Cycle) -> None:
+    """The mentee of the match that went quiet in March asked the committee for help, and
+    nobody has resolved it: the health page lists it as a reason the match is at risk."""
+    quiet = [i for i, plan in enumerate(PLANS) if plan.sheet == "agreed" and plan.last_month == 5]
+    matches = list(Match.objects.filter(cycle=cycle).select_related("mentee").order_by("pk"))
+    if not quiet or len(matches) <= quiet[0]:
+        return
+    match = matches[quiet[0]]
+    HelpRequest.objects.create(
+        match=match,
+        asked_by=match.mentee.applicant,
+        role="mentee",
+        message="My mentor has not answered my emails since March. Could the committee help?",
+        created_at=_at(
+            cycle.starts_on.replace(day=1) + dt.timedelta(days=160), 10, cycle.program.tz
+        ),
+    )
 
 
 # --- Last year's surveys ------------------------------------------------------------------
@@ -105,23 +120,28 @@ def _committee_permissions() -> None:
 
 def _surveys(cycle: Cycle, log) -> None:
     services.default_surveys_create(cycle=cycle, today=cycle.starts_on)
+    if closing.closing_survey_of(cycle) is None:
+        closing.closing_survey_create(cycle=cycle, opens_on=cycle.ends_on)
     rng = random.Random(SEED + 1)
     tz = cycle.program.tz
-    people = services.participants(cycle)
+    today = cycle.program.today()
     mood = _moods(cycle)
     for survey in cycle.surveys.exclude(kind=Survey.Kind.OTHER).order_by("opens_on"):
         if survey.invitations.exists():
             log(f"{survey}: kept as it is")
             continue
+        # The closing survey went to the partners of the concluded matches only.
+        people = services.participants(cycle, concluded_only=survey.kind == Survey.Kind.CLOSING)
         opened = _at(survey.opens_on, 9, tz)
+        still_open = survey.closes_on >= today
         Survey.objects.filter(pk=survey.pk).update(
-            status=Survey.Status.CLOSED,
+            status=Survey.Status.OPEN if still_open else Survey.Status.CLOSED,
             opened_at=opened,
-            closed_at=_at(survey.closes_on + dt.timedelta(days=1), 1, tz),
+            closed_at=None if still_open else _at(survey.closes_on + dt.timedelta(days=1), 1, tz),
         )
         questions = list(survey.questions.order_by("position"))
         answered = 0
-        share = 0.8 if survey.kind == Survey.Kind.MID_YEAR else 0.7
+        share = {Survey.Kind.MID_YEAR: 0.8, Survey.Kind.CLOSING: 0.6}.get(survey.kind, 0.7)
         for person, role in people.values():
             level = mood.get(person.pk, 3.8)
             answers = rng.random() < share - (0.25 if level < 3.3 else 0)
@@ -137,6 +157,7 @@ def _surveys(cycle: Cycle, log) -> None:
                 continue
             answered += 1
             when = opened + dt.timedelta(days=rng.randint(8, 12) if late else rng.randint(0, 5))
+            when = min(when, timezone.now())  # a year that ended days ago
             Answer.objects.bulk_create(
                 answer
                 for question in questions
@@ -145,7 +166,9 @@ def _surveys(cycle: Cycle, log) -> None:
             Invitation.objects.filter(pk=invitation.pk).update(
                 answered_at=when, updated_at=when, named=rng.random() < 0.3
             )
-        log(f"{survey}: {answered} of {len(people)} answered (closed)")
+        log(
+            f"{survey}: {answered} of {len(people)} answered ({'open' if still_open else 'closed'})"
+        )
 
 
 def _moods(cycle: Cycle) -> dict[int, float]:

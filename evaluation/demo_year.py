@@ -17,7 +17,8 @@ from activities.models import Activity, ActivityLogEntry
 from applications.models import Application, ApplicationStatusChange
 from goals.models import CheckIn, ExampleGoal, Goal, GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
-from matches.models import Match
+from matches.demo import demo_meetings
+from matches.models import Match, Meeting
 from mentoring.content import CONTENT_FILE, program_year_start
 from mentoring.demo import DEMO_STAFF_EMAIL, demo_person
 from mentoring.models import Cycle, Delivery, Event, Milestone, Program, User
@@ -342,6 +343,7 @@ def _year_of(match, plan: Plan, index: int, examples, activities, due_on, rng) -
                     )
                 )
     ActivityLogEntry.objects.bulk_create(entries)
+    Meeting.objects.bulk_create(demo_meetings(match, [(e.on, e.recorded_by) for e in entries], rng))
     CheckIn.objects.bulk_create(check_ins)
     if agreed and plan.last_month == 8:
         outcome_day = _at(cycle.ends_on - dt.timedelta(days=3), 16, tz)

@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
 )
 
+from matches import alumni
 from mentoring.models import Cycle, Milestone
 
 from .cycle_data import CycleData
@@ -25,9 +26,11 @@ from .sections import (
     Funnel,
     GoalSheetProgress,
     IssueDelivery,
+    MeetingHours,
     activity_by_month,
     funnel,
     goal_sheet_progress,
+    meeting_hours,
     newsletter_deliveries,
 )
 
@@ -42,10 +45,12 @@ class ProgramHealthReport:
     funnel: Funnel
     goal_sheets: GoalSheetProgress
     activity: ActivityByMonth
+    meetings: MeetingHours
     at_risk: list[MatchAtRisk]
     newsletters: list[IssueDelivery]
     surveys: list[SurveySummary]
     results: SurveyResults | None
+    returning: alumni.Returning
 
     @property
     def ended(self) -> bool:
@@ -101,8 +106,10 @@ def program_health(
         funnel=funnel(data),
         goal_sheets=goal_sheet_progress(data),
         activity=activity_by_month(data),
+        meetings=meeting_hours(data),
         at_risk=matches_at_risk(data),
         newsletters=newsletter_deliveries(data),
         surveys=surveys,
         results=survey_results(chosen) if chosen else None,
+        returning=alumni.returning_by_cycle([cycle.pk])[cycle.pk],
     )

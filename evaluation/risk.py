@@ -36,9 +36,13 @@ NO_GOAL_SHEET = "no_goal_sheet"
 QUIET = "quiet"
 GOAL_PAST_TARGET = "goal_past_target"
 NEWSLETTER_BOUNCING = "newsletter_bouncing"
+NO_MEETING = "no_meeting"
+HELP_REQUESTED = "help_requested"
 REASONS = {
+    HELP_REQUESTED: "A partner asked the committee for help",
     NO_GOAL_SHEET: "No goal sheet past the due date",
     QUIET: f"No check-in or activity for {QUIET_DAYS} days",
+    NO_MEETING: "No meeting recorded lately",
     GOAL_PAST_TARGET: "A goal past its target date, not achieved",
     NEWSLETTER_BOUNCING: "Newsletters bouncing",
 }
@@ -86,6 +90,16 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
     result = []
     for match in data.matches:
         reasons: list[RiskReason] = []
+        for item in data.open_help_requests.get(match.pk, []):
+            reasons.append(
+                RiskReason(
+                    HELP_REQUESTED,
+                    f"The {item.get_role_display().lower()} wrote on "
+                    f"{long_date(timezone.localdate(item.created_at, tz))}; not resolved yet.",
+                    reverse("admin:matches_helprequest_change", args=[item.pk]),
+                    "Request",
+                )
+            )
         sheet = data.sheet(match)
         # An agreed revision stands while a reopened sheet is redrafted: the match has a
         # goal sheet, even if the redraft is late.
@@ -116,6 +130,23 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                     reverse("admin:activities_activitylogentry_changelist")
                     + f"?match__id__exact={match.pk}",
                     "Activity log",
+                )
+            )
+        no_meeting = _without_meeting_since(data, match, tz)
+        if no_meeting is not None:
+            since, last = no_meeting
+            detail = (
+                f"Last meeting on {long_date(last)}."
+                if last
+                else f"No meeting recorded since {long_date(since)}."
+            )
+            reasons.append(
+                RiskReason(
+                    NO_MEETING,
+                    f"{(data.as_of - since).days} days without a meeting (this cycle allows "
+                    f"{data.cycle.days_without_meeting}). {detail}",
+                    reverse("admin:matches_meeting_changelist") + f"?match__id__exact={match.pk}",
+                    "Meetings",
                 )
             )
         late = goals_late.get(match.pk)
@@ -159,6 +190,22 @@ def _quiet_since(data: CycleData, match: Match, tz) -> tuple[dt.date, dt.date | 
     last = max(news) if news else None
     since = max([start, *news])
     if (data.as_of - since).days >= QUIET_DAYS:
+        return since, last
+    return None
+
+
+def _without_meeting_since(
+    data: CycleData, match: Match, tz
+) -> tuple[dt.date, dt.date | None] | None:
+    """(the day since which the partners have not met, their last meeting or None) when
+    that is the cycle's ``days_without_meeting`` or more by the as-of day; else None.
+    Counted, like the silence above, from the start of the year or the introduction."""
+    start = data.cycle.starts_on
+    if match.confirmed_at:
+        start = max(start, timezone.localdate(match.confirmed_at, tz))
+    last = match.last_meeting
+    since = max(start, last) if last else start
+    if (data.as_of - since).days >= data.cycle.days_without_meeting:
         return since, last
     return None
 

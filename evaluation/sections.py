@@ -1,5 +1,6 @@
 """The sections of the “Program health” page: the funnel from application to agreed
-goals, goal sheets over time, activity by month, and each newsletter's deliveries. Each
+goals, goal sheets over time, activity by month, each newsletter's deliveries, and the
+hours the partners met. Each
 reads :class:`~evaluation.cycle_data.CycleData` in a fixed number of queries however
 large the cycle.
 """
@@ -391,3 +392,52 @@ def newsletter_deliveries(data: CycleData) -> list[IssueDelivery]:
         )
         for row in rows
     ]
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+# The distribution's bins, in hours: (from, below, label); the last has no upper bound.
+HOUR_BINS = (
+    (0, 2, "Under 2 hours"),
+    (2, 5, "2 to 5 hours"),
+    (5, 10, "5 to 10 hours"),
+    (10, 20, "10 to 20 hours"),
+    (20, None, "20 hours or more"),
+)
+NEVER_MET = "No meeting recorded"
+
+
+@dataclass(frozen=True)
+class MeetingHours:
+    matches: int
+    met: int  # matches with at least one meeting
+    total_hours: float
+    median_hours: float | None  # over every match, those that never met counting 0
+    distribution: list[tuple[str, int]]  # (bin label, matches)
+
+
+def meeting_hours(data: CycleData) -> MeetingHours:
+    """Hours the partners met per match up to the as-of day: the median and how the
+    matches spread over bins (read from :attr:`CycleData.matches`, no further query)."""
+    hours = sorted((m.meeting_minutes or 0) / 60 for m in data.matches)
+    counts: Counter[str] = Counter()
+    for value in hours:
+        if not value:
+            counts[NEVER_MET] += 1
+            continue
+        for low, high, label in HOUR_BINS:
+            if value >= low and (high is None or value < high):
+                counts[label] += 1
+                break
+    median = None
+    if hours:
+        middle = len(hours) // 2
+        median = hours[middle] if len(hours) % 2 else (hours[middle - 1] + hours[middle]) / 2
+    labels = [NEVER_MET, *(label for _, _, label in HOUR_BINS)]
+    return MeetingHours(
+        matches=len(hours),
+        met=sum(1 for value in hours if value),
+        total_hours=sum(hours),
+        median_hours=median,
+        distribution=[(label, counts[label]) for label in labels],
+    )

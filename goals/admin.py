@@ -4,7 +4,6 @@ edit them: the sheet is the partners' contract."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +21,7 @@ from matches.models import Match
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions, cycle_spec
 from mentoring.models import Milestone, Program
+from mentoring.spreadsheets import csv_response, csv_writer
 from mentoring.timeline import goal_sheet_due_on
 
 from . import services
@@ -36,7 +36,12 @@ from .models import (
     GoalSheetRevision,
     is_overdue,
 )
-from .selectors import latest_check_in_subqueries, program_todays, sheet_progress_annotations
+from .selectors import (
+    latest_check_in_subqueries,
+    meeting_subqueries,
+    program_todays,
+    sheet_progress_annotations,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -327,7 +332,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/goals/goalsheet/return_for_revision.html", context)
 
-    @admin.action(description="Export the goals of these sheets (CSV)")
+    @admin.action(description="Export the goals of these sheets (CSV)", permissions=["view"])
     def export_goals_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         """One row per goal on the selected sheets, with its SMART parts and latest
         check-in; a fixed number of queries however many sheets."""
@@ -342,7 +347,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
                 "competency_areas",
                 Prefetch("sheet__match__cycle__milestones", queryset=Milestone.objects.all()),
             )
-            .annotate(**latest_check_in_subqueries())
+            .annotate(**latest_check_in_subqueries(), **meeting_subqueries("sheet__match"))
             .order_by(
                 "sheet__match__cycle__program__position",
                 "sheet__match__cycle__starts_on",
@@ -350,11 +355,8 @@ class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
                 "position",
             )
         )
-        stamp = timezone.localdate().isoformat()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="goals-{stamp}.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read the accents right
-        writer = csv.writer(response)
+        response = csv_response(f"goals-{timezone.localdate().isoformat()}.csv")
+        writer = csv_writer(response)
         writer.writerow(EXPORT_HEADER)
         for goal in goals:
             writer.writerow(_export_row(goal))
@@ -386,6 +388,8 @@ EXPORT_HEADER = [
     "Latest check-in date",
     "Final outcome",
     "Reflection",
+    "Meetings",
+    "Hours met",
 ]
 
 
@@ -416,6 +420,8 @@ def _export_row(goal: Goal) -> list[Any]:
         goal.latest_on.isoformat() if goal.latest_on else "",
         goal.get_final_outcome_display(),
         goal.reflection,
+        goal.meetings_count or 0,
+        f"{(goal.meetings_minutes or 0) / 60:.1f}",
     ]
 
 

@@ -20,11 +20,12 @@ from django.db.models import (
     Prefetch,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from matches.models import Match
+from matches.models import Match, Meeting
 from mentoring.models import Milestone, Program, User
 from mentoring.timeline import goal_sheet_due_on
 
@@ -237,6 +238,20 @@ def latest_check_in_subqueries() -> dict[str, Subquery]:
     return {
         "latest_status": Subquery(latest.values("status")[:1]),
         "latest_on": Subquery(latest.values("on")[:1]),
+    }
+
+
+def meeting_subqueries(match_path: str) -> dict[str, Subquery]:
+    """Annotations for a queryset reaching a match at ``match_path``: how many times its
+    partners met (``meetings_count``) and for how many minutes (``meetings_minutes``)."""
+    meetings = Meeting.objects.filter(match=OuterRef(match_path)).order_by().values("match")
+    return {
+        "meetings_count": Subquery(
+            meetings.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+        ),
+        "meetings_minutes": Subquery(
+            meetings.annotate(n=Sum("minutes")).values("n"), output_field=IntegerField()
+        ),
     }
 
 

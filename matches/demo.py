@@ -16,10 +16,26 @@ from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from mentoring.models import User
 
 from . import services
-from .models import Match
+from .models import Match, Meeting
 
 PROGRAM_SLUG = "alsc"
 LEFT_PROPOSED = 3  # proposals left for staff to look at; the first of them locked
+
+
+def demo_meetings(match: Match, occasions, rng) -> list[Meeting]:
+    """A meeting on each (day, who recorded it) of a demo match's year, of a plausible
+    length and way (for last year's cycle, built by ``evaluation.demo_year``)."""
+    ways = [Meeting.Way.VIDEO, Meeting.Way.PHONE, Meeting.Way.VIDEO, Meeting.Way.IN_PERSON]
+    return [
+        Meeting(
+            match=match,
+            on=day,
+            minutes=rng.choice((30, 45, 60, 60, 90)),
+            way=ways[i % len(ways)],
+            recorded_by=author,
+        )
+        for i, (day, author) in enumerate(occasions)
+    ]
 
 
 def seed(*, log=print) -> None:

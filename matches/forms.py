@@ -1,4 +1,5 @@
-"""Forms of the committee's matching screens (admin)."""
+"""Forms of the committee's matching screens (admin), and of the partners' own pages
+(a meeting)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django import forms
 
 from applications.models import Application
 
-from .models import Match, MatchingWeights, NeverPair
+from .models import MEETING_MAX_MINUTES, Match, MatchingWeights, Meeting, NeverPair
 
 
 class ApplicationChoiceField(forms.ModelChoiceField):
@@ -82,6 +83,7 @@ class MatchingWeightsForm(forms.ModelForm):
             "close_time_zone_hours",
             "minimum_score",
             "unmatched_penalty",
+            "preference",
         ]
 
 
@@ -114,3 +116,57 @@ class NeverPairForm(forms.ModelForm):
                 "These two are matched; dissolve the match before ruling the pair out."
             )
         return data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MeetingForm(forms.Form):
+    """A meeting of the partners; the service checks the day against the program year and
+    its messages land beside these fields."""
+
+    on = forms.DateField(
+        label="Date",
+        widget=DateInput,
+        error_messages={
+            "required": "Give the day you met.",
+            "invalid": "Enter a date, such as 2027-03-15.",
+        },
+    )
+    minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=1,
+        max_value=MEETING_MAX_MINUTES,
+        error_messages={
+            "required": "Say how long you met, in minutes.",
+            "min_value": "A meeting lasts at least a minute.",
+            "max_value": f"Give at most {MEETING_MAX_MINUTES} minutes (twelve hours).",
+        },
+    )
+    way = forms.ChoiceField(
+        label="How you met",
+        choices=Meeting.Way.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how you met."},
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only the two of you see these, not the committee.",
+    )
+
+
+class HelpRequestForm(forms.Form):
+    message = forms.CharField(
+        label="What is wrong, and how can the committee help?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write a few words for the committee."},
+        help_text="Only the committee reads this; your partner is never told.",
+    )

@@ -120,6 +120,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An administrator gives people roles (groups); making a superuser, or granting
+        # permissions one by one around the roles, is for a superuser.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), "is_superuser", "user_permissions"]
+
     # Staff deleting an account anonymise what it holds, as the person deleting it would.
     def delete_model(self, request, obj) -> None:
         with transaction.atomic():
@@ -188,6 +195,15 @@ class CycleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MilestoneInline, EventInline]
     actions = ["copy_to_next_year"]
+    filter_horizontal = ["reviewers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "reviewers":
+            # Reviewers are committee members: active staff accounts.
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by(
+                "full_name", "email"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -278,7 +294,8 @@ class CycleAdmin(admin.ModelAdmin):
 
     @admin.action(
         description="Copy to next year (milestones and events a year later; "
-        "“Copy to another year” on a cycle's page for any year)"
+        "“Copy to another year” on a cycle's page for any year)",
+        permissions=["add"],  # it adds a cycle, as the copy page does
     )
     def copy_to_next_year(self, request, queryset):
         for cycle in queryset.select_related("program"):

@@ -6,11 +6,14 @@ Every other app builds on these models; nothing here imports from the other apps
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import make_msgid, parseaddr
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -69,6 +72,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200, blank=True)
     preferred_name = models.CharField(
         max_length=100, blank=True, help_text="What you like to be called, if not your full name."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The browser's when the person signed up; their applications start from it.",
     )
     is_staff = models.BooleanField(
         "committee staff",
@@ -199,6 +208,8 @@ class Committee(models.Model):
 
 # Default grace after a cycle's end for recording final outcomes (staff may set another).
 OUTCOMES_GRACE_DAYS = 30
+# A match that has not met for this long is at risk, unless staff set the cycle otherwise.
+DEFAULT_DAYS_WITHOUT_MEETING = 45
 
 
 class CycleQuerySet(models.QuerySet):
@@ -231,6 +242,13 @@ class Cycle(models.Model):
         help_text="The last day the partners of a concluded match can record their goals' "
         f"final outcomes. Empty: {OUTCOMES_GRACE_DAYS} days after the program ends.",
     )
+    days_without_meeting = models.PositiveSmallIntegerField(
+        "days without a meeting before a match is at risk",
+        default=DEFAULT_DAYS_WITHOUT_MEETING,
+        validators=[MinValueValidator(7), MaxValueValidator(366)],
+        help_text="The program health page lists a match as at risk once its partners "
+        "have recorded no meeting for this many days.",
+    )
     blind_review = models.BooleanField(
         default=False,
         help_text="Reviewers see an applicant's name, email and library only once they "
@@ -242,6 +260,13 @@ class Cycle(models.Model):
         editable=False,
         help_text="When staff anonymised the finished cycle: its applications, matches, "
         "goal sheets, logs and surveys no longer say who took part.",
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_cycles",
+        help_text="The reviewers who score this cycle's applications: a person in the "
+        "Reviewer role sees the applications of the cycles they are assigned to, no others.",
     )
 
     objects = CycleQuerySet.as_manager()
@@ -329,6 +354,9 @@ class Milestone(models.Model):
     class Kind(models.TextChoices):
         APPLICATIONS = "applications", "Applications"
         NOTIFICATIONS = "notifications", "Notifications"
+        # Accepted mentees choose among the listed mentors, mentors declare conflicts of
+        # interest, before the committee runs the matching engine.
+        PREFERENCES = "preferences", "Mentor preferences"
         INTRODUCTIONS = "introductions", "Introductions and goal setting"
         NETWORKING = "networking", "Networking session"
         GOAL_WORK = "goal_work", "Goal work"
@@ -457,6 +485,14 @@ class Event(models.Model):
 # --- Email deliveries --------------------------------------------------------------------
 
 
+def new_message_id() -> str:
+    """A Message-ID for a delivery, on the sender's domain. It is stored with the row
+    before the first attempt and sent on every attempt, so a copy sent again after a
+    crash is the same message, which mail systems and clients fold into one."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return make_msgid(idstring="delivery", domain=domain or "mentoring.invalid")
+
+
 class DeliveryQuerySet(models.QuerySet):
     def stalled(self, *, now: dt.datetime, claim_timeout: dt.timedelta, queued_before: dt.datetime):
         """Deliveries a worker should have sent by now: queued but never picked up (the
@@ -475,6 +511,10 @@ class Delivery(models.Model):
     workers, still send it once. ``message_key`` names the message (an application's
     decision, a newsletter issue); with the address it is unique, so asking twice for the
     same message to the same person records nothing new.
+
+    Sending is at-least-once, with one Message-ID: a worker that dies between the mail
+    server's accept and marking the row sent leaves it claimed, and it is sent again once
+    the claim expires, as the same message (``message_id``), never as a second one.
     """
 
     class Status(models.TextChoices):
@@ -484,6 +524,14 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
 
     message_key = models.CharField(max_length=200)
+    message_id = models.CharField(
+        "Message-ID",
+        max_length=255,
+        unique=True,
+        default=new_message_id,
+        editable=False,
+        help_text="The same on every attempt: a copy sent again is the same message.",
+    )
     kind = models.CharField(max_length=100, db_index=True, help_text="Which email this is.")
     recipient = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
@@ -520,3 +568,18 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email}"
+
+
+class SpentFormToken(models.Model):
+    """A one-time form token that has been used (``mentoring/form_tokens.py``).
+
+    The nonce is unique, so of two posts of the same form (a double click, the back
+    button) only the first can record its row; the second finds the token spent. It holds
+    nothing about the person: the token's signature ties it to them, not this row.
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from . import page_cache
-from .models import Committee, Cycle, Event, Milestone, Program, ProgramObjective
+from . import content_cache
+from .models import Cycle, Event, Milestone, Program
 from .timeline import Phase, Timeline, phase_on, timeline_on
 
 
@@ -30,24 +29,10 @@ def programs_with_cycles() -> QuerySet[Program]:
     )
 
 
-# The programs' content (their pages, objectives, committees, cycles, milestones and
-# events) changes a few times a year and is read by nearly every page: it is kept in the
-# shared cache under the tokens of its tables, which every write to them renews
-# (``page_cache``), so a change shows at once, however it was made.
-CONTENT_MODELS = (Program, ProgramObjective, Committee, Cycle, Milestone, Event)
-CONTENT_TIMEOUT = 60 * 60
-
-
 def programs() -> list[Program]:
     """Every program as :func:`programs_with_cycles` loads it, from the shared cache
-    (no query while nothing changed)."""
-    page_cache.read_tables(*CONTENT_MODELS)
-    key = f"program-content:{page_cache.tables_token(*CONTENT_MODELS)}"
-    found = cache.get(key)
-    if found is None:
-        found = list(programs_with_cycles())
-        cache.set(key, found, timeout=CONTENT_TIMEOUT)
-    return found
+    while staff have not changed it (``content_cache``)."""
+    return content_cache.program_content(lambda: list(programs_with_cycles()))
 
 
 def program_get(*, slug: str) -> Program:

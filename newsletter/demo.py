@@ -24,6 +24,7 @@ from mentoring.selectors import current_cycle
 
 from . import reminders, services
 from .models import NewsletterIssue, add_months, month_start, program_months
+from .richtext import markdown_to_html
 
 PROGRAM_SLUG = "alsc"
 BOUNCE = "SMTPRecipientsRefused: 550 5.1.1 The email account that you tried to reach does not exist"
@@ -138,3 +139,51 @@ def seed(*, log: Callable[[str], object] = print) -> None:
         mentee = matches[0].mentee.applicant if matches[0].mentee.applicant_id else None
         log(f"  Archive: /newsletters/ (e.g. {mentee.email if mentee else 'a mentee'})")
         log(f"  Delivery report: /admin/newsletter/newsletterissue/{latest.pk}/report/")
+
+
+# --- Last year's issues ---------------------------------------------------------------------
+
+# The evaluation's demo of last year writes each issue's deliveries under this key, with the
+# month: ``newsletter:demo-<cycle slug>-<YYYY-MM>``; real issues are keyed by their id.
+DEMO_KEY = "newsletter:demo-{slug}-"
+
+
+@transaction.atomic
+def past_issues(cycle, *, log: Callable[[str], object] = print) -> int:
+    """Give a past demo year the newsletter issues its deliveries stand for, sent, so its
+    partners read them in the archive; the deliveries are keyed by the issue as the real
+    ones are (the health page's delivery report and the archive then agree). Idempotent:
+    deliveries already keyed by an issue are left alone. Returns the issues made."""
+    prefix = DEMO_KEY.format(slug=cycle.slug)
+    keys = sorted(
+        set(
+            Delivery.objects.filter(
+                kind="newsletter.issue", message_key__startswith=prefix
+            ).values_list("message_key", flat=True)
+        )
+    )
+    made = 0
+    for index, key in enumerate(keys):
+        month = dt.date.fromisoformat(key.removeprefix(prefix) + "-01")
+        deliveries = Delivery.objects.filter(message_key=key)
+        first = deliveries.order_by("created_at").first()
+        issue, created = NewsletterIssue.objects.get_or_create(
+            cycle=cycle,
+            month=month,
+            defaults={
+                "subject": first.subject,
+                "news": _news(index),
+                "news_html": markdown_to_html(_news(index)),
+                "status": NewsletterIssue.Status.SENT,
+                "send_at": first.created_at,
+                "claimed_at": first.created_at,
+                "fanned_out_at": first.created_at,
+                "sent_at": first.created_at,
+                "recipients_count": deliveries.count(),
+            },
+        )
+        made += created
+        deliveries.update(message_key=f"newsletter:{issue.pk}")
+    if made:
+        log(f"Newsletter archive of {cycle}: {made} issues its partners can read again")
+    return made

@@ -43,6 +43,7 @@ from tests.factories import (
     verified_user,
 )
 from tests.factories.core import PASSWORD
+from tests.second_factor import authenticator_for
 from tests.smtp_sink import smtp_sink
 from tests.worker import broker_url, celery_worker, empty_broker, wait_for
 
@@ -107,7 +108,8 @@ def year():
     # The mentor and the committee member already have accounts: signing up is the
     # mentee's chapter; the mentor's is applying.
     verified_user(email=MENTOR, full_name="Rosa Martinez", preferred_name="Rosa")
-    verified_user(email=STAFF, full_name="Carmen Lee", is_staff=True, is_superuser=True)
+    staff = verified_user(email=STAFF, full_name="Carmen Lee", is_staff=True, is_superuser=True)
+    authenticator_for(staff)  # the admin asks staff for a code at sign-in
     return cycle
 
 

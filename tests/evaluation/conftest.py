@@ -50,6 +50,9 @@ def cycle(program, today):
         applications_close_on=today - dt.timedelta(days=170),
         starts_on=today - dt.timedelta(days=120),
         ends_on=today + dt.timedelta(days=150),
+        # No meeting puts a match at risk only in the tests about meetings, which set
+        # the cycle's own limit: the others are about the other reasons.
+        days_without_meeting=366,
     )
     MilestoneFactory(
         cycle=cycle,

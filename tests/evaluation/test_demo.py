@@ -66,7 +66,7 @@ def test_the_demo_health_page_draws_every_chart(seeded, client):
     response = client.get(reverse("admin:evaluation_programhealth_health", args=[past_cycle().pk]))
 
     body = response.content.decode()
-    assert body.count('role="img"') == 7
+    assert body.count('role="img"') == 8
     assert "No match is at risk." not in body
 
 
@@ -79,7 +79,7 @@ def test_the_current_cycle_gets_its_two_surveys_and_the_committee_may_read_resul
         Survey.Kind.MID_YEAR,
         Survey.Kind.END_OF_PROGRAM,
     }
-    group = Group.objects.get(name="Committee staff")
+    group = Group.objects.get(name="Coordinator")
     assert group.permissions.filter(codename="view_survey_results").exists()
     assert group.permissions.filter(codename="view_programhealth").exists()
 
@@ -95,3 +95,26 @@ def test_the_demo_runs_twice_without_adding_more(seeded):
     demo.seed(log=quiet)
 
     assert counts() == before
+
+
+def test_last_year_has_its_closing_survey_answered_and_its_report(seeded, client):
+    from matches.models import Match
+
+    cycle = past_cycle()
+    survey = Survey.objects.get(cycle=cycle, kind=Survey.Kind.CLOSING)
+    concluded = Match.objects.filter(cycle=cycle, status=Match.Status.CONCLUDED)
+    partners = set(concluded.values_list("mentee__applicant", flat=True)) | set(
+        concluded.values_list("mentor__applicant", flat=True)
+    )
+    invited = set(survey.invitations.values_list("person", flat=True))
+    assert invited == partners
+    assert survey.invitations.filter(answered_at__isnull=False).count() >= 10
+    assert any("year's report" in line for line in seeded)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:evaluation_programhealth_report", args=[cycle.pk]))
+    pdf = client.get(reverse("admin:evaluation_programhealth_report_pdf", args=[cycle.pk]))
+
+    body = page.content.decode()
+    assert body.count('role="img"') == 4  # goals, activities, closing survey, retention
+    assert pdf.content.startswith(b"%PDF")

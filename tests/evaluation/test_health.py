@@ -431,6 +431,7 @@ def test_a_cycle_that_ended_is_reckoned_as_of_its_last_day(program, today):
         applications_close_on=days_ago(today, 380),
         starts_on=days_ago(today, 300),
         ends_on=days_ago(today, 30),
+        days_without_meeting=366,  # meetings have their own tests (test_meetings.py)
     )
     match = agreed_match(
         cycle, today, status=Match.Status.CONCLUDED, **confirmed(cycle, today, days=290)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from matches.models import Match, MatchingWeights, NeverPair
+from matches.models import Match, MatchingWeights, Meeting, NeverPair
 
 from .applications import ApplicationFactory
 from .core import CycleFactory
@@ -13,6 +13,7 @@ __all__ = [
     "ProposalFactory",
     "MatchingWeightsFactory",
     "NeverPairFactory",
+    "MeetingFactory",
     "accepted_mentor",
     "accepted_mentee",
 ]
@@ -72,3 +73,16 @@ def accepted_mentor(cycle, **kwargs):
 
 def accepted_mentee(cycle, **kwargs):
     return ApplicationFactory(cycle=cycle, status="accepted", **kwargs)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A video call of an hour, recorded by the mentee, on the cycle's first day."""
+
+    class Meta:
+        model = Meeting
+
+    match = factory.SubFactory(MatchFactory)
+    on = factory.LazyAttribute(lambda o: o.match.cycle.starts_on)
+    minutes = 60
+    way = Meeting.Way.VIDEO
+    recorded_by = factory.LazyAttribute(lambda o: o.match.mentee.applicant)

@@ -24,6 +24,7 @@ from tests.factories import (
     GoalSheetFactory,
     InterestFactory,
     MatchFactory,
+    MeetingFactory,
 )
 
 from .conftest import goal_data
@@ -60,6 +61,7 @@ def grow(cycle, n):
             goal = GoalFactory(sheet=sheet)
             goal.competency_areas.add(area)
             CheckInFactory(goal=goal)
+        MeetingFactory(match=sheet.match)
 
 
 def count_queries(client, path, data=None, method="get") -> tuple[int, object]:
@@ -188,6 +190,8 @@ def test_the_csv_export_has_each_goal_with_its_smart_parts_and_latest_status(
     goal.competency_areas.add(area)
     CheckInFactory(goal=goal, status="not_started", on=today - dt.timedelta(days=5))
     CheckInFactory(goal=goal, status="achieved", on=today - dt.timedelta(days=1))
+    MeetingFactory(match=sheet.match, minutes=30)
+    MeetingFactory(match=sheet.match, minutes=60)
 
     response = staff_client.post(
         CHANGELIST, {"action": "export_goals_csv", ACTION_CHECKBOX_NAME: [sheet.pk]}
@@ -205,6 +209,7 @@ def test_the_csv_export_has_each_goal_with_its_smart_parts_and_latest_status(
         (today - dt.timedelta(days=1)).isoformat(),
     )
     assert (row["Sheet status"], row["Overdue"]) == ("Agreed", "no")
+    assert (row["Meetings"], row["Hours met"]) == ("2", "1.5")
 
 
 def test_the_csv_export_runs_a_constant_number_of_queries(staff_client, cycle):
@@ -242,3 +247,16 @@ def test_the_other_changelists_run_a_constant_number_of_queries(staff_client, cy
     few, _ = count_queries(staff_client, reverse(name))
     more(8)
     assert count_queries(staff_client, reverse(name))[0] == few
+
+
+def test_the_csv_export_escapes_a_goal_that_starts_like_a_formula(staff_client, cycle):
+    sheet = agreed_sheet(cycle)
+    sheet.goals.update(title="=cmd|' /C calc'!A0", specific="@SUM(1+1)")
+
+    response = staff_client.post(
+        CHANGELIST, {"action": "export_goals_csv", ACTION_CHECKBOX_NAME: [sheet.pk]}
+    )
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert row["Title"] == "'=cmd|' /C calc'!A0"
+    assert row["Specific"] == "'@SUM(1+1)"

@@ -246,6 +246,14 @@ class MatchingWeights(models.Model):
         help_text="Pairs scoring less (out of 100) are never proposed. 0 proposes any pair "
         "that passes the rules.",
     )
+    preference = models.PositiveSmallIntegerField(
+        "bonus of a mentor the mentee preferred",
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text="In score points, added to the engine's total (not to the score) when "
+        "the mentee chose the mentor among their preferred: at 10 a preferred mentor wins "
+        "over a stranger scoring up to ten points more. 0 ignores preferences.",
+    )
     unmatched_penalty = models.PositiveSmallIntegerField(
         "cost of leaving a mentee unmatched",
         default=100,
@@ -282,12 +290,13 @@ class MatchingWeights(models.Model):
             raise ValidationError("Give at least one criterion a weight above 0.")
 
     def as_engine(self):
-        from .engine import Weights
+        from ..engine import Weights
 
         return Weights(
             **{name: float(getattr(self, name)) for name in self.CRITERIA},
             minimum_score=float(self.minimum_score),
             unmatched_penalty=float(self.unmatched_penalty),
+            preference=float(self.preference),
             experience_gap_years=float(self.experience_gap_years),
             close_time_zone_hours=float(self.close_time_zone_hours),
         )
