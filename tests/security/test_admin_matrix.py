@@ -172,6 +172,7 @@ PAGES: dict[str, Page] = {
     "newsletter_newsletterissue_schedule": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_unschedule": POST_ONLY,
     "newsletter_newsletterissue_report": Page(By(NO, OK, NO)),
+    "newsletter_newsletterissue_progress": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_retry_failed": POST_ONLY,
     "evaluation_programhealth_health": Page(By(NO, OK, NO)),
     "evaluation_programhealth_report": Page(By(NO, OK, NO)),
