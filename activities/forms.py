@@ -9,6 +9,7 @@ from django import forms
 from applications.models import Interest
 from goals.models import Goal
 from matches.models import Match
+from mentoring.limits import PROSE_MAX_LENGTH
 from mentoring.models import Program
 from mentoring.templatetags.program import daterange
 
@@ -165,6 +166,7 @@ class LogEntryForm(forms.Form):
         },
     )
     notes = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         label="Notes",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from applications.models import Interest
 from goals.models import Goal
 from matches.models import Match
+from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 from mentoring.models import Milestone, Program
 
 from .citations import apa_citation
@@ -37,7 +38,9 @@ class Category(models.Model):
     )
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120)
-    description = models.TextField(blank=True, help_text="A sentence shown under the heading.")
+    description = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A sentence shown under the heading."
+    )
     position = models.PositiveSmallIntegerField(default=0)
     content_key = models.CharField(
         max_length=120,
@@ -113,9 +116,12 @@ class Activity(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
-    summary = models.TextField(help_text="What the activity is, in a sentence or two.")
+    summary = models.TextField(
+        max_length=PROSE_MAX_LENGTH, help_text="What the activity is, in a sentence or two."
+    )
     steps = models.TextField(
         "how to do it",
+        max_length=PAGE_MAX_LENGTH,
         blank=True,
         help_text="One step per line; they are shown numbered in this order.",
     )
@@ -148,6 +154,7 @@ class Activity(models.Model):
         help_text="A rough idea of the time it takes.",
     )
     discussion_question = models.TextField(
+        max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text="For the newsletter's discussion section: the question put to every "
         "match. Leave empty to keep this activity out of the question bank.",
@@ -232,6 +239,7 @@ class Resource(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     authors = models.TextField(
+        max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text="One per line, family name first: “Hussey, L. K.”. For a webinar, the "
         "presenters; for an edited issue, the editors.",
@@ -255,7 +263,9 @@ class Resource(models.Model):
         max_length=200, blank=True, help_text="For books, webinars and recordings."
     )
     url = models.URLField("link", max_length=500, blank=True, help_text="A DOI link if any.")
-    note = models.TextField(blank=True, help_text="Why it is worth reading, for the list.")
+    note = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text="Why it is worth reading, for the list."
+    )
     position = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField("published", default=True)
     content_key = models.CharField(max_length=120, blank=True, editable=False)
@@ -347,7 +357,7 @@ class ActivityLogEntry(models.Model):
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
     on = models.DateField("date")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     goals = models.ManyToManyField(Goal, blank=True, related_name="activity_log_entries")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from mentoring.limits import PROSE_MAX_LENGTH
+
 from .models import Application, ApplicationStatusChange
 
 Status = Application.Status
@@ -33,6 +35,7 @@ class ApplicationAdminForm(forms.ModelForm):
         help_text="Your own score of this application; other reviewers score it too.",
     )
     my_comment = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         label="Your comment",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),

@@ -17,6 +17,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
+from mentoring.limits import PROSE_MAX_LENGTH
 from mentoring.models import Program
 
 from .geography import STATE_CHOICES, TIME_ZONE_CHOICES
@@ -247,6 +248,7 @@ class ApplicationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     hopes = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         label="What do you hope to gain from the program?",
         help_text="A paragraph of at least 20 words: what you would like to learn, try or "
@@ -254,6 +256,7 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "data-min-words": 20}),
     )
     mentor_wishes = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         label="What would you like in a mentor? (optional)",
         help_text="Experience, library type, where they live, or anything else that matters "
@@ -271,6 +274,7 @@ class ApplicationForm(forms.Form):
         help_text="Each mentee needs an hour or two of your time a month for the year.",
     )
     committee_experience = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         label="Committee and association experience (optional)",
         help_text="Committees, task forces, conference presentations, in the association "
@@ -278,6 +282,7 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     offer = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         label="What can you offer a mentee?",
         help_text="The skills, experience and perspective you would like to share.",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 from mentoring.models import Cycle, Program, validate_time_zone
 
 from .geography import STATE_CHOICES, region_of
@@ -36,7 +37,7 @@ class Interest(models.Model):
         max_length=40, blank=True, help_text="A short form for explanations, e.g. “storytime”."
     )
     slug = models.SlugField(max_length=120)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(
         default=True, help_text="Inactive interests are no longer offered on new applications."
@@ -241,8 +242,10 @@ class Application(models.Model):
 
     # Mentee only
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
-    hopes = models.TextField("what you hope to gain", blank=True)
-    mentor_wishes = models.TextField("what you would like in a mentor", blank=True)
+    hopes = models.TextField("what you hope to gain", max_length=PROSE_MAX_LENGTH, blank=True)
+    mentor_wishes = models.TextField(
+        "what you would like in a mentor", max_length=PROSE_MAX_LENGTH, blank=True
+    )
 
     # Mentor only
     mentee_capacity = models.PositiveSmallIntegerField(
@@ -251,8 +254,10 @@ class Application(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
-    committee_experience = models.TextField("committee and association experience", blank=True)
-    offer = models.TextField("what you can offer", blank=True)
+    committee_experience = models.TextField(
+        "committee and association experience", max_length=PROSE_MAX_LENGTH, blank=True
+    )
+    offer = models.TextField("what you can offer", max_length=PROSE_MAX_LENGTH, blank=True)
 
     # Working together
     communication_methods = models.JSONField(
@@ -268,7 +273,9 @@ class Application(models.Model):
     agreed_to_expectations = models.BooleanField(default=False)
 
     # The committee's side
-    staff_notes = models.TextField(blank=True, help_text="Seen only by staff.")
+    staff_notes = models.TextField(
+        max_length=PAGE_MAX_LENGTH, blank=True, help_text="Seen only by staff."
+    )
     decision_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the applicant was told the current decision."
     )
@@ -423,7 +430,7 @@ class ApplicationReview(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="1 (weak) to 5 (excellent).",
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

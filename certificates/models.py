@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from matches.models import Match
+from mentoring.limits import PROSE_MAX_LENGTH
 
 # No 0/O, 1/I/L: the code is read off paper and typed.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -54,6 +55,7 @@ class Certificate(models.Model):
         editable=False,
     )
     withheld_reason = models.TextField(
+        max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text="Why the committee withholds the certificate (kept for the committee; "
         "while withheld it cannot be downloaded or verified).",

@@ -21,7 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
+from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 from mentoring.models import Cycle, ProgramObjective
+
+# A written answer to a survey's text question.
+TEXT_MAX_LENGTH = 5000
 
 SCALE_MIN = 1
 SCALE_MAX = 5
@@ -105,7 +109,9 @@ class Survey(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(max_length=200, help_text="As participants see it in the email.")
     introduction = models.TextField(
-        blank=True, help_text="A sentence or two at the top of the survey: why it matters."
+        max_length=PAGE_MAX_LENGTH,
+        blank=True,
+        help_text="A sentence or two at the top of the survey: why it matters.",
     )
     opens_on = models.DateField(
         help_text="The day the invitations go out (in the program's time zone), when the "
@@ -194,7 +200,9 @@ class Question(models.Model):
         help_text="The program objective this question measures.",
     )
     choices = models.TextField(
-        blank=True, help_text="For a choice question: one choice per line, in order."
+        max_length=PROSE_MAX_LENGTH,
+        blank=True,
+        help_text="For a choice question: one choice per line, in order.",
     )
     low_label = models.CharField(
         "label of 1", max_length=60, blank=True, default="Strongly disagree"
@@ -307,7 +315,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     number = models.PositiveSmallIntegerField(null=True, blank=True)
     choice = models.CharField(max_length=200, blank=True)
-    text = models.TextField(blank=True)
+    text = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["invitation", "question__position", "question_id"]

@@ -23,10 +23,17 @@ from matches.models import Match
 from mentoring.models import Cycle, Event, Milestone, User
 
 from . import emails
-from .models import SCALE_MAX, SCALE_MIN, Answer, Invitation, Question, Survey
+from .models import (
+    SCALE_MAX,
+    SCALE_MIN,
+    TEXT_MAX_LENGTH,
+    Answer,
+    Invitation,
+    Question,
+    Survey,
+)
 
 DEFAULTS_FILE = Path(__file__).parent / "data" / "default_surveys.json"
-TEXT_MAX_LENGTH = 5000
 # How long each default survey takes answers.
 MID_YEAR_OPEN_DAYS = 21
 END_CLOSES_DAYS_AFTER_PROGRAM = 14

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from applications.models import Interest
+from mentoring.limits import PROSE_MAX_LENGTH
 from mentoring.models import Cycle
 
 from .models import (
@@ -46,22 +47,26 @@ class GoalForm(forms.Form):
         help_text="A short name for the goal, in your own words.",
     )
     specific = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
         help_text="What exactly will you do or learn? Name the project, skill or topic.",
     )
     measurable = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
         help_text="How will you know you got there? A number, something you make, an event.",
     )
     achievable = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
         help_text="What support or resources does it need: from the mentor, a library, "
         "the program?",
     )
     relevant = forms.CharField(
+        max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
         help_text="Why does it matter to the mentee's work and career?",

@@ -19,8 +19,14 @@ from django.utils import timezone
 
 from applications.models import Interest
 from matches.models import Match
+from mentoring.limits import PROSE_MAX_LENGTH
 from mentoring.models import Cycle, Milestone, Program
 from mentoring.timeline import GOAL_SHEET_DUE_KIND
+
+# What partners and staff write about a sheet and its goals (the forms say the same).
+COMMENT_MAX_LENGTH = 2000
+REFLECTION_MAX_LENGTH = 1500
+CHECK_IN_NOTE_MAX_LENGTH = 2000
 
 MIN_GOALS = 1
 MAX_GOALS = 3
@@ -45,10 +51,18 @@ class ExampleGoal(models.Model):
         help_text="Identifies the example for the content loader; staff may change the text.",
     )
     title = models.CharField(max_length=200)
-    specific = models.TextField(blank=True, help_text="A starting point for “specific”.")
-    measurable = models.TextField(blank=True, help_text="A starting point for “measurable”.")
-    achievable = models.TextField(blank=True, help_text="A starting point for “achievable”.")
-    relevant = models.TextField(blank=True, help_text="A starting point for “relevant”.")
+    specific = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “specific”."
+    )
+    measurable = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “measurable”."
+    )
+    achievable = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “achievable”."
+    )
+    relevant = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “relevant”."
+    )
     competency_areas = models.ManyToManyField(
         Interest, blank=True, limit_choices_to={"kind": Interest.Kind.COMPETENCY}, related_name="+"
     )
@@ -210,7 +224,9 @@ class GoalSheet(models.Model):
         help_text="Goes up with every change, so a save made on an outdated copy is refused.",
     )
     returned_comment = models.TextField(
-        blank=True, help_text="Why the sheet was sent back, by the mentor or staff."
+        max_length=COMMENT_MAX_LENGTH,
+        blank=True,
+        help_text="Why the sheet was sent back, by the mentor or staff.",
     )
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -323,7 +339,7 @@ class GoalSheetRevision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_back_at = models.DateTimeField(null=True, blank=True)
-    sent_back_comment = models.TextField(blank=True)
+    sent_back_comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["sheet", "number"]
@@ -352,7 +368,7 @@ class GoalSheetChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["sheet", "at", "id"]
@@ -392,10 +408,18 @@ class Goal(models.Model):
         help_text="1 to 3 on the sheet; empty once the goal was removed in a later revision.",
     )
     title = models.CharField(max_length=200)
-    specific = models.TextField(blank=True, help_text=SMART_PARTS[0][2])
-    measurable = models.TextField(blank=True, help_text=SMART_PARTS[1][2])
-    achievable = models.TextField(blank=True, help_text=SMART_PARTS[2][2])
-    relevant = models.TextField(blank=True, help_text=SMART_PARTS[3][2])
+    specific = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[0][2]
+    )
+    measurable = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[1][2]
+    )
+    achievable = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[2][2]
+    )
+    relevant = models.TextField(
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[3][2]
+    )
     target_date = models.DateField(
         null=True, blank=True, help_text="By when (time-bound), inside the program's dates."
     )
@@ -415,7 +439,7 @@ class Goal(models.Model):
         null=True, blank=True, help_text="When the goal was taken off the sheet."
     )
     final_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    reflection = models.TextField(blank=True)
+    reflection = models.TextField(max_length=REFLECTION_MAX_LENGTH, blank=True)
     outcome_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -466,7 +490,7 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="check_ins"
     )
     status = models.CharField(max_length=20, choices=Status.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=CHECK_IN_NOTE_MAX_LENGTH, blank=True)
     on = models.DateField("date", default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
 

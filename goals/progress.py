@@ -14,14 +14,13 @@ from django.utils import timezone
 from mentoring.models import User
 
 from .models import (
+    REFLECTION_MAX_LENGTH,
     CheckIn,
     Goal,
     GoalSheet,
 )
 from .rules import may_check_in, outcomes_open, outcomes_window_words, role_of
 from .services import lock_sheet, refusal
-
-REFLECTION_MAX_LENGTH = 1500
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from mentoring.models import User
 
 from . import emails
 from .models import (
+    COMMENT_MAX_LENGTH,
     MAX_GOALS,
     MIN_GOALS,
     SMART_FIELDS,
@@ -37,8 +38,6 @@ from .models import (
     goal_errors,
 )
 from .rules import may, may_edit, not_editable_reason, role_of
-
-COMMENT_MAX_LENGTH = 2000
 
 
 class GoalSheetConflict(ValidationError):

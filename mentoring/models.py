@@ -20,6 +20,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
+
 
 def validate_time_zone(value: str) -> None:
     if value not in _time_zones():
@@ -128,7 +130,9 @@ class Program(models.Model):
     organization = models.CharField(
         max_length=200, blank=True, help_text="The division that runs the program."
     )
-    description = models.TextField(help_text="A short description for the program's page.")
+    description = models.TextField(
+        max_length=PAGE_MAX_LENGTH, help_text="A short description for the program's page."
+    )
     contact_email = models.EmailField(blank=True)
     time_zone = models.CharField(
         max_length=63,
@@ -181,7 +185,9 @@ class Program(models.Model):
 class ProgramObjective(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="objectives")
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField()
+    text = models.TextField(
+        max_length=PROSE_MAX_LENGTH,
+    )
 
     class Meta:
         ordering = ["program", "position", "id"]
@@ -366,7 +372,7 @@ class Milestone(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField(help_text="The last day; the same as the start for a single day.")
 
@@ -423,7 +429,7 @@ class Event(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     time_zone = models.CharField(

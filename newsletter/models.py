@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity
+from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 from mentoring.models import Cycle, Delivery, Event, Milestone
 
 ISSUE_KIND = "newsletter.issue"
@@ -91,6 +92,7 @@ class NewsletterIssue(models.Model):
     month = models.DateField(help_text="The month the issue is for (its first day).")
     subject = models.CharField(max_length=200, help_text="The email's subject line.")
     news = models.TextField(
+        max_length=PAGE_MAX_LENGTH,
         blank=True,
         help_text="News, events and information, in Markdown: **bold**, *italic*, "
         "[a link](https://example.org), lists starting with “- ”, headings with “### ”.",
@@ -109,6 +111,7 @@ class NewsletterIssue(models.Model):
     )
     own_discussion_question = models.TextField(
         "your own discussion question",
+        max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text="Optional: asked instead of the bank's question.",
     )

@@ -13,6 +13,9 @@ from django.utils import timezone
 from applications.models import Application
 from mentoring.models import Cycle
 
+# Why staff concluded or dissolved a match early (the forms take as much).
+REASON_MAX_LENGTH = 2000
+
 
 class MatchQuerySet(models.QuerySet):
     def active(self) -> MatchQuerySet:
@@ -97,7 +100,9 @@ class Match(models.Model):
         help_text="Empty when the match concluded with its cycle's last day.",
     )
     concluded_reason = models.TextField(
-        blank=True, help_text="Why staff concluded the match before its cycle's end."
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why staff concluded the match before its cycle's end.",
     )
     dissolved_at = models.DateTimeField(null=True, blank=True)
     dissolved_by = models.ForeignKey(
@@ -107,7 +112,7 @@ class Match(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    dissolved_reason = models.TextField(blank=True)
+    dissolved_reason = models.TextField(blank=True, max_length=REASON_MAX_LENGTH)
 
     objects = MatchQuerySet.as_manager()
 

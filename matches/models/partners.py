@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from applications.models import Application
+from mentoring.limits import PROSE_MAX_LENGTH
 
 from .core import Match
 
@@ -88,6 +89,7 @@ class HelpRequest(models.Model):
     )
     resolution = models.TextField(
         blank=True,
+        max_length=PROSE_MAX_LENGTH,
         help_text="How the committee resolved it: kept for the committee, not shown to "
         "either partner.",
     )

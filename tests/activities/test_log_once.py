@@ -120,3 +120,16 @@ def test_a_double_click_two_posts_at_once_records_one_entry():
 
     assert answers == [302, 302]
     assert ActivityLogEntry.objects.filter(match=match).count() == 1
+
+
+def test_a_megabyte_of_notes_is_refused_beside_the_field_with_its_count(client, match):
+    client.force_login(match.mentee.applicant)
+
+    response = client.post(
+        new_url(match), entry(form_page_token(client, match), notes="n" * 1_000_000)
+    )
+
+    errors = response.context["form"].errors
+    assert errors["notes"] == ["Ensure this value has at most 5000 characters (it has 1000000)."]
+    assert 'id="error_1_id_notes"' in response.content.decode()
+    assert not ActivityLogEntry.objects.exists()

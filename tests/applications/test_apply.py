@@ -418,3 +418,21 @@ def test_application_pages_need_a_sign_in(client, cycle, name):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_a_megabyte_of_hopes_is_refused_beside_the_field_even_for_a_draft(
+    client, cycle, applicant, action
+):
+    client.force_login(applicant)
+
+    response = client.post(
+        apply_url(cycle.program),
+        form_data(cycle.program, action=action, hopes="h" * 1_000_000),
+    )
+
+    assert response.status_code == 200
+    assert "at most 5000 characters (it has 1000000)" in str(
+        response.context["form"]["hopes"].errors
+    )
+    assert not Application.objects.exists()

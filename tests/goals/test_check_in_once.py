@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from goals.models import CheckIn
 
+from .conftest import edit_post, goal_data, post_edit
 from .test_pages import agreed
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,20 @@ def test_a_check_in_without_its_token_is_not_recorded(client, sheet, mentee, men
     assert response.status_code == 400
     assert "Read two books." in response.content.decode()
     assert not CheckIn.objects.exists()
+
+
+def test_a_megabyte_in_a_goal_s_specific_is_refused_beside_the_field_with_its_count(
+    client, sheet, mentee, cycle
+):
+    client.force_login(mentee)
+    client.get(reverse("goals:sheet", args=[sheet.match.pk]))  # the sheet opens
+    sheet.refresh_from_db()
+    data = edit_post([goal_data(cycle, specific="s" * 1_000_000)], version=sheet.version)
+    data["goals-INITIAL_FORMS"] = "0"
+
+    response = post_edit(client, sheet.match, data)
+
+    body = response.content.decode()
+    assert "Ensure this value has at most 5000 characters (it has 1000000)." in body
+    assert 'id="error_1_id_goals-0-specific"' in body
+    assert not sheet.goals.exists()
