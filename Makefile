@@ -85,7 +85,8 @@ run: install
 	$(PY) manage.py seed_demo
 	@echo
 	@echo "  The site:  http://127.0.0.1:$(RUN_PORT)/   Administration: http://127.0.0.1:$(RUN_PORT)/admin/"
-	@echo "  Staff login: staff@example.org / mentoring-demo"
+	@echo "  Staff login: staff@example.org / mentoring-demo, then the code 000000 (make run only;"
+	@echo "  or an authenticator app with the secret MENTORINGDEMOSTAFFTOTPSECRET2345)"
 	@echo "  Emails are printed here by the worker, each under a line starting \"Email:\"."
 	@echo "  Ctrl-C stops the site, the worker and beat."
 	@echo

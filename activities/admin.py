@@ -131,12 +131,12 @@ class ActivityAdmin(WholeListActions, admin.ModelAdmin):
     def times_logged(self, activity: Activity) -> int:
         return activity._logged
 
-    @admin.action(description="Publish in the catalog")
+    @admin.action(description="Publish in the catalog", permissions=["change"])
     def publish(self, request, queryset):
         changed = services.activities_set_published(activities=queryset, published=True)
         self.message_user(request, f"{changed} activities published.", messages.SUCCESS)
 
-    @admin.action(description="Take out of the catalog (logs keep them)")
+    @admin.action(description="Take out of the catalog (logs keep them)", permissions=["change"])
     def unpublish(self, request, queryset):
         changed = services.activities_set_published(activities=queryset, published=False)
         self.message_user(request, f"{changed} activities taken out of the catalog.")

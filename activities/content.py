@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from applications.models import Interest
+from mentoring import content_cache
 from mentoring.models import Program
 
 from .models import Activity, Category, Resource
+from .selectors import CATALOG
 
 DATA = Path(__file__).parent / "data"
 
@@ -39,6 +41,7 @@ def load(*, log=print) -> None:
             log(f"No program “{spec['program']}”: its activity catalog was not loaded")
             continue
         _load_catalog(program, spec["categories"], resources, log)
+    content_cache.content_changed(CATALOG)  # bulk inserts and update() send no signal
 
 
 def _ensure_competency_areas(program: Program, names: list[str], log) -> None:

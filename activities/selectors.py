@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from applications.models import Application, Interest
 from goals.models import Goal
 from matches.models import Match
+from mentoring import content_cache
 from mentoring.models import Cycle, Milestone, Program
 from mentoring.timeline import phase_on
 
@@ -275,6 +276,9 @@ def planned_activities(
 
 # --- Suggested next -------------------------------------------------------------------------
 
+# The shared cache's name for the published catalog (mentoring/content_cache.py).
+CATALOG = "activity-catalog"
+
 # How much each kind of fit weighs when ranking suggestions.
 WEIGHT_GOAL_AREA = 3.0  # a competency area one of their goals develops
 WEIGHT_MORE_GOALS = 1.0  # each further goal that develops the same area
@@ -347,6 +351,36 @@ def _score(
     return suggestion
 
 
+def published_catalog() -> dict[int, list[Activity]]:
+    """Each program's published activities (by program id) with their category,
+    competency areas and topics, in catalog order: the same for everyone, so from the
+    shared cache while staff have not changed the catalog (see ``apps.py``)."""
+
+    def load() -> dict[int, list[Activity]]:
+        catalog: dict[int, list[Activity]] = defaultdict(list)
+        for activity in (
+            Activity.objects.published()
+            .for_listing()
+            .prefetch_related("topics")
+            .order_by("category__position", "position", "id")
+        ):
+            catalog[activity.program_id].append(activity)
+        return dict(catalog)
+
+    return content_cache.kept(CATALOG, load)
+
+
+def _with_timeline(match: Match) -> bool:
+    """Whether the match came with its cycle, program and milestones (the dashboard's
+    matches do), so they need not be read again."""
+    if not Match.cycle.is_cached(match):
+        return False
+    cycle = match.cycle
+    return type(cycle).program.is_cached(cycle) and "milestones" in getattr(
+        cycle, "_prefetched_objects_cache", {}
+    )
+
+
 def suggested_activities(
     *, matches: Sequence[Match], limit: int = 5, day: dt.date | None = None
 ) -> dict[int, list[Suggestion]]:
@@ -359,11 +393,12 @@ def suggested_activities(
     ids = [m.pk for m in matches]
     if not ids:
         return {}
-    matches = list(
-        Match.objects.filter(pk__in=ids)
-        .select_related("cycle__program")
-        .prefetch_related(Prefetch("cycle__milestones"))
-    )
+    if not all(_with_timeline(m) for m in matches):
+        matches = list(
+            Match.objects.filter(pk__in=ids)
+            .select_related("cycle__program")
+            .prefetch_related(Prefetch("cycle__milestones"))
+        )
 
     goals_of: dict[int, list[Goal]] = defaultdict(list)
     for goal in (
@@ -395,15 +430,7 @@ def suggested_activities(
     ).values_list("match_id", "activity_id"):
         logged[match_id].add(activity_id)
 
-    catalog: dict[int, list[Activity]] = defaultdict(list)
-    for activity in (
-        Activity.objects.published()
-        .for_listing()
-        .prefetch_related("topics")
-        .filter(program_id__in={m.cycle.program_id for m in matches})
-        .order_by("category__position", "position", "id")
-    ):
-        catalog[activity.program_id].append(activity)
+    catalog = published_catalog()
 
     suggestions: dict[int, list[Suggestion]] = {}
     for match in matches:
@@ -421,7 +448,7 @@ def suggested_activities(
                 interest_names=interest_names,
                 phase_kinds={m.kind for m in phase.current},
             )
-            for activity in catalog[program.pk]
+            for activity in catalog.get(program.pk, [])
             if activity.pk not in logged[match.pk]
         ]
         # Python's sort is stable: equal scores keep the catalog's order.

@@ -19,9 +19,11 @@ from django.db import transaction
 
 from goals.models import Goal
 from matches.models import Match
+from mentoring import content_cache
 from mentoring.templatetags.program import daterange
 
 from .models import Activity, ActivityLogEntry
+from .selectors import CATALOG
 
 Status = ActivityLogEntry.Status
 
@@ -207,8 +209,10 @@ def activities_set_published(*, activities: Iterable[Activity], published: bool)
     """Put activities into the catalog or take them out (logs keep them either way).
     Returns how many changed."""
     ids = [a.pk for a in activities]
-    return (
+    changed = (
         Activity.objects.filter(pk__in=ids)
         .exclude(is_published=published)
         .update(is_published=published)
     )
+    content_cache.content_changed(CATALOG)  # update() sends no signal
+    return changed

@@ -459,7 +459,12 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, admin.Mo
         # Django titles the page with str(): the applicant's name.
         obj = self.get_object(request, object_id)
         if obj is not None:
-            extra_context = {**(extra_context or {}), "title": f"Change history: {self.label(obj)}"}
+            label = self.label(obj)
+            extra_context = {
+                **(extra_context or {}),
+                "title": f"Change history: {label}",
+                "subtitle": label,  # the breadcrumbs' name (the template)
+            }
         return super().history_view(request, object_id, extra_context)
 
     def log_change(self, request, obj, message):

@@ -16,7 +16,9 @@ class StateFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         present = Application.objects.exclude(state="").values_list("state", flat=True)
-        codes = set(present.distinct())
+        # No ordering: the model's default would join the cycles and make DISTINCT run
+        # over every row's sort keys rather than the states alone.
+        codes = set(present.order_by().distinct())
         return sorted(((code, STATE_NAMES.get(code, code)) for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):

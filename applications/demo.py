@@ -184,6 +184,10 @@ def seed(*, log=print) -> None:
         f"reviews {cycle})"
     )
     _open_applications(program, log)
+    # The second program's form, in its own words, can be tried too.
+    second = Program.objects.filter(slug="alcts").first()
+    if second is not None and second.cycles.exists():
+        _open_applications(second, log)
 
 
 def _decisions_told(cycle: Cycle) -> int:

@@ -94,6 +94,9 @@ def sections_for(role: str) -> list[Section]:
     return [s for s in SECTIONS if s.role in (None, role)]
 
 
+NEW_TO_FIELD = Application.CareerStage.NEW_TO_FIELD
+
+
 @cache
 def _program_wording() -> dict[str, dict[str, str]]:
     data = json.loads((Path(__file__).parent / "data" / "interests.json").read_text())
@@ -101,10 +104,20 @@ def _program_wording() -> dict[str, dict[str, str]]:
 
 
 def program_wording(program: Program) -> dict[str, str]:
-    """The few labels that differ between programs (their own field's words)."""
+    """The labels that differ between programs, in their own words: the field of work
+    and example job titles from the program's record, the interests' groups from
+    interests.json."""
+    field = program.field_words
     return {
-        "experience_label": "Years of experience in the field",
+        "experience_label": f"Years of experience in {field}",
         "experience_help": "Whole years, paid or volunteer; 0 if you are just starting.",
+        "position_help": (
+            f"For example {program.position_examples}." if program.position_examples else ""
+        ),
+        "career_stages": [
+            (value, f"Experienced, new to {field}" if value == NEW_TO_FIELD else label)
+            for value, label in Application.CareerStage.choices
+        ],
         "competency_group": "Competency areas",
         "topic_group": "Topics",
         **_program_wording().get(program.slug, {}),
@@ -199,7 +212,6 @@ class ApplicationForm(forms.Form):
         max_length=200,
         required=False,
         label="Position title",
-        help_text="For example Children's Librarian, Youth Services Manager or LIS student.",
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     years_experience = forms.IntegerField(
@@ -328,6 +340,9 @@ class ApplicationForm(forms.Form):
         )
         self.fields["years_experience"].label = wording["experience_label"]
         self.fields["years_experience"].help_text = wording["experience_help"]
+        self.fields["position_title"].help_text = wording["position_help"]
+        if "career_stage" in self.fields:
+            self.fields["career_stage"].choices = wording["career_stages"]
         self.fields["membership"].label = f"Are you {a_or_an(short)} {short} member?"
         self.fields["membership"].choices = membership_choices(program)
         self.fields[

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentoring.models import Cycle, Program, validate_time_zone
@@ -96,10 +97,21 @@ class ApplicationQuerySet(models.QuerySet):
 
     def with_review_summary(self, *, viewer=None) -> ApplicationQuerySet:
         """Annotate the reviews' mean score and count (and, given a viewer, whether they
-        have scored it), in the same query as the rows."""
+        have scored it), in the same query as the rows.
+
+        Each is a subquery of its row, not a join grouped over every application: a page
+        of 50 computes 50 summaries, after the database has sorted and cut the list."""
+        reviews = ApplicationReview.objects.filter(application=models.OuterRef("pk"))
+        summary = reviews.order_by().values("application")
         qs = self.annotate(
-            review_mean=models.Avg("reviews__score"),
-            review_count=models.Count("reviews", distinct=True),
+            review_mean=models.Subquery(
+                summary.annotate(mean=models.Avg("score")).values("mean"),
+                output_field=models.FloatField(),
+            ),
+            review_count=Coalesce(
+                models.Subquery(summary.annotate(n=models.Count("pk")).values("n")),
+                0,
+            ),
         )
         if viewer is not None:
             qs = qs.annotate(
@@ -165,7 +177,8 @@ class Application(models.Model):
         NEW = "new", "New to the profession (under 2 years)"
         EARLY = "early", "Early career (2 to 5 years)"
         CAREER_CHANGER = "career_changer", "Changing careers into library work"
-        NEW_TO_CHILDREN = "new_to_children", "Experienced, new to serving children"
+        # The form says it in the program's words (“new to library service to children”).
+        NEW_TO_FIELD = "new_to_field", "Experienced, new to the program's field"
 
     class Communication(models.TextChoices):
         EMAIL = "email", "Email"
@@ -204,7 +217,7 @@ class Application(models.Model):
     library_type = models.CharField(max_length=20, choices=LibraryType.choices, blank=True)
     position_title = models.CharField(max_length=200, blank=True)
     years_experience = models.PositiveSmallIntegerField(
-        "years serving children and families",
+        "years of experience",
         null=True,
         blank=True,
         validators=[MaxValueValidator(70)],

@@ -93,6 +93,8 @@ def application_prefill(user: User, program: Program) -> tuple[dict, Application
         values["communication_methods"] = list(previous.communication_methods or [])
         values["in_person_ok"] = previous.in_person_ok
     values.setdefault("country", "United States")
+    if user.time_zone:  # the browser's at sign-up, until the person says otherwise
+        values.setdefault("time_zone", user.time_zone)
     return values, previous
 
 
@@ -149,6 +151,8 @@ def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
         .select_related("cycle__program")
         .prefetch_related("interests")
         .annotate(**_blind_sorts())
+        # Never by the name itself (Meta.ordering): the order would tell a hidden name.
+        .order_by("-cycle__starts_on", "role", "name_sort", "pk")
     )
     if rules.reviews_assigned_cycles_only(viewer):
         applications = applications.submitted().filter(

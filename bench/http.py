@@ -19,8 +19,9 @@ WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
-  io.write(string.format("RESULT %d %d %.1f %.1f %d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(95), errors))
+  io.write(string.format("RESULT %d %d %.1f %.1f %.1f %d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    errors))
 end
 """
 
@@ -30,6 +31,7 @@ class Load:
     requests_per_second: float
     p50_ms: float
     p95_ms: float
+    p99_ms: float
     errors: int
 
 
@@ -76,13 +78,16 @@ def gunicorn(*, port: int = 8765, workers: int = 2, threads: int = 4):
         log.close()
 
 
-def wrk(url: str, *, connections: int = 16, seconds: int = 10, cookie: str = "") -> Load:
-    """Load ``url`` with wrk (16 connections by default) and read its figures."""
+def wrk(
+    url: str, *, connections: int = 16, seconds: int = 10, cookie: str = "", requests: str = ""
+) -> Load:
+    """Load ``url`` with wrk (16 connections by default) and read its figures;
+    ``requests`` is Lua that makes each request (see wrk's ``request()``), if not ``url``."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (make bench installs it)")
     RESULTS.mkdir(exist_ok=True)
-    script = RESULTS / "report.lua"
-    script.write_text(WRK_SCRIPT)
+    script = RESULTS / ("mixed.lua" if requests else "report.lua")
+    script.write_text(requests + WRK_SCRIPT)
     command = [
         "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
         "-s", str(script), url,
@@ -90,13 +95,14 @@ def wrk(url: str, *, connections: int = 16, seconds: int = 10, cookie: str = "")
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", output)
+    match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", output)
     if not match:
         raise RuntimeError(output)
-    requests, micros, p50, p95, errors = match.groups()
+    done, micros, p50, p95, p99, errors = match.groups()
     return Load(
-        requests_per_second=int(requests) / (int(micros) / 1e6),
+        requests_per_second=int(done) / (int(micros) / 1e6),
         p50_ms=float(p50) / 1000,
         p95_ms=float(p95) / 1000,
+        p99_ms=float(p99) / 1000,
         errors=int(errors),
     )

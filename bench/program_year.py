@@ -16,6 +16,9 @@ class ProgramYear:
     staff_id: int
     match_id: int
     counts: dict[str, int]
+    # This year's mentees with their match (for the mixed workload), and the committee.
+    participants: list[tuple[int, int]]
+    staff_ids: list[int]
 
 
 def program_year(
@@ -112,6 +115,17 @@ def program_year(
             email="committee@example.org", full_name="Casey Committee", password="!", is_staff=True
         )
         staff.groups.add(role_group(COORDINATOR))
+        colleagues = [
+            User.objects.create(
+                email=f"committee{k}@example.org",
+                full_name=f"Committee Member {k}",
+                password="!",
+                is_staff=True,
+            )
+            for k in range(1, 5)
+        ]
+        for colleague in colleagues:
+            colleague.groups.add(role_group(COORDINATOR))
         statuses = ["submitted", "under_review", "waitlisted", "declined", "withdrawn", "draft"]
 
         def application(cycle, person, role, status, i):
@@ -284,6 +298,8 @@ def program_year(
         mentee_id=people[1].pk,
         staff_id=staff.pk,
         match_id=all_matches[0].pk,
+        participants=[(people[2 * i + 1].pk, all_matches[i].pk) for i in range(matches)],
+        staff_ids=[staff.pk] + [c.pk for c in colleagues],
         counts={
             "applications": len(applications),
             "matches": len(all_matches),

@@ -8,9 +8,13 @@ are left to superusers.
 
 from __future__ import annotations
 
+import re
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.http import HttpRequest
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpRequest, HttpResponseRedirect
 
 from applications import rules as application_rules
 
@@ -37,6 +41,25 @@ TECHNICAL = {
     ("socialaccount", "*"),
     ("mentoring", "delivery"),  # every email's raw record; reports show what staff need
 }
+
+
+# The date hierarchy's keys (``starts_on__year=2027``): Django turns their values into a
+# date and reads a number too large for one as a crash (OverflowError), not a bad value.
+_DATE_PART = re.compile(r".+__(year|month|day)")
+
+
+def _senseless(request: HttpRequest) -> bool:
+    """A query string no admin link makes and the admin itself would fail on: a NUL byte
+    (PostgreSQL cannot compare text with it) or a date part that is not a small number."""
+    for key, values in request.GET.lists():
+        for value in values:
+            if "\x00" in key or "\x00" in value:
+                return True
+            if _DATE_PART.fullmatch(key) and not (
+                value.isascii() and value.isdigit() and len(value) <= 4
+            ):
+                return True
+    return False
 
 
 def _place(app_label: str, model: str, places: set[tuple[str, str]]) -> bool:
@@ -69,6 +92,20 @@ class CommitteeAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request: HttpRequest):
         return CommitteeAutocomplete.as_view(admin_site=self)(request)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, with a query string the admin would fail on (see
+        :func:`_senseless`) answered as Django answers a filter value that makes no sense:
+        the unfiltered page ("?e=1"), never a 500."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def checked(request, *args, **kwargs):
+            if _senseless(request):
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+            return inner(request, *args, **kwargs)
+
+        return checked
 
     def index(self, request: HttpRequest, extra_context=None):
         user = request.user

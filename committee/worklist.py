@@ -18,16 +18,14 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from applications.models import DECISIONS, Application
-from evaluation.models import Survey
+from evaluation.models import SURVEY_DUE_WITHIN, Survey
 from goals.models import GoalSheet
 from matches import alumni
-from matches.models import Match
+from matches.models import HelpRequest, Match
 from mentoring.models import Cycle, Program
 from mentoring.selectors import on_the_desk
 from mentoring.timeline import Phase, phase_on
 from newsletter.models import NewsletterIssue
-
-SURVEY_DUE_WITHIN = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -122,6 +120,11 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
         "cycle",
         draft=Q(status=NewsletterIssue.Status.DRAFT),
     )
+    help_requests = _grouped(
+        HelpRequest.objects.filter(match__cycle__in=ids),
+        "match__cycle",
+        open=Q(resolved_at__isnull=True),
+    )
     soonest = max((today for _, today in running), default=timezone.localdate()) + SURVEY_DUE_WITHIN
     surveys = _grouped(
         Survey.objects.filter(cycle__in=ids),
@@ -138,6 +141,7 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
             goal_sheets.get(cycle.pk, {}),
             drafts.get(cycle.pk, {}),
             surveys.get(cycle.pk, {}),
+            help_requests.get(cycle.pk, {}),
         )
         for cycle, today in running
     ]
@@ -146,7 +150,9 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
     return lists
 
 
-def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys) -> CycleWorklist:
+def _worklist(
+    cycle, today, applications, matches, goal_sheets, drafts, surveys, help_requests
+) -> CycleWorklist:
     c = cycle.pk
     n = lambda counts, key: counts.get(key, 0)  # noqa: E731
     worklist = CycleWorklist(
@@ -263,6 +269,23 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
                 "goals.view_goalsheet",
             )
         )
+    if n(matches, "active") or n(help_requests, "open"):
+        count = n(help_requests, "open")
+        add(
+            Task(
+                "Requests for help",
+                count,
+                _changelist(HelpRequest, match_cycle_id=c, resolved="no"),
+                ngettext(
+                    "%d partner's request for help not yet resolved",
+                    "%d partners' requests for help not yet resolved",
+                    count,
+                )
+                % count,
+                "No partner's request for help is waiting.",
+                "matches.view_helprequest",
+            )
+        )
     count = n(drafts, "draft")
     add(
         Task(
@@ -279,7 +302,7 @@ def _worklist(cycle, today, applications, matches, goal_sheets, drafts, surveys)
         Task(
             "Surveys due",
             count,
-            _changelist(Survey, cycle=c),
+            _changelist(Survey, cycle=c, due="soon"),
             ngettext(
                 "%d survey opening within two weeks, not yet open",
                 "%d surveys opening within two weeks, not yet open",

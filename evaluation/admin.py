@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions
-from mentoring.models import Cycle, Milestone, ProgramObjective
+from mentoring.models import Cycle, Milestone, Program, ProgramObjective
 from mentoring.timeline import phase_on
 
 from . import charts, cycle_data, health, services
@@ -223,6 +223,22 @@ class QuestionInline(admin.StackedInline):
         return not self._fixed(obj) and super().has_delete_permission(request, obj)
 
 
+class DueFilter(admin.SimpleListFilter):
+    """The surveys the committee's home counts as due (the latest program's today)."""
+
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("soon", "Opening within two weeks, not yet open")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "soon":
+            return queryset
+        today = max((p.today() for p in Program.objects.only("time_zone")), default=None)
+        return queryset.due(today=today or timezone.localdate())
+
+
 @admin.register(Survey)
 class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
     list_display = [
@@ -238,6 +254,7 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        DueFilter,
         "kind",
         "cycle__program",
         cycle_filter("cycle", parameter_name="cycle", current_by_default=True),
@@ -304,19 +321,21 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
         if done:
             self.message_user(request, f"{verb} {done} {ngettext('survey', 'surveys', done)}.")
 
-    @admin.action(description="Schedule (sent automatically on the opening day)")
+    @admin.action(
+        description="Schedule (sent automatically on the opening day)", permissions=["change"]
+    )
     def schedule_selected(self, request, queryset):
         self._each(request, queryset, "Scheduled", services.survey_schedule)
 
-    @admin.action(description="Send now to every active mentor and mentee")
+    @admin.action(description="Send now to every active mentor and mentee", permissions=["change"])
     def send_now(self, request, queryset):
         self._each(request, queryset, "Sent", services.survey_open)
 
-    @admin.action(description="Close (take no more answers)")
+    @admin.action(description="Close (take no more answers)", permissions=["change"])
     def close_selected(self, request, queryset):
         self._each(request, queryset, "Closed", services.survey_close)
 
-    @admin.action(description="Back to draft (not sent until scheduled)")
+    @admin.action(description="Back to draft (not sent until scheduled)", permissions=["change"])
     def back_to_draft(self, request, queryset):
         self._each(request, queryset, "Moved back to draft", services.survey_unschedule)
 

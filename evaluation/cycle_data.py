@@ -22,11 +22,12 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.utils import timezone
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
 from goals.models import CheckIn, Goal, GoalSheet
-from matches.models import Match, Meeting
+from matches.models import HelpRequest, Match, Meeting
 from mentoring.models import Cycle, Milestone
 from mentoring.timeline import goal_sheet_due_on
 
@@ -128,6 +129,22 @@ class CycleData:
             )
             .order_by("sheet_id", "position")
         )
+
+    @cached_property
+    def open_help_requests(self) -> dict[int, list[HelpRequest]]:
+        """The partners' requests for help not resolved by the end of the as-of day, by
+        match, the oldest first (the words stay in admin; the page says only when)."""
+        tz = self.program.tz
+        found: dict[int, list[HelpRequest]] = {}
+        requests = HelpRequest.objects.filter(
+            match__cycle=self.cycle, match__status__in=CURRENT_MATCH
+        ).only("pk", "match_id", "role", "created_at", "resolved_at")
+        for item in requests.order_by("created_at", "pk"):
+            asked = timezone.localdate(item.created_at, tz)
+            resolved = item.resolved_at and timezone.localdate(item.resolved_at, tz)
+            if asked <= self.as_of and not (resolved and resolved <= self.as_of):
+                found.setdefault(item.match_id, []).append(item)
+        return found
 
     def sheet(self, match: Match) -> GoalSheet | None:
         try:

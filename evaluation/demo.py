@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from matches.models import Match
+from matches.models import HelpRequest, Match
 from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from mentoring.models import Cycle, Program, User
 from mentoring.selectors import current_cycle
@@ -77,6 +77,7 @@ def seed(*, log: Callable[[str], object] = print) -> None:
     with transaction.atomic():
         if not past.applications.exists():
             _cohort(past, log)
+            _help_request(past)
         else:
             log(f"Last year's cohort in {past}: kept as it is")
         _surveys(past, log)
@@ -93,6 +94,25 @@ def seed(*, log: Callable[[str], object] = print) -> None:
             f"A participant of last year, with their surveys at /surveys/: "
             f"{mentee.email} / {DEMO_PASSWORD}"
         )
+
+
+def _help_request(cycle: Cycle) -> None:
+    """The mentee of the match that went quiet in March asked the committee for help, and
+    nobody has resolved it: the health page lists it as a reason the match is at risk."""
+    quiet = [i for i, plan in enumerate(PLANS) if plan.sheet == "agreed" and plan.last_month == 5]
+    matches = list(Match.objects.filter(cycle=cycle).select_related("mentee").order_by("pk"))
+    if not quiet or len(matches) <= quiet[0]:
+        return
+    match = matches[quiet[0]]
+    HelpRequest.objects.create(
+        match=match,
+        asked_by=match.mentee.applicant,
+        role="mentee",
+        message="My mentor has not answered my emails since March. Could the committee help?",
+        created_at=_at(
+            cycle.starts_on.replace(day=1) + dt.timedelta(days=160), 10, cycle.program.tz
+        ),
+    )
 
 
 # --- Last year's surveys ------------------------------------------------------------------

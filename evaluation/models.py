@@ -45,7 +45,19 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# A survey "due" is one not yet open whose day comes within this (or has passed): the
+# committee's home and the survey list's "due" filter count the same rows.
+SURVEY_DUE_WITHIN = dt.timedelta(days=14)
+
+
 class SurveyQuerySet(models.QuerySet):
+    def due(self, *, today: dt.date) -> SurveyQuerySet:
+        """Not yet open, and due to open within two weeks of ``today`` (or overdue)."""
+        return self.filter(
+            status__in=[Survey.Status.DRAFT, Survey.Status.SCHEDULED],
+            opens_on__lte=today + SURVEY_DUE_WITHIN,
+        )
+
     def with_response_counts(self) -> SurveyQuerySet:
         """Annotate ``invited`` and ``answered`` (people), in the same query as the rows."""
         return self.annotate(

@@ -37,7 +37,9 @@ QUIET = "quiet"
 GOAL_PAST_TARGET = "goal_past_target"
 NEWSLETTER_BOUNCING = "newsletter_bouncing"
 NO_MEETING = "no_meeting"
+HELP_REQUESTED = "help_requested"
 REASONS = {
+    HELP_REQUESTED: "A partner asked the committee for help",
     NO_GOAL_SHEET: "No goal sheet past the due date",
     QUIET: f"No check-in or activity for {QUIET_DAYS} days",
     NO_MEETING: "No meeting recorded lately",
@@ -88,6 +90,16 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
     result = []
     for match in data.matches:
         reasons: list[RiskReason] = []
+        for item in data.open_help_requests.get(match.pk, []):
+            reasons.append(
+                RiskReason(
+                    HELP_REQUESTED,
+                    f"The {item.get_role_display().lower()} wrote on "
+                    f"{long_date(timezone.localdate(item.created_at, tz))}; not resolved yet.",
+                    reverse("admin:matches_helprequest_change", args=[item.pk]),
+                    "Request",
+                )
+            )
         sheet = data.sheet(match)
         # An agreed revision stands while a reopened sheet is redrafted: the match has a
         # goal sheet, even if the redraft is late.

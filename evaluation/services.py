@@ -322,7 +322,8 @@ def question_from_spec(survey: Survey, position: int, item: dict, objectives: di
         survey=survey,
         position=position,
         kind=item["kind"],
-        text=item["text"],
+        # In the program's own words: "skills in collections and technical services".
+        text=item["text"].replace("{field_of_work}", survey.cycle.program.field_words),
         help_text=item.get("help_text", ""),
         objective=objectives.get(item.get("objective")),
         choices="\n".join(item.get("choices", [])),

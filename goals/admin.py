@@ -332,7 +332,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/goals/goalsheet/return_for_revision.html", context)
 
-    @admin.action(description="Export the goals of these sheets (CSV)")
+    @admin.action(description="Export the goals of these sheets (CSV)", permissions=["view"])
     def export_goals_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         """One row per goal on the selected sheets, with its SMART parts and latest
         check-in; a fixed number of queries however many sheets."""

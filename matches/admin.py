@@ -209,23 +209,25 @@ class MatchAdmin(
         if done:
             self.message_user(request, f"{verb} {done} {ngettext('match', 'matches', done)}.")
 
-    @admin.action(description="Confirm selected proposals (sends the introductions)")
+    @admin.action(
+        description="Confirm selected proposals (sends the introductions)", permissions=["change"]
+    )
     def confirm_selected(self, request, queryset):
         self._each(request, queryset, "Confirmed", services.match_confirm, by=request.user)
 
-    @admin.action(description="Lock selected proposals")
+    @admin.action(description="Lock selected proposals", permissions=["change"])
     def lock_selected(self, request, queryset):
         self._each(
             request, queryset, "Locked", services.match_set_locked, locked=True, by=request.user
         )
 
-    @admin.action(description="Unlock selected proposals")
+    @admin.action(description="Unlock selected proposals", permissions=["change"])
     def unlock_selected(self, request, queryset):
         self._each(
             request, queryset, "Unlocked", services.match_set_locked, locked=False, by=request.user
         )
 
-    @admin.action(description="Discard selected proposals")
+    @admin.action(description="Discard selected proposals", permissions=["change"])
     def discard_selected(self, request, queryset):
         self._each(request, queryset, "Discarded", services.proposal_discard, by=request.user)
 
@@ -320,6 +322,7 @@ class MatchingWeightsAdmin(admin.ModelAdmin):
                     "close_time_zone_hours",
                     "minimum_score",
                     "unmatched_penalty",
+                    "preference",
                 ]
             },
         ),

@@ -16,7 +16,7 @@ from applications.models import Application, Conference, Interest
 from mentoring.models import Cycle
 
 from . import engine
-from .models import Match, MatchingWeights, NeverPair
+from .models import Match, MatchingWeights, NeverPair, PairingWish
 
 Role = Application.Role
 Communication = Application.Communication
@@ -131,6 +131,7 @@ def cohort_load(cycle: Cycle, *, weights: MatchingWeights | None = None) -> Load
         .values("id", "mentee_id", "mentor_id", "status", "locked")
     )
     never = set(NeverPair.objects.filter(mentee__cycle=cycle).values_list("mentee_id", "mentor_id"))
+    declined, preferred = _wishes(PairingWish.objects.filter(mentee__cycle=cycle))
     interest_rows = Interest.objects.filter(program_id=cycle.program_id).values_list(
         "id", "name", "short_name"
     )
@@ -205,6 +206,8 @@ def cohort_load(cycle: Cycle, *, weights: MatchingWeights | None = None) -> Load
         library_type_phrases={str(k): v for k, v in LIBRARY_TYPE_PHRASES.items()},
         kept=kept,
         never=never,
+        declined=declined,
+        preferred=preferred,
         outside_state=OUTSIDE_STATE,
     )
     return LoadedCohort(
@@ -244,6 +247,7 @@ def pair_cohort(mentee: Application, mentor: Application) -> LoadedCohort:
     never = set(
         NeverPair.objects.filter(mentee=mentee, mentor=mentor).values_list("mentee_id", "mentor_id")
     )
+    declined, preferred = _wishes(PairingWish.objects.filter(mentee=mentee, mentor=mentor))
 
     def person(p: dict) -> engine.Person:
         return engine.Person(
@@ -275,6 +279,8 @@ def pair_cohort(mentee: Application, mentor: Application) -> LoadedCohort:
         state_names=STATE_NAMES,
         library_type_phrases={str(k): v for k, v in LIBRARY_TYPE_PHRASES.items()},
         never=never,
+        declined=declined,
+        preferred=preferred,
         outside_state=OUTSIDE_STATE,
     )
     return LoadedCohort(
@@ -286,6 +292,15 @@ def pair_cohort(mentee: Application, mentor: Application) -> LoadedCohort:
         open_matches=[],
         never=never,
     )
+
+
+def _wishes(wishes) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(mentee id, mentor id) pairs one of the two asked not to be in, and pairs the
+    mentee preferred."""
+    declined, preferred = set(), set()
+    for mentee_id, mentor_id, kind in wishes.values_list("mentee_id", "mentor_id", "kind"):
+        (preferred if kind == PairingWish.Kind.PREFERRED else declined).add((mentee_id, mentor_id))
+    return declined, preferred
 
 
 def pair_explanation(mentee: Application, mentor: Application) -> engine.Explanation:

@@ -60,3 +60,19 @@ def send_conclusion(match: Match) -> int:
         )
         queued += created
     return queued
+
+
+def send_help_request(help_request, *, to) -> int:
+    """Tell the coordinators a partner asked for help: once per request and person."""
+    match = help_request.match
+    queued = 0
+    for person in to:
+        _, created = email_queue(
+            kind="match_help_request",
+            message_key=f"help-request-{help_request.pk}",
+            to=person,
+            template="matches/emails/help_request",
+            context={"help_request": help_request, "match": match, "program": match.cycle.program},
+        )
+        queued += created
+    return queued

@@ -83,6 +83,7 @@ class MatchingWeightsForm(forms.ModelForm):
             "close_time_zone_hours",
             "minimum_score",
             "unmatched_penalty",
+            "preference",
         ]
 
 
@@ -158,4 +159,14 @@ class MeetingForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only the two of you see these, not the committee.",
+    )
+
+
+class HelpRequestForm(forms.Form):
+    message = forms.CharField(
+        label="What is wrong, and how can the committee help?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write a few words for the committee."},
+        help_text="Only the committee reads this; your partner is never told.",
     )

@@ -11,10 +11,12 @@ from django.db.models import Q, QuerySet
 from applications.models import FORMER_PARTICIPANT, Application
 from mentoring.models import Cycle, User
 
-from .models import Match, MatchingRun, Meeting, NeverPair
+from .models import HelpRequest, Match, MatchingRun, Meeting, NeverPair
 
 # A dissolved match must say why; staff's words may name the person.
 ERASED_REASON = "Not kept: the match's personal data was anonymised."
+# A request for help must say something; the words about the pair go with them.
+ERASED_WORDS = "Not kept: the match's personal data was anonymised."
 
 
 def matches_anonymise(matches: QuerySet[Match]) -> int:
@@ -95,6 +97,19 @@ def export_personal_data(user: User) -> dict:
             }
             for m in meetings.order_by("on", "pk")
         ],
+        # Their own words to the committee (never the partner's); staff's resolution is
+        # the committee's working note.
+        "help_requests": [
+            {
+                "cycle": h.match.cycle.name,
+                "asked_at": _iso(h.created_at),
+                "message": h.message,
+                "resolved_at": _iso(h.resolved_at),
+            }
+            for h in HelpRequest.objects.filter(asked_by=user)
+            .select_related("match__cycle")
+            .order_by("created_at", "pk")
+        ],
     }
 
 
@@ -106,6 +121,9 @@ def erase_personal_data(user: User) -> None:
     matches_anonymise(Match.objects.of_person(user))
     # The hours stay in the year's figures; the person's own words about them go.
     Meeting.objects.filter(recorded_by=user).exclude(notes="").update(notes="")
+    HelpRequest.objects.filter(match__in=Match.objects.of_person(user)).update(
+        message=ERASED_WORDS, resolution=""
+    )
     matching_traces_anonymise(Application.objects.filter(applicant=user), whole_cycle=False)
 
 
@@ -116,4 +134,5 @@ def cycle_personal_data(cycle: Cycle) -> dict[str, int]:
 def anonymise_cycle(cycle: Cycle) -> None:
     matches_anonymise(Match.objects.filter(cycle=cycle))
     Meeting.objects.filter(match__cycle=cycle).exclude(notes="").update(notes="")
+    HelpRequest.objects.filter(match__cycle=cycle).update(message=ERASED_WORDS, resolution="")
     matching_traces_anonymise(Application.objects.filter(cycle=cycle), whole_cycle=True)

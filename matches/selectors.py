@@ -17,7 +17,7 @@ from mentoring.models import Milestone
 from mentoring.timeline import goal_sheet_due_on
 
 from .cohorts import LIBRARY_TYPE_PHRASES, OUTSIDE_STATE, utc_offset_hours
-from .engine.explain import join, where_they_meet
+from .engine.explain import join, preference_sentence, where_they_meet
 from .models import Match
 
 Role = Application.Role
@@ -89,6 +89,7 @@ class Introduction:
     meeting_sentence: str  # from where_they_meet, like the board's reason
     time_difference: str
     goal_sheet_due: dt.date | None
+    preference_sentence: str = ""  # when the mentee chose the mentor (explain.py's words)
 
     @property
     def shared_ways(self) -> list[str]:
@@ -104,9 +105,10 @@ class Introduction:
         years = self.partner.years_experience
         if years is None:
             return ""
+        field = self.match.cycle.program.field_words
         if years == 0:
-            return "New to serving children and families"
-        return f"{years} {ngettext('year', 'years', years)} serving children and families"
+            return f"New to {field}"
+        return f"{years} {ngettext('year', 'years', years)} in {field}"
 
     @property
     def shares_anything(self) -> bool:
@@ -184,6 +186,11 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
         meeting_sentence=meeting.sentence,
         time_difference=_time_difference(reader, partner, match.cycle.starts_on),
         goal_sheet_due=due,
+        preference_sentence=preference_sentence(
+            reasons=match.reasons or [],
+            reader_role=reader_role,
+            partner_name=partner.display_name,
+        ),
     )
 
 

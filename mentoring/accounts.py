@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import mail
 from .models import User
@@ -23,6 +25,15 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "too_many_login_attempts": TOO_MANY_FAILED_SIGN_INS,
     }
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The verification link carries where the person was going when they signed up
+        (“Apply as a mentee” → sign up): the confirmation page passes ``next`` on, so
+        they land there even when they open the link in another browser (allauth's own
+        resumed sign-in covers the same browser)."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        going = _next_of(request)
+        return f"{url}?{urlencode({'next': going})}" if going else url
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Record the account email (verification, password reset...) and send it from a
@@ -54,3 +65,15 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.contrib.sites.models import Site
 
         return Site.objects.get_current()
+
+
+def _next_of(request) -> str:
+    """The safe ``next`` of a sign-up request (its form or its address), else ""."""
+    if request is None:
+        return ""
+    going = request.POST.get("next") or request.GET.get("next") or ""
+    if going and url_has_allowed_host_and_scheme(
+        going, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return going
+    return ""

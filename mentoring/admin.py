@@ -294,7 +294,8 @@ class CycleAdmin(admin.ModelAdmin):
 
     @admin.action(
         description="Copy to next year (milestones and events a year later; "
-        "“Copy to another year” on a cycle's page for any year)"
+        "“Copy to another year” on a cycle's page for any year)",
+        permissions=["add"],  # it adds a cycle, as the copy page does
     )
     def copy_to_next_year(self, request, queryset):
         for cycle in queryset.select_related("program"):

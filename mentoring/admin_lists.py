@@ -71,7 +71,12 @@ class ListNotes:
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)
         if context is not None and "cl" in context:
-            context["list_notes"] = self.list_notes(request, context["cl"])
+            changelist = context["cl"]
+            context["list_notes"] = self.list_notes(request, changelist)
+            cycles = cycle_spec(changelist)
+            if cycles is not None and cycles.opens_on_current:
+                # "(26 total)" beside the count leads to every cycle's rows, not back here.
+                changelist.every_row_url = f"?{cycles.parameter_name}=all"
         return response
 
     def list_notes(self, request: HttpRequest, changelist) -> list[str]:

@@ -21,7 +21,8 @@ class MentoringConfig(AppConfig):
         from . import content_cache
 
         # Staff changing a program, a cycle or its timeline: the shared copy is dropped.
-        content_cache.connect_signals()
+        content_cache.connect_program_signals()
 
-        # The tasks answer mail's signal: recorded deliveries are published to workers.
-        from . import tasks  # noqa: F401
+        # The tasks answer mail's signal: recorded deliveries are published to workers;
+        # second_factor counts setting up an authenticator as proving it (its receiver).
+        from . import second_factor, tasks  # noqa: F401

@@ -42,6 +42,9 @@ def _moment(value: str, year: int, tz: str) -> dt.datetime:
     return naive.replace(tzinfo=ZoneInfo(tz))
 
 
+WORDING = ("field_of_work", "position_examples")
+
+
 @transaction.atomic
 def load(*, today: dt.date | None = None, log=print) -> None:
     data = json.loads(CONTENT_FILE.read_text())
@@ -58,6 +61,7 @@ def load(*, today: dt.date | None = None, log=print) -> None:
                     "contact_email",
                     "time_zone",
                     "position",
+                    *WORDING,
                 )
             },
         )
@@ -71,6 +75,11 @@ def load(*, today: dt.date | None = None, log=print) -> None:
                 for i, name in enumerate(spec["committees"], start=1)
             )
             content_cache.content_changed()  # bulk inserts send no signal
+        # The program's wording, laid on a program made before it had any (an edit stays).
+        wording = {k: spec[k] for k in WORDING if spec.get(k) and not getattr(program, k)}
+        if wording:
+            Program.objects.filter(pk=program.pk).update(**wording)
+            content_cache.content_changed()  # a queryset update sends no signal
         log(f"{'Created' if created else 'Kept'} program {program.short_name}")
 
         # Past years as the program's pages record them, then the current program year

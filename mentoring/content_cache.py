@@ -5,10 +5,10 @@ Programs, their objectives and committees, cycles, milestones and events change 
 times a year and are read by nearly every page. One copy is kept under a version that
 every change replaces (:func:`content_changed`): a model signal for each save and delete,
 and the code that writes them in bulk (which sends no signal) calls it itself; a queryset
-``update()`` must call it too. Inside a transaction the version is replaced when it
-commits, and the writing transaction meanwhile reads the content from the database, so
-nothing a rollback undoes is ever kept. The version is read before the rows: rows read
-just before a change are kept under a version nobody reads any more.
+``update()`` must call it too. Inside a transaction the version is replaced at once and
+again when it commits, and the writing transaction meanwhile reads the content from the
+database, so nothing a rollback undoes is ever kept. The version is read before the
+rows: rows read just before a change are kept under a version nobody reads any more.
 
 Nothing personal is kept here. The cache may be down or slow: every read then goes to
 the database (the backend fails open, ``mentoring.fail_open``), and a copy kept before an
@@ -27,28 +27,35 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
 
-VERSION_KEY = "program-content:version"
+# The programs' own content; an app above keeps its own under a name of its own (the
+# activities catalog), with the same rules.
+PROGRAMS = "program-content"
 # A change made while the cache could not be told shows after this long at the latest.
 TIMEOUT = 10 * 60
 
 
-def _version() -> int | None:
-    version = cache.get(VERSION_KEY)
+def _version_key(name: str) -> str:
+    return f"{name}:version"
+
+
+def _version(name: str = PROGRAMS) -> int | None:
+    key = _version_key(name)
+    version = cache.get(key)
     if version is None:
         # Never a number used before, even after the cache lost the key.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
     return version
 
 
-def program_content(load: Callable[[], T]) -> T:
-    """What ``load`` returns, from the cache while the content is unchanged."""
-    version = _version()
-    if version is None or _changed_in_this_transaction():
+def kept(name: str, load: Callable[[], T]) -> T:
+    """What ``load`` returns, from the cache while the content ``name`` is unchanged."""
+    version = _version(name)
+    if version is None or _changed_in_this_transaction(name):
         # The cache does not answer; or this transaction changed the content, which
         # nobody else may see before it commits: straight from the database.
         return load()
-    key = f"program-content:{version}"
+    key = f"{name}:{version}"
     found = cache.get(key)
     if found is None:
         found = load()
@@ -56,13 +63,20 @@ def program_content(load: Callable[[], T]) -> T:
     return found
 
 
-def _renew() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+def program_content(load: Callable[[], T]) -> T:
+    return kept(PROGRAMS, load)
+
+
+def _renew(name: str) -> None:
+    cache.set(_version_key(name), time.time_ns(), timeout=None)
 
 
 class _RenewOnCommit:
+    def __init__(self, name: str):
+        self.name = name
+
     def __call__(self) -> None:
-        _renew()
+        _renew(self.name)
 
 
 def _in_transaction(conn) -> bool:
@@ -70,34 +84,43 @@ def _in_transaction(conn) -> bool:
     return any(not block._from_testcase for block in conn.atomic_blocks)
 
 
-def _changed_in_this_transaction() -> bool:
+def _changed_in_this_transaction(name: str) -> bool:
     conn = transaction.get_connection()
     # A rollback (to a savepoint, too) drops the callbacks registered inside it.
     return _in_transaction(conn) and any(
-        isinstance(hook, _RenewOnCommit) for _, hook, _ in conn.run_on_commit
+        isinstance(hook, _RenewOnCommit) and hook.name == name for _, hook, _ in conn.run_on_commit
     )
 
 
-def content_changed() -> None:
-    """The next read of the content goes to the database: at once, or when the writing
-    transaction commits (until then only it reads the content, from the database)."""
+def content_changed(name: str = PROGRAMS) -> None:
+    """The next read of the content ``name`` goes to the database: at once, and again
+    when the writing transaction commits, since another process may have read the old
+    rows in between. Until the commit the writing transaction reads the content from the
+    database and keeps none of it, so nothing a rollback undoes is ever kept."""
+    _renew(name)
     conn = transaction.get_connection()
     if _in_transaction(conn):
-        transaction.on_commit(_RenewOnCommit())
-    else:
-        _renew()
+        transaction.on_commit(_RenewOnCommit(name))
 
 
-def _changed(**kwargs) -> None:
-    content_changed()
+def connect_signals(name: str, models) -> None:
+    """Every save and delete of these models (and a change of their many-to-many
+    relations) changes the content ``name``."""
+
+    def changed(**kwargs) -> None:
+        content_changed(name)
+
+    for model in models:
+        uid = f"{name}-{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                changed, sender=field.remote_field.through, weak=False, dispatch_uid=uid
+            )
 
 
-def connect_signals() -> None:
+def connect_program_signals() -> None:
     from .models import Committee, Cycle, Event, Milestone, Program, ProgramObjective
 
-    for model in (Program, ProgramObjective, Committee, Cycle, Milestone, Event):
-        uid = f"program-content-{model.__name__}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=uid)
+    connect_signals(PROGRAMS, [Program, ProgramObjective, Committee, Cycle, Milestone, Event])

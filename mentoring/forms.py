@@ -1,6 +1,7 @@
 from django import forms
 
 from .content import program_year_start
+from .models import validate_time_zone
 
 
 class SignupDetailsForm(forms.Form):
@@ -19,11 +20,29 @@ class SignupDetailsForm(forms.Form):
         help_text="What you like to be called, if not your full name.",
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
+    # Filled by static/js/time-zone.js with the browser's zone (no inline script: CSP);
+    # the application form starts from it and the person changes it there.
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
+    )
+
+    def clean_time_zone(self) -> str:
+        # A browser that reports no zone, or one this server does not know, leaves it
+        # empty rather than refusing the sign-up over a field the person never saw.
+        zone = self.cleaned_data.get("time_zone", "").strip()
+        try:
+            validate_time_zone(zone)
+        except forms.ValidationError:
+            return ""
+        return zone
 
     def signup(self, request, user) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
         user.preferred_name = self.cleaned_data["preferred_name"].strip()
-        user.save(update_fields=["full_name", "preferred_name"])
+        user.time_zone = self.cleaned_data.get("time_zone", "")
+        user.save(update_fields=["full_name", "preferred_name", "time_zone"])
 
 
 class AccountDeleteForm(forms.Form):

@@ -5,6 +5,12 @@ Celery task once that transaction has committed. The row is unique per message a
 address, and the task claims it with a conditional update, so neither a retry, a second
 worker, nor an action run twice sends the same message to the same person again.
 
+Delivery is at-least-once, with one Message-ID. Between the mail server's accept and the
+row marked sent there is one UPDATE; a worker killed in that moment leaves the row
+claimed, and once the claim expires it is sent again, with the Message-ID stored on the
+row before the first attempt, so the repeat is the same message (mail systems and
+clients fold copies with one Message-ID into one), never a lost one.
+
 Apps write one function per email in their ``emails.py``; each renders a subject, a
 text and an HTML template (``templates/<app>/emails/<name>_subject.txt``, ``.txt``,
 ``.html``) through :func:`email_queue`.
@@ -12,6 +18,7 @@ text and an HTML template (``templates/<app>/emails/<name>_subject.txt``, ``.txt
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import smtplib
@@ -150,7 +157,12 @@ def build_message(delivery: Delivery, *, connection=None) -> EmailMultiAlternati
             html=delivery.body_html,
             headers=delivery.headers,
         )
-    headers = {"Auto-Submitted": "auto-generated", **(rendered.headers or {})}
+    headers = {
+        "Auto-Submitted": "auto-generated",
+        **(rendered.headers or {}),
+        # The delivery's own, on every attempt: a copy sent again is the same message.
+        "Message-ID": delivery.message_id,
+    }
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
@@ -197,8 +209,16 @@ def delivery_send(*, delivery_id: int, connection=None) -> str:
     if not delivery_claim(delivery_id=delivery_id):
         return "skipped"
     delivery = Delivery.objects.select_related("recipient").get(pk=delivery_id)
+    own_connection = connection is None
     try:
-        message = build_message(delivery, connection=connection)
+        message = build_message(delivery)
+        if own_connection:
+            connection = get_connection()
+            connection.open()
+        # Everything that can be done before the server accepts is done: the message is
+        # built and the connection open, so nothing but the update below stands between
+        # the accept and the row marked sent (the window in which a crash repeats it).
+        message.connection = connection
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"
@@ -212,8 +232,14 @@ def delivery_send(*, delivery_id: int, connection=None) -> str:
         logger.exception("Delivery %s could not be built", delivery_id)
         _finish(delivery_id, Delivery.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         return "failed"
-    _finish(delivery_id, Delivery.Status.SENT)
-    return "sent"
+    else:
+        _finish(delivery_id, Delivery.Status.SENT)
+        return "sent"
+    finally:
+        # Saying goodbye to the server (QUIT) comes after the row is marked, not before.
+        if own_connection and connection is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                connection.close()
 
 
 def _finish(delivery_id: int, status: str, *, error: str = "") -> None:

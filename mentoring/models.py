@@ -6,6 +6,7 @@ Every other app builds on these models; nothing here imports from the other apps
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import make_msgid, parseaddr
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -72,6 +73,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_name = models.CharField(
         max_length=100, blank=True, help_text="What you like to be called, if not your full name."
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The browser's when the person signed up; their applications start from it.",
+    )
     is_staff = models.BooleanField(
         "committee staff",
         default=False,
@@ -132,6 +139,22 @@ class Program(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Programs are listed in this order."
     )
+    # The program's own words where forms, emails and surveys speak of the work its
+    # people do: one program's "library service to children" is another's "collections
+    # and technical services".
+    field_of_work = models.CharField(
+        "field of work",
+        max_length=100,
+        blank=True,
+        help_text="The work the program's people do, as it reads after “years of experience "
+        "in” and “new to”: e.g. “library service to children”. Empty: “the field”.",
+    )
+    position_examples = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Job titles the application form gives as examples, e.g. “Cataloger, "
+        "Acquisitions Librarian or LIS student”.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -145,6 +168,10 @@ class Program(models.Model):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def field_words(self) -> str:
+        return self.field_of_work or "the field"
 
     def today(self) -> dt.date:
         """Today's date where the program is run (deadlines fall at its midnight)."""
@@ -327,6 +354,9 @@ class Milestone(models.Model):
     class Kind(models.TextChoices):
         APPLICATIONS = "applications", "Applications"
         NOTIFICATIONS = "notifications", "Notifications"
+        # Accepted mentees choose among the listed mentors, mentors declare conflicts of
+        # interest, before the committee runs the matching engine.
+        PREFERENCES = "preferences", "Mentor preferences"
         INTRODUCTIONS = "introductions", "Introductions and goal setting"
         NETWORKING = "networking", "Networking session"
         GOAL_WORK = "goal_work", "Goal work"
@@ -455,6 +485,14 @@ class Event(models.Model):
 # --- Email deliveries --------------------------------------------------------------------
 
 
+def new_message_id() -> str:
+    """A Message-ID for a delivery, on the sender's domain. It is stored with the row
+    before the first attempt and sent on every attempt, so a copy sent again after a
+    crash is the same message, which mail systems and clients fold into one."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return make_msgid(idstring="delivery", domain=domain or "mentoring.invalid")
+
+
 class DeliveryQuerySet(models.QuerySet):
     def stalled(self, *, now: dt.datetime, claim_timeout: dt.timedelta, queued_before: dt.datetime):
         """Deliveries a worker should have sent by now: queued but never picked up (the
@@ -473,6 +511,10 @@ class Delivery(models.Model):
     workers, still send it once. ``message_key`` names the message (an application's
     decision, a newsletter issue); with the address it is unique, so asking twice for the
     same message to the same person records nothing new.
+
+    Sending is at-least-once, with one Message-ID: a worker that dies between the mail
+    server's accept and marking the row sent leaves it claimed, and it is sent again once
+    the claim expires, as the same message (``message_id``), never as a second one.
     """
 
     class Status(models.TextChoices):
@@ -482,6 +524,14 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
 
     message_key = models.CharField(max_length=200)
+    message_id = models.CharField(
+        "Message-ID",
+        max_length=255,
+        unique=True,
+        default=new_message_id,
+        editable=False,
+        help_text="The same on every attempt: a copy sent again is the same message.",
+    )
     kind = models.CharField(max_length=100, db_index=True, help_text="Which email this is.")
     recipient = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"

@@ -121,6 +121,7 @@ def export_personal_data(user) -> dict:
             "email": user.email,
             "full_name": user.full_name,
             "preferred_name": user.preferred_name,
+            "time_zone": user.time_zone,
             "joined_at": _iso(user.date_joined),
             "last_signed_in_at": _iso(user.last_login),
             "committee_staff": user.is_staff,

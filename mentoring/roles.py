@@ -117,6 +117,7 @@ NOBODYS = {
     "mentoring.add_delivery": "deliveries are written by the mail machinery only",
     "mentoring.change_delivery": "deliveries are written by the mail machinery only",
     "mentoring.delete_delivery": "what was sent stays recorded",
+    "mentoring.*_spentformtoken": "a form's one-time token, written by the form it spends",
     "applications.add_application": "applications come from applicants, in the browser",
     "applications.delete_application": "erased only with the person (their data request)",
 }

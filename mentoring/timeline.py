@@ -62,7 +62,7 @@ class Phase:
             return "Concluded"
         if self.state == "between" and self.next is not None:
             return f"Before {self.next.get_kind_display().lower()}"
-        return "No timeline yet"
+        return "Dates to be announced"  # a cycle whose milestones are not set yet
 
 
 def phase_on(milestones: Sequence[Milestone], day: dt.date) -> Phase:

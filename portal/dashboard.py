@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
+
 from activities.models import ActivityLogEntry
 from activities.selectors import (
     Suggestion,
@@ -119,20 +121,16 @@ class Dashboard:
 def _matches_of(user: User) -> list[Match]:
     """The person's confirmed matches (active, then concluded), newest year first, with
     what their cards show."""
-    # The partners' applications are already joined in by match_queryset; a Prefetch of
-    # "mentor" would be skipped for them, and its nested interests with it (a query per card).
-    return list(
-        match_queryset()
-        .of_person(user)
-        .current()
-        .prefetch_related(
-            "mentor__interests",
-            "mentor__conferences",
-            "mentee__interests",
-            "mentee__conferences",
-        )
-        .order_by("status", "-cycle__starts_on", "pk")
+    matches = list(
+        match_queryset().of_person(user).current().order_by("status", "-cycle__starts_on", "pk")
     )
+    # Both partners' applications of every match at once: two queries, not one per role.
+    prefetch_related_objects(
+        [application for m in matches for application in (m.mentor, m.mentee)],
+        "interests",
+        "conferences",
+    )
+    return matches
 
 
 def dashboard_for(user: User) -> Dashboard:

@@ -1,6 +1,8 @@
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
+from django.test.client import ClientMixin
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +12,23 @@ def _fresh_outbox_and_cache():
     mail.outbox = []
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _staff_signed_in_with_a_second_factor():
+    """``force_login`` of a staff account makes a session that proved a second factor, as
+    the real sign-in with a code does (mentoring/second_factor.py requires one for the
+    admin). Session-wide, so module-scoped fixtures' clients have it too."""
+    from tests.second_factor import force_login_with_second_factor
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login_with_second_factor)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_second_factor(request, monkeypatch):
+    """The tests of the second factor itself (marked ``real_second_factor``) get Django's
+    own ``force_login``: a session without one."""
+    if request.node.get_closest_marker("real_second_factor"):
+        monkeypatch.setattr(Client, "force_login", ClientMixin.force_login)

@@ -17,13 +17,19 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, *, refuse_permanently=(), refuse_for_now=(), pause_once_at=()):
+    def __init__(
+        self, *, refuse_permanently=(), refuse_for_now=(), pause_once_at=(), pause_once_after=()
+    ):
         self.refuse_permanently = {a.lower() for a in refuse_permanently}
         self.refuse_for_now = {a.lower() for a in refuse_for_now}
         # Hold the conversation when these recipients come up (once each), until
         # release(): a test can then kill the sender while it waits, mid-message,
         # before the message is accepted.
         self.pause_once_at = {a.lower() for a in pause_once_at}
+        # Keep the message to these recipients (once each), then hold the answer until
+        # release(): the message is accepted and stored, and a sender killed while it
+        # waits never learns so (the crash between accepting and recording "sent").
+        self.pause_once_after = {a.lower() for a in pause_once_after}
         self.paused = threading.Event()
         self._released = threading.Event()
         self.messages: list[EmailMessage] = []
@@ -50,6 +56,12 @@ class Sink:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
+        held = {a.lower() for a in envelope.rcpt_tos} & self.pause_once_after
+        if held:
+            self.pause_once_after -= held
+            self.paused.set()
+            while not self._released.is_set():
+                await asyncio.sleep(0.05)
         return "250 Message accepted for delivery"
 
     def recipients(self) -> list[str]:

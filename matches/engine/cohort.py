@@ -37,6 +37,9 @@ class Weights:
     ``experience_gap_years``: a mentor this many years more experienced than the mentee
     gets the full experience points.
     ``close_time_zone_hours``: time zones this many hours apart score nothing.
+    ``preference``: points a pair earns in the engine's total when the mentee chose the
+    mentor as one of their preferred (not part of its score out of 100). The default lets
+    a preferred mentor win over a stranger scoring up to ten points more.
     """
 
     interests: float = 30
@@ -50,6 +53,7 @@ class Weights:
     unmatched_penalty: float = 100
     experience_gap_years: float = 5
     close_time_zone_hours: float = 6
+    preference: float = 10
 
     def __post_init__(self) -> None:
         for name in CRITERIA:
@@ -61,6 +65,8 @@ class Weights:
             raise ValueError("The minimum score is between 0 and 100.")
         if self.unmatched_penalty < 0:
             raise ValueError("The cost of leaving a mentee unmatched cannot be negative.")
+        if self.preference < 0:
+            raise ValueError("The bonus of a preferred mentor cannot be negative.")
 
     @property
     def vector(self) -> np.ndarray:
@@ -142,7 +148,9 @@ class Cohort:
     """Everything the engine needs about one cycle's matching.
 
     ``kept``: pairs (mentee row, mentor row) that stay as they are: confirmed matches and
-    pairs staff locked. ``never``: pairs staff ruled out.
+    pairs staff locked. ``never``: pairs staff ruled out. ``declined``: pairs one of the
+    two asked not to be in (the mentee's “please not”, the mentor's conflict of interest).
+    ``preferred``: pairs the mentee chose.
     """
 
     mentees: Side
@@ -150,6 +158,8 @@ class Cohort:
     vocabulary: Vocabulary
     kept: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
     never: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
+    declined: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
+    preferred: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -197,9 +207,12 @@ def build_cohort(
     library_type_phrases: dict[str, str] | None = None,
     kept: Iterable[tuple[int, int]] = (),
     never: Iterable[tuple[int, int]] = (),
+    declined: Iterable[tuple[int, int]] = (),
+    preferred: Iterable[tuple[int, int]] = (),
     outside_state: str = "XX",
 ) -> Cohort:
-    """Arrays from records. ``kept`` and ``never`` are (mentee id, mentor id) pairs; pairs
+    """Arrays from records. ``kept``, ``never``, ``declined`` and ``preferred`` are
+    (mentee id, mentor id) pairs; pairs
     naming someone outside the cohort are ignored. ``outside_state`` is the code for
     “outside the US and Canada”, which never counts as being in the same place."""
     vocabulary = Vocabulary(
@@ -263,6 +276,8 @@ def build_cohort(
     vocabulary.organizations = organizations.values
     cohort.kept = _pairs(cohort, kept)
     cohort.never = _pairs(cohort, never)
+    cohort.declined = _pairs(cohort, declined)
+    cohort.preferred = np.unique(_pairs(cohort, preferred), axis=0).reshape(-1, 2)
     return cohort
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from .cohort import CRITERIA
 from .scoring import (
     BELOW_MINIMUM,
+    DECLINED,
     MARKED_NEVER,
     NO_SHARED_COMMUNICATION,
     SAME_ORGANIZATION,
@@ -21,6 +22,9 @@ from .scoring import (
 
 MAX_REASONS = 5
 FAR_APART_HOURS = 3
+# The board's reason for a pair the mentee chose, always listed first (stored with the
+# match, so the introduction says the same: :func:`preference_sentence`).
+PREFERRED_REASON = "the mentee's own choice"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,17 @@ class Explanation:
     reasons: list[str]
     flags: list[str]
     broken: list[str]  # hard rules the pair breaks (a kept pair may)
+    preferred: bool = False  # the mentee chose this mentor
+
+
+def preference_sentence(*, reasons: list[str], reader_role: str, partner_name: str) -> str:
+    """What a partner is told when the mentee chose the mentor (from the reasons stored
+    with the match), or "" when they did not."""
+    if PREFERRED_REASON not in reasons:
+        return ""
+    if reader_role == "mentee":
+        return f"You chose {partner_name} among the mentors you would prefer."
+    return f"{partner_name} chose you among the mentors they would prefer."
 
 
 def join(words: list[str]) -> str:
@@ -124,13 +139,16 @@ def explain_pairs(scorer: Scorer, rows, cols) -> list[Explanation]:
         flags = [f"breaks a rule: {rule}" for rule in broken] + flags
         found = [item for item in found if item[0] > 0]
         found.sort(key=lambda item: -item[0])
+        preferred = bool(pairs.preferred[k])
+        reasons = [words for _, words in found[:MAX_REASONS]]
         explanations.append(
             Explanation(
                 score=float(pairs.score[k]) / SCALE,
                 breakdown={name: round(value, 2) for name, value in points.items()},
-                reasons=[words for _, words in found[:MAX_REASONS]],
+                reasons=[PREFERRED_REASON, *reasons] if preferred else reasons,
                 flags=flags,
                 broken=broken,
+                preferred=preferred,
             )
         )
     return explanations
@@ -187,7 +205,8 @@ def ranked_candidates(
     scorer: Scorer, rows, *, limit: int | None = None
 ) -> dict[int, list[tuple[int, float]]]:
     """For each mentee row, the mentors they may be paired with (every hard rule
-    passes), best first, as (mentor row, score)."""
+    passes), best first (a mentor the mentee chose counts its bonus), as (mentor row,
+    score)."""
     rows = np.asarray(rows, dtype=np.int64)
     ranked: dict[int, list[tuple[int, float]]] = {}
     if len(rows) == 0 or len(scorer.cohort.mentors) == 0:
@@ -199,7 +218,8 @@ def ranked_candidates(
         for i, row in zip(chunk.tolist(), values, strict=True):
             allowed = np.flatnonzero(row >= 0)
             order = allowed[np.argsort(-row[allowed], kind="stable")][:limit]
-            ranked[i] = [(int(j), float(row[j]) / SCALE) for j in order]
+            scores = scorer.pairs(np.full(len(order), i), order).score
+            ranked[i] = [(int(j), float(v) / SCALE) for j, v in zip(order, scores, strict=True)]
     return ranked
 
 
@@ -207,6 +227,7 @@ def ranked_candidates(
 _RULE_ORDER = [
     (SAME_PERSON, "{} is the same person", "{} are the same person"),
     (MARKED_NEVER, "{} was marked never", "{} were marked never"),
+    (DECLINED, "{} asked not to be paired", "{} asked not to be paired"),
     (
         NO_SHARED_COMMUNICATION,
         "{} shares no way to communicate",

@@ -67,6 +67,13 @@ def solve_greedy(
     objective = 0
     rows = np.flatnonzero(mentor_of >= 0)
     if len(rows):
-        score[rows] = scorer.pairs(rows, mentor_of[rows]).score
-        objective = int(score[free[matched]].sum()) + penalty * int(matched.sum())
+        pairs = scorer.pairs(rows, mentor_of[rows])
+        score[rows] = pairs.score
+        bonus = np.zeros(n, dtype=np.int64)
+        bonus[rows] = pairs.bonus
+        objective = (
+            int(score[free[matched]].sum())
+            + int(bonus[free[matched]].sum())
+            + penalty * int(matched.sum())
+        )
     return Solution(mentor_of, score, kept, "greedy", objective, places)

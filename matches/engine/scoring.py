@@ -29,12 +29,14 @@ SAME_ORGANIZATION = 2
 MARKED_NEVER = 4
 SAME_PERSON = 8
 BELOW_MINIMUM = 16
+DECLINED = 32
 RULES: dict[int, str] = {
     NO_SHARED_COMMUNICATION: "no shared way to communicate",
     SAME_ORGANIZATION: "same organization",
     MARKED_NEVER: "marked never",
     SAME_PERSON: "the same person",
     BELOW_MINIMUM: "below the minimum score",
+    DECLINED: "asked not to be paired",
 }
 
 
@@ -65,6 +67,8 @@ class Columns:
     codes: list[np.ndarray]
     ruled_rows: np.ndarray
     ruled_cols: np.ndarray
+    preferred_rows: np.ndarray
+    preferred_cols: np.ndarray
 
 
 @dataclass
@@ -78,6 +82,8 @@ class Pairs:
     broken: np.ndarray  # uint8 bits
     parts: dict[str, np.ndarray]  # each criterion's value, 0 to 1
     points: dict[str, np.ndarray]  # each criterion's points, in hundredths
+    preferred: np.ndarray  # bool: the mentee chose this mentor
+    bonus: np.ndarray  # int32 hundredths the preference adds to the engine's total
 
 
 class Scorer:
@@ -143,13 +149,19 @@ class Scorer:
             pair_rows.append(r)
             pair_cols.append(c)
             pair_bits.append(np.full(len(r), bit, np.uint8))
-        pair_rows.append(cohort.never[:, 0])
-        pair_cols.append(cohort.never[:, 1])
-        pair_bits.append(np.full(len(cohort.never), MARKED_NEVER, np.uint8))
+        for pairs, bit in ((cohort.never, MARKED_NEVER), (cohort.declined, DECLINED)):
+            pair_rows.append(pairs[:, 0])
+            pair_cols.append(pairs[:, 1])
+            pair_bits.append(np.full(len(pairs), bit, np.uint8))
         self.ruled_rows = np.concatenate(pair_rows).astype(np.int64)
         self.ruled_cols = np.concatenate(pair_cols).astype(np.int64)
         self.ruled_bits = np.concatenate(pair_bits)
         self.ruled_keys = self.ruled_rows * m + self.ruled_cols
+        # The mentee's own choices: a bonus in the engine's total, whole hundredths.
+        self.preference = int(round(weights.preference * SCALE))
+        self.preferred_rows = cohort.preferred[:, 0].astype(np.int64)
+        self.preferred_cols = cohort.preferred[:, 1].astype(np.int64)
+        self.preferred_keys = np.sort(self.preferred_rows * m + self.preferred_cols)
 
     # -- tables ----------------------------------------------------------------------
 
@@ -208,20 +220,24 @@ class Scorer:
         col_pos = np.full(len(self.cohort.mentors), -1, dtype=np.int64)
         col_pos[cols] = np.arange(len(cols))
         ruled = col_pos[self.ruled_cols] >= 0
+        preferred = col_pos[self.preferred_cols] >= 0
         return Columns(
             cols=cols,
             right_t=np.ascontiguousarray(self.right_t[:, cols]),
             codes=[code_b[cols] for _, code_b, _ in self.joint],
             ruled_rows=self.ruled_rows[ruled],
             ruled_cols=col_pos[self.ruled_cols[ruled]],
+            preferred_rows=self.preferred_rows[preferred],
+            preferred_cols=col_pos[self.preferred_cols[preferred]],
         )
 
     def block(
         self, rows: np.ndarray, columns: Columns | np.ndarray | None = None, *, bonus: float = 0
     ) -> np.ndarray:
         """Values of mentees ``rows`` × the mentors of ``columns``: the score in
-        hundredths plus ``bonus``, as whole numbers in float32, and -1 where the pair
-        breaks a hard rule or scores below the minimum."""
+        hundredths plus ``bonus`` (and the preference bonus where the mentee chose the
+        mentor), as whole numbers in float32, and -1 where the pair breaks a hard rule or
+        scores below the minimum (the score itself, before any bonus)."""
         if not isinstance(columns, Columns):
             columns = self.columns(columns)
         total = self.left[rows] @ columns.right_t
@@ -232,10 +248,18 @@ class Scorer:
         refused = total < lowest
         if bonus:
             total += np.float32(bonus)
-        total[refused] = -1
-        if len(columns.ruled_rows):
+        row_pos = None
+        if len(columns.preferred_rows) and self.preference:
             row_pos = np.full(len(self.cohort.mentees), -1, dtype=np.int64)
             row_pos[rows] = np.arange(len(rows))
+            r = row_pos[columns.preferred_rows]
+            inside = r >= 0
+            total[r[inside], columns.preferred_cols[inside]] += np.float32(self.preference)
+        total[refused] = -1
+        if len(columns.ruled_rows):
+            if row_pos is None:
+                row_pos = np.full(len(self.cohort.mentees), -1, dtype=np.int64)
+                row_pos[rows] = np.arange(len(rows))
             r = row_pos[columns.ruled_rows]
             inside = r >= 0
             total[r[inside], columns.ruled_cols[inside]] = -1
@@ -268,12 +292,14 @@ class Scorer:
         broken[parts["communication"] == 0] |= NO_SHARED_COMMUNICATION
         if self.minimum:
             broken[score < self.minimum] |= BELOW_MINIMUM
+        keys = rows * len(b) + cols
         if len(self.ruled_keys):
-            keys = rows * len(b) + cols
-            for bit in (SAME_ORGANIZATION, SAME_PERSON, MARKED_NEVER):
+            for bit in (SAME_ORGANIZATION, SAME_PERSON, MARKED_NEVER, DECLINED):
                 hit = np.isin(keys, self.ruled_keys[self.ruled_bits == bit])
                 broken[hit] |= bit
-        return Pairs(rows, cols, score, broken, parts, points)
+        preferred = np.isin(keys, self.preferred_keys)
+        bonus = np.where(preferred, self.preference, 0).astype(np.int32)
+        return Pairs(rows, cols, score, broken, parts, points, preferred, bonus)
 
     def rules_broken(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Bits of the rules each pair of the block breaks (for explaining unmatched)."""

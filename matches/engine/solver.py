@@ -2,7 +2,8 @@
 
 The problem: choose for each mentee one mentor or none, so that no mentor gets more
 mentees than their capacity, every pair passes the hard rules, and the total of
-(pair score + the cost of an unmatched mentee) over the pairs is as high as possible.
+(pair score + the mentee's preference bonus + the cost of an unmatched mentee) over the
+pairs is as high as possible.
 Pairs that are kept (confirmed, or locked by staff) stay and use up their mentor's
 places.
 
@@ -144,7 +145,11 @@ def solve(
         if pairs.broken.any():
             raise AssertionError("The solver chose a pair that breaks a hard rule.")
         score[rows] = pairs.score
-        objective = int(pairs.score.astype(np.int64).sum()) + penalty * len(rows)
+        objective = (
+            int(pairs.score.astype(np.int64).sum())
+            + int(pairs.bonus.astype(np.int64).sum())
+            + penalty * len(rows)
+        )
     return Solution(
         mentor_of=mentor_of,
         score=score,

@@ -12,6 +12,11 @@ from .base import BASE_DIR, DATABASES, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
+# The admin asks staff for a second factor. Under `make run` this fixed code is taken as
+# any authenticator's code, so the demo's staff sign in without an app; allauth refuses
+# it unless DEBUG is on, and no other settings module sets it.
+MFA_TOTP_INSECURE_BYPASS_CODE = env("MFA_DEV_CODE", default="000000") if DEBUG else None
+
 # Three processes write to one SQLite file: wait for the lock rather than fail at once,
 # let readers go on while one writes (WAL), and take the write lock when a transaction
 # begins, so two never deadlock upgrading a read lock.

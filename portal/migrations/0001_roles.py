@@ -22,9 +22,10 @@ def apply_roles(apps, schema_editor):
     using = schema_editor.connection.alias
     # Permissions are otherwise created after migrate; the groups need them now.
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)  # stubs have none
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
+        app_config.models_module = models_module
     roles_apply(apps=apps, using=using)
 
     Group = apps.get_model("auth", "Group")

@@ -315,3 +315,21 @@ def test_activities_for_a_phase_put_the_phases_own_first_and_skip_those_featured
     )
 
     assert picks == [goal_work, any_time]
+
+
+def test_the_catalog_is_read_from_the_shared_cache_until_staff_change_it(cycle, category):
+    from activities import services
+
+    match = active_match(cycle)
+    storytime = ActivityFactory(category=category, title="Storytime swap")
+    assert [s.activity.title for s in suggested(match)] == ["Storytime swap"]
+    with CaptureQueriesContext(connection) as ctx:
+        suggested(match)
+    assert not [q for q in ctx.captured_queries if "activities_activity_topics" in q["sql"]]
+
+    storytime.title = "Sensory storytime swap"
+    storytime.save()
+    assert [s.activity.title for s in suggested(match)] == ["Sensory storytime swap"]
+
+    services.activities_set_published(activities=[storytime], published=False)
+    assert suggested(match) == []

@@ -1,8 +1,12 @@
 """The page benchmark's data builder and measuring path, on a tiny program year, so
 ``make bench`` does not rot between the times someone runs it."""
 
-import pytest
+import re
 
+import pytest
+from django.test import Client
+
+from activities.models import ActivityLogEntry
 from bench import bench_pages
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +33,61 @@ def test_the_builder_makes_the_year_it_says(year):
     mine = Match.objects.filter(mentee__applicant_id=year.mentee_id)
     assert mine.count() == 2
     assert Goal.objects.filter(sheet__match_id=year.match_id).count() == 3
+    assert len(year.participants) == 3 and len(year.staff_ids) == 5
 
 
-def test_every_measured_page_answers_200_with_its_rendering_counted(year):
-    """Rendered afresh (the page cache off): the queries a first visit costs."""
-    clients = bench_pages.signed_in_clients(year)
-    for page in bench_pages.pages(year):
-        status, queries, ms = bench_pages.rendering(clients[page.who], page.url)
-        assert (page.name, status) == (page.name, 200)
-        assert queries >= (1 if page.who else 0), page.name  # public pages may need none
-        assert ms > 0
+def test_every_page_and_both_floors_render_with_their_queries_counted(year):
+    one_query, floor, rows = bench_pages.render_costs(year, rounds=1)
+
+    assert one_query > 0 and floor > 0
+    assert [r.page.name for r in rows] == [p.name for p in bench_pages.pages(year)]
+    assert all(r.queries >= 1 and r.ms > 0 for r in rows)
+    assert "x floor" in bench_pages.render_table(one_query, floor, rows)
 
 
-def test_a_page_under_the_share_of_the_ceiling_or_slow_fails():
-    fast = bench_pages.Row(
-        "p", rps=50, ceiling_rps=100, p50_ms=5, p95_ms=20, queries=3, render_ms=9.0, errors=0
+def test_the_workload_signs_in_reads_writes_with_its_csrf_token_and_reads_the_admin(year):
+    """Each kind of request the wrk script sends, sent here as it is written there:
+    the session and CSRF cookies, the form's fields."""
+    visitors = bench_pages.sessions_for([p for p, _ in year.participants] + year.staff_ids)
+    script = bench_pages.mixed_requests(year, visitors, n=200)
+    requests = re.findall(
+        r"wrk\.format\('(GET|POST)', \"([^\"]+)\", \{Cookie = \"([^\"]+)\"", script
     )
-    few = bench_pages.Row(
-        "p", rps=30, ceiling_rps=100, p50_ms=5, p95_ms=20, queries=3, render_ms=9.0, errors=0
-    )
-    slow = bench_pages.Row(
-        "p", rps=50, ceiling_rps=100, p50_ms=5, p95_ms=150, queries=3, render_ms=9.0, errors=0
-    )
-    assert (fast.ok, few.ok, slow.ok) == (True, False, False)
-    assert "PASS" in bench_pages.table([fast]) and "FAIL" in bench_pages.table([few])
+    bodies = re.findall(r"'application/x-www-form-urlencoded'\}, \"([^\"]+)\"", script)
+    kinds = {("admin" if "/admin/" in path else method) for method, path, _ in requests}
+    assert kinds == {"GET", "POST", "admin"}
+
+    entries = ActivityLogEntry.objects.count()
+    posts = 0
+    for method, path, cookie in requests[:40]:
+        client = Client(enforce_csrf_checks=True)
+        for pair in cookie.split("; "):
+            name, value = pair.split("=", 1)
+            client.cookies[name] = value
+        if method == "GET":
+            response = client.get(path)
+            assert response.status_code == 200, path
+        else:
+            body = dict(pair.split("=", 1) for pair in bodies[posts].split("&"))
+            posts += 1
+            response = client.post(path, {k: v.replace("+", " ") for k, v in body.items()})
+            assert response.status_code == 302, (path, response.content[:2000])
+    assert posts and ActivityLogEntry.objects.count() == entries + posts
+
+
+def test_a_page_over_its_multiple_of_the_floor_or_its_queries_misses():
+    page = bench_pages.Page("p", "/p/", "mentee", "participant")
+    changelist = bench_pages.Page("c", "/c/", "staff", "changelist")
+    fast = bench_pages.Rendered(page, ms=9.0, queries=8, floor_ms=2.0)
+    slow = bench_pages.Rendered(page, ms=11.0, queries=8, floor_ms=2.0)
+    chatty = bench_pages.Rendered(page, ms=9.0, queries=13, floor_ms=2.0)
+    admin = bench_pages.Rendered(changelist, ms=19.0, queries=13, floor_ms=2.0)
+    assert (fast.ok, slow.ok, chatty.ok, admin.ok) == (True, False, False, True)
+
+
+def test_a_mixed_round_under_the_share_of_the_ceiling_or_slow_misses():
+    def round_(rps, p95, errors=0):
+        return bench_pages.MixedRound(rps, 1000, 20, p95, 300, errors, writes=5)
+
+    assert (round_(250, 150).ok, round_(150, 150).ok, round_(250, 250).ok) == (True, False, False)
+    assert round_(250, 150, errors=1).ok is False

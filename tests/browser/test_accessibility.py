@@ -20,6 +20,7 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Page
@@ -31,7 +32,7 @@ from goals import progress as goal_progress
 from goals import services as goal_services
 from goals.models import CheckIn, GoalSheet
 from goals.services import GoalInput
-from matches.models import Match
+from matches.models import DirectoryListing, HelpRequest, Match
 from mentoring.models import Milestone
 from newsletter.models import NewsletterIssue
 from newsletter.richtext import markdown_to_html
@@ -60,9 +61,11 @@ from tests.factories import (
     seed_calendar_cycle,
     verified_user,
 )
+from tests.factories.core import PASSWORD
+from tests.second_factor import authenticator_for
 from tests.site_urls import site_urls
 
-from .conftest import ARTIFACTS, axe_violations, sign_in
+from .conftest import ARTIFACTS, axe_violations, by_label, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,6 +91,7 @@ EXCLUDED = {
     "certificates:download": "a PDF file, not a page (its text is read back in tests/certificates)",
     "account_confirm_login_code": "sign-in by emailed code is off on this site: the page "
     "only redirects",
+    "mfa_download_recovery_codes": "the recovery codes as a text file, not a page",
     "account_confirm_reauthentication_code": "redirects to the page that emails the code "
     "(swept) until a code was sent",
 }
@@ -218,6 +222,17 @@ def world() -> tuple[dict, list[Visit]]:
     )
     done = ActivityLogEntryFactory(match=agreed, activity=activity, title="Mock interview")
     MeetingFactory(match=agreed, on=today, minutes=50, notes="We planned the crafts.")
+    MilestoneFactory(
+        cycle=cycle,
+        kind=Milestone.Kind.PREFERENCES,
+        title="Mentor preferences",
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=5),
+    )
+    DirectoryListing.objects.create(mentor=rosa_application, note="Crafts and outreach.")
+    HelpRequest.objects.create(
+        match=agreed, asked_by=maya, role="mentee", message="We lost touch; can you help?"
+    )
     ActivityLogEntryFactory(
         match=agreed, title="Visit a branch together", status="planned", on=today
     )
@@ -259,7 +274,13 @@ def world() -> tuple[dict, list[Visit]]:
     unverified = UserFactory()
     address = EmailAddress.objects.create(user=unverified, email=unverified.email)
 
+    # A participant who turned two factors on (an authenticator app, recovery codes).
+    guarded = verified_user(full_name="Gail Guarded")
+    authenticator_for(guarded)
+    RecoveryCodes.activate(guarded)
+
     people = {
+        "guarded": guarded,
         "maya": maya,
         "rosa": rosa,
         "dana": dana,
@@ -380,6 +401,21 @@ def world() -> tuple[dict, list[Visit]]:
         Visit("matches:mine", "maya", "/matches/"),
         Visit("matches:detail", "maya", f"/matches/{agreed.pk}/"),
         Visit("matches:meeting_record", "maya", f"/matches/{agreed.pk}/meetings/new/"),
+        Visit("matches:help", "maya", f"/matches/{agreed.pk}/help/"),
+        Visit("matches:preferences", "maya", f"/preferences/{agreed.mentee.pk}/"),
+        Visit(
+            "matches:preferences",
+            "rosa",
+            f"/preferences/{rosa_application.pk}/",
+            note="a mentor's listing and conflicts",
+        ),
+        Visit(
+            "matches:help",
+            "maya",
+            f"/matches/{agreed.pk}/help/",
+            then=press_button("Send to the committee"),
+            note="with errors",
+        ),
         Visit(
             "matches:meeting_record",
             "maya",
@@ -455,8 +491,47 @@ def world() -> tuple[dict, list[Visit]]:
             note="with errors",
         ),
         Visit("goals:submit", "dana", f"/matches/{draft.pk}/goals/submit/"),
+        # Two factors: turning them on (the password asked again first), and managing them.
+        Visit("mfa_index", "maya", "/accounts/2fa/"),
+        Visit(
+            "mfa_activate_totp",
+            "newcomer",
+            "/accounts/2fa/totp/activate/",
+            then=password_again,
+        ),
+        Visit("mfa_index", "guarded", "/accounts/2fa/", note="turned on"),
+        Visit("mfa_reauthenticate", "guarded", "/accounts/2fa/reauthenticate/"),
+        Visit(
+            "mfa_deactivate_totp",
+            "guarded",
+            "/accounts/2fa/totp/deactivate/",
+            then=password_again,
+        ),
+        Visit("mfa_view_recovery_codes", "guarded", "/accounts/2fa/recovery-codes/"),
+        Visit("mfa_generate_recovery_codes", "guarded", "/accounts/2fa/recovery-codes/generate/"),
+        # Last of the visitor's pages: the sign-in's second step leaves a sign-in pending.
+        Visit("mfa_authenticate", "anonymous", "/accounts/login/", then=password_of(guarded)),
     ]
     return people, visits
+
+
+def password_again(page: Page) -> None:
+    """allauth asks for the password again before two factors change."""
+    by_label(page, "Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+
+
+def password_of(person) -> Callable[[Page], None]:
+    """The sign-in's first step, as ``person``."""
+
+    def step(page: Page) -> None:
+        by_label(page, "Email").fill(person.email)
+        by_label(page, "Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign In").click()
+
+    return step
 
 
 def reflows(page: Page) -> bool:

@@ -43,6 +43,7 @@ from tests.factories import (
     verified_user,
 )
 from tests.factories.core import PASSWORD
+from tests.second_factor import authenticator_for
 from tests.smtp_sink import smtp_sink
 from tests.worker import broker_url, celery_worker, empty_broker, wait_for
 
@@ -68,7 +69,11 @@ def year():
     """The program, its cycle (applications open, the program year under way), the
     catalog a match works from, and the two people who already have accounts."""
     program = ProgramFactory(
-        name="ALSC Mentoring Program", short_name="ALSC", slug="alsc", time_zone="America/Chicago"
+        name="ALSC Mentoring Program",
+        short_name="ALSC",
+        slug="alsc",
+        time_zone="America/Chicago",
+        field_of_work="library service to children",
     )
     today = program.today()
     cycle = CycleFactory(
@@ -103,7 +108,8 @@ def year():
     # The mentor and the committee member already have accounts: signing up is the
     # mentee's chapter; the mentor's is applying.
     verified_user(email=MENTOR, full_name="Rosa Martinez", preferred_name="Rosa")
-    verified_user(email=STAFF, full_name="Carmen Lee", is_staff=True, is_superuser=True)
+    staff = verified_user(email=STAFF, full_name="Carmen Lee", is_staff=True, is_superuser=True)
+    authenticator_for(staff)  # the admin asks staff for a code at sign-in
     return cycle
 
 
@@ -115,7 +121,7 @@ def fill_about_you_and_work(page, *, city, state, zone, library, title, years):
     by_label(page, "Library or organization").fill(library)
     page.get_by_role("group", name="Type of library").get_by_label("Public library").check()
     by_label(page, "Position title").fill(title)
-    by_label(page, "Years of experience serving children and families").fill(str(years))
+    by_label(page, "Years of experience in library service to children").fill(str(years))
     page.get_by_role("group", name="Are you an ALSC member?").get_by_label(
         "ALSC member", exact=True
     ).check()

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from playwright.sync_api import Page, expect
 
 from tests.factories.core import PASSWORD
+from tests.second_factor import enter_code_in_browser
 
 from .conftest import by_label
 
@@ -74,7 +75,10 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_role("link", name="Sign in").click()
     by_label(page, "Email").fill(email)
     by_label(page, "Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign In").click()
+    if "/2fa/authenticate/" in page.url:  # staff: the authenticator app's code
+        enter_code_in_browser(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -22,6 +22,7 @@ from tests.factories import (
     MilestoneFactory,
     NewsletterIssueFactory,
     ProposalFactory,
+    SurveyFactory,
     UserFactory,
     accepted_mentee,
     cycle_under_way,
@@ -54,6 +55,8 @@ def year_with_work(extra: int = 0):
         GoalSheetFactory(match__cycle=cycle, status="submitted")
         accepted_mentee(cycle)  # not matched
     NewsletterIssueFactory(cycle=cycle, status=NewsletterIssue.Status.DRAFT)
+    for days in (5, 40):  # one survey opens within two weeks, one later
+        SurveyFactory(cycle=cycle, status="scheduled", opens_on=today + dt.timedelta(days=days))
     # Applications of next year, open now.
     following = CycleFactory(program=cycle.program)
     for _ in range(2 + extra):
@@ -85,6 +88,7 @@ def test_each_task_links_to_a_list_of_exactly_its_rows(client, staff):
         f"{cycle.pk}:Goal sheets waiting for the mentor": 1,
         f"{cycle.pk}:Proposals to confirm": 1,
         f"{cycle.pk}:Newsletter drafts to approve": 1,
+        f"{cycle.pk}:Surveys due": 1,
         f"{following.pk}:Applications to review": 2,
         f"{following.pk}:Decisions to send": 2,
     }

@@ -72,6 +72,7 @@ def test_a_list_opens_on_the_current_cycle_and_all_cycles_is_one_click(client, s
     page = opening.content.decode()
     assert f"Current ({current})" in page
     assert f'href="?{parameter}=all"' in page  # "All cycles", kept in the URL
+    assert f'<a href="?{parameter}=all">2 total</a>' in page  # beside "1 result"
     assert f"?{parameter}=all" in everything.content.decode()
 
 

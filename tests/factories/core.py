@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from mentoring.models import Cycle, Event, Milestone, Program, User
+from mentoring.roles import Role, role_group
 
 __all__ = [
     "UserFactory",
@@ -18,6 +19,7 @@ __all__ = [
     "MilestoneFactory",
     "EventFactory",
     "verified_user",
+    "role_user",
     "seed_calendar_cycle",
     "cycle_under_way",
 ]
@@ -45,6 +47,15 @@ def verified_user(**kwargs) -> User:
     """A person who can sign in: their address is verified, as allauth requires."""
     user = UserFactory(**kwargs)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def role_user(role: Role, *, reviews: tuple[Cycle, ...] = (), **kwargs) -> User:
+    """A committee member in ``role`` (mentoring/roles.py), assigned to review ``reviews``."""
+    user = verified_user(is_staff=True, **kwargs)
+    user.groups.add(role_group(role))
+    for cycle in reviews:
+        cycle.reviewers.add(user)
     return user
 
 

@@ -273,6 +273,7 @@ def test_staff_edit_a_cycles_weights(client, staff, cycle):
         "close_time_zone_hours": 4,
         "minimum_score": 20,
         "unmatched_penalty": 100,
+        "preference": 10,
     }
 
     response = client.post(url, data)

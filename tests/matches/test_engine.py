@@ -132,6 +132,10 @@ def cohorts(draw, max_mentees=6, max_mentors=4):
     mentors = [someone(100 + j, True) for j in range(m)]
     pairs = [(a.id, b.id) for a in mentees for b in mentors]
     never = draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True)) if pairs else []
+    # The people's own say: mentees' preferred mentors (a bonus) and pairs either asked
+    # not to be in (“please not”, a conflict of interest: a hard rule).
+    declined = draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True)) if pairs else []
+    preferred = draw(st.lists(st.sampled_from(pairs), max_size=4, unique=True)) if pairs else []
     kept = []
     load: dict[int, int] = {}
     for a, b in draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True)) if pairs else []:
@@ -150,8 +154,12 @@ def cohorts(draw, max_mentees=6, max_mentors=4):
         conferences=draw(weight),
         minimum_score=draw(st.sampled_from([0, 0, 25])),
         unmatched_penalty=draw(st.sampled_from([0, 30, 100])),
+        preference=draw(st.sampled_from([0, 10, 40])),
     )
-    return cohort_of(mentees, mentors, kept=kept, never=never), weights
+    cohort = cohort_of(
+        mentees, mentors, kept=kept, never=never, declined=declined, preferred=preferred
+    )
+    return cohort, weights
 
 
 def check_solution(cohort, weights, solution):
@@ -294,6 +302,36 @@ def test_same_organization_and_never_pairs_are_never_proposed():
     solution = solve(cohort_of(mentees, mentors, never=[(2, 102)]), Weights())
 
     assert solution.mentor_of.tolist() == [1, 0]
+
+
+def test_a_please_not_or_a_conflict_of_interest_is_never_proposed_and_is_told():
+    mentees = [person(1, interests=[1]), person(2, interests=[2])]
+    mentors = [person(101, interests=[1]), person(102, interests=[2])]
+    # Mentee 1 asked not to have mentor 101; mentor 102 declared a conflict with mentee 2.
+    cohort = cohort_of(mentees, mentors, declined=[(1, 101), (2, 102)])
+
+    solution = solve(cohort, Weights())
+    scorer = Scorer(cohort, Weights())
+
+    assert solution.mentor_of.tolist() == [1, 0]
+    assert explain_pairs(scorer, [0], [0])[0].broken == ["asked not to be paired"]
+
+
+def test_a_preferred_mentor_wins_over_a_slightly_better_scored_stranger():
+    mentee = person(1, interests=[1, 2], communication=["email", "video"])
+    stranger = person(101, interests=[1, 2], communication=["email", "video"])
+    chosen = person(102, interests=[1, 2], communication=["email"])
+    cohort = cohort_of([mentee], [stranger, chosen], preferred=[(1, 102)])
+    scorer = Scorer(cohort, Weights())
+    stranger_score, chosen_score = scorer.pairs([0, 0], [0, 1]).score / SCALE
+    assert 0 < stranger_score - chosen_score < 10  # the stranger scores a little better
+
+    assert solve(cohort, Weights()).mentor_of.tolist() == [1]
+    assert solve(cohort, Weights(preference=0)).mentor_of.tolist() == [0]
+    (explanation,) = explain_pairs(scorer, [0], [1])
+    assert explanation.preferred and explanation.reasons[0] == "the mentee's own choice"
+    assert explanation.score == chosen_score  # the bonus is not part of the score
+    assert ranked_candidates(scorer, [0])[0] == [(1, chosen_score), (0, stranger_score)]
 
 
 def test_nobody_is_paired_with_themselves():

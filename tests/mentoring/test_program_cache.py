@@ -95,9 +95,9 @@ def test_a_change_shows_once_its_transaction_commits(cycle):
         with CaptureQueriesContext(connection) as ctx:
             selectors.programs()
         assert ctx.captured_queries  # not from the cache
-        version_in_transaction = content_cache._version()
+        version_in_transaction = content_cache._version(content_cache.PROGRAMS)
 
-    assert content_cache._version() != version_in_transaction
+    assert content_cache._version(content_cache.PROGRAMS) != version_in_transaction
     assert selectors.programs()[0].description == "Changed in a transaction."
 
 

@@ -1,6 +1,8 @@
 """The newsletter through a real Celery worker (with its beat) on Redis, to a real SMTP
 server on localhost: a scheduled issue is claimed by beat when due, fanned out, and each
-recipient gets exactly one copy with their own goal section, whatever dies on the way.
+recipient gets their own copy with their own goal section, whatever dies on the way: once,
+or, when the worker dies between the server's accept and recording it, again as the same
+message (one Message-ID).
 
 The Redis-outage test runs a Redis of its own on a free port: the machine's shared Redis
 (port 6379) serves other people's tests and is never stopped.
@@ -114,6 +116,50 @@ def test_a_worker_killed_mid_batch_and_started_again_sends_each_copy_exactly_onc
     assert sorted(m["To"] for m in received) == expected
     for message in received:
         assert own_goal(message["To"], "w") in message.get_body(("plain",)).get_content()
+
+
+def test_a_worker_killed_just_after_the_server_accepted_loses_nothing_and_repeats_one_id(cycle):
+    """At-least-once, with one Message-ID: SIGKILL in the window between the server's
+    accept and the row marked sent, mid-batch, at 500 recipients."""
+    empty_broker()
+    bulk_matches(cycle, 250, prefix="a")
+    issue = due_issue(cycle)
+    expected = sorted(
+        f"a-{role}-{i}@example.org" for i in range(250) for role in ("mentor", "mentee")
+    )
+
+    # The 120th recipient's message is stored by the sink, which then holds its "250"
+    # answer: the worker is killed while waiting for it.
+    with smtp_sink(pause_once_after=["a-mentee-59@example.org"]) as (sink, port):
+        with celery_worker(smtp_port=port, beat=True, **FAST_BEAT) as first:
+            wait_for(sink.paused.is_set, timeout=180, what="the sink to hold its answer")
+            first.kill()
+        sink.release()
+        assert 0 < len(copies(sink, issue)) < 500
+        with celery_worker(
+            smtp_port=port,
+            beat=True,
+            CELERY_VISIBILITY_TIMEOUT=3,
+            CELERY_UNACKED_RESTORE_INTERVAL=1,
+            CELERY_UNACKED_RESTORE_THROTTLE=1,
+            DELIVERY_CLAIM_TIMEOUT=3,
+            **FAST_BEAT,
+        ):
+            wait_for(lambda: status_of(issue) == "sent", timeout=300, what="the issue sent")
+        received = copies(sink, issue)
+
+    ids_by_address: dict[str, list[str]] = {}
+    for message in received:
+        ids_by_address.setdefault(message["To"], []).append(message["Message-ID"])
+    assert sorted(ids_by_address) == expected  # none lost
+    stored = dict(
+        Delivery.objects.filter(message_key=issue.message_key).values_list("to_email", "message_id")
+    )
+    for address, ids in ids_by_address.items():
+        assert set(ids) == {stored[address]}, address  # a repeat is the same message
+    repeated = {a: len(ids) for a, ids in ids_by_address.items() if len(ids) > 1}
+    assert repeated == {"a-mentee-59@example.org": 2}
+    assert len(set(stored.values())) == 500
 
 
 def test_an_issue_due_while_redis_is_down_goes_out_once_it_is_back(cycle):

@@ -71,6 +71,7 @@ SITE_LIST_PAGES: dict[str, Page] = {
     "applications:mine": Page(_r("applications:mine"), "mentee"),
     "matches:mine": Page(_r("matches:mine"), "mentor"),
     "matches:detail": Page(_r("matches:detail", _match), "mentee"),
+    "matches:preferences": Page(_r("matches:preferences", lambda w: w.match.mentee.pk), "mentee"),
     "goals:mine": Page(_r("goals:mine"), "mentee"),
     "goals:sheet": Page(_r("goals:sheet", _match), "mentee"),
     "goals:edit": Page(_r("goals:edit", lambda w: w.draft_match.pk), "mentor"),
@@ -107,6 +108,8 @@ SITE_NOT_LISTS: dict[str, str] = {
     "applications:reopen": _ACTION,
     "goals:submit": _ONE_OBJECT,
     "matches:meeting_record": "a form recording one meeting",
+    "matches:help": "a form, and the person's own requests about one match (measured with "
+    "the match page, which lists the same)",
     "goals:withdraw": _ACTION,
     "goals:add_goal": "the edit page again with one goal more: at most three",
     "goals:save_draft": _ACTION,

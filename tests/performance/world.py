@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from django_celery_beat.models import (
@@ -25,7 +26,7 @@ from applications.models import Application, ApplicationReview
 from certificates.models import Certificate
 from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
-from matches.models import MatchingRun
+from matches.models import DirectoryListing, HelpRequest, MatchingRun, PairingWish
 from mentoring.models import Delivery
 from newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
 from tests.factories import (
@@ -190,6 +191,9 @@ class World:
         ActivityLogEntryFactory(match=self.match, activity=activity, goals=[self.goal])
         ActivityLogEntryFactory(match=self.match, status="planned", recorded_by=self.mentor)
         MeetingFactory(match=self.match, recorded_by=self.mentor, notes=f"Meeting {i}")
+        HelpRequest.objects.create(
+            match=self.match, asked_by=self.mentee, role="mentee", message=f"Help {i}"
+        )
         GoalSheetRevision.objects.create(
             sheet=self.sheet,
             number=self.sheet.revisions.count() + 1,
@@ -210,13 +214,18 @@ class World:
         # The current cycle: more people, pairs, proposals and reviews for the committee.
         pair = MatchFactory(cycle=cycle)
         agreed_sheet(pair)
+        HelpRequest.objects.create(
+            match=pair, asked_by=pair.mentor.applicant, role="mentor", message=f"Please {i}"
+        )
         ActivityLogEntryFactory(match=pair, activity=activity)
         ProposalFactory(cycle=cycle)
         applicant = ApplicationFactory(cycle=cycle, interests=[interest])
         ApplicationReview.objects.create(application=applicant, reviewer=self.staff, score=4)
         ApplicationFactory(cycle=cycle, status=Application.Status.DRAFT, submitted_at=None)
         accepted_mentee(cycle, interests=[interest])
-        accepted_mentor(cycle, interests=[interest])
+        listed = accepted_mentor(cycle, interests=[interest])
+        DirectoryListing.objects.create(mentor=listed, note=f"Listed mentor {i}")
+        PairingWish.objects.create(mentee=self.match.mentee, mentor=listed, kind="please_not")
         NeverPairFactory(
             mentor=accepted_mentor(cycle), mentee=accepted_mentee(cycle), created_by=self.staff
         )
@@ -229,6 +238,7 @@ class World:
         person = UserFactory()
         EmailPreferenceFactory(user=person, newsletter=False)  # staff see who opted out
         EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+        TOTP.activate(person, generate_totp_secret())  # their authenticator app
         EmailAddress.objects.create(user=self.mentee, email=f"mentee-{i}@example.net")
         Delivery.objects.create(
             message_key=issue_message_key(self.issue.pk),

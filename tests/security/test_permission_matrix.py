@@ -18,6 +18,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.site_urls import site_urls
 
@@ -26,8 +27,10 @@ from .world import (
     ANOTHER_APPLICANT,
     OWNER,
     OWNER_GOAL,
+    OWNER_HELP,
     OWNER_LOG,
     OWNER_NAME,
+    PARTNER,
     ROLES,
     STAFF,
     build_world,
@@ -114,6 +117,11 @@ MATRIX: dict[str, Expect] = {
     # A match and its goal sheet: the two partners; who may act follows the sheet's table.
     "matches:detail": PARTNERS_ONLY,
     "matches:meeting_record": PARTNERS_ONLY,
+    # Asking the committee for help: either partner, each seeing only their own requests
+    # (OWNER_HELP, the owner's, shows on no page their partner opens: _leaks).
+    "matches:help": PARTNERS_ONLY,
+    # Preferences before matching: the person's own accepted application only.
+    "matches:preferences": OWNER_ONLY,
     # A certificate: each partner downloads their own; anyone verifies a code.
     "certificates:download": PARTNERS_ONLY,
     "certificates:verify": Expect(everyone(OK)),
@@ -167,7 +175,9 @@ MATRIX: dict[str, Expect] = {
 
 OWN_APPS = {"mentoring", "applications", "matches", "goals", "activities"}
 OWN_APPS |= {"newsletter", "evaluation", "certificates"}
-OWNER_TEXTS = (OWNER_NAME, OWNER_GOAL, OWNER_LOG)
+OWNER_TEXTS = (OWNER_NAME, OWNER_GOAL, OWNER_LOG, OWNER_HELP)
+# What the owner keeps even from their partner: their request for help to the committee.
+HIDDEN_FROM_PARTNER = (OWNER_HELP,)
 
 URLS = site_urls()
 
@@ -195,10 +205,11 @@ def client_for(user) -> Client:
     return client
 
 
-def _leaks(response, request: str) -> list[str]:
+def _leaks(response, request: str, texts=OWNER_TEXTS) -> list[str]:
     """The owner's texts a page shown to someone else contains (none, or a problem)."""
     body = response.content.decode(errors="replace")
-    leaked = [text for text in OWNER_TEXTS if text in body]
+    # As the page shows it: escaped, so an apostrophe is “&#x27;”.
+    leaked = [text for text in texts if text in body or escape(text) in body]
     return [f"{request} shows the owner's {leaked}"] if leaked else []
 
 
@@ -243,6 +254,8 @@ def test_each_person_gets_what_the_matrix_says(url):
                 problems.append(f"GET by {role} (refused) changed the database")
         elif response.status_code == OK and role in (ANOTHER_APPLICANT, STAFF):
             problems += _leaks(response, f"GET by {role}")
+        elif response.status_code == OK and role == PARTNER:
+            problems += _leaks(response, f"GET by {role}", HIDDEN_FROM_PARTNER)
 
     post_roles = ROLES if expect.post is not None else ()
     for role in post_roles:
@@ -255,6 +268,8 @@ def test_each_person_gets_what_the_matrix_says(url):
             problems.append(f"POST by {role} (refused) changed the database")
         if response.status_code == OK and role in (ANOTHER_APPLICANT, STAFF):
             problems += _leaks(response, f"POST by {role}")
+        elif response.status_code == OK and role == PARTNER:
+            problems += _leaks(response, f"POST by {role}", HIDDEN_FROM_PARTNER)
 
     # Whoever may not open the page may not post to it either.
     for role, wanted_get in zip(ROLES, expect.get, strict=True):
@@ -336,3 +351,17 @@ def test_the_matrix_tries_every_person_it_names():
         assert None not in signed and len(set(signed)) == len(signed), url.name
         assert people[ANONYMOUS] is None
         assert people[OWNER] != people[STAFF] and people[STAFF].is_staff
+
+
+@pytest.mark.django_db
+def test_the_owner_reads_their_help_request_on_their_match_and_the_partner_never_does():
+    """The leak check above can fail: the owner's own page does carry OWNER_HELP."""
+    world = build_world()
+    case = world.case("matches:detail")
+    path = reverse("matches:detail", kwargs=case.kwargs)
+
+    owner_page = client_for(case.people[OWNER]).get(path).content.decode()
+    partner_page = client_for(case.people[PARTNER]).get(path).content.decode()
+
+    assert escape(OWNER_HELP) in owner_page
+    assert escape(OWNER_HELP) not in partner_page and OWNER_HELP not in partner_page

@@ -24,7 +24,7 @@ from goals import services as goal_services
 from goals.models import GoalSheet
 from goals.services import GoalInput
 from matches import services as match_services
-from matches.models import Match
+from matches.models import HelpRequest, Match
 from mentoring.models import Milestone, User
 from newsletter.models import NewsletterIssue
 from newsletter.tokens import unsubscribe_token
@@ -61,6 +61,8 @@ ROLES = (ANONYMOUS, ANOTHER_APPLICANT, PARTNER, OWNER, STAFF)
 OWNER_NAME = "Ottoline Quennell-Owner"
 OWNER_GOAL = "Quennell's secret storytime goal"
 OWNER_LOG = "Quennell's private log entry"
+# The owner's request for help to the committee: not even their partner may see it.
+OWNER_HELP = "Quennell's confidential word to the committee"
 
 
 def _person(full_name: str, **kwargs) -> User:
@@ -132,6 +134,8 @@ class World:
             "applications:reopen": Case({"pk": self.application.pk}, by_mentee),
             "matches:detail": Case({"pk": draft.pk}, by_mentee),
             "matches:meeting_record": Case({"pk": draft.pk}, by_mentee),
+            "matches:help": Case({"pk": draft.pk}, by_mentee),
+            "matches:preferences": Case({"application_id": draft.mentee.pk}, by_mentee),
             "certificates:download": Case(
                 {"match_id": self.concluded.pk}, self.people(self.concluded)
             ),
@@ -294,6 +298,7 @@ def build_world() -> World:
     assert sheet.status == GoalSheet.Status.AGREED
 
     owner = draft.mentee.applicant
+    HelpRequest.objects.create(match=draft, asked_by=owner, role="mentee", message=OWNER_HELP)
     application = ApplicationFactory(cycle=next_cycle, applicant=owner, full_name=OWNER_NAME)
     entry = ActivityLogEntryFactory(match=draft, title=OWNER_LOG, activity=activity)
     planned = ActivityLogEntryFactory(

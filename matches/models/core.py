@@ -246,6 +246,14 @@ class MatchingWeights(models.Model):
         help_text="Pairs scoring less (out of 100) are never proposed. 0 proposes any pair "
         "that passes the rules.",
     )
+    preference = models.PositiveSmallIntegerField(
+        "bonus of a mentor the mentee preferred",
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text="In score points, added to the engine's total (not to the score) when "
+        "the mentee chose the mentor among their preferred: at 10 a preferred mentor wins "
+        "over a stranger scoring up to ten points more. 0 ignores preferences.",
+    )
     unmatched_penalty = models.PositiveSmallIntegerField(
         "cost of leaving a mentee unmatched",
         default=100,
@@ -282,12 +290,13 @@ class MatchingWeights(models.Model):
             raise ValidationError("Give at least one criterion a weight above 0.")
 
     def as_engine(self):
-        from .engine import Weights
+        from ..engine import Weights
 
         return Weights(
             **{name: float(getattr(self, name)) for name in self.CRITERIA},
             minimum_score=float(self.minimum_score),
             unmatched_penalty=float(self.unmatched_penalty),
+            preference=float(self.preference),
             experience_gap_years=float(self.experience_gap_years),
             close_time_zone_hours=float(self.close_time_zone_hours),
         )
@@ -357,51 +366,3 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Matching run of {self.cycle} at {self.run_at:%Y-%m-%d %H:%M}"
-
-
-# A meeting longer than a working day is a typo, not a meeting.
-MEETING_MAX_MINUTES = 12 * 60
-
-
-class Meeting(models.Model):
-    """A time the partners met, recorded by either of them: the hours add up on their
-    match page and on the committee's health page. The notes are the pair's alone."""
-
-    class Way(models.TextChoices):
-        VIDEO = "video", "Video call"
-        PHONE = "phone", "Phone"
-        EMAIL = "email", "E-mail"
-        CHAT = "chat", "Chat"
-        IN_PERSON = "in_person", "In person"
-
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
-    on = models.DateField("date")
-    minutes = models.PositiveSmallIntegerField(
-        "length in minutes",
-        validators=[MinValueValidator(1), MaxValueValidator(MEETING_MAX_MINUTES)],
-    )
-    way = models.CharField("how you met", max_length=20, choices=Way.choices)
-    notes = models.TextField(
-        blank=True, max_length=2000, help_text="Only the two of you see these, not the committee."
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-on", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(minutes__gt=0), name="meeting_lasts_a_minute"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_way_display()} on {self.on:%Y-%m-%d}, {self.minutes} min"
-
-    def clean(self) -> None:
-        if self.on and self.match_id:
-            cycle = self.match.cycle
-            if not cycle.first_day <= self.on <= cycle.ends_on:
-                raise ValidationError({"on": "Choose a day of this program year."})
-            if self.on > cycle.program.today():
-                raise ValidationError({"on": "Record a meeting once it has happened."})
