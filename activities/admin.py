@@ -9,7 +9,7 @@ from django.utils.html import format_html_join
 
 from applications.models import Interest
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions
 
 from . import services
 from .models import Activity, ActivityLogEntry, Category, Resource
@@ -170,14 +170,14 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityLogEntry)
-class ActivityLogEntryAdmin(admin.ModelAdmin):
+class ActivityLogEntryAdmin(ListNotes, admin.ModelAdmin):
     """The logs belong to the matches: staff read them here and change nothing."""
 
     list_display = ["title", "match", "status", "on", "activity", "recorded_by", "goals_served"]
     list_filter = [
         "status",
         "match__cycle__program",
-        cycle_filter("match__cycle", parameter_name="cycle"),
+        cycle_filter("match__cycle", parameter_name="cycle", current_by_default=True),
     ]
     list_select_related = ["match__mentor", "match__mentee", "activity", "recorded_by"]
     search_fields = [

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from matches.models import Match
+from mentoring import form_tokens
 
 from . import selectors, services
 from .forms import CatalogFilterForm, LogEntryForm
@@ -114,18 +116,35 @@ def log_entry_create(request: HttpRequest, match_id: int) -> HttpResponse:
     if request.GET.get("status") in ActivityLogEntry.Status.values:
         initial["status"] = request.GET["status"]
     form = _entry_form(request, match, initial=initial)
-    if request.method == "POST" and _save(
-        request,
-        form,
-        lambda **args: services.log_entry_create(match=match, user=request.user, **args),
-    ):
-        messages.success(request, "Added to your activity log.")
-        return redirect("activities:log", match_id=match.pk)
-    return render(
-        request,
-        "activities/log_entry_form.html",
-        {"match": match, "form": form, "partner": match.partner_of(request.user)},
-    )
+    if request.method == "POST" and form.is_valid():
+        # The form's one-time token is spent with the entry: a double click or the back
+        # button posts it again and finds the entry already made.
+        try:
+            with transaction.atomic():
+                first = form_tokens.spend(
+                    user=request.user, token=request.POST.get(form_tokens.FIELD, "")
+                )
+                if first:
+                    services.log_entry_create(
+                        match=match, user=request.user, **form.service_arguments()
+                    )
+        except form_tokens.FormTokenError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if first:
+                messages.success(request, "Added to your activity log.")
+            else:
+                messages.info(request, "That entry was already added to your log.")
+            return redirect("activities:log", match_id=match.pk)
+    context = {
+        "match": match,
+        "form": form,
+        "partner": match.partner_of(request.user),
+        "form_token": form_tokens.token_for_page(request),
+    }
+    return render(request, "activities/log_entry_form.html", context)
 
 
 def _own_entry(request, match_id: int, entry_id: int):

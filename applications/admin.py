@@ -21,9 +21,9 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions
 
-from . import selectors, services
+from . import rules, selectors, services
 from .admin_actions import ApplicationActions
 from .admin_filters import (
     DecisionSentFilter,
@@ -38,19 +38,28 @@ from .models import Application, Conference, Interest
 
 Status = Application.Status
 
-# Who applied, hidden under blind review until the viewer has scored.
+# Who applied, where they live and work, and their private identity answer: hidden
+# under blind review until the viewer has scored.
 IDENTITY_FIELDS = {
     "full_name": "hidden_full_name",
     "preferred_name": "hidden_preferred_name",
     "email": "hidden_email",
     "phone": "hidden_phone",
+    "city": "hidden_city",
     "organization": "hidden_organization",
+    "position_title": "hidden_position_title",
     "applicant_account": "hidden_applicant_account",
+    "bipoc_identity": "hidden_bipoc_identity",
 }
+# How to reach the applicant: the coordinator's, who tells them the decision; a reviewer
+# scores the answers without them.
+CONTACT_FIELDS = {"email", "phone", "applicant_account"}
+# What a reviewer's search looks in (never an address they are not shown).
+REVIEWER_SEARCH_FIELDS = ["full_name", "preferred_name", "organization"]
 
 
 @admin.register(Application)
-class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
+class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, admin.ModelAdmin):
     form = ApplicationAdminForm
     list_display = [
         "name",
@@ -67,7 +76,7 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
         "decision_told",
     ]
     list_filter = [
-        cycle_filter("cycle", parameter_name="cycle"),
+        cycle_filter("cycle", parameter_name="cycle", current_by_default=True),
         "role",
         "status",
         "library_type",
@@ -83,7 +92,6 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
     search_fields = ["full_name", "preferred_name", "email", "organization"]
     list_select_related = ["cycle__program"]
     list_per_page = 50
-    ordering = ["-cycle__starts_on", "role", "full_name", "pk"]
     inlines = [StatusChangeInline]
     actions = [
         "mark_under_review",
@@ -100,6 +108,11 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return selectors.applications_for_committee(viewer=request.user)
 
+    def get_ordering(self, request: HttpRequest):
+        # name_sort: the name, blank where a blind review hides it (selectors), so the
+        # order of a page cannot tell a hidden name.
+        return ["-cycle__starts_on", "role", "name_sort", "pk"]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Applications come from applicants, in the browser.
         return False
@@ -107,6 +120,32 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Withdrawing keeps the record; only a superuser erases one (a person's request).
         return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A reviewer changes their own score and comment, nothing else (the fields they
+        # may not change are read-only: get_readonly_fields).
+        return rules.may_review(request.user)
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        """Statuses, decisions and the export: the coordinator's, not a reviewer's."""
+        return rules.may_decide(request.user)
+
+    def get_search_fields(self, request: HttpRequest):
+        if rules.may_decide(request.user):
+            return self.search_fields
+        return REVIEWER_SEARCH_FIELDS
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            # Every field searched is one a blind review hides: a hidden application
+            # must not be found by it (the list would say whose it is).
+            results = results.exclude(selectors.HIDDEN_FROM_VIEWER)
+        return results, may_have_duplicates
+
+    def autocomplete_text(self, application: Application) -> str:
+        """How the admin's autocomplete names an application (committee/sites.py)."""
+        return self.label(application)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -138,7 +177,7 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
         checkbox = forms.CheckboxInput(attrs, lambda value: False)
         return checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(application.pk))
 
-    @admin.display(description="Name", ordering="full_name")
+    @admin.display(description="Name", ordering="name_sort")
     def name(self, application: Application) -> str:
         if self._hidden(application):
             return format_html(
@@ -177,9 +216,12 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
             f"{timezone.localtime(application.submitted_at, application.cycle.program.tz):%Y-%m-%d}"
         )
 
-    @admin.display(description="Score", ordering="review_mean")
+    @admin.display(description="Score", ordering="mean_sort")
     def score_mean(self, application: Application) -> str:
-        return "—" if application.review_mean is None else f"{application.review_mean:.1f}"
+        # Under blind review the others' scores show once one has scored, as on the page.
+        if application.review_mean is None or self._hidden(application):
+            return "—"
+        return f"{application.review_mean:.1f}"
 
     @admin.display(description="Reviews", ordering="review_count")
     def score_count(self, application: Application) -> int:
@@ -199,13 +241,14 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Application | None = None):
         hidden = obj is not None and self._hidden(obj, request)
+        contact = rules.may_decide(request.user)
 
         def who(name: str) -> str:
             return IDENTITY_FIELDS[name] if hidden else name
 
         membership = ["membership", "funding_requested"]
-        if request.user.has_perm("applications.view_funding_identity"):
-            membership.append("bipoc_identity")
+        if rules.may_see_funding_identity(request.user):
+            membership.append(who("bipoc_identity"))
         fieldsets = [
             (
                 None,
@@ -234,11 +277,10 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
                         who("full_name"),
                         who("preferred_name"),
                         "pronouns",
-                        who("email"),
-                        who("phone"),
-                        ("city", "state_name", "country"),
+                        *([who("email"), who("phone")] if contact else []),
+                        (who("city"), "state_name", "country"),
                         "time_zone",
-                        who("applicant_account"),
+                        *([who("applicant_account")] if contact else []),
                     ]
                 },
             ),
@@ -248,7 +290,7 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
                     "fields": [
                         who("organization"),
                         "library_type",
-                        "position_title",
+                        who("position_title"),
                         "years_experience",
                     ]
                 },
@@ -284,7 +326,9 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Application | None = None):
-        editable = {"status", "staff_notes", "my_score", "my_comment"}
+        editable = {"my_score", "my_comment"}
+        if rules.may_decide(request.user):
+            editable |= {"status", "staff_notes"}
         names = []
         for _, options in self.get_fieldsets(request, obj):
             for entry in options["fields"]:
@@ -315,6 +359,18 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
 
     @admin.display(description="Account")
     def hidden_applicant_account(self, application) -> str:
+        return selectors.HIDDEN
+
+    @admin.display(description="City")
+    def hidden_city(self, application) -> str:
+        return selectors.HIDDEN
+
+    @admin.display(description="Position title")
+    def hidden_position_title(self, application) -> str:
+        return selectors.HIDDEN
+
+    @admin.display(description="Identifies as Black, Indigenous, or a Person of Color")
+    def hidden_bipoc_identity(self, application) -> str:
         return selectors.HIDDEN
 
     @admin.display(description="Account")
@@ -380,13 +436,15 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form has already copied the new status and notes onto ``obj``; the service
-        # re-reads the row, checks the transition and records it.
-        services.application_staff_update(
-            application=obj,
-            status=form.cleaned_data["status"],
-            staff_notes=form.cleaned_data["staff_notes"],
-            by=request.user,
-        )
+        # re-reads the row, checks the transition and records it. A reviewer's form has
+        # neither field.
+        if "status" in form.cleaned_data and rules.may_decide(request.user):
+            services.application_staff_update(
+                application=obj,
+                status=form.cleaned_data["status"],
+                staff_notes=form.cleaned_data["staff_notes"],
+                by=request.user,
+            )
         score = form.cleaned_data.get("my_score")
         if score and not form.fields["my_score"].disabled:
             services.application_review_save(
@@ -396,6 +454,13 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, admin.ModelAdmin):
                 comment=form.cleaned_data.get("my_comment", ""),
             )
         obj.refresh_from_db()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django titles the page with str(): the applicant's name.
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context = {**(extra_context or {}), "title": f"Change history: {self.label(obj)}"}
+        return super().history_view(request, object_id, extra_context)
 
     def log_change(self, request, obj, message):
         # The log is shown on the admin's front page: name the application without the

@@ -3,14 +3,13 @@ transitions, sending decisions, exporting as CSV. Each calls the services."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from . import selectors, services
+from mentoring.spreadsheets import csv_response, csv_writer
+
+from . import rules, selectors, services
 from .models import Application
 
 Status = Application.Status
@@ -36,24 +35,24 @@ class ApplicationActions:
         for application, reason in outcome.refused:
             self.message_user(request, f"{self.label(application)}: {reason}", messages.WARNING)
 
-    @admin.action(description="Mark under review", permissions=["change"])
+    @admin.action(description="Mark under review", permissions=["decide"])
     def mark_under_review(self, request, queryset):
         self._move(request, queryset, Status.UNDER_REVIEW, "Put {} under review.")
 
-    @admin.action(description="Accept", permissions=["change"])
+    @admin.action(description="Accept", permissions=["decide"])
     def accept(self, request, queryset):
         self._move(request, queryset, Status.ACCEPTED, "Accepted {}.")
 
-    @admin.action(description="Waitlist", permissions=["change"])
+    @admin.action(description="Waitlist", permissions=["decide"])
     def waitlist(self, request, queryset):
         self._move(request, queryset, Status.WAITLISTED, "Waitlisted {}.")
 
-    @admin.action(description="Decline", permissions=["change"])
+    @admin.action(description="Decline", permissions=["decide"])
     def decline(self, request, queryset):
         self._move(request, queryset, Status.DECLINED, "Declined {}.")
 
     @admin.action(
-        description="Send decisions (each applicant is emailed once)", permissions=["change"]
+        description="Send decisions (each applicant is emailed once)", permissions=["decide"]
     )
     def send_decisions(self, request, queryset):
         plan = services.applications_decisions_queue(applications=list(queryset))
@@ -81,19 +80,15 @@ class ApplicationActions:
                 messages.WARNING,
             )
 
-    @admin.action(description="Export the selection as CSV", permissions=["view"])
+    @admin.action(description="Export the selection as CSV", permissions=["decide"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate()
-        response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
-        # A byte-order mark, so spreadsheet programs read names with accents correctly.
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        response = csv_response(f"applications-{timezone.localdate()}.csv")
+        writer = csv_writer(response)
         ids = list(queryset.values_list("pk", flat=True))
         rows = selectors.export_rows(
             Application.objects.filter(pk__in=ids),
             viewer=request.user,
-            include_private=request.user.has_perm("applications.view_funding_identity"),
+            include_private=rules.may_see_funding_identity(request.user),
         )
         for row in rows:
             writer.writerow(row)

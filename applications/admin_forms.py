@@ -50,13 +50,14 @@ class ApplicationAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         application = self.instance
         allowed = {application.status, *application.allowed_next_statuses}
-        self.fields["status"].choices = [
-            (value, label) for value, label in Status.choices if value in allowed
-        ]
-        self.fields["status"].help_text = (
-            "Only the changes allowed from its current status are offered. Deciding does "
-            "not email the applicant: use the “Send decisions” action."
-        )
+        if "status" in self.fields:  # a reviewer's form has no status: they do not decide
+            self.fields["status"].choices = [
+                (value, label) for value, label in Status.choices if value in allowed
+            ]
+            self.fields["status"].help_text = (
+                "Only the changes allowed from its current status are offered. Deciding "
+                "does not email the applicant: use the “Send decisions” action."
+            )
         review = application.reviews.filter(reviewer=self.reviewer).first()
         if review is not None:
             self.initial["my_score"] = review.score

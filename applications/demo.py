@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from mentoring.content import program_year_start
-from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL, committee_group, demo_person
+from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL, demo_person
 from mentoring.models import Cycle, Delivery, Milestone, Program
+from mentoring.roles import REVIEWER, role_group
 from mentoring.services import cycle_copy_to_next_year
 
 from .demo_people import (
@@ -137,7 +138,9 @@ def seed(*, log=print) -> None:
         preferred_name="Robin",
         is_staff=True,
     )
-    reviewer.groups.add(committee_group())
+    # A reviewer and nothing more: the current cycle's applications, to score.
+    reviewer.groups.set([role_group(REVIEWER)])
+    cycle.reviewers.add(reviewer)
 
     rng = random.Random(SEED)
     people = _people(rng, len(MENTEE_STATUSES) + len(MENTOR_STATUSES))
@@ -176,7 +179,10 @@ def seed(*, log=print) -> None:
     )
     log(f"Demo mentee login: {first_login[Role.MENTEE]} / {DEMO_PASSWORD}")
     log(f"Demo mentor login: {first_login[Role.MENTOR]} / {DEMO_PASSWORD}")
-    log(f"Demo reviewer login: {reviewer.email} / {DEMO_PASSWORD}  (admin at /admin/)")
+    log(
+        f"Demo reviewer login: {reviewer.email} / {DEMO_PASSWORD}  (admin at /admin/; "
+        f"reviews {cycle})"
+    )
     _open_applications(program, log)
 
 

@@ -280,6 +280,10 @@ class Application(models.Model):
                 "view_funding_identity",
                 "Can see the private identity answer of membership funding requests",
             ),
+            (
+                "review_application",
+                "Can score and comment on the applications of the cycles they review",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

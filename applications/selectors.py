@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, QuerySet
+from django.db import models
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from mentoring.models import Milestone, Program, User
+from mentoring.models import Cycle, Milestone, Program, User
 
+from . import rules
 from .geography import STATE_NAMES
 from .models import (
     BLIND_STATUSES,
@@ -52,8 +54,9 @@ def application_of(user: User, pk: int) -> Application:
 
 def application_prefill(user: User, program: Program) -> tuple[dict, Application | None]:
     """A new application's answers from the account and, when the person applied before
-    to this program (the other role, or an earlier year), from their latest answers;
-    with that earlier application."""
+    to this program (the other role, or an earlier year), from their latest answers
+    (contact, library, interests and ways to talk; every field stays editable); with
+    that earlier application."""
     values: dict = {
         "full_name": user.full_name,
         "preferred_name": user.preferred_name,
@@ -83,6 +86,12 @@ def application_prefill(user: User, program: Program) -> tuple[dict, Application
         ]:
             if getattr(previous, name):
                 values[name] = getattr(previous, name)
+        # Interests and the ways to talk carry over too (a returning person's, above
+        # all); only those the program still offers.
+        values["interests"] = [str(i.pk) for i in previous.interests.all() if i.is_active]
+        values["conferences"] = [c.pk for c in previous.conferences.all() if c.is_active]
+        values["communication_methods"] = list(previous.communication_methods or [])
+        values["in_person_ok"] = previous.in_person_ok
     values.setdefault("country", "United States")
     if user.time_zone:  # the browser's at sign-up, until the person says otherwise
         values.setdefault("time_zone", user.time_zone)
@@ -108,14 +117,46 @@ def identity_hidden(application: Application, *, scored_by_viewer: bool) -> bool
     )
 
 
+# An application whose applicant a blind review hides from the viewer (on a queryset
+# annotated ``with_review_summary(viewer=...)``).
+HIDDEN_FROM_VIEWER = Q(cycle__blind_review=True, status__in=BLIND_STATUSES, scored_by_viewer=False)
+
+
+def _blind_sorts() -> dict:
+    """``name_sort`` and ``mean_sort``: the name and the mean score, blank where a blind
+    review hides them from the viewer, so sorting by them cannot tell what is hidden."""
+    return {
+        "name_sort": Case(
+            When(HIDDEN_FROM_VIEWER, then=Value("")),
+            default=F("full_name"),
+            output_field=models.CharField(),
+        ),
+        "mean_sort": Case(
+            When(HIDDEN_FROM_VIEWER, then=Value(None)),
+            default=F("review_mean"),
+            output_field=models.FloatField(),
+        ),
+    }
+
+
 def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     """Applications as the committee lists them: program, interests and the review
-    summary (mean, count, whether ``viewer`` scored it) fetched with the rows."""
-    return (
+    summary (mean, count, whether ``viewer`` scored it) fetched with the rows.
+
+    A reviewer gets the submitted applications of the cycles they are assigned to. What
+    sorts by name or by mean score sorts by ``name_sort`` and ``mean_sort``: blank where a
+    blind review hides them from ``viewer``, so the order cannot tell what is hidden."""
+    applications = (
         Application.objects.with_review_summary(viewer=viewer)
         .select_related("cycle__program")
         .prefetch_related("interests")
+        .annotate(**_blind_sorts())
     )
+    if rules.reviews_assigned_cycles_only(viewer):
+        applications = applications.submitted().filter(
+            cycle__in=Cycle.objects.filter(reviewers=viewer)
+        )
+    return applications
 
 
 def reviews_of(application: Application) -> list[ApplicationReview]:
@@ -159,7 +200,19 @@ EXPORT_COLUMNS = [
     ("decision_sent_at", "Decision sent"),
     ("staff_notes", "Staff notes"),
 ]
-_BLIND_COLUMNS = {"full_name", "preferred_name", "email", "phone", "organization"}
+# What a blind review hides, on screen as in the file: who applied, where they work and
+# live, and (before one's own score) the others' scores.
+_BLIND_COLUMNS = {
+    "full_name",
+    "preferred_name",
+    "email",
+    "phone",
+    "city",
+    "organization",
+    "position_title",
+    "bipoc_identity",
+    "review_mean",
+}
 
 
 def export_rows(
@@ -176,9 +229,10 @@ def export_rows(
     communication = dict(Application.Communication.choices)
     rows = (
         applications.with_review_summary(viewer=viewer)
+        .annotate(**_blind_sorts())
         .select_related("cycle__program")
         .prefetch_related("interests", "conferences")
-        .order_by("cycle__program__position", "cycle__starts_on", "role", "full_name", "pk")
+        .order_by("cycle__program__position", "cycle__starts_on", "role", "name_sort", "pk")
     )
     for application in rows:
         hidden = identity_hidden(application, scored_by_viewer=application.scored_by_viewer)

@@ -40,8 +40,8 @@ def program_year(
     from applications.models import Application, Interest
     from goals.models import CheckIn, Goal, GoalSheet
     from matches.models import Match
-    from mentoring.demo import committee_group
     from mentoring.models import Cycle, Event, Program, User
+    from mentoring.roles import COORDINATOR, role_group
     from newsletter.models import NewsletterIssue, add_months
 
     call_command("load_program_content", stdout=io.StringIO())
@@ -111,7 +111,7 @@ def program_year(
         staff = User.objects.create(
             email="committee@example.org", full_name="Casey Committee", password="!", is_staff=True
         )
-        staff.groups.add(committee_group())
+        staff.groups.add(role_group(COORDINATOR))
         statuses = ["submitted", "under_review", "waitlisted", "declined", "withdrawn", "draft"]
 
         def application(cycle, person, role, status, i):

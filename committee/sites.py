@@ -9,7 +9,10 @@ are left to superusers.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.http import HttpRequest
+
+from applications import rules as application_rules
 
 from .worklist import worklists
 
@@ -27,7 +30,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("The year's end", [("certificates", "*")]),
     ("People", [("mentoring", "user"), ("auth", "*"), ("account", "*"), ("mfa", "*")]),
 ]  # fmt: skip
-# Shown to superusers only: the machinery under the program.
+# Shown to superusers and administrators only: the machinery under the program.
 TECHNICAL = {
     ("django_celery_beat", "*"),
     ("sites", "*"),
@@ -40,15 +43,48 @@ def _place(app_label: str, model: str, places: set[tuple[str, str]]) -> bool:
     return (app_label, model) in places or (app_label, "*") in places
 
 
+def _sees_machinery(user) -> bool:
+    """Superusers, and the administrators who look after people (mentoring/roles.py)."""
+    return user.is_superuser or user.has_perm("mentoring.change_user")
+
+
+class CommitteeAutocomplete(AutocompleteJsonView):
+    """The admin's autocomplete, naming each row as its admin names it to the viewer
+    (``autocomplete_text``): stock Django uses str(), an applicant's name even where a
+    blind review hides it."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        text = getattr(self.model_admin, "autocomplete_text", None)
+        if text is not None:
+            result["text"] = str(text(obj))
+        return result
+
+
 class CommitteeAdminSite(admin.AdminSite):
     site_header = "Mentoring program administration"
     site_title = "Mentoring program"
     index_title = "The year's work"
     index_template = "admin/committee_index.html"
 
+    def autocomplete_view(self, request: HttpRequest):
+        return CommitteeAutocomplete.as_view(admin_site=self)(request)
+
     def index(self, request: HttpRequest, extra_context=None):
+        user = request.user
+        reviewed = None
+        if application_rules.reviews_assigned_cycles_only(user):
+            # A reviewer sees the applications of the cycles they review, no others.
+            reviewed = set(user.reviewed_cycles.values_list("pk", flat=True))
+
+        def shown(worklist, task) -> bool:
+            if not user.has_perm(task.permission):
+                return False
+            about_applications = task.permission.startswith("applications.")
+            return reviewed is None or not about_applications or worklist.cycle.pk in reviewed
+
         tasks = [
-            (worklist, [t for t in worklist.tasks if request.user.has_perm(t.permission)])
+            (worklist, [task for task in worklist.tasks if shown(worklist, task)])
             for worklist in worklists()
         ]
         extra_context = {**(extra_context or {}), "worklists": [w for w in tasks if w[1]]}
@@ -85,7 +121,7 @@ class CommitteeAdminSite(admin.AdminSite):
             m
             for m in models
             if id(m[3]) not in placed
-            and (request.user.is_superuser or not _place(m[0], m[1], TECHNICAL))
+            and (_sees_machinery(request.user) or not _place(m[0], m[1], TECHNICAL))
         ]
         for app_label_, _, app, model in rest:
             if sections and sections[-1].get("_rest") == app_label_:

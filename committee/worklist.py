@@ -20,15 +20,13 @@ from django.utils.translation import ngettext
 from applications.models import DECISIONS, Application
 from evaluation.models import Survey
 from goals.models import GoalSheet
+from matches import alumni
 from matches.models import HelpRequest, Match
 from mentoring.models import Cycle, Program
+from mentoring.selectors import on_the_desk
 from mentoring.timeline import Phase, phase_on
 from newsletter.models import NewsletterIssue
 
-# A cycle is on the committee's desk from a fortnight before its applications open until
-# two months after it ends (final outcomes, the report, the closing survey).
-BEFORE_APPLICATIONS = dt.timedelta(days=14)
-AFTER_THE_END = dt.timedelta(days=60)
 SURVEY_DUE_WITHIN = dt.timedelta(days=14)
 
 
@@ -54,6 +52,8 @@ class CycleWorklist:
     today: dt.date
     phase: Phase
     tasks: list[Task] = field(default_factory=list)
+    # Applicants who concluded a match in an earlier year of the program.
+    returning: alumni.Returning = field(default_factory=alumni.Returning)
 
     @property
     def waiting(self) -> int:
@@ -72,11 +72,7 @@ def running_cycles(*, now: dt.datetime | None = None) -> list[tuple[Cycle, dt.da
     for program in Program.objects.prefetch_related("cycles__milestones").order_by("name"):
         today = timezone.localdate(now, program.tz)
         for cycle in sorted(program.cycles.all(), key=lambda c: c.starts_on):
-            if (
-                cycle.applications_open_on - BEFORE_APPLICATIONS
-                <= today
-                <= cycle.ends_on + AFTER_THE_END
-            ):
+            if on_the_desk(cycle, today):
                 cycles.append((cycle, today))
     return cycles
 
@@ -137,7 +133,8 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
         "cycle",
         due=Q(status__in=[Survey.Status.DRAFT, Survey.Status.SCHEDULED], opens_on__lte=soonest),
     )
-    return [
+    returning = alumni.returning_by_cycle(ids)
+    lists = [
         _worklist(
             cycle,
             today,
@@ -150,6 +147,9 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
         )
         for cycle, today in running
     ]
+    for worklist in lists:
+        worklist.returning = returning[worklist.cycle.pk]
+    return lists
 
 
 def _worklist(
@@ -182,7 +182,7 @@ def _worklist(
                 ngettext("%d application under review", "%d applications under review", count)
                 % count,
                 "No application is waiting for a decision.",
-                "applications.view_application",
+                "applications.change_application",
             )
         )
         count = n(applications, "untold")

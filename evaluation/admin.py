@@ -18,11 +18,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions
 from mentoring.models import Cycle, Milestone, ProgramObjective
 from mentoring.timeline import phase_on
 
 from . import charts, cycle_data, health, services
+from .admin_report import YearReportPages
 from .admin_results import SurveyPages, may_see_results
 from .models import Invitation, ProgramHealth, Question, Survey
 
@@ -40,10 +41,11 @@ def _errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> Non
 
 
 @admin.register(ProgramHealth)
-class ProgramHealthAdmin(admin.ModelAdmin):
-    """The cycles, each with a link to its health page (nothing is edited here)."""
+class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
+    """The cycles, each with a link to its health page and its year's report (nothing is
+    edited here)."""
 
-    list_display = ["health_link", "program", "program_year", "phase_today"]
+    list_display = ["health_link", "program", "program_year", "phase_today", "report_link"]
     list_display_links = None
     list_filter = ["program"]
     list_select_related = ["program"]
@@ -78,6 +80,14 @@ class ProgramHealthAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:evaluation_programhealth_health", args=[cycle.pk]),
             cycle,
+        )
+
+    @admin.display(description="The year's report")
+    def report_link(self, cycle: Cycle) -> str:
+        return format_html(
+            '<a href="{}">Report of {}</a>',
+            reverse("admin:evaluation_programhealth_report", args=[cycle.pk]),
+            cycle.name,
         )
 
     @admin.display(description="Program year")
@@ -214,7 +224,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyPages, WholeListActions, admin.ModelAdmin):
+class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
     list_display = [
         "title",
         "cycle",
@@ -230,7 +240,7 @@ class SurveyAdmin(SurveyPages, WholeListActions, admin.ModelAdmin):
         "status",
         "kind",
         "cycle__program",
-        cycle_filter("cycle", parameter_name="cycle"),
+        cycle_filter("cycle", parameter_name="cycle", current_by_default=True),
     ]
     list_select_related = ["cycle__program"]
     search_fields = ["title", "cycle__name", "cycle__program__short_name"]

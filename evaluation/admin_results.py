@@ -4,7 +4,6 @@ may see results read them."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+
+from mentoring.spreadsheets import csv_response, csv_writer
 
 from . import charts, cycle_data, selectors
 from .forms import SurveyAnswerForm
@@ -82,8 +83,8 @@ class SurveyPages:
         """Aggregates only: one row per objective, question and role."""
         survey = self._survey(request, survey_id)
         results = survey_results(survey)
-        response = _csv_response(f"survey-{survey.pk}-results.csv")
-        writer = csv.writer(response)
+        response = csv_response(f"survey-{survey.pk}-results.csv")
+        writer = csv_writer(response)
         writer.writerows(results_rows(results))
         return response
 
@@ -91,8 +92,8 @@ class SurveyPages:
         """The answers of the people who agreed to be named, one row per answer."""
         survey = self._survey(request, survey_id)
         results = survey_results(survey)
-        response = _csv_response(f"survey-{survey.pk}-named-answers.csv")
-        writer = csv.writer(response)
+        response = csv_response(f"survey-{survey.pk}-named-answers.csv")
+        writer = csv_writer(response)
         writer.writerow(["Name", "Email", "Role", "Question", "Objective", "Answer"])
         for named in results.named:
             person = named.invitation.person
@@ -124,13 +125,6 @@ class SurveyPages:
             "preview": True,
         }
         return TemplateResponse(request, "evaluation/answer.html", context)
-
-
-def _csv_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    return response
 
 
 RESULT_COLUMNS = [

@@ -9,3 +9,10 @@ class EvaluationConfig(AppConfig):
     name = "evaluation"
     label = "evaluation"
     verbose_name = "Evaluation"
+
+    def ready(self) -> None:
+        from matches.signals import match_concluded
+
+        from . import closing
+
+        match_concluded.connect(closing.on_match_concluded, dispatch_uid="evaluation.closing")

@@ -183,3 +183,62 @@ def results_chart(results) -> SafeString:
         value_format=_mean,
         label_chars=38,
     )
+
+
+# --- The year's report --------------------------------------------------------------------
+
+
+def goals_by_area_chart(report) -> SafeString:
+    outcomes = list(report.goal_outcomes)
+    colours = [GREEN, SKY, VERMILLION, ORANGE, GREY]
+    areas = report.areas
+    return hbar_chart(
+        chart_id="chart-goals-by-area",
+        title="Goals by competency area and final outcome",
+        desc="; ".join(
+            f"{a.area}: "
+            + ", ".join(f"{a.outcomes[o]} {o.lower()}" for o in outcomes if a.outcomes[o])
+            for a in areas
+        )
+        + ".",
+        categories=[a.area for a in areas],
+        series=[
+            Series(outcome, [a.outcomes[outcome] for a in areas], colour)
+            for outcome, colour in zip(outcomes, colours, strict=True)
+        ],
+        stacked=True,
+        label_chars=34,
+    )
+
+
+def activities_by_category_chart(report) -> SafeString:
+    rows = report.activities
+    return hbar_chart(
+        chart_id="chart-activities-by-category",
+        title="Activities done, by catalog category",
+        desc="; ".join(f"{name}: {n}" for name, n in rows) + ".",
+        categories=[name for name, _ in rows],
+        series=[Series("Activities done", [n for _, n in rows], BLUE)],
+        label_chars=30,
+        width=NARROW,
+    )
+
+
+def retention_chart(retention) -> SafeString:
+    on_time = retention.concluded - retention.concluded_early
+    return hbar_chart(
+        chart_id="chart-retention",
+        title="Matches concluded and dissolved",
+        desc=f"Of {retention.matches} matches: {on_time} concluded with the year, "
+        f"{retention.concluded_early} concluded early, {retention.dissolved} dissolved, "
+        f"{retention.active} still active.",
+        categories=["Matches"],
+        series=[
+            Series("Concluded with the year", [on_time], GREEN),
+            Series("Concluded early", [retention.concluded_early], SKY),
+            Series("Dissolved", [retention.dissolved], VERMILLION),
+            Series("Still active", [retention.active], GREY),
+        ],
+        stacked=True,
+        label_chars=10,
+    )

@@ -20,12 +20,11 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.urls import reverse
 
 from matches.models import HelpRequest, Match
-from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL, committee_group
+from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from mentoring.models import Cycle, Program, User
 from mentoring.selectors import current_cycle
 
@@ -58,7 +57,6 @@ def seed(*, log: Callable[[str], object] = print) -> None:
     if program is None:
         log("Evaluation: no ALSC program yet (run load_program_content first)")
         return
-    _committee_permissions()
     today = program.today()
     current = current_cycle(program, today)
     if current is not None:
@@ -112,12 +110,6 @@ def _help_request(cycle: Cycle) -> None:
             cycle.starts_on.replace(day=1) + dt.timedelta(days=160), 10, cycle.program.tz
         ),
     )
-
-
-def _committee_permissions() -> None:
-    """The committee's group may read program health and survey results."""
-    group = committee_group()
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="evaluation"))
 
 
 # --- Last year's surveys ------------------------------------------------------------------

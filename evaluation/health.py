@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
 )
 
+from matches import alumni
 from mentoring.models import Cycle, Milestone
 
 from .cycle_data import CycleData
@@ -49,6 +50,7 @@ class ProgramHealthReport:
     newsletters: list[IssueDelivery]
     surveys: list[SurveySummary]
     results: SurveyResults | None
+    returning: alumni.Returning
 
     @property
     def ended(self) -> bool:
@@ -109,4 +111,5 @@ def program_health(
         newsletters=newsletter_deliveries(data),
         surveys=surveys,
         results=survey_results(chosen) if chosen else None,
+        returning=alumni.returning_by_cycle([cycle.pk])[cycle.pk],
     )

@@ -62,12 +62,16 @@ class Survey(models.Model):
     """A short survey of a cycle's mentors and mentees.
 
     Two are created for every cycle: a mid-year pulse after the networking session and
-    an end-of-program evaluation in the last month. Staff add others in admin.
+    an end-of-program evaluation in the last month. A third, the closing survey, is
+    created and opened when the cycle's first match concludes, and goes to the partners
+    of its concluded matches only. Staff add others in admin.
     """
 
     class Kind(models.TextChoices):
         MID_YEAR = "mid_year", "Mid-year pulse"
         END_OF_PROGRAM = "end_of_program", "End-of-program evaluation"
+        # Sent to both partners of each match as it concludes (not on a date).
+        CLOSING = "closing", "Closing survey"
         OTHER = "other", "Other survey"
 
     class Status(models.TextChoices):

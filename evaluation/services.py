@@ -147,15 +147,25 @@ def survey_close_ended(*, survey: Survey) -> bool:
     return True
 
 
-def participants(cycle: Cycle) -> dict[int, tuple[User, str]]:
+def participants(cycle: Cycle, *, concluded_only: bool = False) -> dict[int, tuple[User, str]]:
     """Every active mentor and mentee of a cycle (matches at work or concluded with the
-    program), by person, with their role; someone who is both is asked as a mentee."""
-    people: dict[int, tuple[User, str]] = {}
+    program), by person, with their role; someone who is both is asked as a mentee.
+    ``concluded_only``: the partners of its concluded matches (the closing survey's)."""
+    statuses = [Match.Status.CONCLUDED]
+    if not concluded_only:
+        statuses.append(Match.Status.ACTIVE)
     matches = list(
-        Match.objects.filter(cycle=cycle, status__in=[Match.Status.ACTIVE, Match.Status.CONCLUDED])
+        Match.objects.filter(cycle=cycle, status__in=statuses)
         .select_related("mentor__applicant", "mentee__applicant")
         .order_by("pk")
     )
+    return partners_of(matches)
+
+
+def partners_of(matches: list[Match]) -> dict[int, tuple[User, str]]:
+    """The people of these matches with an active account, by person, with their role
+    (mentees first, so someone who is both is asked as a mentee)."""
+    people: dict[int, tuple[User, str]] = {}
     for application in [m.mentee for m in matches] + [m.mentor for m in matches]:
         person = application.applicant
         if person is not None and person.is_active and person.pk not in people:
@@ -163,8 +173,17 @@ def participants(cycle: Cycle) -> dict[int, tuple[User, str]]:
     return people
 
 
-def _invite(survey: Survey) -> int:
-    people = participants(survey.cycle)
+@transaction.atomic
+def invite_people(*, survey: Survey, people: dict[int, tuple[User, str]]) -> int:
+    """Invite these people to an open survey (those not invited yet), under its lock."""
+    return _invite(_lock(survey), people)
+
+
+def _invite(survey: Survey, people: dict[int, tuple[User, str]] | None = None) -> int:
+    """Invite these people (by default everyone the survey is for) who were not yet
+    invited, each once: an invitation row per person (unique), an email per address."""
+    if people is None:
+        people = participants(survey.cycle, concluded_only=survey.kind == Survey.Kind.CLOSING)
     invited = set(
         Invitation.objects.filter(survey=survey, person__isnull=False).values_list(
             "person_id", flat=True
@@ -180,7 +199,7 @@ def _invite(survey: Survey) -> int:
     now = timezone.now()
     waiting = list(
         Invitation.objects.filter(
-            survey=survey, invited_at__isnull=True, person__isnull=False
+            survey=survey, invited_at__isnull=True, person_id__in=list(people)
         ).select_related("person")
     )
     for invitation in waiting:
@@ -287,7 +306,7 @@ def default_surveys_create(*, cycle: Cycle, today: dt.date | None = None) -> lis
             with transaction.atomic():
                 survey.save()
                 Question.objects.bulk_create(
-                    _question(survey, position, item, objectives)
+                    question_from_spec(survey, position, item, objectives)
                     for position, item in enumerate(spec["questions"], start=1)
                 )
         except IntegrityError:
@@ -296,7 +315,9 @@ def default_surveys_create(*, cycle: Cycle, today: dt.date | None = None) -> lis
     return created
 
 
-def _question(survey: Survey, position: int, item: dict, objectives: dict) -> Question:
+def question_from_spec(survey: Survey, position: int, item: dict, objectives: dict) -> Question:
+    """A default question (an item of ``default_surveys.json``), tagged with the program
+    objective at its position; unsaved."""
     question = Question(
         survey=survey,
         position=position,

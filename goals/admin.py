@@ -4,20 +4,24 @@ edit them: the sheet is the partners' contract."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from matches.models import Match
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions, cycle_spec
 from mentoring.models import Milestone, Program
+from mentoring.spreadsheets import csv_response, csv_writer
 from mentoring.timeline import goal_sheet_due_on
 
 from . import services
@@ -148,7 +152,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(GoalSheet)
-class GoalSheetAdmin(WholeListActions, admin.ModelAdmin):
+class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
     list_display = [
         "pair",
         "cycle",
@@ -160,7 +164,12 @@ class GoalSheetAdmin(WholeListActions, admin.ModelAdmin):
         "last_check_in",
         "agreed_at",
     ]
-    list_filter = ["status", OverdueFilter, "match__cycle__program", cycle_filter("match__cycle")]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        "match__cycle__program",
+        cycle_filter("match__cycle", current_by_default=True),
+    ]
     list_select_related = ["match__cycle__program", "match__mentor", "match__mentee"]
     search_fields = [
         "match__mentee__full_name",
@@ -205,6 +214,35 @@ class GoalSheetAdmin(WholeListActions, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the partners' contract and its history are kept
+
+    def list_notes(self, request: HttpRequest, changelist) -> list[str]:
+        """Besides why the list is empty: the active matches it cannot show, which have
+        no sheet yet (a sheet is made when the partners start it)."""
+        notes = super().list_notes(request, changelist)
+        cycles = cycle_spec(changelist)
+        not_started = Match.objects.filter(status=Match.Status.ACTIVE, goal_sheet__isnull=True)
+        params = {"status__exact": Match.Status.ACTIVE, "goal_sheet": "none"}
+        if cycles is not None:
+            if cycles.chosen is not None:
+                not_started = not_started.filter(cycle_id__in=cycles.chosen)
+            if cycles.value() is not None:
+                params["cycle_id"] = cycles.value()
+        count = not_started.count()
+        if count:
+            words = ngettext(
+                "%d active match has not started its goal sheet",
+                "%d active matches have not started theirs",
+                count,
+            )
+            notes.append(
+                format_html(
+                    '<a href="{}?{}">{}</a>.',
+                    reverse("admin:matches_match_changelist"),
+                    urlencode(params),
+                    words % count,
+                )
+            )
+        return notes
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {
@@ -317,11 +355,8 @@ class GoalSheetAdmin(WholeListActions, admin.ModelAdmin):
                 "position",
             )
         )
-        stamp = timezone.localdate().isoformat()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="goals-{stamp}.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read the accents right
-        writer = csv.writer(response)
+        response = csv_response(f"goals-{timezone.localdate().isoformat()}.csv")
+        writer = csv_writer(response)
         writer.writerow(EXPORT_HEADER)
         for goal in goals:
             writer.writerow(_export_row(goal))

@@ -6,11 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from mentoring import form_tokens
 
 from . import progress, rules, selectors, services
 from .forms import (
@@ -261,19 +264,37 @@ def check_in(request: HttpRequest, match_id: int, goal_id: int) -> HttpResponse:
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
+            # Spent with the check-in, so a double click or a resubmit records one.
             try:
-                progress.check_in_add(goal=goal, by=request.user, **form.cleaned_data)
+                with transaction.atomic():
+                    first = form_tokens.spend(
+                        user=request.user, token=request.POST.get(form_tokens.FIELD, "")
+                    )
+                    if first:
+                        progress.check_in_add(goal=goal, by=request.user, **form.cleaned_data)
+            except form_tokens.FormTokenError as exc:
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 if not hasattr(exc, "error_dict"):
                     messages.error(request, message_of(exc))
                     return to_sheet(match)
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"Your check-in on “{goal.title}” is recorded.")
+                if first:
+                    messages.success(request, f"Your check-in on “{goal.title}” is recorded.")
+                else:
+                    messages.info(request, f"That check-in on “{goal.title}” was already recorded.")
                 return redirect(reverse("goals:sheet", args=[match.pk]) + f"#goal-{goal.pk}")
         status = 400
     recent = list(goal.check_ins.select_related("author").order_by("-on", "-created_at")[:5])
-    context = {"sheet": sheet, "goal": goal, "form": form, "recent": recent, "today": today}
+    context = {
+        "sheet": sheet,
+        "goal": goal,
+        "form": form,
+        "recent": recent,
+        "today": today,
+        "form_token": form_tokens.token_for_page(request),
+    }
     return render_page(request, "goals/check_in.html", match, context, status=status)
 
 

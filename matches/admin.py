@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from applications.models import Application
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import WholeListActions
+from mentoring.admin_lists import ListNotes, WholeListActions
 from mentoring.models import Cycle
 
 from . import services
@@ -43,7 +43,9 @@ class GoalSheetStartedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Match)
-class MatchAdmin(ConclusionPages, ProposalBoardPages, WholeListActions, admin.ModelAdmin):
+class MatchAdmin(
+    ConclusionPages, ProposalBoardPages, WholeListActions, ListNotes, admin.ModelAdmin
+):
     list_display = [
         "mentee_name",
         "mentor_name",
@@ -57,7 +59,7 @@ class MatchAdmin(ConclusionPages, ProposalBoardPages, WholeListActions, admin.Mo
         "status",
         "locked",
         "cycle__program",
-        cycle_filter("cycle"),
+        cycle_filter("cycle", current_by_default=True),
         GoalSheetStartedFilter,
     ]
     list_select_related = ["mentor", "mentee", "cycle__program"]

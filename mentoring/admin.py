@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from . import mail, privacy, services
+from . import mail, privacy, selectors, services
 from .admin_lists import WholeListActions
 from .forms import CycleCopyForm
 from .models import (
@@ -25,20 +25,30 @@ from .models import (
 )
 from .timeline import phase_on
 
+ALL_CYCLES = "all"
+
 
 def cycle_filter(
     field_path: str,
     *,
     parameter_name: str | None = None,
     cycles: Callable[[], QuerySet[Cycle]] | None = None,
+    current_by_default: bool = False,
 ) -> type[admin.SimpleListFilter]:
     """Filter a changelist by the cycle at ``field_path``, listing the cycles (``cycles()``,
     else every cycle) with their programs in one query (the stock related-field filter
     costs a query per cycle to name it). A value that is not a cycle's id, such as
-    ``?cycle=abc``, leaves the list unfiltered rather than failing."""
+    ``?cycle=abc``, leaves the list unfiltered rather than failing.
+
+    With ``current_by_default`` the list opens on the cycles the committee is at work on
+    (:func:`selectors.committee_cycles`), and "All cycles" is a choice of its own
+    (``?cycle=all``), kept in the URL like any other filter."""
 
     class CycleFilter(admin.SimpleListFilter):
         title = "cycle"
+        # The cycles' ids the list shows, once filtered; None: every cycle.
+        chosen: list[int] | None = None
+        current: list[Cycle] = []
 
         def lookups(self, request, model_admin):
             found = cycles() if cycles is not None else Cycle.objects.all()
@@ -46,9 +56,40 @@ def cycle_filter(
 
         def queryset(self, request, queryset):
             value = self.value()
-            if value and value.isdigit():
-                return queryset.filter(**{f"{field_path}_id": int(value)})
-            return queryset
+            if value is None and current_by_default:
+                self.current = selectors.committee_cycles()
+                self.chosen = [c.pk for c in self.current]
+            elif value and value.isdigit():
+                self.chosen = [int(value)]
+            else:
+                return queryset
+            return queryset.filter(**{f"{field_path}_id__in": self.chosen})
+
+        @property
+        def opens_on_current(self) -> bool:
+            return current_by_default and self.value() is None
+
+        def choices(self, changelist):
+            if not current_by_default:
+                yield from super().choices(changelist)
+                return
+            names = ", ".join(str(c) for c in self.current) or "none running"
+            yield {
+                "selected": self.value() is None,
+                "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+                "display": f"Current ({names})",
+            }
+            yield {
+                "selected": self.value() == ALL_CYCLES,
+                "query_string": changelist.get_query_string({self.parameter_name: ALL_CYCLES}),
+                "display": "All cycles",
+            }
+            for lookup, title in self.lookup_choices:
+                yield {
+                    "selected": self.value() == lookup,
+                    "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                    "display": title,
+                }
 
     CycleFilter.parameter_name = parameter_name or field_path.replace("__", "_") + "_id"
     return CycleFilter
@@ -78,6 +119,13 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An administrator gives people roles (groups); making a superuser, or granting
+        # permissions one by one around the roles, is for a superuser.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), "is_superuser", "user_permissions"]
 
     # Staff deleting an account anonymise what it holds, as the person deleting it would.
     def delete_model(self, request, obj) -> None:
@@ -147,6 +195,15 @@ class CycleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MilestoneInline, EventInline]
     actions = ["copy_to_next_year"]
+    filter_horizontal = ["reviewers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "reviewers":
+            # Reviewers are committee members: active staff accounts.
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by(
+                "full_name", "email"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

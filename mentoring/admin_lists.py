@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.admin import helpers
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 WHOLE_LIST = "whole_list"
 
@@ -55,3 +56,49 @@ class WholeListActions:
             "action_url": request.get_full_path(),
         }
         return TemplateResponse(request, "admin/whole_list_confirm.html", context)
+
+
+def cycle_spec(changelist):
+    """The changelist's cycle filter (``mentoring.admin.cycle_filter``), if it has one."""
+    return next((f for f in changelist.filter_specs if hasattr(f, "opens_on_current")), None)
+
+
+class ListNotes:
+    """A ModelAdmin mixin: a changelist with no rows says why, and a list may say what
+    its rows leave out (``list_notes``), each note a line of HTML above the rows."""
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context is not None and "cl" in context:
+            context["list_notes"] = self.list_notes(request, context["cl"])
+        return response
+
+    def list_notes(self, request: HttpRequest, changelist) -> list[str]:
+        if changelist.result_count:
+            return []
+        return [empty_list_reason(changelist)]
+
+
+def empty_list_reason(changelist) -> str:
+    things = changelist.opts.verbose_name_plural
+    cycles = cycle_spec(changelist)
+    narrowed = bool(changelist.query) or any(
+        spec.used_parameters and spec is not cycles for spec in changelist.filter_specs
+    )
+    also = " with these filters" if narrowed else ""
+    if cycles is not None and cycles.opens_on_current:
+        names = ", ".join(str(c) for c in cycles.current) or "none running"
+        return format_html(
+            'No {} in the current cycles ({}){}. <a href="{}">See all cycles</a>.',
+            things,
+            names,
+            also,
+            changelist.get_query_string({cycles.parameter_name: "all"}),
+        )
+    if cycles is not None and cycles.chosen:
+        name = dict(cycles.lookup_choices).get(str(cycles.chosen[0]), "this cycle")
+        return format_html("No {} in {}{}.", things, name, also)
+    if narrowed:
+        return format_html("No {} with these filters.", things)
+    return format_html("No {} yet.", things)

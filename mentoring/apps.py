@@ -6,7 +6,6 @@ class MentoringConfig(AppConfig):
     verbose_name = "Program"
 
     def ready(self) -> None:
-        from django.db import connections
         from django.db.models.signals import post_migrate
 
         from .schedules import register_after_migrate
@@ -14,12 +13,15 @@ class MentoringConfig(AppConfig):
         # The periodic tasks beat runs are rows in the database, registered by migrate.
         post_migrate.connect(register_after_migrate, sender=self)
 
-        from . import page_cache
+        from .roles import roles_after_migrate
 
-        # Every write renews its tables' tokens (page_cache.install runs on each new
-        # connection; one made before this module was imported is caught up here).
-        for connection in connections.all(initialized_only=True):
-            page_cache.install(connection)
+        # The roles' groups hold exactly what roles.py lists, whatever was migrated.
+        post_migrate.connect(roles_after_migrate, sender=self)
+
+        from . import content_cache
+
+        # Staff changing a program, a cycle or its timeline: the shared copy is dropped.
+        content_cache.connect_signals()
 
         # The tasks answer mail's signal: recorded deliveries are published to workers.
         from . import tasks  # noqa: F401

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import content_cache
 from .models import Committee, Cycle, Event, Milestone, Program, ProgramObjective
 
 CONTENT_FILE = Path(__file__).parent / "data" / "programs.json"
@@ -69,6 +70,7 @@ def load(*, today: dt.date | None = None, log=print) -> None:
                 Committee(program=program, position=i, name=name)
                 for i, name in enumerate(spec["committees"], start=1)
             )
+            content_cache.content_changed()  # bulk inserts send no signal
         log(f"{'Created' if created else 'Kept'} program {program.short_name}")
 
         # Past years as the program's pages record them, then the current program year

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import User
+from .roles import ADMINISTRATOR, COORDINATOR, role_group
 
 DEMO_STAFF_EMAIL = "staff@example.org"
 DEMO_PASSWORD = "mentoring-demo"
-COMMITTEE_APPS = [
-    "mentoring",
-    "applications",
-    "matches",
-    "goals",
-    "certificates",
-    "activities",
-    "newsletter",
-    "evaluation",
-]
 
 
 def demo_person(email: str, *, full_name: str, preferred_name: str = "", **extra) -> User:
@@ -35,21 +25,15 @@ def demo_person(email: str, *, full_name: str, preferred_name: str = "", **extra
     return user
 
 
-def committee_group() -> Group:
-    """The group real committee members join: they run the program, not the server."""
-    group, _ = Group.objects.get_or_create(name="Committee staff")
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=COMMITTEE_APPS))
-    return group
-
-
 @transaction.atomic
 def seed(*, log=print) -> None:
+    # The committee's chair: runs the year and looks after people, by their two roles
+    # (not a superuser: the admin checks their permissions as it would anyone's).
     staff = demo_person(
-        DEMO_STAFF_EMAIL,
-        full_name="Casey Committee",
-        preferred_name="Casey",
-        is_staff=True,
-        is_superuser=True,
+        DEMO_STAFF_EMAIL, full_name="Casey Committee", preferred_name="Casey", is_staff=True
     )
-    staff.groups.add(committee_group())
-    log(f"Staff login: {DEMO_STAFF_EMAIL} / {DEMO_PASSWORD}  (admin at /admin/)")
+    staff.groups.add(role_group(COORDINATOR), role_group(ADMINISTRATOR))
+    log(
+        f"Staff login: {DEMO_STAFF_EMAIL} / {DEMO_PASSWORD}  (admin at /admin/; "
+        "coordinator and administrator)"
+    )

@@ -9,6 +9,7 @@ import datetime as dt
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -238,6 +239,13 @@ class Cycle(models.Model):
         editable=False,
         help_text="When staff anonymised the finished cycle: its applications, matches, "
         "goal sheets, logs and surveys no longer say who took part.",
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_cycles",
+        help_text="The reviewers who score this cycle's applications: a person in the "
+        "Reviewer role sees the applications of the cycles they are assigned to, no others.",
     )
 
     objects = CycleQuerySet.as_manager()
@@ -519,3 +527,18 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email}"
+
+
+class SpentFormToken(models.Model):
+    """A one-time form token that has been used (``mentoring/form_tokens.py``).
+
+    The nonce is unique, so of two posts of the same form (a double click, the back
+    button) only the first can record its row; the second finds the token spent. It holds
+    nothing about the person: the token's signature ties it to them, not this row.
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from . import page_cache
-from .models import Committee, Cycle, Event, Milestone, Program, ProgramObjective
+from . import content_cache
+from .models import Cycle, Event, Milestone, Program
 from .timeline import Phase, Timeline, phase_on, timeline_on
 
 
@@ -30,24 +29,10 @@ def programs_with_cycles() -> QuerySet[Program]:
     )
 
 
-# The programs' content (their pages, objectives, committees, cycles, milestones and
-# events) changes a few times a year and is read by nearly every page: it is kept in the
-# shared cache under the tokens of its tables, which every write to them renews
-# (``page_cache``), so a change shows at once, however it was made.
-CONTENT_MODELS = (Program, ProgramObjective, Committee, Cycle, Milestone, Event)
-CONTENT_TIMEOUT = 60 * 60
-
-
 def programs() -> list[Program]:
     """Every program as :func:`programs_with_cycles` loads it, from the shared cache
-    (no query while nothing changed)."""
-    page_cache.read_tables(*CONTENT_MODELS)
-    key = f"program-content:{page_cache.tables_token(*CONTENT_MODELS)}"
-    found = cache.get(key)
-    if found is None:
-        found = list(programs_with_cycles())
-        cache.set(key, found, timeout=CONTENT_TIMEOUT)
-    return found
+    while staff have not changed it (``content_cache``)."""
+    return content_cache.program_content(lambda: list(programs_with_cycles()))
 
 
 def program_get(*, slug: str) -> Program:
@@ -63,7 +48,10 @@ def current_cycle(program: Program, day: dt.date) -> Cycle | None:
 
     Next year's applications may open while this year's matches are still at work; the
     year under way stays the current one until it ends."""
-    cycles = list(program.cycles.all())
+    return _current_of(list(program.cycles.all()), day)
+
+
+def _current_of(cycles: list[Cycle], day: dt.date) -> Cycle | None:
     if not cycles:
         return None
     running = [c for c in cycles if c.starts_on <= day <= c.ends_on]
@@ -144,3 +132,33 @@ def cycle_get(*, program: Program, slug: str) -> Cycle:
         if cycle.slug == slug:
             return cycle
     raise Http404("No such cycle")
+
+
+# A cycle is on the committee's desk from a fortnight before its applications open until
+# two months after it ends (final outcomes, the report, the closing survey).
+BEFORE_APPLICATIONS = dt.timedelta(days=14)
+AFTER_THE_END = dt.timedelta(days=60)
+
+
+def on_the_desk(cycle: Cycle, day: dt.date) -> bool:
+    """Whether the committee is at work on ``cycle`` on ``day`` (its program's today)."""
+    return cycle.applications_open_on - BEFORE_APPLICATIONS <= day <= cycle.ends_on + AFTER_THE_END
+
+
+def committee_cycles() -> list[Cycle]:
+    """The cycles the committee's lists open on: each program's cycles on the desk today,
+    else its current cycle (a program between years still shows its latest). One query,
+    whatever the cache holds, so a list costs the same on every visit."""
+    by_program: dict[int, list[Cycle]] = {}
+    for cycle in Cycle.objects.select_related("program").order_by("program__position", "pk"):
+        by_program.setdefault(cycle.program_id, []).append(cycle)
+    found = []
+    for cycles in by_program.values():
+        program = cycles[0].program
+        day = program.today()
+        chosen = [c for c in cycles if on_the_desk(c, day)]
+        if not chosen:
+            current = _current_of(cycles, day)
+            chosen = [current] if current is not None else []
+        found += sorted(chosen, key=lambda c: c.starts_on)
+    return found

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import privacy
+from . import content_cache, privacy
 from .models import Cycle, Event, Milestone, User
 
 STAFF_CANNOT_DELETE = (
@@ -113,6 +113,7 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
         )
         for e in cycle.events.all()
     )
+    content_cache.content_changed()  # the bulk inserts above send no signal
     return new_cycle
 
 

@@ -2,8 +2,9 @@
 run twice (the delivery claim makes a second run a no-op)."""
 
 import logging
+import time
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.dispatch import receiver
 from django.utils import timezone
@@ -37,14 +38,30 @@ def send_delivery_batch(self, delivery_ids: list[int]) -> dict:
 
 
 BATCH_SIZE = 50
+# After the broker failed to take a message, this process leaves it alone this long
+# (seconds): a stalled broker costs one request its timeout, not every request.
+BROKER_RETRY_AFTER = 30.0
+_broker_down_until: dict[str, float] = {}
 
 
 @receiver(mail.deliveries_recorded)
 def publish_deliveries(delivery_ids: list[int], **kwargs) -> None:
-    """Publish send tasks now: one task for one delivery, batches of BATCH_SIZE for many
-    (a newsletter), so no single task holds thousands of sends. A broker that is down
-    costs nothing: the rows are pending in the database and the sweeper publishes them
-    again once it is back."""
+    """Publish send tasks now. A broker that is down costs nothing: the rows are pending
+    in the database and the sweeper publishes them again once it is back; after a
+    failure this process leaves that to the sweeper for BROKER_RETRY_AFTER seconds."""
+    broker = current_app.conf.broker_url
+    if not current_app.conf.task_always_eager and time.monotonic() < _broker_down_until.get(
+        broker, 0.0
+    ):
+        logger.info("Broker unavailable: %d deliveries left to the sweeper", len(delivery_ids))
+        return
+    _publish(delivery_ids)
+
+
+def _publish(delivery_ids: list[int]) -> bool:
+    """One task for one delivery, batches of BATCH_SIZE for many (a newsletter), so no
+    single task holds thousands of sends. False when the broker did not take them."""
+    broker = current_app.conf.broker_url
     try:
         if len(delivery_ids) == 1:
             send_delivery.delay(delivery_ids[0])
@@ -52,12 +69,16 @@ def publish_deliveries(delivery_ids: list[int], **kwargs) -> None:
             for start in range(0, len(delivery_ids), BATCH_SIZE):
                 send_delivery_batch.delay(delivery_ids[start : start + BATCH_SIZE])
     except Exception as exc:  # the broker's errors vary by transport; none may fail the caller
+        _broker_down_until[broker] = time.monotonic() + BROKER_RETRY_AFTER
         logger.warning(
             "Could not queue %d deliveries (%s: %s); the sweeper will retry",
             len(delivery_ids),
             type(exc).__name__,
             exc,
         )
+        return False
+    _broker_down_until.pop(broker, None)
+    return True
 
 
 @shared_task
@@ -72,5 +93,6 @@ def requeue_stalled_deliveries() -> int:
             queued_before=now - timezone.timedelta(seconds=settings.DELIVERY_REQUEUE_AFTER),
         ).values_list("pk", flat=True)[:10_000]
     )
-    publish_deliveries(ids)
+    if ids:
+        _publish(ids)  # whatever an earlier failure said: the broker may be back
     return len(ids)

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import fail_open, selectors, services
 from .calendar import program_calendar
 from .celery import app as celery_app
 from .forms import AccountDeleteForm
@@ -166,12 +167,17 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker both answer; 503 naming what does not."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    """Each part by name (database, broker, cache). 503 only when the database does not
+    answer: without the broker e-mails wait in the outbox, without the cache pages are
+    read from the database, and the site still serves."""
+    checks = {"database": _check_database(), "broker": _check_broker(), "cache": _check_cache()}
     failing = [name for name, result in checks.items() if not result["ok"]]
+    status = "degraded" if failing else "ok"
+    if not checks["database"]["ok"]:
+        status = "unavailable"
     return JsonResponse(
-        {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks},
-        status=503 if failing else 200,
+        {"status": status, "failing": failing, "checks": checks},
+        status=503 if status == "unavailable" else 200,
     )
 
 
@@ -201,3 +207,14 @@ def _check_broker() -> dict:
     except Exception as exc:  # kombu raises transport-specific errors
         return _failed("broker", exc)
     return {"ok": True, "detail": conn.transport_cls}
+
+
+def _check_cache() -> dict:
+    backend = caches["default"]
+    if not isinstance(backend, fail_open.RedisCache):
+        return {"ok": True, "detail": type(backend).__name__}
+    try:
+        backend.ping()
+    except Exception as exc:  # redis-py's connection and timeout errors
+        return _failed("cache", exc)
+    return {"ok": True, "detail": "redis"}

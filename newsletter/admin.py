@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from mentoring.admin import cycle_filter
+from mentoring.admin_lists import ListNotes
 from mentoring.models import Cycle
 
 from . import selectors, services
@@ -30,7 +31,7 @@ CHOICE_LISTS = {"featured_activities", "events", "milestones"}
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(IssuePages, admin.ModelAdmin):
+class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
     list_display = [
         "subject",
         "cycle",
@@ -47,6 +48,7 @@ class NewsletterIssueAdmin(IssuePages, admin.ModelAdmin):
             "cycle",
             parameter_name="cycle",
             cycles=lambda: Cycle.objects.filter(newsletter_issues__isnull=False).distinct(),
+            current_by_default=True,
         ),
     ]
     list_select_related = ["cycle__program"]

@@ -3,7 +3,9 @@
 - applications closing in three days, to people with a draft application;
 - the goal sheet due in seven days, to both partners of a match without an agreed sheet;
 - a monthly check-in nudge during goal work, to matches with no check-in that month;
-- the program's conclusion, to matches still to record their goals' final outcomes.
+- the program's conclusion, to matches still to record their goals' final outcomes;
+- the next year opening for applications, to last year's alumni (concluded matches):
+  mentees are invited to come back as mentors, mentors to mentor again.
 
 Each occasion names its delivery (``reminder:<name>:<occasion>``), unique per address, so
 the daily task may run any number of times, or late, and a person hears once. The
@@ -19,11 +21,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
 from goals import selectors as goal_selectors
 from goals.models import outcomes_open_on
+from matches import alumni
 from mentoring.mail import email_queue_bulk
 from mentoring.models import Cycle, Delivery, Milestone, Program, User
 from mentoring.timeline import goal_sheet_due_on
@@ -43,6 +47,7 @@ NAMES = {
     "goal_sheet_due": "Goal sheet due",
     "check_in": "Monthly check-in",
     "conclusion": "Program conclusion",
+    "alumni": "Invitation to come back",
 }
 
 
@@ -241,6 +246,49 @@ def conclusion(now: dt.datetime) -> list[Occasion]:
     return occasions
 
 
+def alumni_invitations(now: dt.datetime) -> list[Occasion]:
+    """While a cycle takes applications: to each partner of a concluded match of the
+    program's year before it who has not applied to it yet, once per person and year
+    they concluded (mentees to mentor, mentors to mentor again)."""
+    occasions = []
+    for cycle in _cycles(now):
+        if not cycle.accepts_applications_on(_today(cycle, now)):
+            continue
+        previous = alumni.previous_cycle(cycle)
+        if previous is None:
+            continue
+        applied = set(
+            Application.objects.filter(cycle=cycle, applicant__isnull=False).values_list(
+                "applicant_id", flat=True
+            )
+        )
+        for application, role in alumni.alumni_of(previous):
+            if application.applicant_id in applied:
+                continue
+            occasions.append(
+                Occasion(
+                    name="alumni",
+                    message_key=f"reminder:alumni:cycle-{previous.pk}",
+                    user=application.applicant,
+                    program=cycle.program,
+                    context={
+                        "cycle": cycle,
+                        "previous": previous,
+                        "role": role,
+                        "closes_on": cycle.applications_close_on,
+                        "apply_path": reverse(
+                            "applications:apply",
+                            kwargs={
+                                "program_slug": cycle.program.slug,
+                                "role": Application.Role.MENTOR,
+                            },
+                        ),
+                    },
+                )
+            )
+    return occasions
+
+
 def occasions_on(now: dt.datetime) -> list[Occasion]:
     """Every reminder due at ``now``, whether or not it was sent already."""
     return [
@@ -248,6 +296,7 @@ def occasions_on(now: dt.datetime) -> list[Occasion]:
         *goal_sheet_due(now),
         *check_in_nudges(now),
         *conclusion(now),
+        *alumni_invitations(now),
     ]
 
 

@@ -10,11 +10,3 @@ def _fresh_outbox_and_cache():
     mail.outbox = []
     cache.clear()
     yield
-
-
-@pytest.fixture
-def rendered_afresh(settings):
-    """Every page rendered on every request, the signed-in person read on every request:
-    for tests that count what rendering a page costs (mentoring/page_cache.py keeps
-    pages and people while nothing they read changes)."""
-    settings.PAGE_CACHE = False

@@ -54,12 +54,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "mentoring.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentoring.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Last: it serves pages after every other middleware has seen the request.
-    "mentoring.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -90,20 +89,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def with_shared_clients(config: dict) -> dict:
-    """A CACHES entry on mentoring.cache.RedisCache where it was Django's Redis backend
-    (the same, with one client per connection pool)."""
-    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
-        return {**config, "BACKEND": "mentoring.cache.RedisCache"}
-    return config
-
-
+# Shared program content and the login rate limits only: no person's page or account.
+# Redis fails open (mentoring/fail_open.py): the site answers with it down or stalled.
 CACHES = {
-    "default": with_shared_clients(env.cache("CACHE_URL", default="locmemcache://mentoring")),
+    "default": env.cache("CACHE_URL", default="locmemcache://mentoring"),
 }
-# The most-read pages are kept rendered until a table they read changes
-# (mentoring/page_cache.py); only with a shared cache such as Redis.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "mentoring.fail_open.RedisCache"
 
 AUTH_USER_MODEL = "mentoring.User"
 AUTHENTICATION_BACKENDS = [
@@ -137,6 +129,13 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
 }
+# How many proxies in front of the site append to X-Forwarded-For. Behind one proxy (the
+# production recipe) the client is the address that proxy added; with 0 every client
+# would share the proxy's address, and ten failures by anyone would lock everyone out.
+# Never more than the proxies really there: a client could then choose its own address.
+# allauth is the one reader of the client's address (its rate limits).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 LANGUAGE_CODE = "en-us"
 # Stored in UTC; shown in the program's own time zone (each Program has one).
@@ -187,14 +186,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for messages whose worker died (seconds, and every Nth look).
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
-    "socket_connect_timeout": 3,
-    "socket_timeout": 10,
+    # Short, so a stalled broker holds a web request for seconds at most (the worker's
+    # own blocking reads wait one second each).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queuing must not hang a web request when the broker is down: the row is already in the
 # database and the outbox sweeper queues it again once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,

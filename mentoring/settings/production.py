@@ -25,12 +25,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
-# Sessions are read from the shared cache and written through to the database: a
-# signed-in page saves its session query, and a session outlives a cache flush. Only with
-# a shared cache (Redis): with each process's own memory, signing out in one worker would
-# leave the session alive in the other workers' caches.
-if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":  # noqa: F405
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in the database (Django's default): the site answers with the cache down,
+# and no signed-in person's data is kept in the cache.
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -267,7 +267,6 @@ def test_no_log_buttons_for_someone_without_a_match_in_that_program(client):
     assert "We did this" not in page(client, elsewhere.get_absolute_url())
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_activity_page_runs_a_constant_number_of_queries(client):
     match = active_match()
     activity = ActivityFactory(category=CategoryFactory(program=match.cycle.program))

@@ -18,6 +18,7 @@ from tests.factories import (
     CategoryFactory,
     verified_user,
 )
+from tests.form_tokens import with_token
 
 from .helpers import active_match, competency, goal_for, today
 
@@ -148,7 +149,6 @@ def test_a_concluded_match_reads_its_log_but_changes_nothing(client):
     assert client.get(edit_url(entry)).status_code == 404
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_log_runs_a_constant_number_of_queries(client, match, mentee, activity):
     goal = goal_for(match, areas=[competency(match.cycle.program, "Programming Skills")])
 
@@ -181,7 +181,8 @@ def test_picking_from_the_catalog_takes_the_activitys_title(client, match, mente
     client.force_login(mentee)
 
     response = client.post(
-        new_url(match), form_data(activity=activity.pk, title="", goals=[goal.pk])
+        new_url(match),
+        with_token(client, form_data(activity=activity.pk, title="", goals=[goal.pk])),
     )
 
     assert response.status_code == 302
@@ -194,7 +195,10 @@ def test_picking_from_the_catalog_takes_the_activitys_title(client, match, mente
 def test_their_own_activity_with_a_title_of_their_own(client, match, mentor):
     client.force_login(mentor)
 
-    client.post(new_url(match), form_data(status=PLANNED, on=str(today() + dt.timedelta(7))))
+    client.post(
+        new_url(match),
+        with_token(client, form_data(status=PLANNED, on=str(today() + dt.timedelta(7)))),
+    )
 
     entry = ActivityLogEntry.objects.get()
     assert (entry.title, entry.status, entry.activity) == (
@@ -218,7 +222,7 @@ def test_we_did_this_opens_the_form_filled_in(client, match, mentee, activity):
 def test_an_empty_title_is_explained_and_nothing_typed_is_lost(client, match, mentee):
     client.force_login(mentee)
 
-    response = client.post(new_url(match), form_data(title="  "))
+    response = client.post(new_url(match), with_token(client, form_data(title="  ")))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -232,7 +236,9 @@ def test_a_date_outside_the_program_is_explained_beside_the_date(client, match, 
     client.force_login(mentee)
     after = match.cycle.ends_on + dt.timedelta(days=1)
 
-    response = client.post(new_url(match), form_data(status=PLANNED, on=after.isoformat()))
+    response = client.post(
+        new_url(match), with_token(client, form_data(status=PLANNED, on=after.isoformat()))
+    )
 
     errors = response.context["form"].errors
     assert "Pick a date inside the" in errors["on"][0]
@@ -244,7 +250,9 @@ def test_an_activity_cannot_be_done_in_the_future(client, match, mentee):
     client.force_login(mentee)
     tomorrow = today() + dt.timedelta(days=1)
 
-    response = client.post(new_url(match), form_data(status=DONE, on=tomorrow.isoformat()))
+    response = client.post(
+        new_url(match), with_token(client, form_data(status=DONE, on=tomorrow.isoformat()))
+    )
 
     assert "can’t be dated in the future" in response.context["form"].errors["on"][0]
     assert not ActivityLogEntry.objects.exists()
@@ -253,7 +261,7 @@ def test_an_activity_cannot_be_done_in_the_future(client, match, mentee):
 def test_a_date_that_is_not_a_date_is_explained(client, match, mentee):
     client.force_login(mentee)
 
-    response = client.post(new_url(match), form_data(on="next Tuesday"))
+    response = client.post(new_url(match), with_token(client, form_data(on="next Tuesday")))
 
     assert response.context["form"].errors["on"] == ["Enter a date, such as 2027-03-15."]
 
@@ -263,7 +271,7 @@ def test_a_goal_that_is_not_theirs_is_refused(client, match, mentee):
     theirs = goal_for(active_match(), title="Somebody else's goal")
     client.force_login(mentee)
 
-    response = client.post(new_url(match), form_data(goals=[theirs.pk]))
+    response = client.post(new_url(match), with_token(client, form_data(goals=[theirs.pk])))
 
     body = response.content.decode()
     assert "Choose only goals from your own goal sheet." in body
@@ -286,7 +294,7 @@ def test_an_activity_of_another_programs_catalog_is_refused(client, match, mente
     elsewhere = ActivityFactory()
     client.force_login(mentee)
 
-    response = client.post(new_url(match), form_data(activity=elsewhere.pk))
+    response = client.post(new_url(match), with_token(client, form_data(activity=elsewhere.pk)))
 
     assert "catalog" in response.context["form"].errors["activity"][0]
     with pytest.raises(ValidationError) as excinfo:

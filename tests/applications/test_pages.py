@@ -35,7 +35,6 @@ def test_my_applications_shows_each_status_and_its_history(client, cycle, applic
     assert history.index("Under review") < history.index("Accepted")
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_my_applications_runs_the_same_queries_however_many(client, applicant):
     client.force_login(applicant)
     staff = UserFactory(is_staff=True)
@@ -90,7 +89,6 @@ def test_program_page_offers_no_form_outside_the_window(client, program, applica
     assert "Apply as a" not in body
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_program_page_queries_do_not_grow_with_a_persons_applications(client, cycle, applicant):
     client.force_login(applicant)
     url = reverse("program_detail", args=[cycle.program.slug])

@@ -79,7 +79,7 @@ def test_the_current_cycle_gets_its_two_surveys_and_the_committee_may_read_resul
         Survey.Kind.MID_YEAR,
         Survey.Kind.END_OF_PROGRAM,
     }
-    group = Group.objects.get(name="Committee staff")
+    group = Group.objects.get(name="Coordinator")
     assert group.permissions.filter(codename="view_survey_results").exists()
     assert group.permissions.filter(codename="view_programhealth").exists()
 

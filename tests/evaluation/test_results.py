@@ -236,3 +236,14 @@ def test_only_staff_allowed_to_see_results_see_them(client, survey, answered, na
     staff.user_permissions.add(Permission.objects.get(codename="view_survey_results"))
     client.force_login(UserFactory._meta.model.objects.get(pk=staff.pk))
     assert client.get(url).status_code == 200
+
+
+def test_the_named_answers_csv_escapes_formulas(staff_client, survey, answered):
+    named = UserFactory(full_name='=HYPERLINK("http://evil.example")', email="n@example.org")
+    respond(survey, "mentor", {"comment": "-1+1 is zero"}, named=True, person=named)
+
+    response = staff_client.get(reverse("admin:evaluation_survey_named_csv", args=[survey.pk]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
+    assert rows[1][-1] == "'-1+1 is zero"

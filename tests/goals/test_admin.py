@@ -247,3 +247,16 @@ def test_the_other_changelists_run_a_constant_number_of_queries(staff_client, cy
     few, _ = count_queries(staff_client, reverse(name))
     more(8)
     assert count_queries(staff_client, reverse(name))[0] == few
+
+
+def test_the_csv_export_escapes_a_goal_that_starts_like_a_formula(staff_client, cycle):
+    sheet = agreed_sheet(cycle)
+    sheet.goals.update(title="=cmd|' /C calc'!A0", specific="@SUM(1+1)")
+
+    response = staff_client.post(
+        CHANGELIST, {"action": "export_goals_csv", ACTION_CHECKBOX_NAME: [sheet.pk]}
+    )
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert row["Title"] == "'=cmd|' /C calc'!A0"
+    assert row["Specific"] == "'@SUM(1+1)"

@@ -18,6 +18,7 @@ from goals.services import GoalInput
 from matches.models import Match
 from mentoring.models import Cycle
 from tests.factories import CheckInFactory, ExampleGoalFactory, GoalFactory, MatchFactory
+from tests.form_tokens import with_token
 
 from .conftest import edit_post, goal_data, post_edit
 
@@ -684,7 +685,9 @@ def test_a_partner_adds_a_check_in(client, sheet, mentee, mentor, cycle, today):
 
     response = client.post(
         url("goals:check_in", sheet.match, goal.pk),
-        {"status": "in_progress", "note": "First craft done.", "on": today.isoformat()},
+        with_token(
+            client, {"status": "in_progress", "note": "First craft done.", "on": today.isoformat()}
+        ),
     )
 
     assert response.status_code == 302
@@ -700,11 +703,14 @@ def test_a_future_check_in_date_is_refused_beside_the_field_with_the_note_kept(
 
     response = client.post(
         url("goals:check_in", sheet.match, goal.pk),
-        {
-            "status": "in_progress",
-            "note": "A note I typed.",
-            "on": (today + dt.timedelta(days=3)).isoformat(),
-        },
+        with_token(
+            client,
+            {
+                "status": "in_progress",
+                "note": "A note I typed.",
+                "on": (today + dt.timedelta(days=3)).isoformat(),
+            },
+        ),
     )
 
     body = response.content.decode()
@@ -810,7 +816,6 @@ def count_queries(client, path) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_sheet_page_runs_a_constant_number_of_queries(
     client, sheet, mentee, mentor, cycle, today
 ):

@@ -164,7 +164,6 @@ def test_someone_without_a_match_is_told_what_happens_next(client):
     assert "You have no match yet" in page
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_match_page_costs_the_same_queries_however_much_the_partners_share(client, match):
     login(client, match.mentee)
     url = reverse("matches:detail", args=[match.pk])

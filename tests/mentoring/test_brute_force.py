@@ -152,3 +152,49 @@ def test_too_many_requests_get_the_sites_own_page_saying_when_to_try_again(clien
     assert "Please wait 1 minute and try again." in body
     assert 'href="/static/css/' in body  # in the site's layout, with its styles
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+# --- Behind a proxy -----------------------------------------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+def sign_in_through_proxy(client, email, password, client_ip):
+    """A sign-in as the production proxy passes it on: the connection is the proxy's, the
+    client's address is the last one the proxy appended to X-Forwarded-For."""
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        # What a client sends is kept before it: a client cannot choose its own address.
+        HTTP_X_FORWARDED_FOR=f"192.0.2.99, {client_ip}",
+    )
+
+
+def test_the_trusted_proxy_count_comes_from_the_environment():
+    from tests.mentoring.test_settings import run_manage
+
+    show = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    secrets = {"DJANGO_SECRET_KEY": "k" * 64, "DJANGO_ALLOWED_HOSTS": "mentoring.example.org"}
+
+    behind_one = run_manage("shell", "-c", show, TRUSTED_PROXY_COUNT="1", **secrets)
+    assert behind_one.stdout.split()[-1] == "1", behind_one.stderr
+    # Not set: no proxy is trusted, so a forged X-Forwarded-For changes nothing.
+    unset = run_manage("shell", "-c", show, **secrets)
+    assert unset.stdout.split()[-1] == "0", unset.stderr
+
+
+def test_two_clients_behind_one_proxy_are_limited_separately(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    people = [verified_user() for _ in range(11)]
+    for person in people[:10]:
+        sign_in_through_proxy(client, person.email, "wrong", client_ip="198.51.100.7")
+
+    attacker = sign_in_through_proxy(client, people[10].email, PASSWORD, "198.51.100.7")
+    assert TOO_MANY in attacker.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    # Another client, through the same proxy, is not locked out by the first one.
+    response = sign_in_through_proxy(client, people[10].email, PASSWORD, "198.51.100.8")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(people[10].pk)

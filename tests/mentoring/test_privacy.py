@@ -22,8 +22,8 @@ from evaluation.models import Answer, Invitation, Question
 from goals.models import CheckIn, Goal, GoalSheetChange
 from matches.models import Match
 from mentoring import privacy, services
-from mentoring.demo import committee_group
 from mentoring.models import Cycle, Delivery, User
+from mentoring.roles import ADMINISTRATOR, COORDINATOR, role_group
 from tests.factories import (
     ActivityLogEntryFactory,
     AnswerFactory,
@@ -360,9 +360,9 @@ def test_anonymising_a_cycle_takes_the_same_queries_for_one_match_or_five():
     assert queries(1) == queries(5)
 
 
-def test_committee_staff_get_the_permission_to_anonymise():
-    group = committee_group()
-    assert group.permissions.filter(codename="anonymise_cycle").exists()
+def test_administrators_not_coordinators_get_the_permission_to_anonymise():
+    assert role_group(ADMINISTRATOR).permissions.filter(codename="anonymise_cycle").exists()
+    assert not role_group(COORDINATOR).permissions.filter(codename="anonymise_cycle").exists()
 
 
 def test_only_staff_with_the_permission_reach_the_anonymise_page(client):

@@ -275,3 +275,36 @@ def test_no_page_carries_code_the_policy_would_block():
 
     assert not blocked, blocked
     assert checked > 60
+
+
+def test_every_signed_in_page_is_private_and_never_stored():
+    """No proxy or browser cache keeps what a signed-in person was shown: every list
+    page and changelist, forms and one-object pages, CSV and calendar answers too."""
+    world = World()
+    world.grow(1)
+    clients = {}
+    for who in ("mentee", "mentor", "staff"):
+        clients[who] = Client()
+        clients[who].force_login(getattr(world, who))
+    pages = {name: (page.url, page.who) for name, page in ALL_PAGES.items()}
+    pages.update(FORM_AND_OBJECT_PAGES)
+
+    kept, checked = {}, 0
+    for name, (url, who) in pages.items():
+        if who == "anonymous":
+            continue
+        response = clients[who].get(url(world))
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        checked += 1
+        if not {"private", "no-store"} <= directives:
+            kept[name] = response.get("Cache-Control")
+
+    assert not kept, kept
+    assert checked > 50
+
+
+def test_a_public_page_may_be_kept():
+    ProgramFactory()
+    response = Client().get(reverse("home"))
+
+    assert "no-store" not in response.get("Cache-Control", "")

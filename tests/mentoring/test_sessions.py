@@ -1,5 +1,5 @@
-"""Sessions kept in the shared cache (production with Redis): signing out ends the
-session at once, for every process that reads the cache."""
+"""Sessions live in the database: signing out ends the session at once, for every
+process."""
 
 import pytest
 from django.test import Client
@@ -8,11 +8,6 @@ from django.urls import reverse
 from tests.factories import verified_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cached_db_sessions(settings):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 def test_a_session_signed_out_is_refused_at_once_from_another_client():

@@ -255,7 +255,6 @@ def test_send_now_and_take_back(staff_client, cycle, match):
     assert issue.status == Status.DRAFT
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_delivery_report_counts_and_lists_each_recipient(staff_client, cycle):
     issue = sent_issue(cycle, delivered=3, failed=2, pending=1)
 

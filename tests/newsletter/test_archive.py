@@ -115,7 +115,6 @@ def test_the_latest_newsletter_for_the_dashboard(cycle, match, mentee):
     assert latest_newsletter_for(verified_user()) is None
 
 
-@pytest.mark.usefixtures("rendered_afresh")
 def test_the_archive_and_an_issue_cost_constant_queries(reader, cycle, match):
     agreed_sheet(match, titles=["Goal one", "Goal two"])
 

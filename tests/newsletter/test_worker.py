@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-from contextlib import contextmanager
 
 import pytest
-import redis
 from django.utils import timezone
 
 from mentoring.models import Delivery
 from newsletter.models import NewsletterIssue
 from newsletter.selectors import delivery_counts
 from tests.factories import NewsletterIssueFactory, bulk_matches
-from tests.smtp_sink import free_port, smtp_sink
+from tests.redis_server import redis_server
+from tests.smtp_sink import smtp_sink
 from tests.worker import celery_worker, empty_broker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -118,55 +116,17 @@ def test_a_worker_killed_mid_batch_and_started_again_sends_each_copy_exactly_onc
         assert own_goal(message["To"], "w") in message.get_body(("plain",)).get_content()
 
 
-@contextmanager
-def private_redis():
-    """A Redis of the test's own on a free port; yields (url, stop, start)."""
-    port = free_port()
-    state = {}
-
-    def start():
-        state["process"] = subprocess.Popen(
-            [
-                "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-        wait_for(lambda: _pings(client), timeout=20, what="the private Redis to start")
-
-    def stop():
-        process = state.pop("process", None)
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=20)
-
-    start()
-    try:
-        yield f"redis://127.0.0.1:{port}/0", stop, start
-    finally:
-        stop()
-
-
-def _pings(client) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
 def test_an_issue_due_while_redis_is_down_goes_out_once_it_is_back(cycle):
     bulk_matches(cycle, 10, prefix="r")
-    with private_redis() as (broker, stop_redis, start_redis), smtp_sink() as (sink, port):
-        with celery_worker(smtp_port=port, broker=broker, beat=True, **FAST_BEAT) as worker:
+    with redis_server() as redis, smtp_sink() as (sink, port):
+        with celery_worker(smtp_port=port, broker=redis.url(), beat=True, **FAST_BEAT) as worker:
             wait_for(
                 lambda: re.search(r"send_due_newsletters\[.*\] succeeded", worker.output()),
                 timeout=60,
                 what="beat's first look for due issues",
             )
             issue = due_issue(cycle, in_seconds=3)
-            stop_redis()
+            redis.stop()
             # Well past the send time, with Redis down: nothing went out.
             wait_for(
                 lambda: timezone.now() > issue.send_at + dt.timedelta(seconds=6),
@@ -176,7 +136,7 @@ def test_an_issue_due_while_redis_is_down_goes_out_once_it_is_back(cycle):
             assert copies(sink, issue) == []
             assert status_of(issue) in ("scheduled", "sending")
 
-            start_redis()
+            redis.start()
             wait_for(lambda: status_of(issue) == "sent", timeout=180, what="the issue sent")
         received = copies(sink, issue)
 

@@ -144,6 +144,15 @@ ADMIN_LIST_PAGES: dict[str, Page] = {
     "evaluation_programhealth_health": Page(
         _admin("evaluation_programhealth_health", lambda w: w.cycle.pk), "staff"
     ),
+    "evaluation_programhealth_report": Page(
+        _admin("evaluation_programhealth_report", lambda w: w.cycle.pk), "staff"
+    ),
+    "evaluation_programhealth_report_csv": Page(
+        _admin("evaluation_programhealth_report_csv", lambda w: w.cycle.pk), "staff"
+    ),
+    "evaluation_programhealth_report_pdf": Page(
+        _admin("evaluation_programhealth_report_pdf", lambda w: w.cycle.pk), "staff"
+    ),
     "evaluation_survey_results": Page(
         _admin("evaluation_survey_results", lambda w: w.survey.pk), "staff"
     ),
