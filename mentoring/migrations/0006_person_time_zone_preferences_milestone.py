@@ -5,20 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mentoring', '0005_merge_roles_meetings_tokens'),
+        ("mentoring", "0005_merge_roles_meetings_tokens"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='time_zone',
-            field=models.CharField(blank=True, help_text="The browser's when the person signed up; their applications start from it.", max_length=64, validators=[mentoring.models.validate_time_zone]),
+            model_name="user",
+            name="time_zone",
+            field=models.CharField(
+                blank=True,
+                help_text="The browser's when the person signed up; their applications start from it.",
+                max_length=64,
+                validators=[mentoring.models.validate_time_zone],
+            ),
         ),
         migrations.AlterField(
-            model_name='milestone',
-            name='kind',
-            field=models.CharField(choices=[('applications', 'Applications'), ('notifications', 'Notifications'), ('preferences', 'Mentor preferences'), ('introductions', 'Introductions and goal setting'), ('networking', 'Networking session'), ('goal_work', 'Goal work'), ('conclusion', 'Conclusion'), ('other', 'Other')], max_length=20),
+            model_name="milestone",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("applications", "Applications"),
+                    ("notifications", "Notifications"),
+                    ("preferences", "Mentor preferences"),
+                    ("introductions", "Introductions and goal setting"),
+                    ("networking", "Networking session"),
+                    ("goal_work", "Goal work"),
+                    ("conclusion", "Conclusion"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
