@@ -27,6 +27,7 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from .program_year import ProgramYear, program_year
 
@@ -176,12 +177,19 @@ class Visitor:
 
 def sessions_for(user_ids: list[int]) -> dict[int, Visitor]:
     """A signed-in session and a CSRF secret per person, as a browser would hold them."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY as AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    )
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils.crypto import get_random_string
 
     from mentoring.models import User
+    from mentoring.second_factor import needs_second_factor
 
     visitors = {}
     for user in User.objects.filter(pk__in=user_ids):
@@ -189,6 +197,12 @@ def sessions_for(user_ids: list[int]) -> dict[int, Visitor]:
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if needs_second_factor(user):
+            # Staff as after entering their authenticator code (mentoring/second_factor.py).
+            session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {"method": "mfa", "at": time.time(), "type": "totp"}
+            ]
+            session[AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
         session.create()
         csrf = get_random_string(32)
         cookie = (
@@ -206,6 +220,7 @@ def _lua(value: str) -> str:
 def mixed_requests(year: ProgramYear, visitors: dict[int, Visitor], n: int = 6000) -> str:
     """Lua for wrk: ``n`` requests drawn once (80 % reads, 10 % writes, 10 % admin),
     which each wrk thread walks from its own starting point."""
+    from mentoring import form_tokens
     from mentoring.models import Program
 
     rng = random.Random(16)
@@ -232,8 +247,13 @@ def mixed_requests(year: ProgramYear, visitors: dict[int, Visitor], n: int = 600
         elif draw < 0.9:
             person, match = rng.choice(mentees)
             visitor = visitors[person]
+            # Each post carries its own one-time form token (mentoring/form_tokens.py), as
+            # the form page would have given it; a token replayed once wrk wraps around
+            # its script records nothing new.
+            token = form_tokens.issue(SimpleNamespace(pk=person))  # [A-Za-z0-9_:-]: no escaping
             body = (
-                f"csrfmiddlewaretoken={visitor.csrf}&title=Coffee+and+a+talk+about+storytime"
+                f"csrfmiddlewaretoken={visitor.csrf}&form_token={token}"
+                "&title=Coffee+and+a+talk+about+storytime"
                 f"&status=done&on={today}&notes=We+met+at+the+branch."
             )
             headers = (

@@ -18,8 +18,8 @@ from applications.models import DECISIONS, Application
 from evaluation.models import Survey
 from goals.models import GoalSheet
 from matches.models import Match
-from mentoring.demo import committee_group
 from mentoring.models import Cycle, Delivery, Program
+from mentoring.roles import COORDINATOR, role_group
 from newsletter.models import NewsletterIssue
 from tests.factories import ApplicationFactory, UserFactory
 
@@ -50,7 +50,7 @@ def demo():
 
 def committee_member():
     person = UserFactory(is_staff=True, full_name="Casey Committee")
-    person.groups.add(committee_group())
+    person.groups.add(role_group(COORDINATOR))
     return person
 
 

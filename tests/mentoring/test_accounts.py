@@ -117,7 +117,10 @@ def test_staff_reach_the_admin_through_the_site_login(client):
     assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
 
     client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
-    assert client.get(reverse("admin:index")).status_code == 200
+    # Signed in, on to the admin: staff without an authenticator set one up first.
+    admin_page = client.get(reverse("admin:index"))
+    assert admin_page.status_code == 302
+    assert admin_page["Location"].startswith(reverse("mfa_activate_totp"))
 
 
 def test_people_who_are_not_staff_are_refused_the_admin(client):

@@ -103,5 +103,11 @@ def test_every_page_answers_and_the_email_goes_out_once_redis_is_back(redis, how
                 timeout=120,
                 what="the confirmation e-mail sent by the sweeper",
             )
+            # The server accepted it; the worker marks the row sent just after.
+            wait_for(
+                lambda: Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SENT,
+                timeout=60,
+                what="the delivery marked sent",
+            )
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT

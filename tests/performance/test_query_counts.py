@@ -129,7 +129,7 @@ SITE_NOT_LISTS: dict[str, str] = {
 }
 # allauth's own account pages: the person's sign-in forms, no rows (account_email, the
 # one page listing something, is measured above).
-ALLAUTH_PREFIX = "account_"
+ALLAUTH_PREFIX = ("account_", "mfa_")  # allauth's forms: accounts, second factors
 
 
 def _admin(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:

@@ -75,7 +75,6 @@ MODELS: dict[str, By] = {
     "matches.helprequest": By(_, "vc", _),
     "matches.pairingwish": By(_, "vd", _),
     "matches.directorylisting": By(_, "vcd", _),
-    "mfa.authenticator": By(_, _, RUN),  # people's second factors
     "goals.goalsheet": By(_, "vc", _),
     "goals.examplegoal": By(_, RUN, _),
     "goals.checkin": By(_, "v", _),
@@ -130,7 +129,6 @@ ACTIONS: dict[str, By] = {
     "matches.helprequest": By(NONE, NONE, NONE),
     "matches.pairingwish": By(NONE, ("delete_selected",), NONE),
     "matches.directorylisting": By(NONE, ("delete_selected",), NONE),
-    "mfa.authenticator": By(NONE, NONE, ("delete_selected",)),
     "goals.goalsheet": By(NONE, ("export_goals_csv", "return_for_revision"), NONE),
     "goals.examplegoal": By(NONE, ("delete_selected",), NONE),
     "goals.checkin": By(NONE, NONE, NONE),
