@@ -16,7 +16,7 @@ from mentoring.spreadsheets import csv_response, csv_writer
 from . import charts, cycle_data, health
 from .admin_results import may_see_results
 from .year_report import OUTCOMES, YearReport, year_report
-from .year_report_files import HOURS_NOT_RECORDED, report_pdf, report_rows
+from .year_report_files import report_pdf, report_rows
 
 
 class YearReportPages:
@@ -77,7 +77,6 @@ class YearReportPages:
             "charts": figures,
             "outcomes": OUTCOMES,
             "results_allowed": may_see_results(request),
-            "hours_not_recorded": HOURS_NOT_RECORDED,
             "min_group": cycle_data.MIN_GROUP,
         }
         with timezone.override(report.cycle.program.tz):

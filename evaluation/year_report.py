@@ -1,9 +1,10 @@
 """The year's report for the committee: for each of the program's objectives, the
 evidence the year produced. Goals by competency area and their final outcomes,
 activities by catalog category, the closing survey's answers per objective, retention
-(matches concluded and dissolved, with the reasons), hours met, and the people who come
-back. One page in admin, a PDF and a CSV, all from :func:`year_report`, in a fixed
-number of queries however many matches, goals and answers.
+(matches concluded and dissolved, with the reasons), hours met (the meetings the
+partners recorded), and the people who come back. One page in admin, a PDF and a CSV,
+all from :func:`year_report`, in a fixed number of queries however many matches, goals
+and answers.
 
 Which sections bear on which objective is data (``data/year_report.json``), so a program
 with other objectives needs no code.
@@ -25,7 +26,7 @@ from mentoring.models import Cycle, ProgramObjective
 from .cycle_data import CycleData
 from .models import Survey
 from .results import ObjectiveResult, SurveyResults, survey_results
-from .sections import activity_by_month
+from .sections import MeetingHours, activity_by_month, meeting_hours
 
 EVIDENCE_FILE = Path(__file__).parent / "data" / "year_report.json"
 NO_AREA = "No competency area"
@@ -35,6 +36,7 @@ SECTIONS = {
     "goals": "Goals and outcomes",
     "activities": "Activities",
     "retention": "Retention",
+    "hours": "Hours met",
     "returning": "Returning people",
 }
 
@@ -96,9 +98,7 @@ class YearReport:
     activities: list[tuple[str, int]]
     retention: Retention
     closing: SurveyResults | None
-    # Hours met are not recorded by the site (neither the activity log nor check-ins
-    # keep a duration); the report says so rather than estimating.
-    hours: float | None
+    hours: MeetingHours  # from the meetings the partners recorded
     returned: alumni.Returning
     came_back: alumni.Returning
 
@@ -170,6 +170,7 @@ def _summaries(
     outcomes: dict[str, int],
     activities: list[tuple[str, int]],
     retention: Retention,
+    hours: MeetingHours,
     returned: alumni.Returning,
     came_back: alumni.Returning,
 ) -> dict[str, str]:
@@ -180,6 +181,8 @@ def _summaries(
         "activities": f"{sum(n for _, n in activities)} activities done",
         "retention": f"{retention.concluded} of {retention.matches} matches concluded, "
         f"{retention.dissolved} dissolved",
+        "hours": f"{hours.total_hours:.0f} hours met, {hours.met} of {hours.matches} matches "
+        "recorded meetings",
         "returning": f"{came_back.total} came back from an earlier year; "
         f"{returned.total} applied again, {returned.mentees_as_mentors} mentees as mentors",
     }
@@ -195,6 +198,7 @@ def year_report(
     activity = activity_by_month(data)
     activities = [(name, activity.category_total(name)) for name in activity.categories]
     retention = _retention(cycle)
+    hours = meeting_hours(data)
     returned = alumni.returned_later(cycle)
     came_back = alumni.returning_by_cycle([cycle.pk])[cycle.pk]
     closing = None
@@ -211,6 +215,7 @@ def year_report(
         outcomes=outcomes,
         activities=activities,
         retention=retention,
+        hours=hours,
         returned=returned,
         came_back=came_back,
     )
@@ -238,7 +243,7 @@ def year_report(
         activities=activities,
         retention=retention,
         closing=closing,
-        hours=None,
+        hours=hours,
         returned=returned,
         came_back=came_back,
     )

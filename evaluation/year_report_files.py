@@ -19,7 +19,6 @@ from .year_report import OUTCOMES, YearReport
 
 HEADER = ["Section", "Item", "Measure", "Value"]
 ROLES = ("mentee", "mentor", "all")
-HOURS_NOT_RECORDED = "Not recorded: the activity log and check-ins keep no duration"
 TEAL = colors.HexColor("#0b5563")
 
 
@@ -101,7 +100,18 @@ def report_rows(report: YearReport) -> list[list[Any]]:
     ]
     rows += [["Retention", reason, "Dissolved", n] for reason, n in retention.dissolved_reasons]
     rows += [["Retention", reason, "Concluded early", n] for reason, n in retention.early_reasons]
-    rows.append(["Hours met", "All matches", "Hours", HOURS_NOT_RECORDED])
+    hours = report.hours
+    rows += [
+        ["Hours met", "All matches", "Hours met in all", f"{hours.total_hours:.1f}"],
+        ["Hours met", "All matches", "Matches that recorded a meeting", hours.met],
+        [
+            "Hours met",
+            "All matches",
+            "Median hours per match",
+            "" if hours.median_hours is None else f"{hours.median_hours:.1f}",
+        ],
+    ]
+    rows += [["Hours met", label, "Matches", n] for label, n in hours.distribution]
     for label, people in (
         ("Came back from an earlier year", report.came_back),
         ("Applied again for a later year", report.returned),

@@ -70,6 +70,11 @@ class IssuePages:
                 "<int:pk>/report/", view(self.report_view), name="newsletter_newsletterissue_report"
             ),
             path(
+                "<int:pk>/progress/",
+                view(self.progress_view),
+                name="newsletter_newsletterissue_progress",
+            ),
+            path(
                 "<int:pk>/retry-failed/",
                 view(self.retry_failed_view),
                 name="newsletter_newsletterissue_retry_failed",
@@ -190,12 +195,14 @@ class IssuePages:
                 else:
                     self.message_user(
                         request,
-                        "It goes out within the minute."
+                        "It goes out within the minute. The counts below follow it as it goes."
                         if send_now
                         else f"Scheduled to go out {local_time(send_at, tz)}. You can take it "
                         "back until then.",
                         messages.SUCCESS,
                     )
+                    if send_now:
+                        return redirect("admin:newsletter_newsletterissue_report", pk)
                     return redirect("admin:newsletter_newsletterissue_change", pk)
         context = self._context(
             request,
@@ -250,6 +257,13 @@ class IssuePages:
             ],
         )
         return TemplateResponse(request, "admin/newsletter/newsletterissue/report.html", context)
+
+    def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """How far the sending is, as a fragment the report page fetches again every few
+        seconds while it goes on (static/committee/progress.js): counts from the rows."""
+        issue = self._issue(request, pk)
+        context = {"issue": issue, "counts": selectors.delivery_counts(issue)}
+        return TemplateResponse(request, "admin/newsletter/newsletterissue/_progress.html", context)
 
     def retry_failed_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":

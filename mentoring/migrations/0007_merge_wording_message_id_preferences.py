@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
         ("mentoring", "0004_program_wording"),
         ("mentoring", "0005_delivery_message_id"),
         ("mentoring", "0005_merge_roles_meetings_tokens"),
-        ("mentoring", "0006_preferences_milestone"),
+        ("mentoring", "0006_person_time_zone_preferences_milestone"),
     ]
 
     operations = []

@@ -29,6 +29,7 @@ from tests.factories import (
     CycleFactory,
     InterestFactory,
     MatchFactory,
+    MeetingFactory,
     UserFactory,
 )
 
@@ -50,6 +51,7 @@ def year(cycle, today, *, pairs: int = 2):
         goals[0].competency_areas.set([area])
         Goal.objects.filter(pk=goals[0].pk).update(final_outcome=Goal.Outcome.ACHIEVED)
         ActivityLogEntryFactory(match=match, activity=activity if i % 2 == 0 else None)
+        MeetingFactory(match=match, minutes=90)
         match_services.match_conclude(match=match, reason="Early")
         matches.append(match)
     MatchFactory(cycle=cycle, status=Match.Status.DISSOLVED, dissolved_reason="=HYPERLINK(evil)")
@@ -85,7 +87,8 @@ def test_the_report_gathers_the_year_s_evidence(cycle, objectives, today):
     assert first.survey.scale["mentee"].mean == 4
     assert [e.section for e in first.evidence] == ["goals"]
     assert report.closing.answered["all"] == 3 and report.closing.invited["all"] == 6
-    assert report.hours is None
+    assert (report.hours.total_hours, report.hours.met, report.hours.matches) == (4.5, 3, 3)
+    assert [e.section for e in report.objectives[1].evidence] == ["retention", "hours"]
 
 
 def test_returning_people_are_counted_both_ways(cycle, objectives, today, program):
@@ -129,6 +132,7 @@ def test_staff_open_the_report_and_download_its_pdf_and_csv(staff_client, cycle,
     assert rows[0] == ["Section", "Item", "Measure", "Value"]
     assert ["Retention", "'=HYPERLINK(evil)", "Dissolved", "1"] in rows
     assert ["Activities by category", "Practice interviews", "Activities done", "1"] in rows
+    assert ["Hours met", "All matches", "Hours met in all", "3.0"] in rows
 
 
 def test_without_the_results_permission_the_survey_answers_stay_out(

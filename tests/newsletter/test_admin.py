@@ -323,3 +323,31 @@ def test_the_newsletters_periodic_tasks_are_on_the_database_beat_schedule(db):
         "newsletter.tasks.send_reminders",
     ]:
         assert task in schedule and task in app.tasks
+
+
+def test_the_report_shows_the_sending_as_it_goes(staff_client, cycle):
+    issue = sent_issue(cycle, delivered=3, failed=0, pending=2)
+
+    report = staff_client.get(url("report", issue)).content.decode()
+    fragment = staff_client.get(url("progress", issue)).content.decode()
+
+    # The report fetches its counts again while deliveries are pending (a static script:
+    # the security policy allows no inline one).
+    assert f'data-progress-url="{url("progress", issue)}"' in report
+    assert "committee/progress.js" in report and "<script>" not in report
+    assert 'data-running="yes"' in fragment
+    assert "<strong>3</strong> delivered" in fragment and "<strong>2</strong> pending" in fragment
+
+    Delivery.objects.filter(message_key=issue.message_key).update(status=Delivery.Status.SENT)
+    NewsletterIssue.objects.filter(pk=issue.pk).update(status=NewsletterIssue.Status.SENT)
+    fragment = staff_client.get(url("progress", issue)).content.decode()
+    assert 'data-running="no"' in fragment and "<strong>5</strong> delivered" in fragment
+
+
+def test_send_now_leads_to_the_report_that_counts_it(staff_client, cycle, match):
+    issue = NewsletterIssueFactory(cycle=cycle)
+
+    response = staff_client.post(url("schedule", issue), {"send_now": "1"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == url("report", issue)
+    assert "It goes out within the minute." in response.content.decode()

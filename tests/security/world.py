@@ -236,6 +236,8 @@ def _running_cycle(program):
     MilestoneFactory(
         cycle=cycle, kind=Milestone.Kind.CONCLUSION, starts_on=cycle.ends_on, ends_on=cycle.ends_on
     )
+    # Preferences are open (late in this year, but so the form takes a POST to fuzz).
+    MilestoneFactory(cycle=cycle, kind=Milestone.Kind.PREFERENCES, starts_on=today, ends_on=today)
     return cycle
 
 
