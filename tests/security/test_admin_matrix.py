@@ -45,8 +45,6 @@ MODELS: dict[str, By] = {
     "mentoring.user": By(_, _, RUN),
     "auth.group": By(_, _, "v"),
     "account.emailaddress": By(_, _, RUN),
-    # A person's second factors: the administrator removes a lost authenticator.
-    "mfa.authenticator": By(_, _, RUN),
     # The program and its years: the coordinator runs them; deleting a program or a
     # cycle (and its people's records) and anonymising are the administrator's.
     "mentoring.program": By(_, "vac", "vd"),
@@ -97,7 +95,6 @@ ACTIONS: dict[str, By] = {
     "mentoring.user": By(NONE, NONE, ("delete_selected",)),
     "auth.group": By(NONE, NONE, NONE),
     "account.emailaddress": By(NONE, NONE, ("delete_selected", "make_verified")),
-    "mfa.authenticator": By(NONE, NONE, ("delete_selected",)),
     "mentoring.program": By(NONE, NONE, ("delete_selected",)),
     "mentoring.cycle": By(NONE, ("copy_to_next_year",), ("delete_selected",)),
     "mentoring.milestone": By(NONE, ("delete_selected",), NONE),
