@@ -128,8 +128,9 @@ SITE_NOT_LISTS: dict[str, str] = {
     "newsletter:resubscribe": "one person's setting, from an email link",
 }
 # allauth's own account pages: the person's sign-in forms, no rows (account_email, the
-# one page listing something, is measured above).
-ALLAUTH_PREFIX = ("account_", "mfa_")  # allauth's forms: accounts, second factors
+# one page listing something, is measured above); and its two-factor pages, which show
+# the person's own authenticator app and recovery codes, one of each at most.
+ALLAUTH_PREFIX = ("account_", "mfa_")
 
 
 def _admin(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
