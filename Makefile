@@ -16,7 +16,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring
 # Two processes, one per core (each has its own test database and Redis databases).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install install-dev pip-tools lock upgrade run serve test test-fast lint format bench ci services chromium wrk clean
+.PHONY: help gettext messages install install-dev pip-tools lock upgrade run serve test test-fast lint format bench ci services chromium wrk clean
 
 help:
 	@echo "make run    install, migrate, load the program content and a demo, run site + worker + beat"
@@ -71,9 +71,23 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# The Spanish catalogue is compiled here, never committed (msgfmt is Debian's gettext).
+MESSAGES_PO := $(wildcard locale/*/LC_MESSAGES/*.po)
+MESSAGES_MO := $(MESSAGES_PO:.po=.mo)
 
-install-dev: $(VENV)/.installed-dev node_modules/.installed
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends gettext >/dev/null; }
+
+locale/%.mo: locale/%.po | gettext
+	msgfmt --check-format -o $@ $<
+
+messages: $(MESSAGES_MO)
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+install-dev: $(VENV)/.installed-dev node_modules/.installed messages
 
 # The whole system, as production runs it, with nothing to install or configure: the site,
 # one Celery worker and beat (Procfile.dev, run by honcho, each line of output prefixed by

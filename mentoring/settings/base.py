@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "mentoring.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language: the person's choice (cookie, or their account), else the
+    # browser's Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,7 +146,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mentoring program"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The program runs in English and Spanish (many applicants serve Spanish-speaking
+# families). The catalogue is written by the team: locale/es/LC_MESSAGES, compiled at
+# install (make install runs compilemessages; the .mo files are not committed).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Stored in UTC; shown in the program's own time zone (each Program has one).
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
