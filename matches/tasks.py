@@ -6,7 +6,7 @@ from celery import shared_task
 
 from mentoring.models import Cycle, User
 
-from . import services
+from . import conclusion, services
 
 
 @shared_task(ignore_result=True)
@@ -25,4 +25,4 @@ def conclude_ended_cycles() -> int:
     """Conclude the matches of every cycle whose last day has come (hourly, so the day
     is caught in each program's time zone). Safe to run twice: only active matches are
     concluded, each under its row lock, and the partners are written to once."""
-    return services.cycles_conclude_ended()
+    return conclusion.cycles_conclude_ended()
