@@ -14,44 +14,28 @@ from .geography import STATE_NAMES
 from .models import Application
 
 
+def _hidden(description: str):
+    """A field shown as hidden under blind review, under the field's own label."""
+
+    @admin.display(description=description)
+    def display(self, application: Application) -> str:
+        return selectors.HIDDEN
+
+    return display
+
+
 class ApplicationChangeFields:
     """Mixed into ``ApplicationAdmin``: the displays its fieldsets name."""
 
-    @admin.display(description="Full name")
-    def hidden_full_name(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Preferred name")
-    def hidden_preferred_name(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Email")
-    def hidden_email(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Phone")
-    def hidden_phone(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Library or organization")
-    def hidden_organization(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Account")
-    def hidden_applicant_account(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="City")
-    def hidden_city(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Position title")
-    def hidden_position_title(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Identifies as Black, Indigenous, or a Person of Color")
-    def hidden_bipoc_identity(self, application) -> str:
-        return selectors.HIDDEN
+    hidden_full_name = _hidden("Full name")
+    hidden_preferred_name = _hidden("Preferred name")
+    hidden_email = _hidden("Email")
+    hidden_phone = _hidden("Phone")
+    hidden_organization = _hidden("Library or organization")
+    hidden_applicant_account = _hidden("Account")
+    hidden_city = _hidden("City")
+    hidden_position_title = _hidden("Position title")
+    hidden_bipoc_identity = _hidden("Identifies as Black, Indigenous, or a Person of Color")
 
     @admin.display(description="Account")
     def applicant_account(self, application: Application) -> str:
