@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from activities.models import ActivityLogEntry
@@ -46,8 +45,8 @@ from tests.factories import (
     ProgramFactory,
     QuestionFactory,
     SurveyFactory,
-    UserFactory,
     agreed_sheet,
+    verified_user,
 )
 
 ANONYMOUS = "anonymous"
@@ -63,13 +62,6 @@ OWNER_GOAL = "Quennell's secret storytime goal"
 OWNER_LOG = "Quennell's private log entry"
 # The owner's request for help to the committee: not even their partner may see it.
 OWNER_HELP = "Quennell's confidential word to the committee"
-
-
-def _person(full_name: str, **kwargs) -> User:
-    """A person who can sign in (their address verified, as allauth requires)."""
-    user = UserFactory(full_name=full_name, **kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
 
 
 @dataclass
@@ -242,7 +234,7 @@ def _running_cycle(program):
 
 
 def _match(cycle, mentee_name: str, mentor_name: str) -> Match:
-    mentee, mentor = _person(mentee_name), _person(mentor_name)
+    mentee, mentor = verified_user(full_name=mentee_name), verified_user(full_name=mentor_name)
     return MatchFactory(
         cycle=cycle,
         mentee=ApplicationFactory(cycle=cycle, applicant=mentee, status="accepted"),
@@ -270,7 +262,7 @@ def build_world() -> World:
     next_cycle = CycleFactory(program=program, name="2026-2027", slug="2026-2027")
     activity = ActivityFactory(category=CategoryFactory(program=program), program=program)
     example = ExampleGoalFactory(program=program)
-    staff = _person("Committee Staff", is_staff=True, is_superuser=True)
+    staff = verified_user(full_name="Committee Staff", is_staff=True, is_superuser=True)
 
     draft = _match(cycle, OWNER_NAME, "Dmitri Partner")
     submitted = _match(cycle, "Sunita Mentee", "Samuel Mentor")
