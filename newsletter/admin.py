@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes
@@ -218,11 +219,11 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
 
     # --- Columns ----------------------------------------------------------------------
 
-    @admin.display(description="Month", ordering="month")
+    @admin.display(description=_("Month"), ordering="month")
     def month_display(self, issue: NewsletterIssue) -> str:
         return f"{issue.month:%B %Y}"
 
-    @admin.display(description="Status", ordering="send_at")
+    @admin.display(description=_("Status"), ordering="send_at")
     def status_display(self, issue: NewsletterIssue) -> str:
         """The status, with when it goes or went out (in the program's time zone)."""
         if issue.status == Status.DRAFT:
@@ -234,11 +235,11 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
             return f"Sending since {when}"
         return f"Sent {when}"
 
-    @admin.display(description="Recipients", ordering="recipients_count")
+    @admin.display(description=_("Recipients"), ordering="recipients_count")
     def recipients(self, issue: NewsletterIssue):
         return "—" if issue.recipients_count is None else issue.recipients_count
 
-    @admin.display(description="Deliveries")
+    @admin.display(description=_("Deliveries"))
     def deliveries(self, issue: NewsletterIssue):
         if issue.status in (Status.DRAFT, Status.SCHEDULED):
             return "—"
@@ -255,7 +256,7 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
             issue.pending,
         )
 
-    @admin.display(description="Status")
+    @admin.display(description=_("Status"))
     def status_summary(self, issue: NewsletterIssue) -> str:
         tz = issue.cycle.program.tz
         if issue.status == Status.DRAFT:
@@ -272,7 +273,7 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
 
 
 class ReminderFilter(admin.SimpleListFilter):
-    title = "reminder"
+    title = _("reminder")
     parameter_name = "reminder"
 
     def lookups(self, request, model_admin):
@@ -324,7 +325,7 @@ class SentReminderAdmin(admin.ModelAdmin):
         "body_text",
     ]
 
-    @admin.display(description="Reminder", ordering="kind")
+    @admin.display(description=_("Reminder"), ordering="kind")
     def reminder(self, delivery: SentReminder) -> str:
         return REMINDER_NAMES.get(delivery.reminder_name, delivery.reminder_name)
 
@@ -349,7 +350,7 @@ class EmailPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     readonly_fields = ["user", "newsletter", "reminders", "updated_at"]
 
-    @admin.display(description="Email", ordering="user__email")
+    @admin.display(description=_("Email"), ordering="user__email")
     def user_email(self, preference: EmailPreference) -> str:
         return preference.user.email
 
