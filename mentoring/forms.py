@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
 
 from .content import program_year_start
 from .models import validate_time_zone
@@ -42,7 +44,10 @@ class SignupDetailsForm(forms.Form):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.preferred_name = self.cleaned_data["preferred_name"].strip()
         user.time_zone = self.cleaned_data.get("time_zone", "")
-        user.save(update_fields=["full_name", "preferred_name", "time_zone"])
+        # The language they were browsing in when they signed up (the switcher changes it).
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        user.language = language if language in dict(settings.LANGUAGES) else user.language
+        user.save(update_fields=["full_name", "preferred_name", "time_zone", "language"])
 
 
 class AccountDeleteForm(forms.Form):
