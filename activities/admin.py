@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html_join
+from modeltranslation.admin import TranslationAdmin
 
 from applications.models import Interest
 from mentoring.admin import cycle_filter
@@ -16,7 +17,7 @@ from .models import Activity, ActivityLogEntry, Category, Resource
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "program", "position", "activity_count"]
     list_editable = ["position"]
     list_filter = ["program"]
@@ -70,7 +71,7 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(WholeListActions, admin.ModelAdmin):
+class ActivityAdmin(WholeListActions, TranslationAdmin):
     form = ActivityAdminForm
     list_display = [
         "title",

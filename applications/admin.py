@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions
@@ -497,7 +498,7 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, admin.Mo
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "kind", "program", "position", "is_active", "chosen_by"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "kind", "is_active"]

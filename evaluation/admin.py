@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions
@@ -183,7 +184,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
 # --- Surveys ------------------------------------------------------------------------------
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
     fields = [
@@ -240,7 +241,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
+class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, TranslationAdmin):
     list_display = [
         "title",
         "cycle",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from matches.models import Match
 from mentoring.admin import cycle_filter
@@ -426,7 +427,7 @@ def _export_row(goal: Goal) -> list[Any]:
 
 
 @admin.register(ExampleGoal)
-class ExampleGoalAdmin(admin.ModelAdmin):
+class ExampleGoalAdmin(TranslationAdmin):
     list_display = ["title", "program", "areas", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "is_active"]

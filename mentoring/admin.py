@@ -9,6 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from . import mail, privacy, selectors, services
 from .admin_lists import WholeListActions
@@ -140,7 +145,7 @@ class UserAdmin(DjangoUserAdmin):
             super().delete_queryset(request, queryset)
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(TranslationTabularInline):
     model = ProgramObjective
     extra = 0
 
@@ -151,20 +156,20 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "slug", "time_zone", "contact_email", "position"]
     prepopulated_fields = {"slug": ["short_name"]}
     search_fields = ["name", "short_name"]
     inlines = [ObjectiveInline, CommitteeInline]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TranslationTabularInline):
     model = Milestone
     extra = 0
     fields = ["kind", "title", "starts_on", "ends_on", "description"]
 
 
-class EventInline(admin.StackedInline):
+class EventInline(TranslationStackedInline):
     model = Event
     extra = 0
     fields = [
@@ -312,7 +317,7 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(TranslationAdmin):
     list_display = ["title", "kind", "cycle", "starts_on", "ends_on"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
@@ -321,7 +326,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TranslationAdmin):
     list_display = ["title", "kind", "cycle", "starts_at", "ends_at", "time_zone", "location"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
