@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions
@@ -413,7 +414,7 @@ class ApplicationAdmin(
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "kind", "program", "position", "is_active", "chosen_by"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "kind", "is_active"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from matches.models import Match
 from mentoring.admin import cycle_filter
@@ -427,7 +428,7 @@ def _export_row(goal: Goal) -> list[Any]:
 
 
 @admin.register(ExampleGoal)
-class ExampleGoalAdmin(admin.ModelAdmin):
+class ExampleGoalAdmin(TranslationAdmin):
     list_display = ["title", "program", "areas", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "is_active"]
