@@ -22,7 +22,8 @@ from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes
 from mentoring.models import Cycle
 
-from . import selectors, services
+# admin_messages registers the messages to a group and offers their actions on the lists.
+from . import admin_messages, selectors, services  # noqa: F401
 from .admin_pages import IssuePages, local_time
 from .forms import IssueAddForm, IssueForm
 from .models import EmailPreference, NewsletterIssue, SentReminder, add_months, month_start
