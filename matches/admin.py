@@ -380,6 +380,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "run_at",
         "cycle",
         "run_by",
+        "state",
         "mentees",
         "mentors",
         "kept",
@@ -389,7 +390,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "method",
         "seconds",
     ]
-    list_filter = ["cycle__program", cycle_filter("cycle")]
+    list_filter = ["state", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program", "run_by"]
     date_hierarchy = "run_at"
 
