@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import get_content_type_for_model
 from django.db.models import Count, QuerySet
@@ -18,9 +16,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import ListNotes, WholeListActions
+from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, action_checkbox_html
 
 from . import rules, selectors, services
 from .admin_actions import ApplicationActions
@@ -59,7 +58,12 @@ REVIEWER_SEARCH_FIELDS = ["full_name", "preferred_name", "organization"]
 
 @admin.register(Application)
 class ApplicationAdmin(
-    ApplicationActions, ApplicationChangeFields, WholeListActions, ListNotes, admin.ModelAdmin
+    ApplicationActions,
+    ApplicationChangeFields,
+    WholeListActions,
+    ListNotes,
+    LeanRows,
+    admin.ModelAdmin,
 ):
     form = ApplicationAdminForm
     list_display = [
@@ -92,6 +96,13 @@ class ApplicationAdmin(
     ]
     search_fields = ["full_name", "preferred_name", "email", "organization"]
     list_select_related = ["cycle__program"]
+    # What the columns, the row's label and blind review read (the summary annotations
+    # come with the rows whatever this leaves out).
+    list_only = (
+        *("full_name", "email", "role", "status", "library_type", "state"),
+        *("years_experience", "funding_requested", "submitted_at", "decision_sent_at"),
+        *("cycle__blind_review", "cycle__program__time_zone"),
+    )
     list_per_page = 50
     inlines = [StatusChangeInline]
     actions = [
@@ -169,14 +180,7 @@ class ApplicationAdmin(
 
     def action_checkbox(self, application: Application) -> str:
         # Django's checkbox names the row after str(); blind review needs the neutral label.
-        attrs = {
-            "class": "action-select",
-            "aria-label": format_html(
-                "Select this object for an action - {}", self.label(application)
-            ),
-        }
-        checkbox = forms.CheckboxInput(attrs, lambda value: False)
-        return checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(application.pk))
+        return action_checkbox_html(application.pk, self.label(application))
 
     @admin.display(description="Name", ordering="name_sort")
     def name(self, application: Application) -> str:
@@ -413,7 +417,7 @@ class ApplicationAdmin(
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "kind", "program", "position", "is_active", "chosen_by"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "kind", "is_active"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications.models import Interest
 from matches.models import Match
@@ -368,7 +369,7 @@ def _clean_comment(comment: str) -> str:
     comment = comment.strip()
     if not comment:
         raise ValidationError(
-            {"comment": "Say what should change, so your partner knows what to revise."},
+            {"comment": gettext("Say what should change, so your partner knows what to revise.")},
             code="required",
         )
     if len(comment) > COMMENT_MAX_LENGTH:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -121,12 +121,25 @@ def matching_weights_save(*, weights: MatchingWeights, by: User | None = None) -
     return weights
 
 
+def _no_progress(step: str, **counts: int) -> None:
+    pass
+
+
 @transaction.atomic
-def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
+def matches_propose(
+    *,
+    cycle: Cycle,
+    by: User | None = None,
+    run: MatchingRun | None = None,
+    progress: Callable[..., None] = _no_progress,
+) -> MatchingRun:
     """Run the engine for a cycle: confirmed matches and locked proposals stay; every
     other proposal is replaced by the engine's optimal proposals for the rest of the
-    cohort. Records the run (and why each mentee left over is unmatched)."""
+    cohort. Records the run (and why each mentee left over is unmatched): in ``run``
+    when given (a run queued by matches/runs.py), else in a new one. ``progress(step,
+    **counts)`` is told each step as it starts."""
     started = time.perf_counter()
+    progress("Loading the applications")
     if connection.vendor == "postgresql":
         # Proposals can always be computed again, so this transaction need not wait for
         # its commit to reach the disk (a crash could lose this run, never corrupt data).
@@ -143,12 +156,24 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
     Match.objects.filter(cycle=cycle, status=Status.PROPOSED, locked=False).delete()
     loaded = cohorts.cohort_load(cycle)
     load_seconds = time.perf_counter() - started
+    progress(
+        "Pairing",
+        mentees=loaded.accepted_mentees,
+        mentors=len(loaded.mentors),
+        places=int(sum((p["mentee_capacity"] or 0) for p in loaded.mentors)),
+    )
     scorer = loaded.scorer
     solution = engine.solve(loaded.cohort, scorer.weights, scorer=scorer)
     solve_seconds = time.perf_counter() - started - load_seconds
 
     rows = solution.proposed
     cols = solution.mentor_of[rows]
+    progress(
+        "Saving the proposals",
+        kept=int(solution.kept.sum()),
+        proposed=len(rows),
+        unmatched=len(solution.unmatched),
+    )
     explanations = engine.explain_pairs(scorer, rows, cols)
     now = timezone.now()
     _insert_proposals(
@@ -179,20 +204,21 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
         if isinstance(value, int | float | str | list)
     }
     stats.update(load_seconds=load_seconds, solve_seconds=solve_seconds)
-    return MatchingRun.objects.create(
-        cycle=cycle,
-        run_by=by,
-        run_at=now,
-        mentees=loaded.accepted_mentees,
-        mentors=len(loaded.mentors),
-        places=int(sum((p["mentee_capacity"] or 0) for p in loaded.mentors)),
-        kept=int(solution.kept.sum()),
-        proposed=len(rows),
-        unmatched=len(unmatched),
-        total_score=round(solution.total_score, 2),
-        method=solution.method,
-        seconds=round(time.perf_counter() - started, 3),
-        unmatched_reasons=[
+    run = run or MatchingRun(cycle=cycle, run_by=by, run_at=now)
+    fields = {
+        "state": MatchingRun.State.DONE,
+        "step": "",
+        "finished_at": timezone.now(),
+        "mentees": loaded.accepted_mentees,
+        "mentors": len(loaded.mentors),
+        "places": int(sum((p["mentee_capacity"] or 0) for p in loaded.mentors)),
+        "kept": int(solution.kept.sum()),
+        "proposed": len(rows),
+        "unmatched": len(unmatched),
+        "total_score": round(solution.total_score, 2),
+        "method": solution.method,
+        "seconds": round(time.perf_counter() - started, 3),
+        "unmatched_reasons": [
             {
                 "mentee": loaded.mentees[i]["id"],
                 "name": loaded.cohort.mentees.names[i],
@@ -200,8 +226,12 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
             }
             for i in unmatched.tolist()
         ],
-        details=stats,
-    )
+        "details": stats,
+    }
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save()
+    return run
 
 
 def _refresh_locked(loaded: cohorts.LoadedCohort, scorer: engine.Scorer) -> None:

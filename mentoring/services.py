@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import content_cache, privacy
@@ -119,6 +121,19 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
 def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
     """Set up the following year's cycle from this one (see :func:`cycle_copy`)."""
     return cycle_copy(cycle=cycle, year=cycle_first_year(cycle) + 1)
+
+
+# --- Language -----------------------------------------------------------------------------
+
+
+def person_set_language(*, user: User, language: str) -> None:
+    """Keep the person's language on their account: their pages open in it wherever they
+    sign in, and every email to them is written in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose English or Spanish.")})
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
 
 
 # --- Personal data ------------------------------------------------------------------------

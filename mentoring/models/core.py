@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 
@@ -79,6 +80,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         validators=[validate_time_zone],
         help_text="The browser's when the person signed up; their applications start from it.",
+    )
+    # The language of the person's pages and of every email to them (set by the header's
+    # switcher; at sign-up, the language they were browsing in).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the site's pages and of the emails the person gets."),
     )
     is_staff = models.BooleanField(
         "committee staff",
