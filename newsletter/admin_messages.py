@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mentoring import form_tokens
@@ -36,8 +37,15 @@ def _source(queryset, request: HttpRequest, rows: int) -> str:
     return f"{rows} {things}" + (f" ({', '.join(filters)})" if filters else "")
 
 
-def _message_action(name: str, description: str, people_of, noun: str):
-    """An action drafting a message to the people (``noun``) of the rows chosen."""
+# How the message counts its recipients.
+PEOPLE = ngettext_lazy("%(count)d person", "%(count)d people", "count")
+MENTEES = ngettext_lazy("%(count)d mentee", "%(count)d mentees", "count")
+MENTORS = ngettext_lazy("%(count)d mentor", "%(count)d mentors", "count")
+
+
+def _message_action(name: str, description: str, people_of, people: str):
+    """An action drafting a message to the people of the rows chosen (``people``: how to
+    count them, a plural from ``ngettext_lazy`` with the number as ``count``)."""
 
     def action(modeladmin, request: HttpRequest, queryset):
         rows = queryset.count()
@@ -54,7 +62,7 @@ def _message_action(name: str, description: str, people_of, noun: str):
         things = queryset.model._meta.verbose_name_plural
         modeladmin.message_user(
             request,
-            f"Writing to {count} {noun if count != 1 else noun.rstrip('s')}: those of the "
+            f"Writing to {people % {'count': count}}: those of the "
             f"{rows} {things} chosen"
             + (" (the whole filtered list, every page)." if whole else ".")
             + " Write the message, preview it, then send it.",
@@ -69,25 +77,25 @@ def _message_action(name: str, description: str, people_of, noun: str):
 list_action_offer(
     "applications.application",
     _message_action(
-        "message_applicants", "Message the applicants", group_messages.applicants_of, "people"
+        "message_applicants", "Message the applicants", group_messages.applicants_of, PEOPLE
     ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "matches.match",
     _message_action(
-        "message_partners", "Message both partners", group_messages.partners_of, "people"
+        "message_partners", "Message both partners", group_messages.partners_of, PEOPLE
     ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "goals.goalsheet",
-    _message_action("message_mentees", "Message the mentees", group_messages.mentees_of, "mentees"),
+    _message_action("message_mentees", "Message the mentees", group_messages.mentees_of, MENTEES),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "goals.goalsheet",
-    _message_action("message_mentors", "Message the mentors", group_messages.mentors_of, "mentors"),
+    _message_action("message_mentors", "Message the mentors", group_messages.mentors_of, MENTORS),
     permission=SEND_PERMISSION,
 )
 
