@@ -54,7 +54,7 @@ def _value(application: Application, name: str) -> str:
         return "; ".join(names)
     if name == "communication_methods":
         labels = dict(Application.Communication.choices)
-        return ", ".join(labels.get(code, code) for code in value)
+        return ", ".join(str(labels.get(code, code)) for code in value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if value is None:
