@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext
 
 from .forms import ApplicationForm, membership_choices
 from .geography import STATE_NAMES, TIME_ZONE_CHOICES
@@ -54,9 +55,9 @@ def _value(application: Application, name: str) -> str:
         return "; ".join(names)
     if name == "communication_methods":
         labels = dict(Application.Communication.choices)
-        return ", ".join(labels.get(code, code) for code in value)
+        return ", ".join(str(labels.get(code, code)) for code in value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if value is None:
         return ""
     display = getattr(application, f"get_{name}_display", None)
