@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from applications.models import Interest
 from mentoring.admin import cycle_filter
@@ -17,7 +18,7 @@ from .models import Activity, ActivityLogEntry, Category, Resource
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "program", "position", "activity_count"]
     list_editable = ["position"]
     list_filter = ["program"]
@@ -71,7 +72,7 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(WholeListActions, admin.ModelAdmin):
+class ActivityAdmin(WholeListActions, TranslationAdmin):
     form = ActivityAdminForm
     list_display = [
         "title",

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions
@@ -184,7 +185,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
 # --- Surveys ------------------------------------------------------------------------------
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
     fields = [
@@ -241,7 +242,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
+class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, TranslationAdmin):
     list_display = [
         "title",
         "cycle",

@@ -54,7 +54,7 @@ def question_field(question: Question) -> forms.Field:
         )
     if question.kind == Question.Kind.CHOICE:
         return forms.ChoiceField(
-            choices=[(c, c) for c in question.choice_list],
+            choices=question.choice_pairs,
             widget=forms.RadioSelect,
             **{
                 **common,

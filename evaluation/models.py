@@ -246,6 +246,19 @@ class Question(models.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
     @property
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        """(kept, shown) for each choice: an answer is kept as the English choice, so the
+        results add up whichever language people answered in; it is shown in the reader's
+        language where the Spanish has as many choices as the English."""
+        english = [
+            line.strip()
+            for line in (getattr(self, "choices_en", None) or self.choices).splitlines()
+            if line.strip()
+        ]
+        shown = self.choice_list
+        return list(zip(english, shown if len(shown) == len(english) else english, strict=True))
+
+    @property
     def is_scale(self) -> bool:
         return self.kind == self.Kind.SCALE
 

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from matches.models import Match
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import ListNotes, WholeListActions, cycle_spec
+from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, cycle_spec
 from mentoring.models import Milestone, Program
 from mentoring.spreadsheets import csv_response, csv_writer
 from mentoring.timeline import goal_sheet_due_on
@@ -153,7 +154,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(GoalSheet)
-class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
+class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     list_display = [
         "pair",
         "cycle",
@@ -172,6 +173,18 @@ class GoalSheetAdmin(WholeListActions, ListNotes, admin.ModelAdmin):
         cycle_filter("match__cycle", current_by_default=True),
     ]
     list_select_related = ["match__cycle__program", "match__mentor", "match__mentee"]
+    # The columns, the partners' names (the row's label too) and the program's time zone
+    # (overdue is reckoned in it).
+    list_only = (
+        *("status", "revision", "agreed_at", "match__status"),
+        *(
+            f"match__{p}__{f}"
+            for p in ("mentor", "mentee")
+            for f in ("full_name", "preferred_name", "email", "anonymised_at")
+        ),
+        *("match__cycle__name", "match__cycle__program__short_name"),
+        "match__cycle__program__time_zone",
+    )
     search_fields = [
         "match__mentee__full_name",
         "match__mentee__preferred_name",
@@ -427,7 +440,7 @@ def _export_row(goal: Goal) -> list[Any]:
 
 
 @admin.register(ExampleGoal)
-class ExampleGoalAdmin(admin.ModelAdmin):
+class ExampleGoalAdmin(TranslationAdmin):
     list_display = ["title", "program", "areas", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "is_active"]

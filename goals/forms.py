@@ -19,15 +19,13 @@ from .models import (
     MAX_GOALS,
     MIN_GOALS,
     SMART_FIELDS,
-    TOO_FEW_GOALS,
-    TOO_MANY_GOALS,
     CheckIn,
     ExampleGoal,
     Goal,
-    goal_errors,
 )
 from .progress import REFLECTION_MAX_LENGTH
 from .services import COMMENT_MAX_LENGTH, GoalInput
+from .validation import TOO_FEW_GOALS, TOO_MANY_GOALS, goal_errors
 
 
 def _day(day: dt.date) -> str:

@@ -28,17 +28,15 @@ from .models import (
     MAX_GOALS,
     MIN_GOALS,
     SMART_FIELDS,
-    TOO_FEW_GOALS,
-    TOO_MANY_GOALS,
     TRANSITIONS,
     ExampleGoal,
     Goal,
     GoalSheet,
     GoalSheetChange,
     GoalSheetRevision,
-    goal_errors,
 )
 from .rules import may, may_edit, not_editable_reason, role_of
+from .validation import TOO_FEW_GOALS, TOO_MANY_GOALS, goal_errors
 
 
 class GoalSheetConflict(ValidationError):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from mentoring.admin import cycle_filter
-from mentoring.admin_lists import ListNotes, WholeListActions
+from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions
 from mentoring.models import Cycle
 
 from . import services
@@ -43,9 +43,13 @@ class GoalSheetStartedFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What names a partner in a list (Application.display_name, the full name, the email).
+PARTNER_NAME_FIELDS = ("full_name", "preferred_name", "email", "anonymised_at")
+
+
 @admin.register(Match)
 class MatchAdmin(
-    ConclusionPages, ProposalBoardPages, WholeListActions, ListNotes, admin.ModelAdmin
+    ConclusionPages, ProposalBoardPages, WholeListActions, ListNotes, LeanRows, admin.ModelAdmin
 ):
     list_display = [
         "mentee_name",
@@ -64,6 +68,12 @@ class MatchAdmin(
         GoalSheetStartedFilter,
     ]
     list_select_related = ["mentor", "mentee", "cycle__program"]
+    # The names (and the row's label: Match.__str__), the cycle's and the columns.
+    list_only = (
+        *("status", "score", "locked", "confirmed_at", "proposed_at"),
+        *(f"{p}__{f}" for p in ("mentor", "mentee") for f in PARTNER_NAME_FIELDS),
+        *("cycle__name", "cycle__program__short_name"),
+    )
     search_fields = [
         "mentee__full_name",
         "mentee__preferred_name",
@@ -380,6 +390,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "run_at",
         "cycle",
         "run_by",
+        "state",
         "mentees",
         "mentors",
         "kept",
@@ -389,7 +400,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "method",
         "seconds",
     ]
-    list_filter = ["cycle__program", cycle_filter("cycle")]
+    list_filter = ["state", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program", "run_by"]
     date_hierarchy = "run_at"
 

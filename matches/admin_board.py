@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,13 +14,9 @@ from django.utils.translation import gettext, ngettext
 from applications.models import Application
 from mentoring.models import Cycle
 
-from . import services, tasks
-from .board import cycles_for_matching, proposal_board
-from .models import Match
-
-# Above this many accepted mentees the engine runs in the background (Celery), not in
-# the request.
-RUN_INLINE_UP_TO = 5000
+from . import runs, services
+from .board import cycles_for_matching, proposal_board, run_progress
+from .models import Match, MatchingRun
 
 
 def show_errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> None:
@@ -38,6 +34,11 @@ class ProposalBoardPages:
         return [
             path("propose/", wrap(self.propose_index_view), name="matches_match_propose_index"),
             path("propose/<int:cycle_id>/", wrap(self.propose_view), name="matches_match_propose"),
+            path(
+                "propose/<int:cycle_id>/progress/",
+                wrap(self.run_progress_view),
+                name="matches_match_propose_progress",
+            ),
             path("<int:pk>/dissolve/", wrap(self.dissolve_view), name="matches_match_dissolve"),
             *super().get_urls(),
         ]
@@ -88,27 +89,37 @@ class ProposalBoardPages:
         )
         return TemplateResponse(request, "matches/admin/propose.html", context)
 
+    def run_progress_view(self, request: HttpRequest, cycle_id: int) -> JsonResponse:
+        """How far the cycle's newest run of the engine is, as JSON the board fetches
+        again every few seconds while it runs (static/committee/progress.js)."""
+        cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=cycle_id)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return JsonResponse(run_progress(cycle))
+
     def _board_post(self, request: HttpRequest, cycle: Cycle) -> None:
         post, user = request.POST, request.user
         if "run" in post:
-            mentees = Application.objects.filter(
-                cycle=cycle, role=Application.Role.MENTEE, status=Application.Status.ACCEPTED
-            ).count()
-            if mentees > RUN_INLINE_UP_TO:
-                tasks.propose_matches.delay_on_commit(cycle.pk, user.pk)
+            run, queued = runs.matching_run_queue(cycle=cycle, by=user)
+            run.refresh_from_db()  # without a broker the run is done already
+            if run.state == MatchingRun.State.DONE:
+                messages.success(
+                    request,
+                    f"The engine proposed {run.proposed} "
+                    f"{ngettext('pair', 'pairs', run.proposed)} (kept {run.kept}; "
+                    f"{run.unmatched} {ngettext('mentee', 'mentees', run.unmatched)} "
+                    f"unmatched) in {run.seconds:.1f} s.",
+                )
+            elif run.state == MatchingRun.State.FAILED:
+                messages.error(request, f"The engine failed: {run.error}")
+            elif queued:
                 messages.info(
                     request,
-                    f"The engine is pairing {mentees} {ngettext('mentee', 'mentees', mentees)} "
-                    "in the background; reload this page in a minute.",
+                    f"The engine is pairing {run.mentees} "
+                    f"{ngettext('mentee', 'mentees', run.mentees)}; its progress shows below.",
                 )
-                return
-            run = services.matches_propose(cycle=cycle, by=user)
-            messages.success(
-                request,
-                f"The engine proposed {run.proposed} {ngettext('pair', 'pairs', run.proposed)} "
-                f"(kept {run.kept}; {run.unmatched} {ngettext('mentee', 'mentees', run.unmatched)} "
-                f"unmatched) in {run.seconds:.1f} s.",
-            )
+            else:
+                messages.info(request, "The engine is already running for this cycle.")
             return
         if "create" in post:
             mentee = Application.objects.filter(pk=post.get("create"), cycle=cycle).first()

@@ -11,6 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from . import mail, privacy, selectors, services
 from .admin_lists import WholeListActions
@@ -142,7 +147,7 @@ class UserAdmin(DjangoUserAdmin):
             super().delete_queryset(request, queryset)
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(TranslationTabularInline):
     model = ProgramObjective
     extra = 0
 
@@ -153,20 +158,20 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "slug", "time_zone", "contact_email", "position"]
     prepopulated_fields = {"slug": ["short_name"]}
     search_fields = ["name", "short_name"]
     inlines = [ObjectiveInline, CommitteeInline]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TranslationTabularInline):
     model = Milestone
     extra = 0
     fields = ["kind", "title", "starts_on", "ends_on", "description"]
 
 
-class EventInline(admin.StackedInline):
+class EventInline(TranslationStackedInline):
     model = Event
     extra = 0
     fields = [
@@ -316,7 +321,7 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(TranslationAdmin):
     list_display = ["title", "kind", "cycle", "starts_on", "ends_on"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
@@ -325,7 +330,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TranslationAdmin):
     list_display = ["title", "kind", "cycle", "starts_at", "ends_at", "time_zone", "location"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]

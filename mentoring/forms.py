@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +46,10 @@ class SignupDetailsForm(forms.Form):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.preferred_name = self.cleaned_data["preferred_name"].strip()
         user.time_zone = self.cleaned_data.get("time_zone", "")
-        user.save(update_fields=["full_name", "preferred_name", "time_zone"])
+        # The language they were browsing in when they signed up (the switcher changes it).
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        user.language = language if language in dict(settings.LANGUAGES) else user.language
+        user.save(update_fields=["full_name", "preferred_name", "time_zone", "language"])
 
 
 class AccountDeleteForm(forms.Form):

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,8 @@ from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes
 from mentoring.models import Cycle
 
-from . import selectors, services
+# admin_messages registers the messages to a group and offers their actions on the lists.
+from . import admin_messages, selectors, services  # noqa: F401
 from .admin_pages import IssuePages, local_time
 from .forms import IssueAddForm, IssueForm
 from .models import EmailPreference, NewsletterIssue, SentReminder, add_months, month_start
@@ -108,6 +110,16 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
                     "draft starts with those of this month and the next.",
                 },
             ),
+            (
+                _("In Spanish"),
+                {
+                    "fields": ["subject_es", "news_es", "own_discussion_question_es"],
+                    "description": _(
+                        "Optional: readers whose language is Spanish get the issue with "
+                        "these; where one is empty, they read the English."
+                    ),
+                },
+            ),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -162,9 +174,14 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
         """Adding drafts the issue (pre-filled); saving an edit goes through the service,
         which refuses an issue that started going out meanwhile."""
         if not change:
-            created = services.issue_draft_create(
-                cycle=form.cleaned_data["cycle"], month=form.cleaned_data["month"], by=request.user
-            )
+            # The draft is written in English (its Spanish is added beside it), whatever
+            # language staff read the admin in.
+            with translation.override(settings.LANGUAGE_CODE):
+                created = services.issue_draft_create(
+                    cycle=form.cleaned_data["cycle"],
+                    month=form.cleaned_data["month"],
+                    by=request.user,
+                )
             obj.__dict__.update(
                 {key: value for key, value in created.__dict__.items() if key != "_state"}
             )
@@ -183,6 +200,10 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
                 featured_activities=data["featured_activities"],
                 events=data["events"],
                 milestones=data["milestones"],
+                spanish={
+                    name: data.get(f"{name}_es") or ""
+                    for name in ("subject", "news", "own_discussion_question")
+                },
             )
         except ValidationError as exc:
             request._newsletter_refused = " ".join(exc.messages)

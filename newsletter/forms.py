@@ -110,11 +110,18 @@ class IssueForm(forms.ModelForm):
             "featured_activities",
             "events",
             "milestones",
+            # The issue in Spanish, optional: Spanish readers get it where written.
+            "subject_es",
+            "news_es",
+            "own_discussion_question_es",
         ]
         widgets = {
             "subject": forms.TextInput(attrs={"size": 80}),
             "news": forms.Textarea(attrs={"rows": 14, "cols": 90}),
             "own_discussion_question": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+            "subject_es": forms.TextInput(attrs={"size": 80}),
+            "news_es": forms.Textarea(attrs={"rows": 14, "cols": 90}),
+            "own_discussion_question_es": forms.Textarea(attrs={"rows": 3, "cols": 90}),
             "featured_activities": forms.CheckboxSelectMultiple(
                 attrs={"class": "newsletter-choices"}
             ),
@@ -127,6 +134,12 @@ class IssueForm(forms.ModelForm):
         issue: NewsletterIssue = self.instance
         if issue.pk is None or "subject" not in self.fields:
             return  # a new issue, or a view-only one (its fields are shown read-only)
+        # The unsuffixed fields are the English text, whatever language staff read in.
+        for name in ("subject", "news", "own_discussion_question"):
+            self.initial[name] = getattr(issue, f"{name}_en") or ""
+        for name in ("subject_es", "news_es", "own_discussion_question_es"):
+            self.fields[name].required = False
+            self.initial[name] = getattr(issue, name) or ""
         program = issue.cycle.program
         self.fields["discussion_activity"].queryset = selectors.question_bank(program)
         # The bank's questions can be long: a choice shows its start and the activity.

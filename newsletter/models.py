@@ -250,3 +250,105 @@ class SentReminder(Delivery):
     @property
     def reminder_name(self) -> str:
         return self.kind.removeprefix(REMINDER_KIND_PREFIX)
+
+
+GROUP_MESSAGE_KIND = "newsletter.group_message"
+
+
+def group_message_key(message_id: int) -> str:
+    """The delivery key of a message to a group: one delivery per recipient under it."""
+    return f"group-message:{message_id}"
+
+
+class GroupMessage(models.Model):
+    """A message staff write to the people of a list in admin (the mentees whose goal
+    sheet is overdue, say): chosen with an action on the whole filtered list, written in
+    Markdown, previewed as any recipient and sent once, one delivery per person."""
+
+    class Kind(models.TextChoices):
+        BUSINESS = "business", "Program business"
+        NEWS = "news", "News"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(
+        max_length=PAGE_MAX_LENGTH,
+        blank=True,
+        help_text="In Markdown: **bold**, *italic*, [a link](https://example.org), lists "
+        "starting with “- ”. Each copy starts with “Hello” and the person's first name.",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.BUSINESS,
+        help_text="Program business (a deadline, a change of plan, what someone must do) "
+        "reaches everyone. News is left out for people who turned the newsletter off, and "
+        "carries its unsubscribe link.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    source = models.CharField(
+        "written to",
+        max_length=300,
+        help_text="The list its recipients were chosen from, with its filters.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "message to a group"
+        verbose_name_plural = "messages to a group"
+        permissions = [("send_groupmessage", "Can send a message to a group")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="group_message_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or f"Message to {self.source}"
+
+    @property
+    def message_key(self) -> str:
+        return group_message_key(self.pk)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class GroupMessageRecipient(models.Model):
+    """One person a message to a group is for, and what became of their copy: its
+    delivery, or why they were left out (news to someone who turned it off)."""
+
+    message = models.ForeignKey(GroupMessage, on_delete=models.CASCADE, related_name="recipients")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    left_out = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["message", "pk"]
+        verbose_name = "recipient"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "person"], name="group_message_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
