@@ -119,7 +119,7 @@ class ProposalBoardPages:
                     f"{ngettext('mentee', 'mentees', run.mentees)}; its progress shows below.",
                 )
             else:
-                messages.info(request, "The engine is already running for this cycle.")
+                messages.info(request, gettext("The engine is already running for this cycle."))
             return
         if "create" in post:
             mentee = Application.objects.filter(pk=post.get("create"), cycle=cycle).first()
