@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .forms import ApplicationForm, membership_choices
 from .geography import STATE_NAMES, TIME_ZONE_CHOICES
 from .models import Application
 
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = _("Not answered")
 _TIME_ZONE_NAMES = dict(TIME_ZONE_CHOICES)
 
 
