@@ -51,8 +51,8 @@ class ApplicationChangeFields:
 
     @admin.display(description=_("Preferred ways to communicate"))
     def communication(self, application: Application) -> str:
-        labels = dict(Application.Communication.choices)
-        return ", ".join(labels.get(c, c) for c in application.communication_methods)
+        labels = {value: str(label) for value, label in Application.Communication.choices}
+        return ", ".join(str(labels.get(c, c)) for c in application.communication_methods)
 
     @admin.display(description=_("All reviews"))
     def reviews(self, application: Application) -> str:

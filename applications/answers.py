@@ -55,7 +55,7 @@ def _value(application: Application, name: str) -> str:
             names.append(application.other_conferences)
         return "; ".join(names)
     if name == "communication_methods":
-        labels = dict(Application.Communication.choices)
+        labels = {value: str(label) for value, label in Application.Communication.choices}
         return ", ".join(str(labels.get(code, code)) for code in value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")

@@ -149,7 +149,7 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
     else:
         reader, partner = match.mentee, match.mentor
     mine = set(reader.communication_methods or [])
-    labels = dict(Communication.choices)
+    labels = {value: str(label) for value, label in Communication.choices}
     ways = [
         WayToTalk(code=code, label=labels.get(code, code), shared=code in mine)
         for code in Communication.values
