@@ -27,12 +27,6 @@
   syncFunding();
 
   // How long the mentee's paragraph is, against what submitting needs.
-  // Django's JavaScript catalogue (jsi18n) when loaded; English otherwise.
-  var gettext = window.gettext || function (text) { return text; };
-  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
-  var format = function (text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (all, key) { return String(values[key]); });
-  };
   var hopes = form.querySelector("textarea[data-min-words]");
   var counter = document.getElementById("hopes-word-count");
   if (hopes && counter) {
@@ -41,8 +35,8 @@
       var text = hopes.value.trim();
       var words = text ? text.split(/\s+/).length : 0;
       counter.hidden = false;
-      counter.textContent = format(ngettext("%(count)s word", "%(count)s words", words), {count: words}) +
-        (words < min ? format(gettext(" (at least %(min)s to submit)"), {min: min}) : "");
+      counter.textContent = words + (words === 1 ? " word" : " words") +
+        (words < min ? " (at least " + min + " to submit)" : "");
     };
     hopes.addEventListener("input", countWords);
     countWords();
