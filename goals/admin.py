@@ -317,16 +317,27 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
             if done:
                 self.message_user(
                     request,
-                    f"Returned {done} {ngettext('goal sheet', 'goal sheets', done)} for revision; "
-                    "both partners of each were emailed.",
+                    ngettext(
+                        "Returned %(count)d goal sheet for revision; both partners of each were "
+                        "emailed.",
+                        "Returned %(count)d goal sheets for revision; both partners of each were "
+                        "emailed.",
+                        done,
+                    )
+                    % {"count": done},
                     messages.SUCCESS,
                 )
             skipped = len(sheets) - len(agreed)
             if skipped:
                 self.message_user(
                     request,
-                    f"Left {skipped} {ngettext('sheet', 'sheets', skipped)} alone: only agreed "
-                    "sheets are returned for revision.",
+                    ngettext(
+                        "Left %(count)d sheet alone: only agreed sheets are returned for revision.",
+                        "Left %(count)d sheets alone: only agreed sheets are returned for "
+                        "revision.",
+                        skipped,
+                    )
+                    % {"count": skipped},
                     messages.WARNING,
                 )
             for line in failed:
