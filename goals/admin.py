@@ -317,27 +317,16 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
             if done:
                 self.message_user(
                     request,
-                    ngettext(
-                        "Returned %(count)d goal sheet for revision; both partners of each were "
-                        "emailed.",
-                        "Returned %(count)d goal sheets for revision; both partners of each were "
-                        "emailed.",
-                        done,
-                    )
-                    % {"count": done},
+                    f"Returned {done} {ngettext('goal sheet', 'goal sheets', done)} for revision; "
+                    "both partners of each were emailed.",
                     messages.SUCCESS,
                 )
             skipped = len(sheets) - len(agreed)
             if skipped:
                 self.message_user(
                     request,
-                    ngettext(
-                        "Left %(count)d sheet alone: only agreed sheets are returned for revision.",
-                        "Left %(count)d sheets alone: only agreed sheets are returned for "
-                        "revision.",
-                        skipped,
-                    )
-                    % {"count": skipped},
+                    f"Left {skipped} {ngettext('sheet', 'sheets', skipped)} alone: only agreed "
+                    "sheets are returned for revision.",
                     messages.WARNING,
                 )
             for line in failed:

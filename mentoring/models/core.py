@@ -162,18 +162,14 @@ class Program(models.Model):
         _("field of work"),
         max_length=100,
         blank=True,
-        help_text=_(
-            "The work the program's people do, as it reads after “years of experience "
-            "in” and “new to”: e.g. “library service to children”. Empty: “the field”."
-        ),
+        help_text="The work the program's people do, as it reads after “years of experience "
+        "in” and “new to”: e.g. “library service to children”. Empty: “the field”.",
     )
     position_examples = models.CharField(
         max_length=200,
         blank=True,
-        help_text=_(
-            "Job titles the application form gives as examples, e.g. “Cataloger, "
-            "Acquisitions Librarian or LIS student”."
-        ),
+        help_text="Job titles the application form gives as examples, e.g. “Cataloger, "
+        "Acquisitions Librarian or LIS student”.",
     )
 
     class Meta:
@@ -268,35 +264,27 @@ class Cycle(models.Model):
         _("days without a meeting before a match is at risk"),
         default=DEFAULT_DAYS_WITHOUT_MEETING,
         validators=[MinValueValidator(7), MaxValueValidator(366)],
-        help_text=_(
-            "The program health page lists a match as at risk once its partners "
-            "have recorded no meeting for this many days."
-        ),
+        help_text="The program health page lists a match as at risk once its partners "
+        "have recorded no meeting for this many days.",
     )
     blind_review = models.BooleanField(
         default=False,
-        help_text=_(
-            "Reviewers see an applicant's name, email and library only once they "
-            "have scored the application."
-        ),
+        help_text="Reviewers see an applicant's name, email and library only once they "
+        "have scored the application.",
     )
     anonymised_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text=_(
-            "When staff anonymised the finished cycle: its applications, matches, "
-            "goal sheets, logs and surveys no longer say who took part."
-        ),
+        help_text="When staff anonymised the finished cycle: its applications, matches, "
+        "goal sheets, logs and surveys no longer say who took part.",
     )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="reviewed_cycles",
-        help_text=_(
-            "The reviewers who score this cycle's applications: a person in the "
-            "Reviewer role sees the applications of the cycles they are assigned to, no others."
-        ),
+        help_text="The reviewers who score this cycle's applications: a person in the "
+        "Reviewer role sees the applications of the cycles they are assigned to, no others.",
     )
 
     objects = CycleQuerySet.as_manager()
