@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Interest
@@ -65,22 +66,22 @@ class CatalogFilterForm(forms.Form):
         self.categories = {str(c.pk): c for c in categories}
         self.competency_areas = {str(i.pk): i for i in competency_areas}
         programs_by_id = {p.pk: p for p in programs}
-        self.fields["program"].choices = [("", "All programs")] + [
+        self.fields["program"].choices = [("", gettext("All programs"))] + [
             (p.slug, p.name) for p in programs
         ]
-        self.fields["category"].choices = [("", "All categories")] + _grouped(
+        self.fields["category"].choices = [("", gettext("All categories"))] + _grouped(
             categories, lambda c: programs_by_id[c.program_id]
         )
-        self.fields["competency"].choices = [("", "Any competency area")] + _grouped(
+        self.fields["competency"].choices = [("", gettext("Any competency area"))] + _grouped(
             competency_areas, lambda i: programs_by_id[i.program_id]
         )
         if len(programs) < 2:
             # One program: nothing to choose, and categories need no program headings.
             del self.fields["program"]
-            self.fields["category"].choices = [("", "All categories")] + [
+            self.fields["category"].choices = [("", gettext("All categories"))] + [
                 (str(c.pk), c.name) for c in categories
             ]
-            self.fields["competency"].choices = [("", "Any competency area")] + [
+            self.fields["competency"].choices = [("", gettext("Any competency area"))] + [
                 (str(i.pk), i.name) for i in competency_areas
             ]
 
@@ -201,15 +202,16 @@ class LogEntryForm(forms.Form):
         groups: dict[str, list] = {}
         for activity in activities:
             groups.setdefault(activity.category.name, []).append((str(activity.pk), activity.title))
-        self.fields["activity"].choices = [("", "None: our own activity")] + list(groups.items())
-        self.fields["activity"].error_messages["invalid_choice"] = (
-            f"Pick an activity from the {match.cycle.program.short_name} catalog."
+        self.fields["activity"].choices = [("", gettext("None: our own activity"))] + list(
+            groups.items()
         )
+        self.fields["activity"].error_messages["invalid_choice"] = gettext(
+            "Pick an activity from the %(program)s catalog."
+        ) % {"program": match.cycle.program.short_name}
         cycle = match.cycle
-        self.fields["on"].help_text = (
-            f"When you did it, or plan to, in the program year: "
-            f"{daterange(cycle.starts_on, cycle.ends_on)}."
-        )
+        self.fields["on"].help_text = gettext(
+            "When you did it, or plan to, in the program year: %(dates)s."
+        ) % {"dates": daterange(cycle.starts_on, cycle.ends_on)}
         self.fields["goals"].queryset = goals
         self.has_goals = bool(goals)
         if not self.has_goals:

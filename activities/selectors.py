@@ -17,6 +17,7 @@ from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from applications.models import Application, Interest
 from goals.models import Goal
@@ -300,8 +301,11 @@ class Suggestion:
 def _quoted_titles(goals: list[Goal]) -> str:
     titles = [f"“{g.title}”" for g in goals]
     if len(titles) == 1:
-        return f"your goal {titles[0]}"
-    return "your goals " + ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        return gettext("your goal %(title)s") % {"title": titles[0]}
+    return gettext("your goals %(titles)s and %(last)s") % {
+        "titles": ", ".join(titles[:-1]),
+        "last": titles[-1],
+    }
 
 
 def _score(
@@ -319,7 +323,10 @@ def _score(
         goals = goals_by_area.get(area.pk)
         if goals:
             suggestion.score += WEIGHT_GOAL_AREA + WEIGHT_MORE_GOALS * (len(goals) - 1)
-            suggestion.reasons.append(f"Develops {area.name}, like {_quoted_titles(goals)}")
+            suggestion.reasons.append(
+                gettext("Develops %(area)s, like %(goals)s")
+                % {"area": area.name, "goals": _quoted_titles(goals)}
+            )
             cited.add(area.pk)
     for interest in [*areas, *activity.topics.all()]:
         roles = interests_by_role.get(interest.pk, set())
@@ -331,13 +338,24 @@ def _score(
             continue
         name = interest_names.get(interest.pk, interest.name)
         if both:
-            suggestion.reasons.append(f"You both named {name} among your interests")
+            suggestion.reasons.append(
+                gettext("You both named %(interest)s among your interests") % {"interest": name}
+            )
         else:
-            suggestion.reasons.append(f"The {next(iter(roles))} named {name} among their interests")
+            role = next(iter(roles))
+            suggestion.reasons.append(
+                (
+                    gettext("The mentor named %(interest)s among their interests")
+                    if role == "mentor"
+                    else gettext("The mentee named %(interest)s among their interests")
+                )
+                % {"interest": name}
+            )
     if activity.phase in phase_kinds:
         suggestion.score += WEIGHT_PHASE
         suggestion.reasons.append(
-            f"Made for this time of the program: {PHASE_LABELS[activity.phase].lower()}"
+            gettext("Made for this time of the program: %(phase)s")
+            % {"phase": str(PHASE_LABELS[activity.phase]).lower()}
         )
     elif activity.phase == ANY_PHASE:
         suggestion.score += WEIGHT_ANY_PHASE

@@ -192,7 +192,10 @@ def log_entry_delete(request: HttpRequest, match_id: int, entry_id: int) -> Http
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
-            messages.success(request, f"Deleted “{entry.title}” from your activity log.")
+            messages.success(
+                request,
+                gettext("Deleted “%(title)s” from your activity log.") % {"title": entry.title},
+            )
         return redirect("activities:log", match_id=match.pk)
     return render(request, "activities/log_entry_delete.html", {"match": match, "entry": entry})
 
@@ -205,7 +208,11 @@ def log_entry_mark_done(request: HttpRequest, match_id: int, entry_id: int) -> H
     try:
         entry = services.log_entry_mark_done(entry=entry, user=request.user)
     except ValidationError as exc:
-        messages.error(request, f"“{entry.title}” was not marked done: {' '.join(exc.messages)}")
+        messages.error(
+            request,
+            gettext("“%(title)s” was not marked done: %(why)s")
+            % {"title": entry.title, "why": " ".join(exc.messages)},
+        )
     else:
-        messages.success(request, f"Marked “{entry.title}” done.")
+        messages.success(request, gettext("Marked “%(title)s” done.") % {"title": entry.title})
     return redirect("activities:log", match_id=match.pk)

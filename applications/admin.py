@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from mentoring.admin import cycle_filter
@@ -182,7 +183,7 @@ class ApplicationAdmin(
         # Django's checkbox names the row after str(); blind review needs the neutral label.
         return action_checkbox_html(application.pk, self.label(application))
 
-    @admin.display(description="Name", ordering="name_sort")
+    @admin.display(description=_("Name"), ordering="name_sort")
     def name(self, application: Application) -> str:
         if self._hidden(application):
             return format_html(
@@ -191,29 +192,29 @@ class ApplicationAdmin(
             )
         return application.full_name or application.email or "—"
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def status_display(self, application: Application) -> str:
         return application.get_status_display()
 
-    @admin.display(description="State", ordering="state")
+    @admin.display(description=_("State"), ordering="state")
     def state_display(self, application: Application) -> str:
         return application.state
 
-    @admin.display(description="Years", ordering="years_experience")
+    @admin.display(description=_("Years"), ordering="years_experience")
     def years(self, application: Application):
         return application.years_experience
 
-    @admin.display(description="Interests")
+    @admin.display(description=_("Interests"))
     def interest_list(self, application: Application) -> str:
         labels = [i.label for i in application.interests.all()]
         shown = ", ".join(labels[:3])
         return f"{shown} +{len(labels) - 3}" if len(labels) > 3 else shown
 
-    @admin.display(description="Funding request", boolean=True, ordering="funding_requested")
+    @admin.display(description=_("Funding request"), boolean=True, ordering="funding_requested")
     def funding(self, application: Application) -> bool:
         return application.funding_requested
 
-    @admin.display(description="Submitted", ordering="submitted_at")
+    @admin.display(description=_("Submitted"), ordering="submitted_at")
     def submitted_on(self, application: Application):
         if application.submitted_at is None:
             return "—"
@@ -221,18 +222,18 @@ class ApplicationAdmin(
             f"{timezone.localtime(application.submitted_at, application.cycle.program.tz):%Y-%m-%d}"
         )
 
-    @admin.display(description="Score", ordering="mean_sort")
+    @admin.display(description=_("Score"), ordering="mean_sort")
     def score_mean(self, application: Application) -> str:
         # Under blind review the others' scores show once one has scored, as on the page.
         if application.review_mean is None or self._hidden(application):
             return "—"
         return f"{application.review_mean:.1f}"
 
-    @admin.display(description="Reviews", ordering="review_count")
+    @admin.display(description=_("Reviews"), ordering="review_count")
     def score_count(self, application: Application) -> int:
         return application.review_count
 
-    @admin.display(description="Told", boolean=True, ordering="decision_sent_at")
+    @admin.display(description=_("Told"), boolean=True, ordering="decision_sent_at")
     def decision_told(self, application: Application) -> bool | None:
         if application.status not in (Status.ACCEPTED, Status.WAITLISTED, Status.DECLINED):
             return None
@@ -335,7 +336,7 @@ class ApplicationAdmin(
         if rules.may_decide(request.user):
             editable |= {"status", "staff_notes"}
         names = []
-        for _, options in self.get_fieldsets(request, obj):
+        for _name, options in self.get_fieldsets(request, obj):
             for entry in options["fields"]:
                 for name in entry if isinstance(entry, tuple) else (entry,):
                     if name not in editable:
@@ -428,7 +429,7 @@ class InterestAdmin(TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(chosen=Count("applications"))
 
-    @admin.display(description="Chosen by", ordering="chosen")
+    @admin.display(description=_("Chosen by"), ordering="chosen")
     def chosen_by(self, interest: Interest) -> int:
         return interest.chosen
 

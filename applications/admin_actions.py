@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from mentoring.spreadsheets import csv_response, csv_writer
 
@@ -25,12 +25,15 @@ class ApplicationActions:
         )
         if outcome.changed:
             count = len(outcome.changed)
-            applications = f"{count} {ngettext('application', 'applications', count)}"
+            applications = ngettext("%(count)d application", "%(count)d applications", count) % {
+                "count": count
+            }
             self.message_user(request, done.format(applications), messages.SUCCESS)
         if outcome.unchanged:
             self.message_user(
                 request,
-                f"{len(outcome.unchanged)} already {Status(to_status).label.lower()}.",
+                gettext("%(count)d already %(status)s.")
+                % {"count": len(outcome.unchanged), "status": str(Status(to_status).label).lower()},
                 messages.INFO,
             )
         for application, reason in outcome.refused:
@@ -38,19 +41,19 @@ class ApplicationActions:
 
     @admin.action(description=_("Mark under review"), permissions=["decide"])
     def mark_under_review(self, request, queryset):
-        self._move(request, queryset, Status.UNDER_REVIEW, "Put {} under review.")
+        self._move(request, queryset, Status.UNDER_REVIEW, gettext("Put {} under review."))
 
     @admin.action(description=_("Accept"), permissions=["decide"])
     def accept(self, request, queryset):
-        self._move(request, queryset, Status.ACCEPTED, "Accepted {}.")
+        self._move(request, queryset, Status.ACCEPTED, gettext("Accepted {}."))
 
     @admin.action(description=_("Waitlist"), permissions=["decide"])
     def waitlist(self, request, queryset):
-        self._move(request, queryset, Status.WAITLISTED, "Waitlisted {}.")
+        self._move(request, queryset, Status.WAITLISTED, gettext("Waitlisted {}."))
 
     @admin.action(description=_("Decline"), permissions=["decide"])
     def decline(self, request, queryset):
-        self._move(request, queryset, Status.DECLINED, "Declined {}.")
+        self._move(request, queryset, Status.DECLINED, gettext("Declined {}."))
 
     @admin.action(
         description=_("Send decisions (each applicant is emailed once)"), permissions=["decide"]
@@ -61,23 +64,41 @@ class ApplicationActions:
         if sending:
             self.message_user(
                 request,
-                f"Sending {sending} {ngettext('decision', 'decisions', sending)}: each applicant "
-                "gets an email in the next minutes (see Deliveries).",
+                ngettext(
+                    "Sending %(count)d decision: each applicant gets an email in the next "
+                    "minutes (see Deliveries).",
+                    "Sending %(count)d decisions: each applicant gets an email in the next "
+                    "minutes (see Deliveries).",
+                    sending,
+                )
+                % {"count": sending},
                 messages.SUCCESS,
             )
         if told:
             self.message_user(
                 request,
-                f"{told} {ngettext('applicant', 'applicants', told)} had already been told this "
-                "decision: nothing was sent to them again.",
+                ngettext(
+                    "%(count)d applicant had already been told this decision: nothing was sent "
+                    "to them again.",
+                    "%(count)d applicants had already been told this decision: nothing was sent "
+                    "to them again.",
+                    told,
+                )
+                % {"count": told},
                 messages.INFO,
             )
         if plan.refused:
             undecided = len(plan.refused)
             self.message_user(
                 request,
-                f"{undecided} {ngettext('application', 'applications', undecided)} without a "
-                "decision (accepted, waitlisted or declined) got no email.",
+                ngettext(
+                    "%(count)d application without a decision (accepted, waitlisted or "
+                    "declined) got no email.",
+                    "%(count)d applications without a decision (accepted, waitlisted or "
+                    "declined) got no email.",
+                    undecided,
+                )
+                % {"count": undecided},
                 messages.WARNING,
             )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import selectors
@@ -37,23 +38,23 @@ class ApplicationChangeFields:
     hidden_position_title = _hidden("Position title")
     hidden_bipoc_identity = _hidden("Identifies as Black, Indigenous, or a Person of Color")
 
-    @admin.display(description="Account")
+    @admin.display(description=_("Account"))
     def applicant_account(self, application: Application) -> str:
         if application.applicant_id is None:
             return "Deleted"
         url = reverse("admin:mentoring_user_change", args=[application.applicant_id])
         return format_html('<a href="{}">{}</a>', url, application.applicant.email)
 
-    @admin.display(description="State or province")
+    @admin.display(description=_("State or province"))
     def state_name(self, application: Application) -> str:
         return STATE_NAMES.get(application.state, application.state)
 
-    @admin.display(description="Preferred ways to communicate")
+    @admin.display(description=_("Preferred ways to communicate"))
     def communication(self, application: Application) -> str:
-        labels = dict(Application.Communication.choices)
+        labels = {value: str(label) for value, label in Application.Communication.choices}
         return ", ".join(str(labels.get(c, c)) for c in application.communication_methods)
 
-    @admin.display(description="All reviews")
+    @admin.display(description=_("All reviews"))
     def reviews(self, application: Application) -> str:
         reviews = selectors.reviews_of(application)
         if not reviews:
@@ -76,7 +77,7 @@ class ApplicationChangeFields:
         }
         return format_html("Mean <strong>{}</strong> from {}{}", f"{mean:.1f}", count, rows)
 
-    @admin.display(description="All reviews")
+    @admin.display(description=_("All reviews"))
     def reviews_hidden(self, application: Application) -> str:
         count = application.reviews.count()
         if not count:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .forms import ApplicationForm, membership_choices
 from .geography import STATE_NAMES, TIME_ZONE_CHOICES
 from .models import Application
 
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = _("Not answered")
 _TIME_ZONE_NAMES = dict(TIME_ZONE_CHOICES)
 
 
@@ -53,10 +55,10 @@ def _value(application: Application, name: str) -> str:
             names.append(application.other_conferences)
         return "; ".join(names)
     if name == "communication_methods":
-        labels = dict(Application.Communication.choices)
+        labels = {value: str(label) for value, label in Application.Communication.choices}
         return ", ".join(str(labels.get(code, code)) for code in value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if value is None:
         return ""
     display = getattr(application, f"get_{name}_display", None)

@@ -16,6 +16,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.limits import PROSE_MAX_LENGTH
@@ -38,7 +39,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(
         "about-you",
-        "About you",
+        _("About you"),
         (
             "full_name",
             "preferred_name",
@@ -53,29 +54,29 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "your-work",
-        "Your work",
+        _("Your work"),
         ("organization", "library_type", "position_title", "years_experience"),
     ),
-    Section("membership", "Membership", ("membership", "funding_requested", "bipoc_identity")),
-    Section("interests", "Interests", ("interests",)),
+    Section("membership", _("Membership"), ("membership", "funding_requested", "bipoc_identity")),
+    Section("interests", _("Interests"), ("interests",)),
     Section(
         "your-hopes",
-        "Your hopes for the year",
+        _("Your hopes for the year"),
         ("career_stage", "hopes", "mentor_wishes"),
         role=Role.MENTEE,
     ),
     Section(
         "what-you-offer",
-        "What you can offer",
+        _("What you can offer"),
         ("mentee_capacity", "committee_experience", "offer"),
         role=Role.MENTOR,
     ),
     Section(
         "working-together",
-        "Working together",
+        _("Working together"),
         ("communication_methods", "in_person_ok", "conferences", "other_conferences"),
     ),
-    Section("expectations", "The program's expectations", ("agreed_to_expectations",)),
+    Section("expectations", _("The program's expectations"), ("agreed_to_expectations",)),
 )
 
 
@@ -111,17 +112,24 @@ def program_wording(program: Program) -> dict[str, str]:
     interests.json."""
     field = program.field_words
     return {
-        "experience_label": f"Years of experience in {field}",
-        "experience_help": "Whole years, paid or volunteer; 0 if you are just starting.",
+        "experience_label": gettext("Years of experience in %(field)s") % {"field": field},
+        "experience_help": gettext("Whole years, paid or volunteer; 0 if you are just starting."),
         "position_help": (
-            f"For example {program.position_examples}." if program.position_examples else ""
+            gettext("For example %(titles)s.") % {"titles": program.position_examples}
+            if program.position_examples
+            else ""
         ),
         "career_stages": [
-            (value, f"Experienced, new to {field}" if value == NEW_TO_FIELD else label)
+            (
+                value,
+                gettext("Experienced, new to %(field)s") % {"field": field}
+                if value == NEW_TO_FIELD
+                else label,
+            )
             for value, label in Application.CareerStage.choices
         ],
-        "competency_group": "Competency areas",
-        "topic_group": "Topics",
+        "competency_group": gettext("Competency areas"),
+        "topic_group": gettext("Topics"),
         **_program_wording().get(program.slug, {}),
     }
 
@@ -133,10 +141,19 @@ def a_or_an(acronym: str) -> str:
 
 def membership_choices(program: Program) -> list[tuple[str, str]]:
     short = program.short_name
+    # The English article agrees with the acronym said letter by letter, so each form is
+    # its own message (other languages need no article there).
+    an = a_or_an(short) == "an"
+    not_member = gettext("Not an %(program)s member") if an else gettext("Not a %(program)s member")
+    applying = (
+        gettext("Applying to become an %(program)s member")
+        if an
+        else gettext("Applying to become a %(program)s member")
+    )
     return [
-        (Application.Membership.MEMBER, f"{short} member"),
-        (Application.Membership.NOT_MEMBER, f"Not {a_or_an(short)} {short} member"),
-        (Application.Membership.APPLYING, f"Applying to become {a_or_an(short)} {short} member"),
+        (Application.Membership.MEMBER, gettext("%(program)s member") % {"program": short}),
+        (Application.Membership.NOT_MEMBER, not_member % {"program": short}),
+        (Application.Membership.APPLYING, applying % {"program": short}),
     ]
 
 
@@ -277,7 +294,7 @@ class ApplicationForm(forms.Form):
         coerce=int,
         empty_value=None,
         label=_("How many mentees can you take?"),
-        choices=[(1, "One"), (2, "Two"), (3, "Three")],
+        choices=[(1, _("One")), (2, _("Two")), (3, _("Three"))],
         widget=forms.RadioSelect,
         help_text=_("Each mentee needs an hour or two of your time a month for the year."),
     )
@@ -351,8 +368,10 @@ class ApplicationForm(forms.Form):
                 del self.fields[name]
 
         self.fields["email"].help_text = format_html(
-            'The address of your account: the committee writes to you there. <a href="{}">'
-            "Change it in your account</a>.",
+            gettext(
+                "The address of your account: the committee writes to you there. "
+                '<a href="{}">Change it in your account</a>.'
+            ),
             reverse("account_email"),
         )
         self.fields["years_experience"].label = wording["experience_label"]
@@ -360,15 +379,20 @@ class ApplicationForm(forms.Form):
         self.fields["position_title"].help_text = wording["position_help"]
         if "career_stage" in self.fields:
             self.fields["career_stage"].choices = wording["career_stages"]
-        self.fields["membership"].label = f"Are you {a_or_an(short)} {short} member?"
+        self.fields["membership"].label = (
+            gettext("Are you an %(program)s member?")
+            if a_or_an(short) == "an"
+            else gettext("Are you a %(program)s member?")
+        ) % {"program": short}
         self.fields["membership"].choices = membership_choices(program)
-        self.fields[
-            "funding_requested"
-        ].label = f"Consider me for the {short} membership funding opportunity (optional)"
-        self.fields["funding_requested"].help_text = (
-            f"For people who are not yet {short} members and identify as Black, Indigenous, "
-            f"or a Person of Color: the funding helps pay for {short} membership."
-        )
+        self.fields["funding_requested"].label = gettext(
+            "Consider me for the %(program)s membership funding opportunity (optional)"
+        ) % {"program": short}
+        self.fields["funding_requested"].help_text = gettext(
+            "For people who are not yet %(program)s members and identify as Black, "
+            "Indigenous, or a Person of Color: the funding helps pay for %(program)s "
+            "membership."
+        ) % {"program": short}
 
         # Inactive interests stay on the form of someone who already chose them.
         interests = [

@@ -3,6 +3,8 @@ people in the program live in. The matching engine uses the regions for “close
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 # Regions follow the US Census Bureau's four regions; Canada is its own.
 _STATES = {
     "Northeast": [
@@ -42,7 +44,7 @@ OUTSIDE = "XX"
 
 STATE_CHOICES: list[tuple[str, str]] = sorted(
     (code, name) for states in _STATES.values() for code, name in states
-) + [(OUTSIDE, "Outside the United States and Canada")]
+) + [(OUTSIDE, _("Outside the United States and Canada"))]
 STATE_CHOICES.sort(key=lambda choice: (choice[0] == OUTSIDE, choice[1]))
 
 STATE_NAMES: dict[str, str] = dict(STATE_CHOICES)

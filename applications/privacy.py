@@ -88,7 +88,7 @@ def export_personal_data(user: User) -> dict:
                 "decision_sent_at": _iso(application.decision_sent_at),
                 "answers": [
                     {
-                        "section": section.title,
+                        "section": str(section.title),
                         "answers": [
                             {"question": a.label, "answer": a.value if a.answered else ""}
                             for a in section.answers

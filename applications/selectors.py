@@ -228,7 +228,7 @@ def export_rows(
         at = [key for key, _ in columns].index("funding_requested") + 1
         columns.insert(at, ("bipoc_identity", "Identifies as BIPOC (private)"))
     yield [title for _, title in columns]
-    communication = dict(Application.Communication.choices)
+    communication = {value: str(label) for value, label in Application.Communication.choices}
     rows = (
         applications.with_review_summary(viewer=viewer)
         .annotate(**_blind_sorts())
@@ -252,7 +252,7 @@ def export_rows(
             "interests": "; ".join(i.name for i in application.interests.all()),
             "career_stage": application.get_career_stage_display(),
             "communication_methods": "; ".join(
-                communication.get(code, code) for code in application.communication_methods
+                str(communication.get(code, code)) for code in application.communication_methods
             ),
             "in_person_ok": "yes" if application.in_person_ok else "no",
             "conferences": "; ".join(

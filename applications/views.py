@@ -98,8 +98,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not application.answers_editable:
             messages.info(
                 request,
-                f"This application is {application.get_status_display().lower()}: "
-                "its answers can no longer be changed.",
+                gettext("This application is %(status)s: its answers can no longer be changed.")
+                % {"status": application.get_status_display().lower()},
             )
         else:
             messages.info(request, services.closed_message(cycle))
@@ -165,8 +165,11 @@ def _after_save(request: HttpRequest, application: Application, *, was_draft: bo
         close = application.cycle.applications_close_on
         messages.success(
             request,
-            f"Your draft is saved. Come back to it any time until {daterange(close)}: "
-            "it is under “My applications”.",
+            gettext(
+                "Your draft is saved. Come back to it any time until %(date)s: it is under "
+                "“My applications”."
+            )
+            % {"date": daterange(close)},
         )
         return redirect("applications:edit", pk=application.pk)
     if was_draft:
@@ -239,8 +242,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not application.can_withdraw:
         messages.info(
             request,
-            f"This application is {application.get_status_display().lower()}: "
-            "there is nothing to withdraw.",
+            gettext("This application is %(status)s: there is nothing to withdraw.")
+            % {"status": application.get_status_display().lower()},
         )
         return redirect("applications:detail", pk=application.pk)
     form = WithdrawForm(request.POST or None)
@@ -254,8 +257,11 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Your {application.get_role_display().lower()} application for "
-                f"{application.cycle.name} is withdrawn.",
+                gettext("Your %(role)s application for %(cycle)s is withdrawn.")
+                % {
+                    "role": application.get_role_display().lower(),
+                    "cycle": application.cycle.name,
+                },
             )
             return redirect("applications:mine")
     return render(request, "applications/withdraw.html", {"application": application, "form": form})

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from applications import rules as application_rules
 
@@ -23,16 +24,16 @@ from .worklist import worklists
 # (section name, [(app label, model name or "*" for the rest of the app), ...]) in the
 # order the year runs.
 SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Program and cycles", [("mentoring", "program"), ("mentoring", "cycle"),
+    (_("Program and cycles"), [("mentoring", "program"), ("mentoring", "cycle"),
                             ("mentoring", "milestone"), ("mentoring", "event")]),
-    ("Applications and reviews", [("applications", "*")]),
-    ("Matching", [("matches", "*")]),
-    ("Goal sheets", [("goals", "*")]),
-    ("Activities", [("activities", "*")]),
-    ("Newsletter and email", [("newsletter", "*")]),
-    ("Evaluation", [("evaluation", "*")]),
-    ("The year's end", [("certificates", "*")]),
-    ("People", [("mentoring", "user"), ("auth", "*"), ("account", "*"), ("mfa", "*")]),
+    (_("Applications and reviews"), [("applications", "*")]),
+    (_("Matching"), [("matches", "*")]),
+    (_("Goal sheets"), [("goals", "*")]),
+    (_("Activities"), [("activities", "*")]),
+    (_("Newsletter and email"), [("newsletter", "*")]),
+    (_("Evaluation"), [("evaluation", "*")]),
+    (_("The year's end"), [("certificates", "*")]),
+    (_("People"), [("mentoring", "user"), ("auth", "*"), ("account", "*"), ("mfa", "*")]),
 ]  # fmt: skip
 # Shown to superusers and administrators only: the machinery under the program.
 TECHNICAL = {
@@ -85,9 +86,9 @@ class CommitteeAutocomplete(AutocompleteJsonView):
 
 
 class CommitteeAdminSite(admin.AdminSite):
-    site_header = "Mentoring program administration"
-    site_title = "Mentoring program"
-    index_title = "The year's work"
+    site_header = _("Mentoring program administration")
+    site_title = _("Mentoring program")
+    index_title = _("The year's work")
     index_template = "admin/committee_index.html"
 
     def autocomplete_view(self, request: HttpRequest):
@@ -160,7 +161,7 @@ class CommitteeAdminSite(admin.AdminSite):
             if id(m[3]) not in placed
             and (_sees_machinery(request.user) or not _place(m[0], m[1], TECHNICAL))
         ]
-        for app_label_, _, app, model in rest:
+        for app_label_, _model_name, app, model in rest:
             if sections and sections[-1].get("_rest") == app_label_:
                 sections[-1]["models"].append(model)
             else:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from applications.models import DECISIONS, Application
 from evaluation.models import SURVEY_DUE_WITHIN, Survey
@@ -163,36 +163,36 @@ def _worklist(
         count = n(applications, "submitted")
         add(
             Task(
-                "Applications to review",
+                gettext("Applications to review"),
                 count,
                 _changelist(Application, cycle=c, status__exact="submitted"),
                 ngettext("%d submitted application", "%d submitted applications", count) % count,
-                "Every submitted application is under review or decided.",
+                gettext("Every submitted application is under review or decided."),
                 "applications.view_application",
             )
         )
         count = n(applications, "under_review")
         add(
             Task(
-                "Applications to decide",
+                gettext("Applications to decide"),
                 count,
                 _changelist(Application, cycle=c, status__exact="under_review"),
                 ngettext("%d application under review", "%d applications under review", count)
                 % count,
-                "No application is waiting for a decision.",
+                gettext("No application is waiting for a decision."),
                 "applications.change_application",
             )
         )
         count = n(applications, "untold")
         add(
             Task(
-                "Decisions to send",
+                gettext("Decisions to send"),
                 count,
                 _changelist(
                     Application, cycle=c, told="no", status__in=",".join(sorted(DECISIONS))
                 ),
                 ngettext("%d applicant not yet told", "%d applicants not yet told", count) % count,
-                "Every decided applicant has been told.",
+                gettext("Every decided applicant has been told."),
                 "applications.change_application",
             )
         )
@@ -200,25 +200,25 @@ def _worklist(
     count = n(applications, "unmatched")
     add(
         Task(
-            "Mentees to match",
+            gettext("Mentees to match"),
             count,
             board,
             ngettext(
                 "%d accepted mentee without a match", "%d accepted mentees without a match", count
             )
             % count,
-            "Every accepted mentee has a match or a proposal.",
+            gettext("Every accepted mentee has a match or a proposal."),
             "matches.change_match",
         )
     )
     count = n(matches, "proposed")
     add(
         Task(
-            "Proposals to confirm",
+            gettext("Proposals to confirm"),
             count,
             board,
             ngettext("%d proposed pair", "%d proposed pairs", count) % count,
-            "No proposal is waiting for confirmation.",
+            gettext("No proposal is waiting for confirmation."),
             "matches.change_match",
         )
     )
@@ -226,7 +226,7 @@ def _worklist(
         count = n(matches, "no_sheet")
         add(
             Task(
-                "Goal sheets not started",
+                gettext("Goal sheets not started"),
                 count,
                 _changelist(Match, cycle_id=c, status__exact="active", goal_sheet="none"),
                 ngettext(
@@ -235,28 +235,28 @@ def _worklist(
                     count,
                 )
                 % count,
-                "Every active match has started its goal sheet.",
+                gettext("Every active match has started its goal sheet."),
                 "matches.view_match",
             )
         )
         count = n(goal_sheets, "overdue")
         add(
             Task(
-                "Goal sheets overdue",
+                gettext("Goal sheets overdue"),
                 count,
                 _changelist(GoalSheet, match_cycle_id=c, overdue="yes"),
                 ngettext(
                     "%d goal sheet past its due date", "%d goal sheets past their due date", count
                 )
                 % count,
-                "No goal sheet is overdue.",
+                gettext("No goal sheet is overdue."),
                 "goals.view_goalsheet",
             )
         )
         count = n(goal_sheets, "submitted")
         add(
             Task(
-                "Goal sheets waiting for the mentor",
+                gettext("Goal sheets waiting for the mentor"),
                 count,
                 _changelist(GoalSheet, match_cycle_id=c, status__exact="submitted"),
                 ngettext(
@@ -265,7 +265,7 @@ def _worklist(
                     count,
                 )
                 % count,
-                "No submitted goal sheet waits for its mentor.",
+                gettext("No submitted goal sheet waits for its mentor."),
                 "goals.view_goalsheet",
             )
         )
@@ -273,7 +273,7 @@ def _worklist(
         count = n(help_requests, "open")
         add(
             Task(
-                "Requests for help",
+                gettext("Requests for help"),
                 count,
                 _changelist(HelpRequest, match_cycle_id=c, resolved="no"),
                 ngettext(
@@ -282,25 +282,25 @@ def _worklist(
                     count,
                 )
                 % count,
-                "No partner's request for help is waiting.",
+                gettext("No partner's request for help is waiting."),
                 "matches.view_helprequest",
             )
         )
     count = n(drafts, "draft")
     add(
         Task(
-            "Newsletter drafts to approve",
+            gettext("Newsletter drafts to approve"),
             count,
             _changelist(NewsletterIssue, cycle=c, status__exact="draft"),
             ngettext("%d draft issue", "%d draft issues", count) % count,
-            "No newsletter draft is waiting.",
+            gettext("No newsletter draft is waiting."),
             "newsletter.change_newsletterissue",
         )
     )
     count = n(surveys, "due")
     add(
         Task(
-            "Surveys due",
+            gettext("Surveys due"),
             count,
             _changelist(Survey, cycle=c, due="soon"),
             ngettext(
@@ -309,7 +309,7 @@ def _worklist(
                 count,
             )
             % count,
-            "No survey opens in the next two weeks.",
+            gettext("No survey opens in the next two weeks."),
             "evaluation.change_survey",
         )
     )
@@ -317,11 +317,11 @@ def _worklist(
         count = n(matches, "active")
         add(
             Task(
-                "The year to close",
+                gettext("The year to close"),
                 count,
                 reverse("admin:matches_match_conclude_cycle", args=[c]),
                 ngettext("%d match still active", "%d matches still active", count) % count,
-                "Every match of the year has concluded.",
+                gettext("Every match of the year has concluded."),
                 "matches.change_match",
             )
         )

@@ -19,6 +19,8 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
@@ -115,18 +117,20 @@ def funnel(data: CycleData) -> Funnel:
                 achieved["mentor"].add(match.mentor_id)
     accepted = Application.Status.ACCEPTED
     stages = [
-        FunnelStage("applied", "Applied", applied["mentee"], applied["mentor"]),
+        FunnelStage("applied", gettext("Applied"), applied["mentee"], applied["mentor"]),
         FunnelStage(
             "accepted",
-            "Accepted",
+            gettext("Accepted"),
             counts[(Application.Role.MENTEE, accepted)],
             counts[(Application.Role.MENTOR, accepted)],
         ),
-        FunnelStage("matched", "Matched", len(matched["mentee"]), len(matched["mentor"])),
-        FunnelStage("agreed", "Goal sheet agreed", len(agreed["mentee"]), len(agreed["mentor"])),
+        FunnelStage("matched", gettext("Matched"), len(matched["mentee"]), len(matched["mentor"])),
+        FunnelStage(
+            "agreed", gettext("Goal sheet agreed"), len(agreed["mentee"]), len(agreed["mentor"])
+        ),
         FunnelStage(
             "achieved",
-            "A goal achieved",
+            gettext("A goal achieved"),
             len(achieved["mentee"]),
             len(achieved["mentor"]),
         ),
@@ -168,10 +172,10 @@ class GoalSheetProgress:
     @property
     def states(self) -> list[tuple[str, str, int]]:
         return [
-            ("agreed", "Agreed", self.agreed),
-            ("submitted", "Submitted, waiting for the mentor", self.submitted),
-            ("draft", "Draft", self.draft),
-            ("not_started", "Not started", self.not_started),
+            ("agreed", gettext("Agreed"), self.agreed),
+            ("submitted", gettext("Submitted, waiting for the mentor"), self.submitted),
+            ("draft", gettext("Draft"), self.draft),
+            ("not_started", gettext("Not started"), self.not_started),
         ]
 
 
@@ -398,13 +402,13 @@ def newsletter_deliveries(data: CycleData) -> list[IssueDelivery]:
 
 # The distribution's bins, in hours: (from, below, label); the last has no upper bound.
 HOUR_BINS = (
-    (0, 2, "Under 2 hours"),
-    (2, 5, "2 to 5 hours"),
-    (5, 10, "5 to 10 hours"),
-    (10, 20, "10 to 20 hours"),
-    (20, None, "20 hours or more"),
+    (0, 2, _("Under 2 hours")),
+    (2, 5, _("2 to 5 hours")),
+    (5, 10, _("5 to 10 hours")),
+    (10, 20, _("10 to 20 hours")),
+    (20, None, _("20 hours or more")),
 )
-NEVER_MET = "No meeting recorded"
+NEVER_MET = _("No meeting recorded")
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ def evidence_map() -> dict[int, list[str]]:
 def _areas(data: CycleData) -> tuple[int, dict[str, int], list[AreaOutcomes]]:
     """The year's agreed goals by final outcome, overall and per competency area."""
     goals = [g for g in data.goals if g.agreed]
-    labels = dict(Goal.Outcome.choices)
+    labels = {value: str(label) for value, label in Goal.Outcome.choices}
     outcome = {g.pk: labels.get(g.final_outcome, NOT_RECORDED) for g in goals}
     through = Goal.competency_areas.through
     tags: dict[int, list[tuple[int, str]]] = defaultdict(list)

@@ -220,9 +220,17 @@ class EditPage:
         if focus is not None:
             messages.info(
                 self.request,
-                f"Goal {focus + 1} is added"
-                + (" from the example: make it your own." if new else ".")
-                + " Nothing is saved until you save the draft.",
+                (
+                    gettext(
+                        "Goal %(number)s is added from the example: make it your own. "
+                        "Nothing is saved until you save the draft."
+                    )
+                    if new
+                    else gettext(
+                        "Goal %(number)s is added. Nothing is saved until you save the draft."
+                    )
+                )
+                % {"number": focus + 1},
             )
         return self.render(self.formset(initial=typed), version=version, focus=focus)
 

@@ -91,10 +91,9 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.cycle = cycle
         self.complete = complete
-        self.fields["target_date"].help_text = (
-            f"By when? A day from {_day(cycle.starts_on)} to {_day(cycle.ends_on)}, "
-            "the program's dates."
-        )
+        self.fields["target_date"].help_text = gettext(
+            "By when? A day from %(start)s to %(end)s, the program's dates."
+        ) % {"start": _day(cycle.starts_on), "end": _day(cycle.ends_on)}
         if competencies:
             areas = self.fields["competency_areas"]
             areas.queryset = Interest.objects.filter(pk__in=[c.pk for c in competencies])

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Interest
 from matches.models import Match
@@ -48,27 +49,27 @@ class ExampleGoal(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="example_goals")
     key = models.SlugField(
         max_length=80,
-        help_text="Identifies the example for the content loader; staff may change the text.",
+        help_text=_("Identifies the example for the content loader; staff may change the text."),
     )
     title = models.CharField(max_length=200)
     specific = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “specific”."
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “specific”.")
     )
     measurable = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “measurable”."
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “measurable”.")
     )
     achievable = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “achievable”."
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “achievable”.")
     )
     relevant = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A starting point for “relevant”."
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “relevant”.")
     )
     competency_areas = models.ManyToManyField(
         Interest, blank=True, limit_choices_to={"kind": Interest.Kind.COMPETENCY}, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(
-        default=True, help_text="Inactive examples are no longer offered to matches."
+        default=True, help_text=_("Inactive examples are no longer offered to matches.")
     )
 
     class Meta:
@@ -147,38 +148,40 @@ class GoalSheet(models.Model):
     submitted revisions stay readable (``GoalSheetRevision``)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        AGREED = "agreed", "Agreed"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        AGREED = "agreed", _("Agreed")
 
     class Action(models.TextChoices):
-        SUBMIT = "submit", "Submitted"
-        WITHDRAW = "withdraw", "Taken back to edit"
-        CONFIRM = "confirm", "Agreed"
-        SEND_BACK = "send_back", "Sent back"
-        REOPEN = "reopen", "Reopened to change"
-        STAFF_RETURN = "staff_return", "Returned for revision by staff"
+        SUBMIT = "submit", _("Submitted")
+        WITHDRAW = "withdraw", _("Taken back to edit")
+        CONFIRM = "confirm", _("Agreed")
+        SEND_BACK = "send_back", _("Sent back")
+        REOPEN = "reopen", _("Reopened to change")
+        STAFF_RETURN = "staff_return", _("Returned for revision by staff")
 
     match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="goal_sheet")
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     revision = models.PositiveIntegerField(
-        default=1, help_text="Which revision the partners are working on."
+        default=1, help_text=_("Which revision the partners are working on.")
     )
     agreed_revision = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="The latest agreed revision: the contract in force while a new one is drafted.",
+        help_text=_(
+            "The latest agreed revision: the contract in force while a new one is drafted."
+        ),
     )
     version = models.PositiveIntegerField(
         default=1,
-        help_text="Goes up with every change, so a save made on an outdated copy is refused.",
+        help_text=_("Goes up with every change, so a save made on an outdated copy is refused."),
     )
     returned_comment = models.TextField(
         max_length=COMMENT_MAX_LENGTH,
         blank=True,
-        help_text="Why the sheet was sent back, by the mentor or staff.",
+        help_text=_("Why the sheet was sent back, by the mentor or staff."),
     )
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -190,10 +193,10 @@ class GoalSheet(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the current revision was last submitted."
+        null=True, blank=True, help_text=_("When the current revision was last submitted.")
     )
     agreed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the current agreement was confirmed."
+        null=True, blank=True, help_text=_("When the current agreement was confirmed.")
     )
 
     objects = GoalSheetQuerySet.as_manager()
@@ -278,7 +281,7 @@ class GoalSheetRevision(models.Model):
 
     sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    goals = models.JSONField(default=list, help_text="The goals as they were submitted.")
+    goals = models.JSONField(default=list, help_text=_("The goals as they were submitted."))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -324,8 +327,8 @@ class GoalSheetChange(models.Model):
 
     class Meta:
         ordering = ["sheet", "at", "id"]
-        verbose_name = "goal sheet history entry"
-        verbose_name_plural = "goal sheet history"
+        verbose_name = _("goal sheet history entry")
+        verbose_name_plural = _("goal sheet history")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} (revision {self.revision})"
@@ -348,16 +351,16 @@ class Goal(models.Model):
     progress was recorded on it) is kept with its check-ins, without a position."""
 
     class Outcome(models.TextChoices):
-        ACHIEVED = "achieved", "Achieved"
-        PARTLY = "partly", "Partly achieved"
-        NOT_ACHIEVED = "not_achieved", "Not achieved"
-        CHANGED = "changed", "Changed along the way"
+        ACHIEVED = "achieved", _("Achieved")
+        PARTLY = "partly", _("Partly achieved")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+        CHANGED = "changed", _("Changed along the way")
 
     sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="1 to 3 on the sheet; empty once the goal was removed in a later revision.",
+        help_text=_("1 to 3 on the sheet; empty once the goal was removed in a later revision."),
     )
     title = models.CharField(max_length=200)
     specific = models.TextField(
@@ -373,7 +376,7 @@ class Goal(models.Model):
         max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[3][2]
     )
     target_date = models.DateField(
-        null=True, blank=True, help_text="By when (time-bound), inside the program's dates."
+        null=True, blank=True, help_text=_("By when (time-bound), inside the program's dates.")
     )
     competency_areas = models.ManyToManyField(
         Interest,
@@ -385,10 +388,10 @@ class Goal(models.Model):
         ExampleGoal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     first_agreed_revision = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The first revision in which this goal was agreed."
+        null=True, blank=True, help_text=_("The first revision in which this goal was agreed.")
     )
     retired_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the goal was taken off the sheet."
+        null=True, blank=True, help_text=_("When the goal was taken off the sheet.")
     )
     final_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     reflection = models.TextField(max_length=REFLECTION_MAX_LENGTH, blank=True)
@@ -431,11 +434,11 @@ class CheckIn(models.Model):
     """A partner's note on how a goal is going."""
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        ACHIEVED = "achieved", "Achieved"
-        CHANGED = "changed", "Changed"
-        DROPPED = "dropped", "Dropped"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+        CHANGED = "changed", _("Changed")
+        DROPPED = "dropped", _("Dropped")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="check_ins")
     author = models.ForeignKey(
@@ -443,12 +446,12 @@ class CheckIn(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices)
     note = models.TextField(max_length=CHECK_IN_NOTE_MAX_LENGTH, blank=True)
-    on = models.DateField("date", default=timezone.localdate)
+    on = models.DateField(_("date"), default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["goal", "-on", "-created_at"]
-        verbose_name = "check-in"
+        verbose_name = _("check-in")
         indexes = [models.Index(fields=["goal", "-on", "-created_at"], name="check_in_latest")]
 
     def __str__(self) -> str:

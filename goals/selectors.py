@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from matches.models import Match, Meeting
 from mentoring.models import Milestone, Program, User
@@ -42,10 +43,10 @@ from .models import (
 SheetState = Literal["not_started", "draft", "submitted", "agreed"]
 
 STATE_LABELS: dict[str, str] = {
-    "not_started": "Not started",
-    GoalSheet.Status.DRAFT: "Draft",
-    GoalSheet.Status.SUBMITTED: "Submitted, waiting for the mentor",
-    GoalSheet.Status.AGREED: "Agreed",
+    "not_started": _("Not started"),
+    GoalSheet.Status.DRAFT: _("Draft"),
+    GoalSheet.Status.SUBMITTED: _("Submitted, waiting for the mentor"),
+    GoalSheet.Status.AGREED: _("Agreed"),
 }
 
 

@@ -93,8 +93,11 @@ def submit(request: HttpRequest, match_id: int) -> HttpResponse:
             return redirect(reverse("goals:edit", args=[match.pk]) + "?check=1")
         messages.success(
             request,
-            f"You submitted the goal sheet. {match.mentor.display_name} has been emailed to "
-            "confirm it or send it back.",
+            gettext(
+                "You submitted the goal sheet. %(mentor)s has been emailed to confirm it or "
+                "send it back."
+            )
+            % {"mentor": match.mentor.display_name},
         )
         return to_sheet(match)
     summary = selectors.goal_sheet_summary(match)
@@ -155,8 +158,10 @@ def review(request: HttpRequest, match_id: int) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"You sent the goal sheet back. {match.mentee.display_name} has been "
-                    "emailed your comment.",
+                    gettext(
+                        "You sent the goal sheet back. %(mentee)s has been emailed your comment."
+                    )
+                    % {"mentee": match.mentee.display_name},
                 )
                 return to_sheet(match)
             status = 400
@@ -198,8 +203,11 @@ def reopen(request: HttpRequest, match_id: int) -> HttpResponse:
             return to_sheet(match)
         messages.success(
             request,
-            f"Revision {sheet.revision + 1} is open as a draft. Revision {sheet.revision} "
-            "stays your agreement until the new one is agreed.",
+            gettext(
+                "Revision %(new)s is open as a draft. Revision %(old)s stays your agreement "
+                "until the new one is agreed."
+            )
+            % {"new": sheet.revision + 1, "old": sheet.revision},
         )
         return redirect("goals:edit", match_id=match.pk)
     return render_page(request, "goals/reopen.html", match, {"sheet": sheet})
@@ -285,9 +293,16 @@ def check_in(request: HttpRequest, match_id: int, goal_id: int) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 if first:
-                    messages.success(request, f"Your check-in on “{goal.title}” is recorded.")
+                    messages.success(
+                        request,
+                        gettext("Your check-in on “%(goal)s” is recorded.") % {"goal": goal.title},
+                    )
                 else:
-                    messages.info(request, f"That check-in on “{goal.title}” was already recorded.")
+                    messages.info(
+                        request,
+                        gettext("That check-in on “%(goal)s” was already recorded.")
+                        % {"goal": goal.title},
+                    )
                 return redirect(reverse("goals:sheet", args=[match.pk]) + f"#goal-{goal.pk}")
         status = 400
     recent = list(goal.check_ins.select_related("author").order_by("-on", "-created_at")[:5])

@@ -218,30 +218,45 @@ class MatchAdmin(
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{verb} {done} {ngettext('match', 'matches', done)}.")
+            count = ngettext("%(count)d match", "%(count)d matches", done) % {"count": done}
+            self.message_user(request, verb.format(count))
 
     @admin.action(
         description=_("Confirm selected proposals (sends the introductions)"),
         permissions=["change"],
     )
     def confirm_selected(self, request, queryset):
-        self._each(request, queryset, "Confirmed", services.match_confirm, by=request.user)
+        self._each(
+            request, queryset, gettext("Confirmed {}."), services.match_confirm, by=request.user
+        )
 
     @admin.action(description=_("Lock selected proposals"), permissions=["change"])
     def lock_selected(self, request, queryset):
         self._each(
-            request, queryset, "Locked", services.match_set_locked, locked=True, by=request.user
+            request,
+            queryset,
+            gettext("Locked {}."),
+            services.match_set_locked,
+            locked=True,
+            by=request.user,
         )
 
     @admin.action(description=_("Unlock selected proposals"), permissions=["change"])
     def unlock_selected(self, request, queryset):
         self._each(
-            request, queryset, "Unlocked", services.match_set_locked, locked=False, by=request.user
+            request,
+            queryset,
+            gettext("Unlocked {}."),
+            services.match_set_locked,
+            locked=False,
+            by=request.user,
         )
 
     @admin.action(description=_("Discard selected proposals"), permissions=["change"])
     def discard_selected(self, request, queryset):
-        self._each(request, queryset, "Discarded", services.proposal_discard, by=request.user)
+        self._each(
+            request, queryset, gettext("Discarded {}."), services.proposal_discard, by=request.user
+        )
 
     def dissolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """End an active match with a reason."""
@@ -261,7 +276,8 @@ class MatchAdmin(
             else:
                 messages.success(
                     request,
-                    f"Dissolved {match}. {match.mentee.display_name} can be matched again.",
+                    gettext("Dissolved %(match)s. %(mentee)s can be matched again.")
+                    % {"match": match, "mentee": match.mentee.display_name},
                 )
                 return redirect("admin:matches_match_change", match.pk)
         return TemplateResponse(
@@ -290,8 +306,12 @@ class MatchAdmin(
                 else:
                     form.add_error(None, exc)
             else:
-                verb = "Confirmed" if match.status == Match.Status.ACTIVE else "Proposed (locked)"
-                messages.success(request, f"{verb}: {match}.")
+                done = (
+                    gettext("Confirmed: %(match)s.")
+                    if match.status == Match.Status.ACTIVE
+                    else gettext("Proposed (locked): %(match)s.")
+                )
+                messages.success(request, done % {"match": match})
                 return redirect("admin:matches_match_change", match.pk)
         return TemplateResponse(
             request,

@@ -105,21 +105,37 @@ class ProposalBoardPages:
             if run.state == MatchingRun.State.DONE:
                 messages.success(
                     request,
-                    f"The engine proposed {run.proposed} "
-                    f"{ngettext('pair', 'pairs', run.proposed)} (kept {run.kept}; "
-                    f"{run.unmatched} {ngettext('mentee', 'mentees', run.unmatched)} "
-                    f"unmatched) in {run.seconds:.1f} s.",
+                    gettext(
+                        "The engine proposed %(pairs)s (kept %(kept)s; %(unmatched)s unmatched) "
+                        "in %(seconds)s s."
+                    )
+                    % {
+                        "pairs": ngettext("%(count)d pair", "%(count)d pairs", run.proposed)
+                        % {"count": run.proposed},
+                        "kept": run.kept,
+                        "unmatched": ngettext(
+                            "%(count)d mentee", "%(count)d mentees", run.unmatched
+                        )
+                        % {"count": run.unmatched},
+                        "seconds": f"{run.seconds:.1f}",
+                    },
                 )
             elif run.state == MatchingRun.State.FAILED:
-                messages.error(request, f"The engine failed: {run.error}")
+                messages.error(
+                    request, gettext("The engine failed: %(error)s") % {"error": run.error}
+                )
             elif queued:
                 messages.info(
                     request,
-                    f"The engine is pairing {run.mentees} "
-                    f"{ngettext('mentee', 'mentees', run.mentees)}; its progress shows below.",
+                    ngettext(
+                        "The engine is pairing %(count)d mentee; its progress shows below.",
+                        "The engine is pairing %(count)d mentees; its progress shows below.",
+                        run.mentees,
+                    )
+                    % {"count": run.mentees},
                 )
             else:
-                messages.info(request, "The engine is already running for this cycle.")
+                messages.info(request, gettext("The engine is already running for this cycle."))
             return
         if "create" in post:
             mentee = Application.objects.filter(pk=post.get("create"), cycle=cycle).first()
@@ -154,8 +170,12 @@ class ProposalBoardPages:
             if confirmed:
                 messages.success(
                     request,
-                    f"Confirmed {confirmed} {ngettext('match', 'matches', confirmed)}; the "
-                    "introduction emails are on their way.",
+                    ngettext(
+                        "Confirmed %(count)d match; the introduction emails are on their way.",
+                        "Confirmed %(count)d matches; the introduction emails are on their way.",
+                        confirmed,
+                    )
+                    % {"count": confirmed},
                 )
             return
         for name in ("swap", "lock", "unlock", "discard", "never"):
@@ -187,14 +207,20 @@ class ProposalBoardPages:
             match = services.match_swap(match=match, mentor=mentor, by=user)
             messages.success(
                 request,
-                f"{match.mentee.display_name} now has {match.mentor.display_name} (locked).",
+                gettext("%(mentee)s now has %(mentor)s (locked).")
+                % {"mentee": match.mentee.display_name, "mentor": match.mentor.display_name},
             )
         elif name in ("lock", "unlock"):
             services.match_set_locked(match=match, locked=name == "lock", by=user)
-            messages.success(request, f"{name.capitalize()}ed {match}.")
+            done = (
+                gettext("Locked %(match)s.") if name == "lock" else gettext("Unlocked %(match)s.")
+            )
+            messages.success(request, done % {"match": match})
         elif name == "discard":
             services.proposal_discard(match=match, by=user)
-            messages.success(request, f"Discarded the proposal {match}.")
+            messages.success(
+                request, gettext("Discarded the proposal %(match)s.") % {"match": match}
+            )
         elif name == "never":
             services.never_pair_create(
                 mentee=match.mentee,
@@ -202,4 +228,6 @@ class ProposalBoardPages:
                 by=user,
                 reason="Ruled out on the proposals page.",
             )
-            messages.success(request, f"{match} will never be proposed again.")
+            messages.success(
+                request, gettext("%(match)s will never be proposed again.") % {"match": match}
+            )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentoring.models import Cycle, User
 
@@ -41,8 +42,9 @@ def match_conclude(*, match: Match, by: User | None = None, reason: str = "") ->
         if match.cycle.program.today() < match.cycle.ends_on and not reason:
             raise ValidationError(
                 {
-                    "concluded_reason": "The program year has not ended yet: say why the "
-                    "match concludes early."
+                    "concluded_reason": gettext(
+                        "The program year has not ended yet: say why the match concludes early."
+                    )
                 }
             )
         _conclude(match, by=by, reason=reason, now=timezone.now())
@@ -58,8 +60,9 @@ def cycle_conclude(*, cycle: Cycle, by: User | None = None, reason: str = "") ->
     if cycle.program.today() < cycle.ends_on and not reason:
         raise ValidationError(
             {
-                "concluded_reason": "The program year has not ended yet: say why its "
-                "matches conclude early."
+                "concluded_reason": gettext(
+                    "The program year has not ended yet: say why its matches conclude early."
+                )
             }
         )
     concluded = 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from applications.geography import STATE_NAMES
 from applications.models import Application
@@ -149,7 +149,7 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
     else:
         reader, partner = match.mentee, match.mentor
     mine = set(reader.communication_methods or [])
-    labels = dict(Communication.choices)
+    labels = {value: str(label) for value, label in Communication.choices}
     ways = [
         WayToTalk(code=code, label=labels.get(code, code), shared=code in mine)
         for code in Communication.values
@@ -176,7 +176,7 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
         match=match,
         reader=reader,
         partner=partner,
-        partner_role="mentee" if reader_role == Role.MENTOR else "mentor",
+        partner_role=gettext("mentee") if reader_role == Role.MENTOR else gettext("mentor"),
         ways=ways,
         shared_interests=shared_interests,
         shared_conferences=shared_conferences,
@@ -201,9 +201,24 @@ def _time_difference(reader: Application, partner: Application, day: dt.date) ->
         return ""
     hours = theirs - mine
     if hours == 0:
-        return "You are in the same time zone."
+        return gettext("You are in the same time zone.")
     # gettext counts whole numbers; a fraction reads as plural (“1.5 hours”).
     count = int(abs(hours)) if float(hours).is_integer() else 2
-    amount = f"{abs(hours):g} {ngettext('hour', 'hours', count)}"
-    direction = "ahead of" if hours > 0 else "behind"
-    return f"{partner.display_name} is {amount} {direction} you."
+    values = {"name": partner.display_name, "hours": f"{abs(hours):g}"}
+    if hours > 0:
+        return (
+            ngettext(
+                "%(name)s is %(hours)s hour ahead of you.",
+                "%(name)s is %(hours)s hours ahead of you.",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(name)s is %(hours)s hour behind you.",
+            "%(name)s is %(hours)s hours behind you.",
+            count,
+        )
+        % values
+    )

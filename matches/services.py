@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from applications.models import Application
 from mentoring.models import Cycle, User
@@ -53,7 +53,7 @@ def _lock_match(match: Match) -> Match:
         )
     except Match.DoesNotExist:
         raise ValidationError(
-            "This proposal no longer exists (the engine was run again); reload the page."
+            gettext("This proposal no longer exists (the engine was run again); reload the page.")
         ) from None
 
 
@@ -63,7 +63,9 @@ def _check_accepted(mentee: Application, mentor: Application) -> None:
     if mentor.role != Application.Role.MENTOR:
         raise ValidationError({"mentor": f"{mentor} did not apply as a mentor."})
     if mentor.cycle_id != mentee.cycle_id:
-        raise ValidationError({"mentor": "The mentor and the mentee applied for different cycles."})
+        raise ValidationError(
+            {"mentor": gettext("The mentor and the mentee applied for different cycles.")}
+        )
     for field, application in (("mentee", mentee), ("mentor", mentor)):
         if application.status != Application.Status.ACCEPTED:
             raise ValidationError(
@@ -306,7 +308,9 @@ def match_confirm(*, match: Match, by: User | None = None) -> Match:
         mentor = _lock_mentors([match.mentor_id]).get(match.mentor_id)
         match = _lock_match(match)
         if mentor is None or match.mentor_id != mentor.pk:
-            raise ValidationError("The proposal's mentor changed meanwhile; reload the page.")
+            raise ValidationError(
+                gettext("The proposal's mentor changed meanwhile; reload the page.")
+            )
         _transition(match, Status.ACTIVE)
         _check_accepted(match.mentee, mentor)
         active = Match.objects.filter(mentor_id=mentor.pk, status=Status.ACTIVE).count()
@@ -336,9 +340,13 @@ def match_swap(*, match: Match, mentor: Application, by: User | None = None) -> 
         old_mentor_id = match.mentor_id
         match = _lock_match(match)
         if match.mentor_id != old_mentor_id:
-            raise ValidationError("The proposal's mentor changed meanwhile; reload the page.")
+            raise ValidationError(
+                gettext("The proposal's mentor changed meanwhile; reload the page.")
+            )
         if match.status != Status.PROPOSED:
-            raise ValidationError("Only a proposal's mentor can be changed; dissolve a match.")
+            raise ValidationError(
+                gettext("Only a proposal's mentor can be changed; dissolve a match.")
+            )
         new_mentor = mentors[mentor.pk]
         if new_mentor.pk == match.mentor_id:
             return match
@@ -360,7 +368,9 @@ def match_set_locked(*, match: Match, locked: bool, by: User | None = None) -> M
     with transaction.atomic():
         match = _lock_match(match)
         if match.status != Status.PROPOSED:
-            raise ValidationError("Only proposals are locked; confirmed matches are always kept.")
+            raise ValidationError(
+                gettext("Only proposals are locked; confirmed matches are always kept.")
+            )
         if match.locked != locked:
             match.locked = locked
             match.save(update_fields=["locked"])
@@ -422,7 +432,9 @@ def proposal_discard(*, match: Match, by: User | None = None) -> None:
     with transaction.atomic():
         match = _lock_match(match)
         if match.status != Status.PROPOSED:
-            raise ValidationError("Only proposals are discarded; dissolve a confirmed match.")
+            raise ValidationError(
+                gettext("Only proposals are discarded; dissolve a confirmed match.")
+            )
         match.delete()
 
 
@@ -430,7 +442,7 @@ def match_dissolve(*, match: Match, reason: str, by: User | None = None) -> Matc
     """End an active match early, saying why. The mentee can then be matched again."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"dissolved_reason": "Say why the match is dissolved."})
+        raise ValidationError({"dissolved_reason": gettext("Say why the match is dissolved.")})
     with transaction.atomic():
         match = _lock_match(match)
         _transition(match, Status.DISSOLVED)

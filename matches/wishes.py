@@ -95,7 +95,7 @@ class DirectoryEntry:
 
 
 def directory_entries(cycle: Cycle) -> list[DirectoryEntry]:
-    ways = dict(Application.Communication.choices)
+    ways = {value: str(label) for value, label in Application.Communication.choices}
     return [
         DirectoryEntry(
             mentor=mentor,

@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mentoring import form_tokens
@@ -109,22 +110,22 @@ class RecipientInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    verbose_name_plural = "recipients and their deliveries"
+    verbose_name_plural = _("recipients and their deliveries")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person", "delivery")
 
-    @admin.display(description="Email")
+    @admin.display(description=_("Email"))
     def email(self, recipient: GroupMessageRecipient) -> str:
         return recipient.person.email
 
-    @admin.display(description="Delivery")
+    @admin.display(description=_("Delivery"))
     def delivery_status(self, recipient: GroupMessageRecipient) -> str:
         if recipient.delivery is not None:
             return recipient.delivery.get_status_display()
         return "Left out" if recipient.left_out else "Not sent yet"
 
-    @admin.display(description="Delivered at")
+    @admin.display(description=_("Delivered at"))
     def delivered_at(self, recipient: GroupMessageRecipient):
         return recipient.delivery.sent_at if recipient.delivery else None
 
@@ -195,21 +196,21 @@ class GroupMessageAdmin(admin.ModelAdmin):
 
     # --- Columns ----------------------------------------------------------------------
 
-    @admin.display(description="Subject", ordering="subject")
+    @admin.display(description=_("Subject"), ordering="subject")
     def subject_display(self, message: GroupMessage) -> str:
         return message.subject or "(no subject yet)"
 
-    @admin.display(description="Status", ordering="sent_at")
+    @admin.display(description=_("Status"), ordering="sent_at")
     def status_display(self, message: GroupMessage) -> str:
         if message.is_draft:
             return "Draft"
         return f"Sent {message.sent_at:%Y-%m-%d %H:%M} UTC"
 
-    @admin.display(description="Recipients", ordering="recipients_count")
+    @admin.display(description=_("Recipients"), ordering="recipients_count")
     def recipients(self, message: GroupMessage) -> int:
         return message.recipients_count
 
-    @admin.display(description="Deliveries")
+    @admin.display(description=_("Deliveries"))
     def copies(self, message: GroupMessage) -> str:
         if message.is_draft:
             return "—"
@@ -218,7 +219,7 @@ class GroupMessageAdmin(admin.ModelAdmin):
             f"pending, {message.left_out_count} left out"
         )
 
-    @admin.display(description="Sent")
+    @admin.display(description=_("Sent"))
     def sent(self, message: GroupMessage) -> str:
         return (
             f"{self.status_display(message)}: {self.copies(message)}. "
@@ -319,7 +320,9 @@ class GroupMessageAdmin(admin.ModelAdmin):
             )
         else:
             self.message_user(
-                request, "This message was sent already: nothing was sent again.", messages.INFO
+                request,
+                gettext("This message was sent already: nothing was sent again."),
+                messages.INFO,
             )
         return redirect("admin:newsletter_groupmessage_change", pk)
 

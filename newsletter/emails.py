@@ -18,6 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from mentoring.mail import (
     RenderedEmail,
@@ -55,8 +56,10 @@ def tidy_text(text: str) -> str:
 def goals_heading(sections: Sequence[GoalSection]) -> str:
     """“Your goals”, or, for a reader who only mentors, their mentee's or mentees'."""
     if sections and all(section.role == "mentor" for section in sections):
-        return "Your mentees' goals" if len(sections) > 1 else "Your mentee's goals"
-    return "Your goals"
+        return (
+            gettext("Your mentees' goals") if len(sections) > 1 else gettext("Your mentee's goals")
+        )
+    return gettext("Your goals")
 
 
 def issue_context(

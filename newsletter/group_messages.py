@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications.models import Application
 from goals.models import GoalSheet
@@ -65,7 +66,7 @@ def group_message_draft(*, people: QuerySet[User], source: str, by: User | None)
     from now on. Raises ValidationError when the list holds nobody."""
     ids = list(people.order_by("pk").values_list("pk", flat=True))
     if not ids:
-        raise ValidationError("Nobody to write to: the rows chosen name no one.")
+        raise ValidationError(gettext("Nobody to write to: the rows chosen name no one."))
     message = GroupMessage(source=source[:300], created_by=by)
     message.full_clean()
     message.save()
@@ -86,7 +87,7 @@ def group_message_update(
     """Staff's edit of a draft; a message sent meanwhile is refused."""
     locked = _locked(message)
     if not locked.is_draft:
-        raise ValidationError("This message was sent: it can no longer be changed.")
+        raise ValidationError(gettext("This message was sent: it can no longer be changed."))
     locked.subject = subject.strip()
     locked.body = body
     locked.body_html = markdown_to_html(body)
@@ -106,7 +107,7 @@ def group_message_send(*, message: GroupMessage, by: User | None) -> int:
     if not locked.is_draft:
         return 0
     if not locked.subject.strip() or not locked.body.strip():
-        raise ValidationError("Write a subject and a message before sending it.")
+        raise ValidationError(gettext("Write a subject and a message before sending it."))
     recipients = list(
         GroupMessageRecipient.objects.filter(message=locked)
         .select_related("person__email_preference")

@@ -14,6 +14,9 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from goals import selectors as goal_selectors
@@ -156,7 +159,7 @@ class GoalSection:
 
     @property
     def partner_role(self) -> str:
-        return "mentee" if self.role == "mentor" else "mentor"
+        return gettext("mentee") if self.role == "mentor" else gettext("mentor")
 
     @property
     def nudge(self) -> list[str]:
@@ -168,36 +171,50 @@ class GoalSection:
         if status == "submitted":
             sentences = (
                 [
-                    f"{partner} submitted your goal sheet: read it, then confirm it or send "
-                    "it back with a comment."
+                    gettext(
+                        "%(partner)s submitted your goal sheet: read it, then confirm it or "
+                        "send it back with a comment."
+                    )
+                    % {"partner": partner}
                 ]
                 if self.role == "mentor"
-                else [f"You submitted your goal sheet; {partner} has yet to confirm it."]
+                else [
+                    gettext("You submitted your goal sheet; %(partner)s has yet to confirm it.")
+                    % {"partner": partner}
+                ]
             )
         else:
             first = (
-                "Your goal sheet is not started yet."
+                gettext("Your goal sheet is not started yet.")
                 if status == "not_started"
-                else "Your goal sheet is still a draft."
+                else gettext("Your goal sheet is still a draft.")
             )
             next_step = (
-                "Agree on one to three SMART goals together; you submit the sheet and "
-                f"{partner} confirms it."
+                gettext(
+                    "Agree on one to three SMART goals together; you submit the sheet and "
+                    "%(partner)s confirms it."
+                )
+                % {"partner": partner}
                 if self.role == "mentee"
-                else f"Agree on one to three SMART goals together; {partner} submits the "
-                "sheet and you confirm it."
+                else gettext(
+                    "Agree on one to three SMART goals together; %(partner)s submits the "
+                    "sheet and you confirm it."
+                )
+                % {"partner": partner}
             )
             sentences = [first, next_step]
         due = self.state.due_on
         if due is not None:
-            when = f"{due:%B} {due.day}, {due.year}"
+            when = date_format(due, "F j, Y")
             sentences.append(
-                f"It was due on {when}." if self.state.overdue else f"It is due on {when}."
+                gettext("It was due on %(date)s.") % {"date": when}
+                if self.state.overdue
+                else gettext("It is due on %(date)s.") % {"date": when}
             )
         return sentences
 
 
-NO_CHECK_IN = "No check-in yet"
+NO_CHECK_IN = _("No check-in yet")
 
 
 def goal_lines(goals: Iterable[Goal]) -> list[GoalLine]:

@@ -49,6 +49,7 @@ def preference_sentence(*, reasons: list[str], reader_role: str, partner_name: s
 
 def join(words: list[str]) -> str:
     """“a”, “a and b”, “a, b and c”."""
+    words = [str(word) for word in words]  # choice labels are lazy translations
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"

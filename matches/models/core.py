@@ -360,20 +360,20 @@ class MatchingRun(models.Model):
     long it took. Staff start it on the board; a worker runs it (see matches/runs.py)."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="matching_runs")
     # Runs recorded before runs had a state were all finished ones: "done" by default.
     state = models.CharField(max_length=10, choices=State.choices, default=State.DONE)
     step = models.CharField(
-        max_length=100, blank=True, help_text="What the engine is doing now, while it runs."
+        max_length=100, blank=True, help_text=_("What the engine is doing now, while it runs.")
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True, max_length=2000, help_text="Why the run failed.")
+    error = models.TextField(blank=True, max_length=2000, help_text=_("Why the run failed."))
     run_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

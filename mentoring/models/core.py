@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
@@ -70,16 +71,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     split into first and last reliably.
     """
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     preferred_name = models.CharField(
-        max_length=100, blank=True, help_text="What you like to be called, if not your full name."
+        max_length=100,
+        blank=True,
+        help_text=_("What you like to be called, if not your full name."),
     )
     time_zone = models.CharField(
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="The browser's when the person signed up; their applications start from it.",
+        help_text=_("The browser's when the person signed up; their applications start from it."),
     )
     # The language of the person's pages and of every email to them (set by the header's
     # switcher; at sign-up, the language they were browsing in).
@@ -91,9 +94,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("The language of the site's pages and of the emails the person gets."),
     )
     is_staff = models.BooleanField(
-        "committee staff",
+        _("committee staff"),
         default=False,
-        help_text="Staff can sign in to the administration site.",
+        help_text=_("Staff can sign in to the administration site."),
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -105,8 +108,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        verbose_name = "person"
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
         ]
@@ -133,30 +136,30 @@ class Program(models.Model):
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(
-        max_length=30, help_text="The division's short name, as in “ALSC”."
+        max_length=30, help_text=_("The division's short name, as in “ALSC”.")
     )
     slug = models.SlugField(unique=True)
     organization = models.CharField(
-        max_length=200, blank=True, help_text="The division that runs the program."
+        max_length=200, blank=True, help_text=_("The division that runs the program.")
     )
     description = models.TextField(
-        max_length=PAGE_MAX_LENGTH, help_text="A short description for the program's page."
+        max_length=PAGE_MAX_LENGTH, help_text=_("A short description for the program's page.")
     )
     contact_email = models.EmailField(blank=True)
     time_zone = models.CharField(
         max_length=63,
         default="America/Chicago",
         validators=[validate_time_zone],
-        help_text="Dates and deadlines are reckoned in this time zone.",
+        help_text=_("Dates and deadlines are reckoned in this time zone."),
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Programs are listed in this order."
+        default=0, help_text=_("Programs are listed in this order.")
     )
     # The program's own words where forms, emails and surveys speak of the work its
     # people do: one program's "library service to children" is another's "collections
     # and technical services".
     field_of_work = models.CharField(
-        "field of work",
+        _("field of work"),
         max_length=100,
         blank=True,
         help_text="The work the program's people do, as it reads after “years of experience "
@@ -200,7 +203,7 @@ class ProgramObjective(models.Model):
 
     class Meta:
         ordering = ["program", "position", "id"]
-        verbose_name = "objective"
+        verbose_name = _("objective")
 
     def __str__(self) -> str:
         return self.text
@@ -215,7 +218,7 @@ class Committee(models.Model):
 
     class Meta:
         ordering = ["program", "position", "name"]
-        verbose_name = "administering committee"
+        verbose_name = _("administering committee")
 
     def __str__(self) -> str:
         return self.name
@@ -240,25 +243,25 @@ class Cycle(models.Model):
     """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cycles")
-    name = models.CharField(max_length=50, help_text="As people say it, e.g. “2026-2027”.")
+    name = models.CharField(max_length=50, help_text=_("As people say it, e.g. “2026-2027”."))
     slug = models.SlugField()
     applications_open_on = models.DateField(
-        "applications open on", help_text="The first day people can apply."
+        _("applications open on"), help_text=_("The first day people can apply.")
     )
     applications_close_on = models.DateField(
-        "applications close on", help_text="The last day people can apply."
+        _("applications close on"), help_text=_("The last day people can apply.")
     )
-    starts_on = models.DateField("program starts on")
-    ends_on = models.DateField("program ends on", help_text="The day the program concludes.")
+    starts_on = models.DateField(_("program starts on"))
+    ends_on = models.DateField(_("program ends on"), help_text=_("The day the program concludes."))
     outcomes_close_on = models.DateField(
-        "final outcomes close on",
+        _("final outcomes close on"),
         null=True,
         blank=True,
         help_text="The last day the partners of a concluded match can record their goals' "
         f"final outcomes. Empty: {OUTCOMES_GRACE_DAYS} days after the program ends.",
     )
     days_without_meeting = models.PositiveSmallIntegerField(
-        "days without a meeting before a match is at risk",
+        _("days without a meeting before a match is at risk"),
         default=DEFAULT_DAYS_WITHOUT_MEETING,
         validators=[MinValueValidator(7), MaxValueValidator(366)],
         help_text="The program health page lists a match as at risk once its partners "
@@ -367,23 +370,23 @@ class Milestone(models.Model):
     September, notifications in November, ... conclusion on June 30)."""
 
     class Kind(models.TextChoices):
-        APPLICATIONS = "applications", "Applications"
-        NOTIFICATIONS = "notifications", "Notifications"
+        APPLICATIONS = "applications", _("Applications")
+        NOTIFICATIONS = "notifications", _("Notifications")
         # Accepted mentees choose among the listed mentors, mentors declare conflicts of
         # interest, before the committee runs the matching engine.
-        PREFERENCES = "preferences", "Mentor preferences"
-        INTRODUCTIONS = "introductions", "Introductions and goal setting"
-        NETWORKING = "networking", "Networking session"
-        GOAL_WORK = "goal_work", "Goal work"
-        CONCLUSION = "conclusion", "Conclusion"
-        OTHER = "other", "Other"
+        PREFERENCES = "preferences", _("Mentor preferences")
+        INTRODUCTIONS = "introductions", _("Introductions and goal setting")
+        NETWORKING = "networking", _("Networking session")
+        GOAL_WORK = "goal_work", _("Goal work")
+        CONCLUSION = "conclusion", _("Conclusion")
+        OTHER = "other", _("Other")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     starts_on = models.DateField()
-    ends_on = models.DateField(help_text="The last day; the same as the start for a single day.")
+    ends_on = models.DateField(help_text=_("The last day; the same as the start for a single day."))
 
     class Meta:
         ordering = ["cycle", "starts_on", "ends_on", "id"]
@@ -428,12 +431,12 @@ class Event(models.Model):
     a community forum, a conference where matches can meet."""
 
     class Kind(models.TextChoices):
-        NETWORKING_SESSION = "networking_session", "Networking session"
-        WEBINAR = "webinar", "Webinar"
-        COMMUNITY_FORUM = "community_forum", "Community forum"
-        CONFERENCE = "conference", "Conference"
-        MEETUP = "meetup", "Conference meet-up"
-        OTHER = "other", "Other"
+        NETWORKING_SESSION = "networking_session", _("Networking session")
+        WEBINAR = "webinar", _("Webinar")
+        COMMUNITY_FORUM = "community_forum", _("Community forum")
+        CONFERENCE = "conference", _("Conference")
+        MEETUP = "meetup", _("Conference meet-up")
+        OTHER = "other", _("Other")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -445,17 +448,17 @@ class Event(models.Model):
         max_length=63,
         default="America/Chicago",
         validators=[validate_time_zone],
-        help_text="Where the event's times are given (a conference's own city, say).",
+        help_text=_("Where the event's times are given (a conference's own city, say)."),
     )
     all_day = models.BooleanField(
-        default=False, help_text="A conference spanning whole days rather than set hours."
+        default=False, help_text=_("A conference spanning whole days rather than set hours.")
     )
     location = models.CharField(
-        max_length=200, blank=True, help_text="A place, such as “Philadelphia, PA”."
+        max_length=200, blank=True, help_text=_("A place, such as “Philadelphia, PA”.")
     )
-    join_url = models.URLField("join link", blank=True, help_text="For an online event.")
+    join_url = models.URLField(_("join link"), blank=True, help_text=_("For an online event."))
     recording_url = models.URLField(
-        "recording link", blank=True, help_text="Where to watch it afterwards."
+        _("recording link"), blank=True, help_text=_("Where to watch it afterwards.")
     )
 
     class Meta:
@@ -471,7 +474,7 @@ class Event(models.Model):
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
-            raise ValidationError({"ends_at": "An event must end after it starts."})
+            raise ValidationError({"ends_at": gettext("An event must end after it starts.")})
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .core import User
 
@@ -46,21 +47,21 @@ class Delivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Delivered")
+        FAILED = "failed", _("Failed")
 
     message_key = models.CharField(max_length=200)
     message_id = models.CharField(
-        "Message-ID",
+        _("Message-ID"),
         max_length=255,
         unique=True,
         default=new_message_id,
         editable=False,
-        help_text="The same on every attempt: a copy sent again is the same message.",
+        help_text=_("The same on every attempt: a copy sent again is the same message."),
     )
-    kind = models.CharField(max_length=100, db_index=True, help_text="Which email this is.")
+    kind = models.CharField(max_length=100, db_index=True, help_text=_("Which email this is."))
     recipient = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
@@ -71,7 +72,7 @@ class Delivery(models.Model):
     renderer = models.CharField(
         max_length=200,
         blank=True,
-        help_text="For messages rendered when sent (newsletters): the function that renders it.",
+        help_text=_("For messages rendered when sent (newsletters): the function that renders it."),
     )
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(
@@ -87,7 +88,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["message_key", "to_email"], name="delivery_once_per_message_and_address"
