@@ -1,0 +1,163 @@
+"""The Spanish catalogue is complete (issue 21, point 5).
+
+(a) Everything marked for translation in the code is in the committed catalogue
+(``makemessages`` run with the team's options into a scratch directory), and every entry
+of the catalogue is translated and none is fuzzy: a new string marked without its Spanish
+fails here.
+
+(b) Every page of the query-count guard's world (the site's list pages, as each person
+sees them, and the admin's changelists), asked for in Spanish, shows no text of the
+English catalogue: a string left unmarked in a template, or marked and not translated,
+fails here. Names and the program's content (factories' words) are not catalogue
+entries, so they pass.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+
+from mentoring.models import User
+
+from .catalogue import LOCALE, MAKEMESSAGES_OPTIONS, ROOT, msgattrib, parse_file
+
+DOMAINS = {"django": [], "djangojs": ["-d", "djangojs"]}
+
+# The Spanish catalogue is written by the team beside this machinery: until it covers the
+# whole site, these checks report what is missing without failing the build. Remove the
+# mark once they pass (they then keep the catalogue complete).
+INCOMPLETE = pytest.mark.xfail(
+    strict=False,
+    reason="the Spanish catalogue is still being written (issue 21): the test lists "
+    "what is missing",
+)
+
+
+def _extracted(domain: str, tmp_path) -> list:
+    """What makemessages extracts from the code now, with the team's options."""
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        call_command(
+            "makemessages",
+            "-l",
+            "es",
+            *MAKEMESSAGES_OPTIONS,
+            *DOMAINS[domain],
+            verbosity=0,
+        )
+    return parse_file(tmp_path / "es" / "LC_MESSAGES" / f"{domain}.po")
+
+
+@INCOMPLETE
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_marked_string_is_in_the_catalogue_translated(domain, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)  # makemessages walks the current directory
+    committed_path = LOCALE / "es" / "LC_MESSAGES" / f"{domain}.po"
+    extracted = _extracted(domain, tmp_path)
+    if not committed_path.exists():
+        assert not extracted, f"{committed_path} is missing: {len(extracted)} strings to add"
+        return
+    committed = {entry.key for entry in parse_file(committed_path)}
+    missing = [entry.msgid for entry in extracted if entry.key not in committed]
+    untranslated = [entry.msgid for entry in msgattrib(committed_path, "--untranslated")]
+    fuzzy = [entry.msgid for entry in msgattrib(committed_path, "--only-fuzzy")]
+    problems = []
+    if missing:
+        problems.append(
+            f"{len(missing)} marked strings missing from {domain}.po (run makemessages "
+            f"with the team's options): {missing[:20]}"
+        )
+    if untranslated:
+        problems.append(f"{len(untranslated)} untranslated: {untranslated[:20]}")
+    if fuzzy:
+        problems.append(f"{len(fuzzy)} fuzzy: {fuzzy[:20]}")
+    assert not problems, "\n".join(problems)
+
+
+# --- Every page in Spanish ----------------------------------------------------------------
+
+
+class _VisibleText(HTMLParser):
+    """The text a person sees or hears: text nodes outside script and style, and the
+    attributes read aloud or shown (alt, title, aria-label, placeholder, button values)."""
+
+    HIDDEN = {"script", "style", "template"}
+    SPOKEN = {"alt", "title", "aria-label", "placeholder"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self._hidden += 1
+        for name, value in attrs:
+            if value and (name in self.SPOKEN or (name == "value" and ("type", "submit") in attrs)):
+                self.texts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.texts.append(data)
+
+
+def visible_texts(page: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(page)
+    return [" ".join(text.split()) for text in parser.texts]
+
+
+def english_sentences() -> set[str]:
+    """The catalogue's English that reads differently in Spanish, long enough to be the
+    site's own words rather than a name (a msgid without placeholders, of two words or
+    more: “Sign out”, “Your goals”)."""
+    path = LOCALE / "es" / "LC_MESSAGES" / "django.po"
+    found = set()
+    for entry in parse_file(path):
+        text = " ".join(entry.msgid.split())
+        if "%" in text or "{" in text or "<" in text or len(text.split()) < 2:
+            continue
+        if entry.msgstr and entry.msgstr[0] and " ".join(entry.msgstr[0].split()) == text:
+            continue  # the same in both languages
+        found.add(html.unescape(text))
+    return found
+
+
+@INCOMPLETE
+@pytest.mark.django_db
+def test_every_page_in_spanish_shows_no_english_of_the_catalogue(django_db_blocker):
+    from tests.performance.test_query_counts import ALL_PAGES
+    from tests.performance.world import World
+
+    english = english_sentences()
+    problems = []
+    with transaction.atomic():
+        world = World()
+        world.grow(2)
+        # The people's accounts say Spanish (a signed-in person reads their account's
+        # language); visitors ask for it with their browser's Accept-Language.
+        User.objects.update(language="es")
+        clients = {"anonymous": Client(HTTP_ACCEPT_LANGUAGE="es")}
+        for who in ("mentee", "mentor", "staff"):
+            clients[who] = Client(HTTP_ACCEPT_LANGUAGE="es")
+            clients[who].force_login(getattr(world, who))
+        for name, page in ALL_PAGES.items():
+            response = clients[page.who].get(page.url(world))
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            content = response.content.decode()
+            assert re.search(r'<html[^>]* lang="es"', content), f"{name}: <html lang> not es"
+            left = sorted({text for text in visible_texts(content) if text in english})
+            if left:
+                problems.append(f"{name}: {left[:10]}")
+        transaction.set_rollback(True)
+    assert not problems, f"{len(problems)} pages show English:\n" + "\n".join(problems)
