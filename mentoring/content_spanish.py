@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models
 
 
@@ -65,3 +66,13 @@ def fill_spanish(
     if changed and model is not None:
         model.objects.bulk_update(changed, [f"{field}_es" for field in fields])
     return len(changed)
+
+
+def in_every_language(obj: models.Model, *fields: str) -> dict[str, object]:
+    """Each translated field's value in every language (``title_en``, ``title_es``...), to
+    copy an object's text whole: the plain field is only the active language's."""
+    return {
+        f"{field}_{code}": getattr(obj, f"{field}_{code}")
+        for field in fields
+        for code, _ in settings.LANGUAGES
+    }
