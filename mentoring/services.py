@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import content_cache, privacy
 from .content_spanish import in_every_language
@@ -48,12 +49,10 @@ def cycle_name_for(name: str, years: int) -> str:
     name without years gets the shift said in words."""
     if re.search(r"\d{4}", name):
         return re.sub(r"\d{4}", lambda m: str(int(m.group()) + years), name)
-    return f"{name} (next year)" if years == 1 else f"{name} (+{years} years)"
-
-
-def next_cycle_name(name: str) -> str:
-    """“2026-2027” becomes “2027-2028”; a name without years gets “(next year)”."""
-    return cycle_name_for(name, 1)
+    return ngettext("%(name)s (next year)", "%(name)s (+%(years)d years)", years) % {
+        "name": name,
+        "years": years,
+    }
 
 
 def cycle_first_year(cycle: Cycle) -> int:

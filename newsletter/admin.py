@@ -22,7 +22,8 @@ from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes
 from mentoring.models import Cycle
 
-from . import selectors, services
+# admin_messages registers the messages to a group and offers their actions on the lists.
+from . import admin_messages, selectors, services  # noqa: F401
 from .admin_pages import IssuePages, local_time
 from .forms import IssueAddForm, IssueForm
 from .models import EmailPreference, NewsletterIssue, SentReminder, add_months, month_start
@@ -239,11 +240,11 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
 
     # --- Columns ----------------------------------------------------------------------
 
-    @admin.display(description="Month", ordering="month")
+    @admin.display(description=_("Month"), ordering="month")
     def month_display(self, issue: NewsletterIssue) -> str:
         return f"{issue.month:%B %Y}"
 
-    @admin.display(description="Status", ordering="send_at")
+    @admin.display(description=_("Status"), ordering="send_at")
     def status_display(self, issue: NewsletterIssue) -> str:
         """The status, with when it goes or went out (in the program's time zone)."""
         if issue.status == Status.DRAFT:
@@ -255,11 +256,11 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
             return f"Sending since {when}"
         return f"Sent {when}"
 
-    @admin.display(description="Recipients", ordering="recipients_count")
+    @admin.display(description=_("Recipients"), ordering="recipients_count")
     def recipients(self, issue: NewsletterIssue):
         return "—" if issue.recipients_count is None else issue.recipients_count
 
-    @admin.display(description="Deliveries")
+    @admin.display(description=_("Deliveries"))
     def deliveries(self, issue: NewsletterIssue):
         if issue.status in (Status.DRAFT, Status.SCHEDULED):
             return "—"
@@ -276,7 +277,7 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
             issue.pending,
         )
 
-    @admin.display(description="Status")
+    @admin.display(description=_("Status"))
     def status_summary(self, issue: NewsletterIssue) -> str:
         tz = issue.cycle.program.tz
         if issue.status == Status.DRAFT:
@@ -293,7 +294,7 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
 
 
 class ReminderFilter(admin.SimpleListFilter):
-    title = "reminder"
+    title = _("reminder")
     parameter_name = "reminder"
 
     def lookups(self, request, model_admin):
@@ -345,7 +346,7 @@ class SentReminderAdmin(admin.ModelAdmin):
         "body_text",
     ]
 
-    @admin.display(description="Reminder", ordering="kind")
+    @admin.display(description=_("Reminder"), ordering="kind")
     def reminder(self, delivery: SentReminder) -> str:
         return REMINDER_NAMES.get(delivery.reminder_name, delivery.reminder_name)
 
@@ -370,7 +371,7 @@ class EmailPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     readonly_fields = ["user", "newsletter", "reminders", "updated_at"]
 
-    @admin.display(description="Email", ordering="user__email")
+    @admin.display(description=_("Email"), ordering="user__email")
     def user_email(self, preference: EmailPreference) -> str:
         return preference.user.email
 

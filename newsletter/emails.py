@@ -250,3 +250,41 @@ def reminder_delivery(
         body_html=rendered.html,
         headers=unsubscribe_headers(to.pk, "reminders", list_id=list_id(program, "reminders")),
     )
+
+
+# --- A message to a group ------------------------------------------------------------------
+
+
+def render_group_message(
+    message, recipient: User, *, body_html: str | None = None
+) -> RenderedEmail:
+    """A message to a group as ``recipient`` reads it. Program business carries no
+    unsubscribe (it is about their own participation); news carries the newsletter's,
+    and its headers, like the newsletter it stands beside. A reply goes to the member of
+    staff who wrote it."""
+    is_news = message.kind == message.Kind.NEWS
+    author = message.sent_by or message.created_by
+    context = {
+        **base_context(),
+        "message": message,
+        "recipient": recipient,
+        "name": recipient.get_short_name(),
+        "is_news": is_news,
+        "body_html": body_html if body_html is not None else email_html(message.body_html),
+        "preferences_url": settings.SITE_URL + reverse("newsletter:preferences"),
+        "unsubscribe_url": unsubscribe_url(recipient.pk, "newsletter") if is_news else "",
+    }
+    headers = {}
+    if is_news:
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        headers = unsubscribe_headers(
+            recipient.pk, "newsletter", list_id=f"Mentoring news <news.{host}>"
+        )
+    if author is not None and author.email:
+        headers["Reply-To"] = author.email
+    return RenderedEmail(
+        subject=message.subject,
+        text=tidy_text(render_to_string("newsletter/emails/group_message.txt", context)),
+        html=render_to_string("newsletter/emails/group_message.html", context),
+        headers=headers,
+    )

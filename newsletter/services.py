@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from activities.models import ANY_PHASE, Activity
 from mentoring.mail import email_queue_bulk, queue_deliveries
@@ -220,9 +221,11 @@ def issue_schedule(
     """Schedule a draft to go out at ``send_at`` (the beat task sends it when due)."""
     locked = _locked(issue)
     if send_at < timezone.now() - SCHEDULE_GRACE:
-        raise ValidationError({"send_at": "Choose a time from now on, or send it now."})
+        raise ValidationError({"send_at": gettext("Choose a time from now on, or send it now.")})
     if not locked.subject.strip():
-        raise ValidationError({"send_at": "Give the issue a subject before scheduling it."})
+        raise ValidationError(
+            {"send_at": gettext("Give the issue a subject before scheduling it.")}
+        )
     if not selectors.issue_recipients(locked).exists():
         raise ValidationError(
             {

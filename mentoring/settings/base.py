@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff reach the admin only with a second factor proven in the session.
     "mentoring.second_factor.StaffSecondFactorMiddleware",
+    # Admin pages in the time zone of the program their object belongs to.
+    "committee.time_zones.AdminTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
