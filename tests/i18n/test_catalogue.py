@@ -14,9 +14,7 @@ entries, so they pass.
 
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -25,7 +23,16 @@ from django.test import Client
 
 from mentoring.models import User
 
-from .catalogue import LOCALE, MAKEMESSAGES_OPTIONS, ROOT, msgattrib, parse, parse_file
+from .catalogue import (
+    LOCALE,
+    MAKEMESSAGES_OPTIONS,
+    ROOT,
+    english_sentences,
+    msgattrib,
+    parse,
+    parse_file,
+    visible_texts,
+)
 
 DOMAINS = {"django": [], "djangojs": ["-d", "djangojs"]}
 
@@ -81,56 +88,6 @@ def test_every_marked_string_is_in_the_catalogue_translated(domain, monkeypatch)
 
 
 # --- Every page in Spanish ----------------------------------------------------------------
-
-
-class _VisibleText(HTMLParser):
-    """The text a person sees or hears: text nodes outside script and style, and the
-    attributes read aloud or shown (alt, title, aria-label, placeholder, button values)."""
-
-    HIDDEN = {"script", "style", "template"}
-    SPOKEN = {"alt", "title", "aria-label", "placeholder"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
-            self._hidden += 1
-        for name, value in attrs:
-            if value and (name in self.SPOKEN or (name == "value" and ("type", "submit") in attrs)):
-                self.texts.append(value)
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN and self._hidden:
-            self._hidden -= 1
-
-    def handle_data(self, data):
-        if not self._hidden and data.strip():
-            self.texts.append(data)
-
-
-def visible_texts(page: str) -> list[str]:
-    parser = _VisibleText()
-    parser.feed(page)
-    return [" ".join(text.split()) for text in parser.texts]
-
-
-def english_sentences() -> set[str]:
-    """The catalogue's English that reads differently in Spanish, long enough to be the
-    site's own words rather than a name (a msgid without placeholders, of two words or
-    more: “Sign out”, “Your goals”)."""
-    path = LOCALE / "es" / "LC_MESSAGES" / "django.po"
-    found = set()
-    for entry in parse_file(path):
-        text = " ".join(entry.msgid.split())
-        if "%" in text or "{" in text or "<" in text or len(text.split()) < 2:
-            continue
-        if entry.msgstr and entry.msgstr[0] and " ".join(entry.msgstr[0].split()) == text:
-            continue  # the same in both languages
-        found.add(html.unescape(text))
-    return found
 
 
 @INCOMPLETE
