@@ -54,7 +54,8 @@ def _value(application: Application, name: str) -> str:
         return "; ".join(names)
     if name == "communication_methods":
         labels = dict(Application.Communication.choices)
-        return ", ".join(labels.get(code, code) for code in value)
+        # The labels are lazy (translated when read): made text before joining.
+        return ", ".join(str(labels.get(code, code)) for code in value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if value is None:
