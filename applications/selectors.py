@@ -252,7 +252,7 @@ def export_rows(
             "interests": "; ".join(i.name for i in application.interests.all()),
             "career_stage": application.get_career_stage_display(),
             "communication_methods": "; ".join(
-                communication.get(code, code) for code in application.communication_methods
+                str(communication.get(code, code)) for code in application.communication_methods
             ),
             "in_person_ok": "yes" if application.in_person_ok else "no",
             "conferences": "; ".join(
