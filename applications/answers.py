@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from .forms import ApplicationForm, membership_choices
 from .geography import STATE_NAMES, TIME_ZONE_CHOICES
 from .models import Application
 
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = gettext_lazy("Not answered")
 _TIME_ZONE_NAMES = dict(TIME_ZONE_CHOICES)
 
 
@@ -57,7 +58,7 @@ def _value(application: Application, name: str) -> str:
         # The labels are lazy (translated when read): made text before joining.
         return ", ".join(str(labels.get(code, code)) for code in value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if value is None:
         return ""
     display = getattr(application, f"get_{name}_display", None)
