@@ -22,7 +22,7 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page
 
 from applications.models import Application
@@ -122,7 +122,7 @@ def press_button(*names: str) -> Callable[[Page], None]:
     def step(page: Page) -> None:
         for name in names:
             with page.expect_navigation():
-                page.get_by_role("button", name=name, exact=True).first.click()
+                page.get_by_role("button", name=shown(name), exact=True).first.click()
 
     return step
 
@@ -518,21 +518,27 @@ def world() -> tuple[dict, list[Visit]]:
     return people, visits
 
 
+def shown(text: str) -> str:
+    """A label or a button's name as the page shows it in the sweep's language (the test
+    runs the sweep with that language active)."""
+    return translation.gettext(text)
+
+
 def password_again(page: Page) -> None:
     """allauth asks for the password again before two factors change."""
-    by_label(page, "Password").fill(PASSWORD)
+    by_label(page, shown("Password")).fill(PASSWORD)
     with page.expect_navigation():
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name=shown("Confirm")).click()
 
 
 def password_of(person) -> Callable[[Page], None]:
     """The sign-in's first step, as ``person``."""
 
     def step(page: Page) -> None:
-        by_label(page, "Email").fill(person.email)
-        by_label(page, "Password").fill(PASSWORD)
+        by_label(page, shown("Email")).fill(person.email)
+        by_label(page, shown("Password")).fill(PASSWORD)
         with page.expect_navigation():
-            page.get_by_role("button", name="Sign In").click()
+            page.get_by_role("button", name=shown("Sign In")).click()
 
     return step
 
@@ -603,6 +609,8 @@ def test_every_page_is_accessible_and_keeps_to_the_security_policy(browser, live
 
     contexts: dict[str, tuple] = {}
     problems: list[str] = []
+    # Buttons and labels the steps press are found by their words in this language.
+    translation.activate(language)
     try:
         for visit in visits:
             if visit.who not in contexts:
@@ -634,6 +642,7 @@ def test_every_page_is_accessible_and_keeps_to_the_security_policy(browser, live
                 page.screenshot(path=str(ARTIFACTS / f"a11y-{name}.png"), full_page=True)
                 (ARTIFACTS / f"a11y-{name}.html").write_text(page.content())
     finally:
+        translation.activate("en")
         for context, _, _ in contexts.values():
             context.close()
     assert not problems, f"{len(problems)} pages with problems:\n" + "\n".join(problems)
