@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from applications.models import Interest
 from mentoring import content_cache
+from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
 
 from .models import Activity, Category, Resource
@@ -41,6 +42,11 @@ def load(*, log=print) -> None:
             log(f"No program “{spec['program']}”: its activity catalog was not loaded")
             continue
         _load_catalog(program, spec["categories"], resources, log)
+    words = catalogue(DATA)
+    fill_spanish(Category.objects.all(), ["name", "description"], words)
+    fill_spanish(
+        Activity.objects.all(), ["title", "summary", "steps", "discussion_question"], words
+    )
     content_cache.content_changed(CATALOG)  # bulk inserts and update() send no signal
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
 
 from .models import Conference, Interest
@@ -54,6 +55,11 @@ def load(*, log=print) -> None:
             if name not in known
         ]
         Conference.objects.bulk_create(new_conferences)
+        fill_spanish(
+            program.interests.all(),
+            ["name", "short_name", "description"],
+            catalogue(CONTENT_FILE.parent),
+        )
         log(
             f"{program.short_name}: {len(new_interests)} interests and "
             f"{len(new_conferences)} conferences added "

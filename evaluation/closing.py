@@ -43,11 +43,15 @@ def closing_survey_create(*, cycle: Cycle, opens_on: dt.date) -> Survey:
     today = opens_on
     spec = services.default_specs()[Survey.Kind.CLOSING]
     objectives = {o.position: o for o in cycle.program.objectives.all()}
+    words = services.spanish_words(cycle.program)
     survey = Survey(
         cycle=cycle,
         kind=Survey.Kind.CLOSING,
-        title=spec["title"],
-        introduction=spec["introduction"],
+        # Both languages, whatever language the conclusion that makes it is read in.
+        title_en=spec["title"],
+        introduction_en=spec["introduction"],
+        title_es=services.spanish(spec["title"], words),
+        introduction_es=services.spanish(spec["introduction"], words),
         opens_on=today,
         closes_on=_closes_on(cycle, today),
         status=Survey.Status.DRAFT,

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from mentoring.content_spanish import fill_spanish
 from mentoring.models import Cycle
 
 from . import services
+from .models import Question
 
 
 @transaction.atomic
@@ -21,6 +23,14 @@ def load(*, log=print) -> None:
         if cycle.ends_on < today:
             continue
         created = services.default_surveys_create(cycle=cycle, today=today)
+        # Surveys made before their Spanish existed get it (what staff wrote stays).
+        words = services.spanish_words(cycle.program)
+        fill_spanish(cycle.surveys.all(), ["title", "introduction"], words)
+        fill_spanish(
+            Question.objects.filter(survey__cycle=cycle),
+            ["text", "help_text", "choices", "low_label", "high_label"],
+            words,
+        )
         if created:
             what = " and ".join(
                 f"{s.title.lower()} ({s.get_status_display().lower()}, {s.opens_on:%b} "

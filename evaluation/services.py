@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from matches.models import Match
+from mentoring.content_spanish import catalogue, spanish
 from mentoring.models import Cycle, Event, Milestone, User
 
 from . import emails
@@ -300,11 +301,14 @@ def default_surveys_create(*, cycle: Cycle, today: dt.date | None = None) -> lis
             continue
         spec = specs[kind]
         opens, closes = default_dates(cycle, kind, milestones, events)
+        words = spanish_words(cycle.program)
         survey = Survey(
             cycle=cycle,
             kind=kind,
-            title=spec["title"],
-            introduction=spec["introduction"],
+            title_en=spec["title"],
+            introduction_en=spec["introduction"],
+            title_es=spanish(spec["title"], words),
+            introduction_es=spanish(spec["introduction"], words),
             opens_on=opens,
             closes_on=closes,
             status=Survey.Status.SCHEDULED if opens >= today else Survey.Status.DRAFT,
@@ -323,19 +327,42 @@ def default_surveys_create(*, cycle: Cycle, today: dt.date | None = None) -> lis
     return created
 
 
+def spanish_words(program) -> dict[str, str]:
+    """The default surveys' Spanish (data/es.json), in the program's own words too."""
+    words = catalogue(DEFAULTS_FILE.parent)
+    field_en = program.field_of_work_en or "the field"
+    field_es = program.field_of_work_es or "su área"
+    return {
+        **words,
+        **{
+            en.replace("{field_of_work}", field_en): es.replace("{field_of_work}", field_es)
+            for en, es in words.items()
+            if "{field_of_work}" in en
+        },
+    }
+
+
 def question_from_spec(survey: Survey, position: int, item: dict, objectives: dict) -> Question:
     """A default question (an item of ``default_surveys.json``), tagged with the program
     objective at its position; unsaved."""
+    program = survey.cycle.program
+    words = spanish_words(program)
+    english = {
+        # In the program's own words: "skills in collections and technical services".
+        "text": item["text"].replace("{field_of_work}", program.field_of_work_en or "the field"),
+        "help_text": item.get("help_text", ""),
+        "choices": "\n".join(item.get("choices", [])),
+    }
     question = Question(
         survey=survey,
         position=position,
         kind=item["kind"],
-        # In the program's own words: "skills in collections and technical services".
-        text=item["text"].replace("{field_of_work}", survey.cycle.program.field_words),
-        help_text=item.get("help_text", ""),
         objective=objectives.get(item.get("objective")),
-        choices="\n".join(item.get("choices", [])),
         required=item.get("required", True),
+        **{f"{name}_en": value for name, value in english.items()},
+        **{f"{name}_es": spanish(value, words) for name, value in english.items()},
+        low_label_es=spanish(Question._meta.get_field("low_label").default, words),
+        high_label_es=spanish(Question._meta.get_field("high_label").default, words),
     )
     question.full_clean(exclude=["survey"])
     return question

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from applications.models import Interest
+from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
 
 from .models import ExampleGoal
@@ -65,6 +66,11 @@ def load(*, log: Callable[[str], object] = print) -> None:
             if areas:
                 example.competency_areas.set(areas)
                 tagged += not is_new
+        fill_spanish(
+            ExampleGoal.objects.filter(program=program),
+            ["title", "specific", "measurable", "achievable", "relevant"],
+            catalogue(CONTENT_FILE.parent),
+        )
         kept = len(spec["examples"]) - created
         log(
             f"Example goals of {program.short_name}: {created} created, {kept} kept"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import content_cache
+from .content_spanish import catalogue, fill_spanish
 from .models import Committee, Cycle, Event, Milestone, Program, ProgramObjective
 
 CONTENT_FILE = Path(__file__).parent / "data" / "programs.json"
@@ -91,6 +92,25 @@ def load(*, today: dt.date | None = None, log=print) -> None:
             cycles.append({**spec["yearly_cycle"], "name": f"{year}-{year + 1}", "year": year})
         for cycle_spec in cycles:
             _load_cycle(program, cycle_spec, log)
+    _load_spanish(log)
+
+
+def _load_spanish(log) -> None:
+    """The Spanish of the content (data/es.json) where it has none yet."""
+    words = catalogue(CONTENT_FILE.parent)
+    filled = (
+        fill_spanish(
+            Program.objects.all(),
+            ["name", "organization", "description", "field_of_work", "position_examples"],
+            words,
+        )
+        + fill_spanish(ProgramObjective.objects.all(), ["text"], words)
+        + fill_spanish(Milestone.objects.all(), ["title", "description"], words)
+        + fill_spanish(Event.objects.all(), ["title", "description", "location"], words)
+    )
+    if filled:
+        content_cache.content_changed()  # bulk updates send no signal
+    log(f"Spanish added to {filled} of the programs' texts")
 
 
 def _load_cycle(program: Program, spec: dict, log) -> None:

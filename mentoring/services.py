@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import content_cache, privacy
+from .content_spanish import in_every_language
 from .models import Cycle, Event, Milestone, User
 
 STAFF_CANNOT_DELETE = (
@@ -90,8 +91,8 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
         Milestone(
             cycle=new_cycle,
             kind=m.kind,
-            title=m.title,
-            description=m.description,
+            # Both languages' text as it is (the plain field is only the active one's).
+            **in_every_language(m, "title", "description"),
             starts_on=shift_date_by_years(m.starts_on, years),
             ends_on=shift_date_by_years(m.ends_on, years),
         )
@@ -101,13 +102,11 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
         Event(
             cycle=new_cycle,
             kind=e.kind,
-            title=e.title,
-            description=e.description,
+            **in_every_language(e, "title", "description", "location"),
             starts_at=shift_datetime_by_years(e.starts_at, years, e.tz),
             ends_at=shift_datetime_by_years(e.ends_at, years, e.tz),
             time_zone=e.time_zone,
             all_day=e.all_day,
-            location=e.location,
             join_url=e.join_url,
             # A recording belongs to the year it was made.
             recording_url="",

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -98,19 +98,26 @@ def _timeline_page(request: HttpRequest, program, cycle) -> HttpResponse:
 def program_calendar_feed(request: HttpRequest, program_slug: str) -> HttpResponse:
     """Every cycle of the program: one subscription that keeps working year after year."""
     program = selectors.program_get(slug=program_slug)
-    return _calendar_response(program, list(program.cycles.all()), program.slug)
+    return _calendar_response(request, program, list(program.cycles.all()), program.slug)
 
 
 def cycle_calendar_feed(request: HttpRequest, program_slug: str, cycle_slug: str) -> HttpResponse:
     program = selectors.program_get(slug=program_slug)
     cycle = selectors.cycle_get(program=program, slug=cycle_slug)
-    return _calendar_response(program, [cycle], f"{program.slug}-{cycle.slug}")
+    return _calendar_response(request, program, [cycle], f"{program.slug}-{cycle.slug}")
 
 
-def _calendar_response(program, cycles, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        program_calendar(program, cycles), content_type="text/calendar; charset=utf-8"
-    )
+def _calendar_response(request, program, cycles, filename: str) -> HttpResponse:
+    # A calendar app sends no cookie and its own Accept-Language: the feed's text is in
+    # the language its address asks for (?lang=es, as the timeline page links it), else
+    # the page's (a signed-in person's account, the browser's).
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = program_calendar(program, cycles)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = language
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     return response
 

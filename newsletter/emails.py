@@ -285,9 +285,11 @@ def render_group_message(
         )
     if author is not None and author.email:
         headers["Reply-To"] = author.email
-    return RenderedEmail(
-        subject=message.subject,
-        text=tidy_text(render_to_string("newsletter/emails/group_message.txt", context)),
-        html=render_to_string("newsletter/emails/group_message.html", context),
-        headers=headers,
-    )
+    # The message's own words are staff's; what frames them is in the reader's language.
+    with translation.override(person_language(recipient)):
+        return RenderedEmail(
+            subject=message.subject,
+            text=tidy_text(render_to_string("newsletter/emails/group_message.txt", context)),
+            html=render_to_string("newsletter/emails/group_message.html", context),
+            headers=headers,
+        )

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mentoring.context_processors.site",
             ],
+            # Dates in the reader's language's order (after Django's own filters).
+            "builtins": ["mentoring.templatetags.dates"],
         },
     }
 ]

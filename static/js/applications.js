@@ -4,6 +4,13 @@
   "use strict";
   var form = document.querySelector(".application-form");
   if (!form) return;
+  // Django's JavaScript catalogue (/jsi18n/); English as written if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    var i = 0;
+    return text.replace(/%s/g, function () { return String(values[i++]); });
+  };
 
   // Screen readers announce the list of problems first.
   var summary = document.getElementById("error-summary");
@@ -35,8 +42,9 @@
       var text = hopes.value.trim();
       var words = text ? text.split(/\s+/).length : 0;
       counter.hidden = false;
-      counter.textContent = words + (words === 1 ? " word" : " words") +
-        (words < min ? " (at least " + min + " to submit)" : "");
+      // In the page's language (the catalogue comes from /jsi18n/, loaded before this).
+      counter.textContent = interpolate(ngettext("%s word", "%s words", words), [words]) +
+        (words < min ? " " + interpolate(gettext("(at least %s to submit)"), [min]) : "");
     };
     hopes.addEventListener("input", countWords);
     countWords();

@@ -22,7 +22,7 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page
 
 from applications.models import Application
@@ -33,7 +33,7 @@ from goals import services as goal_services
 from goals.models import CheckIn, GoalSheet
 from goals.services import GoalInput
 from matches.models import DirectoryListing, HelpRequest, Match
-from mentoring.models import Milestone
+from mentoring.models import Milestone, User
 from newsletter.models import NewsletterIssue
 from newsletter.richtext import markdown_to_html
 from newsletter.tokens import unsubscribe_token
@@ -94,6 +94,9 @@ EXCLUDED = {
     "mfa_download_recovery_codes": "the recovery codes as a text file, not a page",
     "account_confirm_reauthentication_code": "redirects to the page that emails the code "
     "(swept) until a code was sent",
+    "set_language": "POST only: the header's language switcher, which sends the person back "
+    "to the page (swept in both languages; used in tests/browser/test_spanish.py)",
+    "javascript_catalog": "the JavaScript catalogue, a script every swept page loads",
 }
 
 
@@ -119,7 +122,7 @@ def press_button(*names: str) -> Callable[[Page], None]:
     def step(page: Page) -> None:
         for name in names:
             with page.expect_navigation():
-                page.get_by_role("button", name=name, exact=True).first.click()
+                page.get_by_role("button", name=shown(name), exact=True).first.click()
 
     return step
 
@@ -515,21 +518,27 @@ def world() -> tuple[dict, list[Visit]]:
     return people, visits
 
 
+def shown(text: str) -> str:
+    """A label or a button's name as the page shows it in the sweep's language (the test
+    runs the sweep with that language active)."""
+    return translation.gettext(text)
+
+
 def password_again(page: Page) -> None:
     """allauth asks for the password again before two factors change."""
-    by_label(page, "Password").fill(PASSWORD)
+    by_label(page, shown("Password")).fill(PASSWORD)
     with page.expect_navigation():
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name=shown("Confirm")).click()
 
 
 def password_of(person) -> Callable[[Page], None]:
     """The sign-in's first step, as ``person``."""
 
     def step(page: Page) -> None:
-        by_label(page, "Email").fill(person.email)
-        by_label(page, "Password").fill(PASSWORD)
+        by_label(page, shown("Email")).fill(person.email)
+        by_label(page, shown("Password")).fill(PASSWORD)
         with page.expect_navigation():
-            page.get_by_role("button", name="Sign In").click()
+            page.get_by_role("button", name=shown("Sign In")).click()
 
     return step
 
@@ -583,8 +592,12 @@ def describe(violations: list[dict]) -> str:
     )
 
 
-def test_every_page_is_accessible_and_keeps_to_the_security_policy(browser, live_server):
+# Every page in each of the site's languages, with its lang attribute saying which.
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_page_is_accessible_and_keeps_to_the_security_policy(browser, live_server, language):
     people, visits = world()
+    # A signed-in person reads their account's language; a visitor, their browser's.
+    User.objects.update(language=language)
     visited = {visit.name for visit in visits}
     names = url_names()
     assert not (names - visited - EXCLUDED.keys()), (
@@ -596,10 +609,14 @@ def test_every_page_is_accessible_and_keeps_to_the_security_policy(browser, live
 
     contexts: dict[str, tuple] = {}
     problems: list[str] = []
+    # Buttons and labels the steps press are found by their words in this language.
+    translation.activate(language)
     try:
         for visit in visits:
             if visit.who not in contexts:
-                context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+                context = browser.new_context(
+                    base_url=live_server.url, viewport=DESKTOP, locale=language
+                )
                 context.set_default_timeout(10_000)
                 if visit.who != "anonymous":
                     sign_in(context, live_server, people[visit.who])
@@ -617,20 +634,21 @@ def test_every_page_is_accessible_and_keeps_to_the_security_policy(browser, live
                 contexts[visit.who] = (context, page, console)
             context, page, console = contexts[visit.who]
             label = f"{visit.name} as {visit.who}" + (f" ({visit.note})" if visit.note else "")
-            found = check_page(page, console, visit)
+            found = check_page(page, console, visit, language)
             if found:
                 problems.append(f"{label} at {page.url}:\n    " + "\n    ".join(found))
                 ARTIFACTS.mkdir(exist_ok=True)
-                name = re.sub(r"[^\w.-]+", "_", label)
+                name = re.sub(r"[^\w.-]+", "_", f"{language}-{label}")
                 page.screenshot(path=str(ARTIFACTS / f"a11y-{name}.png"), full_page=True)
                 (ARTIFACTS / f"a11y-{name}.html").write_text(page.content())
     finally:
+        translation.activate("en")
         for context, _, _ in contexts.values():
             context.close()
     assert not problems, f"{len(problems)} pages with problems:\n" + "\n".join(problems)
 
 
-def check_page(page: Page, console: list[str], visit: Visit) -> list[str]:
+def check_page(page: Page, console: list[str], visit: Visit, language: str = "en") -> list[str]:
     """What is wrong with the visit's page: the list is empty when all is well."""
     console.clear()
     page.set_viewport_size(DESKTOP)
@@ -643,6 +661,8 @@ def check_page(page: Page, console: list[str], visit: Visit) -> list[str]:
     landed = resolve(urlsplit(page.url).path)
     if landed.view_name != visit.name:
         found.append(f"landed on {landed.view_name}, not {visit.name}")
+    if (lang := page.evaluate("document.documentElement.lang")) != language:
+        found.append(f"<html lang={lang!r}>, not {language!r}")
     if page.locator("h1").count() != 1:
         found.append(f"{page.locator('h1').count()} h1 headings")
     found += [f"console: {text[:200]}" for text in console]

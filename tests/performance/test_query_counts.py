@@ -97,6 +97,8 @@ _ONE_OBJECT = "one object's page or form, whose rows are bounded (at most three 
 _ACTION = "a POST action that redirects"
 SITE_NOT_LISTS: dict[str, str] = {
     "healthz": "answers with two checks, no rows",
+    "set_language": _ACTION,
+    "javascript_catalog": "the JavaScript strings of the language: no rows",
     "my_data": "explains what is held and offers the download; no rows",
     "my_data_download": "a POST; one year or three: same queries (tests/mentoring/test_privacy.py)",
     "my_account_delete": "a form with the password",

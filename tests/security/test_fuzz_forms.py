@@ -83,6 +83,8 @@ FUZZED: dict[str, Fuzz] = {
     "evaluation:answer": Fuzz(),
     "my_data_download": Fuzz(form_on="my_data"),
     "my_account_delete": Fuzz(),
+    # The header's language switcher, on every page.
+    "set_language": Fuzz(form_on="home"),
 }
 # URLs whose view reads a POST but is not fuzzed here, each with the reason.
 NOT_FUZZED: dict[str, str] = {}

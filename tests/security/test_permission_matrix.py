@@ -77,6 +77,9 @@ MATRIX: dict[str, Expect] = {
     # Public pages: the program, its timeline and calendar, the catalog.
     "home": Expect(everyone(OK)),
     "healthz": Expect(everyone(OK)),
+    # The language switcher (a POST, back to the page) and the JavaScript catalogue.
+    "set_language": Expect(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT)),
+    "javascript_catalog": Expect(everyone(OK)),
     "timeline": Expect(everyone(REDIRECT)),  # one program: straight to its timeline
     "program_detail": Expect(everyone(OK)),
     "program_timeline": Expect(everyone(OK)),
