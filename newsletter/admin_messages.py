@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mentoring import form_tokens
@@ -19,7 +21,7 @@ from mentoring.admin_lists import list_action_offer
 
 from . import emails, group_messages
 from .admin_pages import PREVIEW_POLICY
-from .models import GroupMessage, GroupMessageRecipient
+from .models import GroupMessage
 
 SEND_PERMISSION = "newsletter.send_groupmessage"
 # Query-string keys of a changelist that are not filters.
@@ -92,48 +94,12 @@ list_action_offer(
 )
 
 
-class RecipientInline(admin.TabularInline):
-    """Each recipient and what became of their copy."""
-
-    model = GroupMessageRecipient
-    fields = ["person", "email", "delivery_status", "delivered_at", "left_out"]
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    verbose_name_plural = "recipients and their deliveries"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "delivery")
-
-    @admin.display(description="Email")
-    def email(self, recipient: GroupMessageRecipient) -> str:
-        return recipient.person.email
-
-    @admin.display(description="Delivery")
-    def delivery_status(self, recipient: GroupMessageRecipient) -> str:
-        if recipient.delivery is not None:
-            return recipient.delivery.get_status_display()
-        return "Left out" if recipient.left_out else "Not sent yet"
-
-    @admin.display(description="Delivered at")
-    def delivered_at(self, recipient: GroupMessageRecipient):
-        return recipient.delivery.sent_at if recipient.delivery else None
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class GroupMessageAdmin(admin.ModelAdmin):
     list_display = ["subject_display", "source", "kind", "status_display", "recipients", "copies"]
     list_filter = ["status", "kind"]
     search_fields = ["subject", "body", "source"]
     fields = ["source", "subject", "kind", "body"]
     readonly_fields = ["source"]
-    inlines = [RecipientInline]
     view_on_site = False
     change_form_template = "admin/newsletter/groupmessage/change_form.html"
 
@@ -150,9 +116,12 @@ class GroupMessageAdmin(admin.ModelAdmin):
             return ["source", "subject", "kind", "sent", "body"]
         return self.fields
 
-    def get_inlines(self, request, obj):
-        # A draft's recipients are on its preview (to choose whose copy to read).
-        return self.inlines if obj is not None and not obj.is_draft else []
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A sent message lists each recipient's delivery (a draft's recipients are on its
+        # preview, to choose whose copy to read).
+        if obj is not None and not obj.is_draft:
+            context["recipients"] = group_messages.group_message_recipients(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request) -> bool:
         return False  # a message starts from a list: the action on its rows
@@ -195,7 +164,7 @@ class GroupMessageAdmin(admin.ModelAdmin):
     def status_display(self, message: GroupMessage) -> str:
         if message.is_draft:
             return "Draft"
-        return f"Sent {message.sent_at:%Y-%m-%d %H:%M} UTC"
+        return f"Sent {date_format(timezone.localtime(message.sent_at), 'DATETIME_FORMAT')}"
 
     @admin.display(description="Recipients", ordering="recipients_count")
     def recipients(self, message: GroupMessage) -> int:
