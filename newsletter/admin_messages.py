@@ -136,6 +136,12 @@ class GroupMessageAdmin(admin.ModelAdmin):
             return False  # what was sent stays recorded
         return super().has_delete_permission(request, obj)
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not message.is_draft for message in objs):
+            protected = [*protected, "Sent messages are kept; only drafts can be deleted."]
+        return deleted, counts, perms_needed, protected
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         try:
