@@ -17,8 +17,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
-from mentoring.mail import RenderedEmail, base_context, batch_memo, email_queue, render_email
+from mentoring.mail import (
+    RenderedEmail,
+    base_context,
+    batch_memo,
+    email_queue,
+    person_language,
+    render_email,
+)
 from mentoring.models import Delivery, Program, User
 
 from . import issue_sections
@@ -95,24 +103,28 @@ def render_issue(
 ) -> RenderedEmail:
     """An issue as ``recipient`` reads it: the same news, question, activities and
     timeline as everyone, and their own goal section."""
-    context = issue_context(
-        content, recipient, sections, news_email_html=news_email_html, test_for=test_for
-    )
-    subject = content.issue.subject
-    headers = {}
-    reader = test_for or recipient
-    if reader is not None:
-        headers = unsubscribe_headers(
-            reader.pk, "newsletter", list_id=list_id(content.program, "newsletter")
+    # In the recipient's language: the fixed parts from the catalogue, the issue's own
+    # text in their language where staff wrote it, else in English. A test copy reads as
+    # the participant it previews.
+    with translation.override(person_language(recipient or test_for)):
+        context = issue_context(
+            content, recipient, sections, news_email_html=news_email_html, test_for=test_for
         )
-    if test_for is not None:
-        subject = f"[Test] {subject}"
-    return RenderedEmail(
-        subject=subject,
-        text=tidy_text(render_to_string("newsletter/emails/issue.txt", context)),
-        html=render_to_string("newsletter/emails/issue.html", context),
-        headers=headers,
-    )
+        subject = content.issue.subject
+        headers = {}
+        reader = test_for or recipient
+        if reader is not None:
+            headers = unsubscribe_headers(
+                reader.pk, "newsletter", list_id=list_id(content.program, "newsletter")
+            )
+        if test_for is not None:
+            subject = f"[Test] {subject}"
+        return RenderedEmail(
+            subject=subject,
+            text=tidy_text(render_to_string("newsletter/emails/issue.txt", context)),
+            html=render_to_string("newsletter/emails/issue.html", context),
+            headers=headers,
+        )
 
 
 class RecipientGone(Exception):

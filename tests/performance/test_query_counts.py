@@ -203,6 +203,7 @@ ADMIN_NOT_LISTS: dict[str, str] = {
     "newsletter_newsletterissue_unschedule": "a confirmation for one issue",
     "newsletter_newsletterissue_retry_failed": _ACTION,
     "newsletter_newsletterissue_progress": "one issue's delivery counts: one grouped query",
+    "matches_match_propose_progress": "one cycle's newest run of the engine: one row",
     "evaluation_programhealth_default_surveys": _ACTION,
     "newsletter_groupmessage_preview_html": "one recipient's copy of one message",
     "newsletter_groupmessage_send": _ACTION,

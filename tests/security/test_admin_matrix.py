@@ -192,6 +192,7 @@ PAGES: dict[str, Page] = {
     "matches_match_conclude_cycle": Page(By(NO, OK, NO)),
     "matches_match_propose_index": Page(By(NO, OK, NO)),
     "matches_match_propose": Page(By(NO, OK, NO)),
+    "matches_match_propose_progress": Page(By(NO, OK, NO)),
     "matches_match_dissolve": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_preview": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_preview_html": Page(By(NO, OK, NO)),
