@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mentoring import form_tokens
@@ -71,25 +72,29 @@ def _message_action(name: str, description: str, people_of, noun: str):
 list_action_offer(
     "applications.application",
     _message_action(
-        "message_applicants", "Message the applicants", group_messages.applicants_of, "people"
+        "message_applicants", _("Message the applicants"), group_messages.applicants_of, "people"
     ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "matches.match",
     _message_action(
-        "message_partners", "Message both partners", group_messages.partners_of, "people"
+        "message_partners", _("Message both partners"), group_messages.partners_of, "people"
     ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "goals.goalsheet",
-    _message_action("message_mentees", "Message the mentees", group_messages.mentees_of, "mentees"),
+    _message_action(
+        "message_mentees", _("Message the mentees"), group_messages.mentees_of, "mentees"
+    ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "goals.goalsheet",
-    _message_action("message_mentors", "Message the mentors", group_messages.mentors_of, "mentors"),
+    _message_action(
+        "message_mentors", _("Message the mentors"), group_messages.mentors_of, "mentors"
+    ),
     permission=SEND_PERMISSION,
 )
 

@@ -266,36 +266,40 @@ class GroupMessage(models.Model):
     Markdown, previewed as any recipient and sent once, one delivery per person."""
 
     class Kind(models.TextChoices):
-        BUSINESS = "business", "Program business"
-        NEWS = "news", "News"
+        BUSINESS = "business", _("Program business")
+        NEWS = "news", _("News")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENT = "sent", "Sent"
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
 
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(
         max_length=PAGE_MAX_LENGTH,
         blank=True,
-        help_text="In Markdown: **bold**, *italic*, [a link](https://example.org), lists "
-        "starting with “- ”. Each copy starts with “Hello” and the person's first name.",
+        help_text=_(
+            "In Markdown: **bold**, *italic*, [a link](https://example.org), lists "
+            "starting with “- ”. Each copy starts with “Hello” and the person's first name."
+        ),
     )
     body_html = models.TextField(blank=True, editable=False)
     kind = models.CharField(
         max_length=10,
         choices=Kind.choices,
         default=Kind.BUSINESS,
-        help_text="Program business (a deadline, a change of plan, what someone must do) "
-        "reaches everyone. News is left out for people who turned the newsletter off, and "
-        "carries its unsubscribe link.",
+        help_text=_(
+            "Program business (a deadline, a change of plan, what someone must do) "
+            "reaches everyone. News is left out for people who turned the newsletter off, "
+            "and carries its unsubscribe link."
+        ),
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     source = models.CharField(
-        "written to",
+        _("written to"),
         max_length=300,
-        help_text="The list its recipients were chosen from, with its filters.",
+        help_text=_("The list its recipients were chosen from, with its filters."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -308,8 +312,8 @@ class GroupMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "message to a group"
-        verbose_name_plural = "messages to a group"
+        verbose_name = _("message to a group")
+        verbose_name_plural = _("messages to a group")
         permissions = [("send_groupmessage", "Can send a message to a group")]
         constraints = [
             models.CheckConstraint(
@@ -343,7 +347,7 @@ class GroupMessageRecipient(models.Model):
 
     class Meta:
         ordering = ["message", "pk"]
-        verbose_name = "recipient"
+        verbose_name = _("recipient")
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "person"], name="group_message_once_per_person"
