@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -21,7 +22,7 @@ from mentoring.admin_lists import list_action_offer
 
 from . import emails, group_messages
 from .admin_pages import PREVIEW_POLICY
-from .models import GroupMessage, GroupMessageRecipient
+from .models import GroupMessage
 
 SEND_PERMISSION = "newsletter.send_groupmessage"
 # Query-string keys of a changelist that are not filters.
@@ -38,15 +39,8 @@ def _source(queryset, request: HttpRequest, rows: int) -> str:
     return f"{rows} {things}" + (f" ({', '.join(filters)})" if filters else "")
 
 
-# How the message counts its recipients.
-PEOPLE = ngettext_lazy("%(count)d person", "%(count)d people", "count")
-MENTEES = ngettext_lazy("%(count)d mentee", "%(count)d mentees", "count")
-MENTORS = ngettext_lazy("%(count)d mentor", "%(count)d mentors", "count")
-
-
-def _message_action(name: str, description: str, people_of, people: str):
-    """An action drafting a message to the people of the rows chosen (``people``: how to
-    count them, a plural from ``ngettext_lazy`` with the number as ``count``)."""
+def _message_action(name: str, description: str, people_of, noun: str):
+    """An action drafting a message to the people (``noun``) of the rows chosen."""
 
     def action(modeladmin, request: HttpRequest, queryset):
         rows = queryset.count()
@@ -63,7 +57,7 @@ def _message_action(name: str, description: str, people_of, people: str):
         things = queryset.model._meta.verbose_name_plural
         modeladmin.message_user(
             request,
-            f"Writing to {people % {'count': count}}: those of the "
+            f"Writing to {count} {noun if count != 1 else noun.rstrip('s')}: those of the "
             f"{rows} {things} chosen"
             + (" (the whole filtered list, every page)." if whole else ".")
             + " Write the message, preview it, then send it.",
@@ -78,62 +72,31 @@ def _message_action(name: str, description: str, people_of, people: str):
 list_action_offer(
     "applications.application",
     _message_action(
-        "message_applicants", "Message the applicants", group_messages.applicants_of, PEOPLE
+        "message_applicants", _("Message the applicants"), group_messages.applicants_of, "people"
     ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "matches.match",
     _message_action(
-        "message_partners", "Message both partners", group_messages.partners_of, PEOPLE
+        "message_partners", _("Message both partners"), group_messages.partners_of, "people"
     ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "goals.goalsheet",
-    _message_action("message_mentees", "Message the mentees", group_messages.mentees_of, MENTEES),
+    _message_action(
+        "message_mentees", _("Message the mentees"), group_messages.mentees_of, "mentees"
+    ),
     permission=SEND_PERMISSION,
 )
 list_action_offer(
     "goals.goalsheet",
-    _message_action("message_mentors", "Message the mentors", group_messages.mentors_of, MENTORS),
+    _message_action(
+        "message_mentors", _("Message the mentors"), group_messages.mentors_of, "mentors"
+    ),
     permission=SEND_PERMISSION,
 )
-
-
-class RecipientInline(admin.TabularInline):
-    """Each recipient and what became of their copy."""
-
-    model = GroupMessageRecipient
-    fields = ["person", "email", "delivery_status", "delivered_at", "left_out"]
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    verbose_name_plural = _("recipients and their deliveries")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "delivery")
-
-    @admin.display(description=_("Email"))
-    def email(self, recipient: GroupMessageRecipient) -> str:
-        return recipient.person.email
-
-    @admin.display(description=_("Delivery"))
-    def delivery_status(self, recipient: GroupMessageRecipient) -> str:
-        if recipient.delivery is not None:
-            return recipient.delivery.get_status_display()
-        return "Left out" if recipient.left_out else "Not sent yet"
-
-    @admin.display(description=_("Delivered at"))
-    def delivered_at(self, recipient: GroupMessageRecipient):
-        return recipient.delivery.sent_at if recipient.delivery else None
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class GroupMessageAdmin(admin.ModelAdmin):
@@ -142,7 +105,6 @@ class GroupMessageAdmin(admin.ModelAdmin):
     search_fields = ["subject", "body", "source"]
     fields = ["source", "subject", "kind", "body"]
     readonly_fields = ["source"]
-    inlines = [RecipientInline]
     view_on_site = False
     change_form_template = "admin/newsletter/groupmessage/change_form.html"
 
@@ -159,9 +121,12 @@ class GroupMessageAdmin(admin.ModelAdmin):
             return ["source", "subject", "kind", "sent", "body"]
         return self.fields
 
-    def get_inlines(self, request, obj):
-        # A draft's recipients are on its preview (to choose whose copy to read).
-        return self.inlines if obj is not None and not obj.is_draft else []
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A sent message lists each recipient's delivery (a draft's recipients are on its
+        # preview, to choose whose copy to read).
+        if obj is not None and not obj.is_draft:
+            context["recipients"] = group_messages.group_message_recipients(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request) -> bool:
         return False  # a message starts from a list: the action on its rows
@@ -175,6 +140,12 @@ class GroupMessageAdmin(admin.ModelAdmin):
         if obj is not None and not obj.is_draft:
             return False  # what was sent stays recorded
         return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not message.is_draft for message in objs):
+            protected = [*protected, "Sent messages are kept; only drafts can be deleted."]
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -196,21 +167,21 @@ class GroupMessageAdmin(admin.ModelAdmin):
 
     # --- Columns ----------------------------------------------------------------------
 
-    @admin.display(description=_("Subject"), ordering="subject")
+    @admin.display(description="Subject", ordering="subject")
     def subject_display(self, message: GroupMessage) -> str:
         return message.subject or "(no subject yet)"
 
-    @admin.display(description=_("Status"), ordering="sent_at")
+    @admin.display(description="Status", ordering="sent_at")
     def status_display(self, message: GroupMessage) -> str:
         if message.is_draft:
             return "Draft"
-        return f"Sent {message.sent_at:%Y-%m-%d %H:%M} UTC"
+        return f"Sent {date_format(timezone.localtime(message.sent_at), 'DATETIME_FORMAT')}"
 
-    @admin.display(description=_("Recipients"), ordering="recipients_count")
+    @admin.display(description="Recipients", ordering="recipients_count")
     def recipients(self, message: GroupMessage) -> int:
         return message.recipients_count
 
-    @admin.display(description=_("Deliveries"))
+    @admin.display(description="Deliveries")
     def copies(self, message: GroupMessage) -> str:
         if message.is_draft:
             return "—"
@@ -219,7 +190,7 @@ class GroupMessageAdmin(admin.ModelAdmin):
             f"pending, {message.left_out_count} left out"
         )
 
-    @admin.display(description=_("Sent"))
+    @admin.display(description="Sent")
     def sent(self, message: GroupMessage) -> str:
         return (
             f"{self.status_display(message)}: {self.copies(message)}. "
@@ -320,9 +291,7 @@ class GroupMessageAdmin(admin.ModelAdmin):
             )
         else:
             self.message_user(
-                request,
-                gettext("This message was sent already: nothing was sent again."),
-                messages.INFO,
+                request, "This message was sent already: nothing was sent again.", messages.INFO
             )
         return redirect("admin:newsletter_groupmessage_change", pk)
 

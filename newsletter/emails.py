@@ -267,6 +267,12 @@ def render_group_message(
     staff who wrote it."""
     is_news = message.kind == message.Kind.NEWS
     author = message.sent_by or message.created_by
+    # The fixed parts in the recipient's language; staff's words as they wrote them.
+    with translation.override(person_language(recipient)):
+        return _render_group_message(message, recipient, is_news, author, body_html)
+
+
+def _render_group_message(message, recipient, is_news, author, body_html) -> RenderedEmail:
     context = {
         **base_context(),
         "message": message,

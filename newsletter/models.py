@@ -289,8 +289,8 @@ class GroupMessage(models.Model):
         default=Kind.BUSINESS,
         help_text=_(
             "Program business (a deadline, a change of plan, what someone must do) "
-            "reaches everyone. News is left out for people who turned the newsletter off, and "
-            "carries its unsubscribe link."
+            "reaches everyone. News is left out for people who turned the newsletter off, "
+            "and carries its unsubscribe link."
         ),
     )
     status = models.CharField(

@@ -57,6 +57,7 @@ def test_a_confidential_request_reaches_staff_and_never_the_partner(page, live_s
     expect(rows).to_have_count(1)
     rows.first.locator("a").first.click()
     expect(page.locator("#content-main")).to_contain_text(WORDS)
+    assert_accessible(page)
     page.get_by_label("Resolution").fill("Called Rosa; they meet on Tuesdays again.")
     page.get_by_role("button", name="Save", exact=True).click()
     request.refresh_from_db()

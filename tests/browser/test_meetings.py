@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from matches.models import Meeting
-from tests.factories import MatchFactory, cycle_under_way
+from tests.factories import MatchFactory, UserFactory, cycle_under_way
 
 from .conftest import assert_accessible, by_label, sign_in
 
@@ -55,3 +55,9 @@ def test_a_partner_records_two_meetings_and_the_match_page_shows_the_hours(page,
     sign_in(page.context, live_server, match.mentor.applicant)
     page.goto(f"/matches/{match.pk}/")
     expect(page.get_by_role("region", name="Your meetings")).to_contain_text("2.5 hours in all")
+
+    # The committee's list of meetings.
+    sign_in(page.context, live_server, UserFactory(is_staff=True, is_superuser=True))
+    page.goto("/admin/matches/meeting/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    assert_accessible(page)

@@ -63,4 +63,10 @@ def test_a_mentee_prefers_a_mentor_rules_out_another_and_the_board_pairs_them(pa
     row = page.get_by_role("row").filter(has_text="Maya Reader")
     expect(row).to_contain_text("Pat Lee")
     expect(row).to_contain_text("the mentee's own choice")
+    assert_accessible(page)
     assert Match.objects.get(mentee=mentee).mentor == chosen
+
+    # What she chose, on the committee's list of pairing wishes.
+    page.goto("/admin/matches/pairingwish/")
+    expect(page.locator("#result_list")).to_contain_text("Pat Lee")
+    assert_accessible(page)

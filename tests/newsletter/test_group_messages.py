@@ -270,3 +270,21 @@ def test_the_sent_messages_list_and_a_message_s_recipients_take_constant_queries
     few = queries(changelist)
     sent_message(4)
     assert queries(changelist) == few
+
+
+def test_a_sent_message_stays_recorded_when_staff_delete_from_the_list(
+    client, coordinator, cycle, django_capture_on_commit_callbacks
+):
+    message_overdue_mentees(client, overdue_sheets(cycle, 1))
+    message = GroupMessage.objects.get()
+    write(client, message)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, message, token_of(client, message))
+
+    response = client.post(
+        reverse("admin:newsletter_groupmessage_changelist"),
+        {"action": "delete_selected", "post": "yes", ACTION_CHECKBOX_NAME: [message.pk]},
+    )
+
+    assert GroupMessage.objects.filter(pk=message.pk).exists()
+    assert "<title>Cannot delete message to a group" in response.content.decode()
