@@ -25,6 +25,8 @@ from tests.celery_helpers import publishing_to
 from tests.factories import (
     ApplicationFactory,
     CycleFactory,
+    EventFactory,
+    ProgramFactory,
     UserFactory,
     accepted_mentee,
     accepted_mentor,
@@ -244,4 +246,30 @@ def test_running_the_engine_shows_how_far_it_is_until_it_is_done(browser, live_s
         page.get_by_role("link", name="Show the proposals of this run").click()
         expect(page.get_by_role("heading", name="Proposals (12)")).to_be_visible()
         look(page, "engine-done")
+    context.close()
+
+
+def test_admin_dates_are_the_program_s_with_no_hours_ahead_warning(browser, live_server):
+    # A committee member in New York edits an event of a program in Los Angeles, on a
+    # server whose zone is Chicago: the form shows the program's times and says so once.
+    west = CycleFactory(program=ProgramFactory(time_zone="America/Los_Angeles"))
+    event = EventFactory(cycle=west, time_zone="America/Los_Angeles")
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        timezone_id="America/New_York",
+    )
+    context.set_default_timeout(15_000)
+    sign_in(context, live_server, committee_member())
+    page = context.new_page()
+
+    page.goto(f"/admin/mentoring/event/{event.pk}/change/")
+    expect(page.get_by_text("Dates and times are in America/Los_Angeles")).to_be_visible()
+    local = event.starts_at.astimezone(west.program.tz)
+    expect(page.locator("#id_starts_at_1")).to_have_value(local.strftime("%H:%M:%S"))
+    # Django adds its warning where the browser's offset differs from the page's (here
+    # New York's from Los Angeles'); hidden, it says nothing: the note above says it.
+    assert "server time" not in page.locator("body").inner_text()
+    expect(page.locator(".timezonewarning").first).to_be_hidden()
+    look(page, "event-in-program-zone")
     context.close()
