@@ -72,7 +72,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # The Spanish catalogue is compiled here, never committed (msgfmt is Debian's gettext).
-MESSAGES_PO := $(wildcard locale/*/LC_MESSAGES/*.po)
+MESSAGES_PO := $(wildcard locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po)
 MESSAGES_MO := $(MESSAGES_PO:.po=.mo)
 
 gettext:
@@ -80,7 +80,7 @@ gettext:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends gettext >/dev/null; }
 
-locale/%.mo: locale/%.po | gettext
+%.mo: %.po | gettext
 	msgfmt --check-format -o $@ $<
 
 messages: $(MESSAGES_MO)

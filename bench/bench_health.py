@@ -183,6 +183,7 @@ def run(report) -> None:
     from evaluation import health
     from mentoring.models import Milestone
     from tests.factories import CycleFactory, MilestoneFactory, ProgramFactory, UserFactory
+    from tests.second_factor import force_login_with_second_factor
 
     program = ProgramFactory(time_zone="America/Chicago")
     today = program.today()
@@ -208,7 +209,7 @@ def run(report) -> None:
     print(f"  (cohort of {MATCHES} matches built in {time.perf_counter() - started:.1f} s)")
 
     staff = Client(HTTP_HOST=HOST)
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    force_login_with_second_factor(staff, UserFactory(is_staff=True, is_superuser=True))
     page = reverse("admin:evaluation_programhealth_health", args=[cycle.pk])
     ms = _time(lambda: staff.get(page))
     report(

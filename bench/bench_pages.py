@@ -101,11 +101,13 @@ def signed_in_clients(year: ProgramYear) -> dict[str, object]:
     from django.test import Client
 
     from mentoring.models import User
+    from tests.second_factor import force_login_with_second_factor
 
     clients = {}
     for who, pk in (("mentee", year.mentee_id), ("staff", year.staff_id)):
         client = Client(HTTP_HOST=HOST)
-        client.force_login(User.objects.get(pk=pk))
+        # Staff open the administration only with a second factor proven in the session.
+        force_login_with_second_factor(client, User.objects.get(pk=pk))
         clients[who] = client
     return clients
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from applications.models import Application
 from mentoring.models import Cycle
@@ -59,7 +59,7 @@ class ProposalBoardPages:
         return TemplateResponse(
             request,
             "matches/admin/propose_index.html",
-            self._context(request, title="Propose matches", cycles=cycles),
+            self._context(request, title=gettext("Propose matches"), cycles=cycles),
         )
 
     def propose_view(self, request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -126,7 +126,7 @@ class ProposalBoardPages:
             mentor_id = post.get(f"mentor_for_{post.get('create')}")
             mentor = Application.objects.filter(pk=mentor_id or 0, cycle=cycle).first()
             if mentee is None or mentor is None:
-                messages.error(request, "Choose a mentor for the mentee first.")
+                messages.error(request, gettext("Choose a mentor for the mentee first."))
                 return
             try:
                 match = services.match_create(mentee=mentee, mentor=mentor, by=user)
@@ -138,7 +138,7 @@ class ProposalBoardPages:
         if "confirm" in post:
             ids = post.getlist("selected")
             if not ids:
-                messages.warning(request, "Tick the proposals to confirm first.")
+                messages.warning(request, gettext("Tick the proposals to confirm first."))
                 return
             matches = Match.objects.filter(cycle=cycle, pk__in=ids).select_related(
                 "mentor", "mentee"
@@ -166,14 +166,16 @@ class ProposalBoardPages:
                     .first()
                 )
                 if match is None:
-                    messages.error(request, "That proposal no longer exists; the page is reloaded.")
+                    messages.error(
+                        request, gettext("That proposal no longer exists; the page is reloaded.")
+                    )
                     return
                 try:
                     self._board_change(request, name, match)
                 except ValidationError as exc:
                     show_errors(request, exc)
                 return
-        messages.error(request, "Nothing to do: use one of the buttons.")
+        messages.error(request, gettext("Nothing to do: use one of the buttons."))
 
     def _board_change(self, request: HttpRequest, name: str, match: Match) -> None:
         user = request.user
@@ -181,7 +183,7 @@ class ProposalBoardPages:
             mentor_id = request.POST.get(f"mentor_{match.pk}")
             mentor = Application.objects.filter(pk=mentor_id or 0, cycle=match.cycle_id).first()
             if mentor is None:
-                raise ValidationError("Choose another mentor first.")
+                raise ValidationError(gettext("Choose another mentor first."))
             match = services.match_swap(match=match, mentor=mentor, by=user)
             messages.success(
                 request,

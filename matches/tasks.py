@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.dispatch import receiver
 
-from . import runs, services
+from . import conclusion, runs
 
 
 @shared_task(ignore_result=True)
@@ -26,4 +26,4 @@ def conclude_ended_cycles() -> int:
     """Conclude the matches of every cycle whose last day has come (hourly, so the day
     is caught in each program's time zone). Safe to run twice: only active matches are
     concluded, each under its row lock, and the partners are written to once."""
-    return services.cycles_conclude_ended()
+    return conclusion.cycles_conclude_ended()
