@@ -51,7 +51,7 @@ class ApplicationChangeFields:
     @admin.display(description="Preferred ways to communicate")
     def communication(self, application: Application) -> str:
         labels = dict(Application.Communication.choices)
-        return ", ".join(labels.get(c, c) for c in application.communication_methods)
+        return ", ".join(str(labels.get(c, c)) for c in application.communication_methods)
 
     @admin.display(description="All reviews")
     def reviews(self, application: Application) -> str:
