@@ -161,7 +161,7 @@ def test_each_task_leads_to_exactly_its_rows_and_decisions_reach_two_pages(
             )
             continue
         assert len(expected) == task["count"], where
-        expect(page.locator(".paginator")).to_contain_text(f"{task['count']} ")
+        expect(page.locator(".paginator")).to_contain_text(f"{task['count']} ", timeout=30_000)
         assert listed_rows(page) == expected, where
 
     # Decisions to send: the list of 62 is two pages; ticking the page's header box
@@ -170,7 +170,10 @@ def test_each_task_leads_to_exactly_its_rows_and_decisions_reach_two_pages(
     page.locator("section.worklist", has_text=str(taking)).get_by_role(
         "rowheader", name="Decisions to send"
     ).get_by_role("link").click()
-    expect(page.locator(".paginator")).to_contain_text(f"{ACCEPTED_UNTOLD} applications")
+    # (A list of the demo's rows takes a while on a busy machine: a longer wait.)
+    expect(page.locator(".paginator")).to_contain_text(
+        f"{ACCEPTED_UNTOLD} applications", timeout=30_000
+    )
     look(page, "decisions-to-send")
     page.locator("#action-toggle").check()
     page.get_by_role("combobox", name=re.compile(r"^Action:")).select_option(
