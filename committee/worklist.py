@@ -76,8 +76,12 @@ def running_cycles(*, now: dt.datetime | None = None) -> list[tuple[Cycle, dt.da
 
 
 def _grouped(queryset, by: str, **counts) -> dict[int, dict[str, int]]:
-    rows = queryset.values(by).annotate(
-        **{name: Count("pk", filter=q) for name, q in counts.items()}
+    # No ordering: an ordering field would join the GROUP BY and split a cycle's counts
+    # over several rows (modeltranslation's querysets bring the model's ordering back).
+    rows = (
+        queryset.order_by()
+        .values(by)
+        .annotate(**{name: Count("pk", filter=q) for name, q in counts.items()})
     )
     return {row[by]: row for row in rows}
 
