@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -274,6 +274,44 @@ def planned_activities(
     )
 
 
+def recent_and_planned_titles(
+    *, matches: Sequence[Match], limit: int = 3
+) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
+    """For each match (by id): its latest ``limit`` done activities, newest first, and
+    its next ``limit`` planned ones, soonest first, as plain rows (``title``, ``on``) for
+    a summary. One query: each kind ranked in its own window."""
+    ids = [m.pk for m in matches]
+    recent: dict[int, list[dict]] = {pk: [] for pk in ids}
+    planned: dict[int, list[dict]] = {pk: [] for pk in ids}
+    if not ids:
+        return recent, planned
+    done, later = ActivityLogEntry.Status.DONE, ActivityLogEntry.Status.PLANNED
+
+    # Newest first among the done, soonest first among the planned (the id breaks ties):
+    # in each window one pair of these keys is the day and id, the other pair is NULL.
+    def only(status, name):
+        return Case(When(status=status, then=F(name)))
+
+    order = [
+        only(done, "on").desc(),
+        only(done, "id").desc(),
+        only(later, "on").asc(),
+        only(later, "id").asc(),
+    ]
+    rows = (
+        ActivityLogEntry.objects.filter(match_id__in=ids, status__in=[done, later])
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("match_id"), F("status")], order_by=order)
+        )
+        .filter(rank__lte=limit)
+        .order_by("match_id", "status", "rank")
+        .values("match_id", "status", "title", "on")
+    )
+    for row in rows:
+        (recent if row["status"] == done else planned)[row["match_id"]].append(row)
+    return recent, planned
+
+
 # --- Suggested next -------------------------------------------------------------------------
 
 # The shared cache's name for the published catalog (mentoring/content_cache.py).
@@ -382,13 +420,19 @@ def _with_timeline(match: Match) -> bool:
 
 
 def suggested_activities(
-    *, matches: Sequence[Match], limit: int = 5, day: dt.date | None = None
+    *,
+    matches: Sequence[Match],
+    limit: int = 5,
+    day: dt.date | None = None,
+    goals_by_match: dict[int, list[Goal]] | None = None,
 ) -> dict[int, list[Suggestion]]:
     """For each match (by id), the catalog activities it has not logged yet (done or
     planned), best fit first: the competency areas of its goals, both partners'
     interests, and the program's phase on ``day`` (the program's today by default).
 
-    Nine queries whatever the number of matches, goals, interests or activities.
+    Nine queries whatever the number of matches, goals, interests or activities; one
+    when the caller already holds the goals (``goals_by_match``, with their competency
+    areas) and the partners' applications with their interests prefetched.
     """
     ids = [m.pk for m in matches]
     if not ids:
@@ -401,28 +445,18 @@ def suggested_activities(
         )
 
     goals_of: dict[int, list[Goal]] = defaultdict(list)
-    for goal in (
-        Goal.objects.filter(sheet__match_id__in=ids)
-        .select_related("sheet")
-        .prefetch_related("competency_areas")
-        .order_by("position", "id")
-    ):
-        goals_of[goal.sheet.match_id].append(goal)
+    if goals_by_match is not None:
+        goals_of.update(goals_by_match)
+    else:
+        for goal in (
+            Goal.objects.filter(sheet__match_id__in=ids)
+            .select_related("sheet")
+            .prefetch_related("competency_areas")
+            .order_by("position", "id")
+        ):
+            goals_of[goal.sheet.match_id].append(goal)
 
-    # Each partner's interests, by the application they chose them on.
-    # A mentor's one application can serve several matches (up to three mentees).
-    roles_of_application: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for match in matches:
-        roles_of_application[match.mentor_id].append((match.pk, Application.Role.MENTOR.value))
-        roles_of_application[match.mentee_id].append((match.pk, Application.Role.MENTEE.value))
-    interests_of: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    interest_names: dict[int, str] = {}
-    for application_id, interest_id, name in Application.interests.through.objects.filter(
-        application_id__in=roles_of_application
-    ).values_list("application_id", "interest_id", "interest__name"):
-        for match_id, role in roles_of_application[application_id]:
-            interests_of[match_id][interest_id].add(role)
-        interest_names[interest_id] = name
+    interests_of, interest_names = _partner_interests(matches)
 
     logged: dict[int, set[int]] = defaultdict(set)
     for match_id, activity_id in ActivityLogEntry.objects.filter(
@@ -455,6 +489,33 @@ def suggested_activities(
         ranked.sort(key=lambda s: -s.score)
         suggestions[match.pk] = ranked[:limit]
     return {pk: suggestions.get(pk, []) for pk in ids}
+
+
+def _partner_interests(
+    matches: Sequence[Match],
+) -> tuple[dict[int, dict[int, set[str]]], dict[int, str]]:
+    """Each match's interests (by id, with the roles that named them), and their names:
+    from the applications' prefetched interests when every one has them, else one query.
+    Each partner's interests are those of the application they chose them on; a mentor's
+    one application can serve several matches (up to three mentees)."""
+    roles_of_application: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for match in matches:
+        roles_of_application[match.mentor_id].append((match.pk, Application.Role.MENTOR.value))
+        roles_of_application[match.mentee_id].append((match.pk, Application.Role.MENTEE.value))
+    applications = [a for m in matches for a in (m.mentor, m.mentee)]
+    if all("interests" in getattr(a, "_prefetched_objects_cache", {}) for a in applications):
+        rows = {(a.pk, i.pk, i.name) for a in applications for i in a.interests.all()}
+    else:
+        rows = Application.interests.through.objects.filter(
+            application_id__in=roles_of_application
+        ).values_list("application_id", "interest_id", "interest__name")
+    interests_of: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    interest_names: dict[int, str] = {}
+    for application_id, interest_id, name in rows:
+        for match_id, role in roles_of_application[application_id]:
+            interests_of[match_id][interest_id].add(role)
+        interest_names[interest_id] = name
+    return interests_of, interest_names
 
 
 def suggestions_for_match(*, match: Match, limit: int = 5) -> list[Suggestion]:
