@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from applications.models import Interest
 from mentoring.admin import cycle_filter
@@ -16,7 +18,7 @@ from .models import Activity, ActivityLogEntry, Category, Resource
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "program", "position", "activity_count"]
     list_editable = ["position"]
     list_filter = ["program"]
@@ -27,7 +29,7 @@ class CategoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_activities=Count("activities"))
 
-    @admin.display(description="Activities", ordering="_activities")
+    @admin.display(description=_("Activities"), ordering="_activities")
     def activity_count(self, category: Category) -> int:
         return category._activities
 
@@ -70,7 +72,7 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(WholeListActions, admin.ModelAdmin):
+class ActivityAdmin(WholeListActions, TranslationAdmin):
     form = ActivityAdminForm
     list_display = [
         "title",
@@ -119,24 +121,24 @@ class ActivityAdmin(WholeListActions, admin.ModelAdmin):
             kwargs["queryset"] = Category.objects.select_related("program")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="Competency areas")
+    @admin.display(description=_("Competency areas"))
     def competencies(self, activity: Activity) -> str:
         return ", ".join(area.label for area in activity.competency_areas.all()) or "—"
 
-    @admin.display(description="Question bank", boolean=True)
+    @admin.display(description=_("Question bank"), boolean=True)
     def in_question_bank(self, activity: Activity) -> bool:
         return bool(activity.discussion_question)
 
-    @admin.display(description="Logged", ordering="_logged")
+    @admin.display(description=_("Logged"), ordering="_logged")
     def times_logged(self, activity: Activity) -> int:
         return activity._logged
 
-    @admin.action(description="Publish in the catalog", permissions=["change"])
+    @admin.action(description=_("Publish in the catalog"), permissions=["change"])
     def publish(self, request, queryset):
         changed = services.activities_set_published(activities=queryset, published=True)
         self.message_user(request, f"{changed} activities published.", messages.SUCCESS)
 
-    @admin.action(description="Take out of the catalog (logs keep them)", permissions=["change"])
+    @admin.action(description=_("Take out of the catalog (logs keep them)"), permissions=["change"])
     def unpublish(self, request, queryset):
         changed = services.activities_set_published(activities=queryset, published=False)
         self.message_user(request, f"{changed} activities taken out of the catalog.")
@@ -160,11 +162,11 @@ class ResourceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_activities=Count("activities"))
 
-    @admin.display(description="Reference (APA)", ordering="authors")
+    @admin.display(description=_("Reference (APA)"), ordering="authors")
     def reference(self, resource: Resource) -> str:
         return resource.citation
 
-    @admin.display(description="Activities", ordering="_activities")
+    @admin.display(description=_("Activities"), ordering="_activities")
     def activity_count(self, resource: Resource) -> int:
         return resource._activities
 
@@ -213,10 +215,10 @@ class ActivityLogEntryAdmin(ListNotes, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="Goals")
+    @admin.display(description=_("Goals"))
     def goals_served(self, entry: ActivityLogEntry) -> int:
         return len(entry.goals.all())
 
-    @admin.display(description="Goals it served")
+    @admin.display(description=_("Goals it served"))
     def goal_list(self, entry: ActivityLogEntry) -> str:
         return format_html_join(", ", "{}", ((g.title,) for g in entry.goals.all())) or "—"

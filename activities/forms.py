@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Interest
 from goals.models import Goal
@@ -29,26 +30,26 @@ class CatalogFilterForm(forms.Form):
     view loads once, so validating and drawing the form cost no further queries."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=100,
-        help_text="Words from the title, description, steps or competency area.",
+        help_text=_("Words from the title, description, steps or competency area."),
     )
     program = forms.ChoiceField(
-        label="Program",
+        label=_("Program"),
         required=False,
-        error_messages={"invalid_choice": "Choose a program from the list."},
+        error_messages={"invalid_choice": _("Choose a program from the list.")},
     )
     category = forms.ChoiceField(
-        label="Category",
+        label=_("Category"),
         required=False,
-        error_messages={"invalid_choice": "Choose a category from the list."},
+        error_messages={"invalid_choice": _("Choose a category from the list.")},
     )
     competency = forms.ChoiceField(
-        label="Competency area",
+        label=_("Competency area"),
         required=False,
-        help_text="The ALSC competency areas an activity develops.",
-        error_messages={"invalid_choice": "Choose a competency area from the list."},
+        help_text=_("The ALSC competency areas an activity develops."),
+        error_messages={"invalid_choice": _("Choose a competency area from the list.")},
     )
 
     def __init__(
@@ -140,47 +141,49 @@ class LogEntryForm(forms.Form):
     dates, whose goals) and its messages land beside these same fields."""
 
     activity = forms.ChoiceField(
-        label="Activity from the catalog",
+        label=_("Activity from the catalog"),
         required=False,
-        help_text="Pick a suggested activity, or leave this empty and describe your own.",
+        help_text=_("Pick a suggested activity, or leave this empty and describe your own."),
     )
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         required=False,
         max_length=200,
-        help_text="What you did or plan to do. Left empty, it takes the catalog activity’s title.",
+        help_text=_(
+            "What you did or plan to do. Left empty, it takes the catalog activity’s title."
+        ),
     )
     status = forms.ChoiceField(
-        label="Planned or done?",
+        label=_("Planned or done?"),
         choices=ActivityLogEntry.Status.choices,
         widget=forms.RadioSelect,
         initial=ActivityLogEntry.Status.DONE,
-        error_messages={"required": "Say whether you plan to do it or have done it."},
+        error_messages={"required": _("Say whether you plan to do it or have done it.")},
     )
     on = forms.DateField(
-        label="Date",
+        label=_("Date"),
         widget=DateInput,
         error_messages={
-            "required": "Give the date you did it, or plan to.",
-            "invalid": "Enter a date, such as 2027-03-15.",
+            "required": _("Give the date you did it, or plan to."),
+            "invalid": _("Enter a date, such as 2027-03-15."),
         },
     )
     notes = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
-        label="Notes",
+        label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you did, what you learned, what comes next. Both of you can read them.",
+        help_text=_("What you did, what you learned, what comes next. Both of you can read them."),
     )
     goals = forms.ModelMultipleChoiceField(
-        label="Goals it served",
+        label=_("Goals it served"),
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Which goals of your goal sheet this activity worked towards.",
+        help_text=_("Which goals of your goal sheet this activity worked towards."),
         error_messages={
-            "invalid_choice": "Choose only goals from your own goal sheet.",
-            "invalid_pk_value": "Choose only goals from your own goal sheet.",
+            "invalid_choice": _("Choose only goals from your own goal sheet."),
+            "invalid_pk_value": _("Choose only goals from your own goal sheet."),
         },
     )
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Interest
 from goals.models import Goal
@@ -25,7 +27,7 @@ from .citations import apa_citation
 # The program phase an activity suits: any milestone kind of the timeline, or any time.
 ANY_PHASE = "any"
 PHASE_CHOICES = [
-    (ANY_PHASE, "Any time"),
+    (ANY_PHASE, _("Any time")),
     *[(kind.value, kind.label) for kind in Milestone.Kind if kind != Milestone.Kind.OTHER],
 ]
 
@@ -39,20 +41,22 @@ class Category(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120)
     description = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text="A sentence shown under the heading."
+        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A sentence shown under the heading.")
     )
     position = models.PositiveSmallIntegerField(default=0)
     content_key = models.CharField(
         max_length=120,
         blank=True,
         editable=False,
-        help_text="Set for categories loaded from the program's pages, so loading again "
-        "finds them whatever staff renamed.",
+        help_text=_(
+            "Set for categories loaded from the program's pages, so loading again "
+            "finds them whatever staff renamed."
+        ),
     )
 
     class Meta:
         ordering = ["program", "position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "slug"], name="activity_category_slug_unique_in_program"
@@ -107,71 +111,77 @@ class Activity(models.Model):
     """A suggested activity of a program's catalog, which matches pick from."""
 
     class TimeNeeded(models.TextChoices):
-        UNDER_AN_HOUR = "under_an_hour", "Under an hour"
-        AN_HOUR_OR_TWO = "an_hour_or_two", "An hour or two"
-        A_FEW_HOURS = "a_few_hours", "A few hours, over a week or two"
-        ONGOING = "ongoing", "A little at a time, over several weeks"
+        UNDER_AN_HOUR = "under_an_hour", _("Under an hour")
+        AN_HOUR_OR_TWO = "an_hour_or_two", _("An hour or two")
+        A_FEW_HOURS = "a_few_hours", _("A few hours, over a week or two")
+        ONGOING = "ongoing", _("A little at a time, over several weeks")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="activities")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
     summary = models.TextField(
-        max_length=PROSE_MAX_LENGTH, help_text="What the activity is, in a sentence or two."
+        max_length=PROSE_MAX_LENGTH, help_text=_("What the activity is, in a sentence or two.")
     )
     steps = models.TextField(
-        "how to do it",
+        _("how to do it"),
         max_length=PAGE_MAX_LENGTH,
         blank=True,
-        help_text="One step per line; they are shown numbered in this order.",
+        help_text=_("One step per line; they are shown numbered in this order."),
     )
     competency_areas = models.ManyToManyField(
         Interest,
         blank=True,
         related_name="activities",
         limit_choices_to={"kind": Interest.Kind.COMPETENCY},
-        help_text="The program's competency areas this activity develops.",
+        help_text=_("The program's competency areas this activity develops."),
     )
     topics = models.ManyToManyField(
         Interest,
         blank=True,
         related_name="topic_activities",
         limit_choices_to={"kind": Interest.Kind.TOPIC},
-        help_text="Interests applicants choose that this activity speaks to (used to "
-        "suggest it to matches who share them).",
+        help_text=_(
+            "Interests applicants choose that this activity speaks to (used to "
+            "suggest it to matches who share them)."
+        ),
     )
     phase = models.CharField(
-        "suits the phase",
+        _("suits the phase"),
         max_length=20,
         choices=PHASE_CHOICES,
         default=ANY_PHASE,
-        help_text="The part of the program year it fits best.",
+        help_text=_("The part of the program year it fits best."),
     )
     time_needed = models.CharField(
         max_length=20,
         choices=TimeNeeded.choices,
         default=TimeNeeded.AN_HOUR_OR_TWO,
-        help_text="A rough idea of the time it takes.",
+        help_text=_("A rough idea of the time it takes."),
     )
     discussion_question = models.TextField(
         max_length=PROSE_MAX_LENGTH,
         blank=True,
-        help_text="For the newsletter's discussion section: the question put to every "
-        "match. Leave empty to keep this activity out of the question bank.",
+        help_text=_(
+            "For the newsletter's discussion section: the question put to every "
+            "match. Leave empty to keep this activity out of the question bank."
+        ),
     )
     resources = models.ManyToManyField(
         "Resource",
         blank=True,
         related_name="activities",
-        help_text="Reading and recordings that go with the activity.",
+        help_text=_("Reading and recordings that go with the activity."),
     )
     position = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(
-        "published",
+        _("published"),
         default=True,
-        help_text="Unpublished activities leave the catalog and suggestions; logs that "
-        "mention them keep them. Unpublish rather than delete a loaded activity: a "
-        "deleted one comes back the next time the program content is loaded.",
+        help_text=_(
+            "Unpublished activities leave the catalog and suggestions; logs that "
+            "mention them keep them. Unpublish rather than delete a loaded activity: a "
+            "deleted one comes back the next time the program content is loaded."
+        ),
     )
     content_key = models.CharField(max_length=120, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -181,7 +191,7 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["program", "category__position", "position", "title"]
-        verbose_name_plural = "activities"
+        verbose_name_plural = _("activities")
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "slug"], name="activity_slug_unique_in_program"
@@ -221,13 +231,13 @@ class Resource(models.Model):
     """A reading-list entry: an article, book, webinar or recording, as a citation."""
 
     class Kind(models.TextChoices):
-        ARTICLE = "article", "Journal article"
-        JOURNAL_ISSUE = "journal_issue", "Journal issue"
-        BOOK = "book", "Book"
-        CHAPTER = "chapter", "Book chapter"
-        WEBINAR = "webinar", "Webinar"
-        RECORDING = "recording", "Recording"
-        WEB_PAGE = "web_page", "Web page or blog post"
+        ARTICLE = "article", _("Journal article")
+        JOURNAL_ISSUE = "journal_issue", _("Journal issue")
+        BOOK = "book", _("Book")
+        CHAPTER = "chapter", _("Book chapter")
+        WEBINAR = "webinar", _("Webinar")
+        RECORDING = "recording", _("Recording")
+        WEB_PAGE = "web_page", _("Web page or blog post")
 
     program = models.ForeignKey(
         Program,
@@ -235,39 +245,45 @@ class Resource(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="resources",
-        help_text="Leave empty for reading that suits every program.",
+        help_text=_("Leave empty for reading that suits every program."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     authors = models.TextField(
         max_length=PROSE_MAX_LENGTH,
         blank=True,
-        help_text="One per line, family name first: “Hussey, L. K.”. For a webinar, the "
-        "presenters; for an edited issue, the editors.",
+        help_text=_(
+            "One per line, family name first: “Hussey, L. K.”. For a webinar, the "
+            "presenters; for an edited issue, the editors."
+        ),
     )
-    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: no date.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty: no date."))
     title = models.CharField(
         max_length=300,
         blank=True,
-        help_text="In sentence case, as APA style writes it. May be empty for a whole "
-        "journal issue that has no title of its own.",
+        help_text=_(
+            "In sentence case, as APA style writes it. May be empty for a whole "
+            "journal issue that has no title of its own."
+        ),
     )
     publication = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The journal, or the book a chapter is in, or the site a web page is on.",
+        help_text=_("The journal, or the book a chapter is in, or the site a web page is on."),
     )
     volume = models.CharField(max_length=20, blank=True)
     issue = models.CharField(max_length=20, blank=True)
-    pages = models.CharField(max_length=30, blank=True, help_text="As “500–516”.")
+    pages = models.CharField(max_length=30, blank=True, help_text=_("As “500–516”."))
     publisher = models.CharField(
-        max_length=200, blank=True, help_text="For books, webinars and recordings."
+        max_length=200, blank=True, help_text=_("For books, webinars and recordings.")
     )
-    url = models.URLField("link", max_length=500, blank=True, help_text="A DOI link if any.")
+    url = models.URLField(_("link"), max_length=500, blank=True, help_text=_("A DOI link if any."))
     note = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text="Why it is worth reading, for the list."
+        max_length=PROSE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Why it is worth reading, for the list."),
     )
     position = models.PositiveSmallIntegerField(default=0)
-    is_published = models.BooleanField("published", default=True)
+    is_published = models.BooleanField(_("published"), default=True)
     content_key = models.CharField(max_length=120, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -288,7 +304,9 @@ class Resource(models.Model):
 
     def clean(self) -> None:
         if not self.title and not self.publication:
-            raise ValidationError({"title": "Give a title, or the journal of a whole issue."})
+            raise ValidationError(
+                {"title": gettext("Give a title, or the journal of a whole issue.")}
+            )
 
     @property
     def group(self) -> str:
@@ -342,8 +360,8 @@ class ActivityLogEntry(models.Model):
     done, on a day inside the program, and the goals of their sheet it served."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        DONE = "done", "Done"
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="activity_log")
     activity = models.ForeignKey(
@@ -352,11 +370,11 @@ class ActivityLogEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="log_entries",
-        help_text="The catalog activity, if they picked one.",
+        help_text=_("The catalog activity, if they picked one."),
     )
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
-    on = models.DateField("date")
+    on = models.DateField(_("date"))
     notes = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     goals = models.ManyToManyField(Goal, blank=True, related_name="activity_log_entries")
     recorded_by = models.ForeignKey(
@@ -371,7 +389,7 @@ class ActivityLogEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who marked it done, when that was the partner of whoever planned it.",
+        help_text=_("Who marked it done, when that was the partner of whoever planned it."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -380,8 +398,8 @@ class ActivityLogEntry(models.Model):
 
     class Meta:
         ordering = ["match", "-on", "-id"]
-        verbose_name = "activity log entry"
-        verbose_name_plural = "activity log entries"
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log entries")
         indexes = [models.Index(fields=["match", "status", "on"])]
 
     def __str__(self) -> str:

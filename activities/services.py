@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from goals.models import Goal
 from matches.models import Match
@@ -52,7 +53,11 @@ def _require_partner(match: Match, user) -> None:
 def _require_active(match: Match) -> None:
     if match.status != Match.Status.ACTIVE:
         raise ValidationError(
-            {NON_FIELD_ERRORS: "This match is no longer active, so its activity log is closed."}
+            {
+                NON_FIELD_ERRORS: gettext(
+                    "This match is no longer active, so its activity log is closed."
+                )
+            }
         )
 
 
@@ -184,7 +189,7 @@ def log_entry_mark_done(
     _require_partner(entry.match, user)
     _require_active(entry.match)
     if entry.status == Status.DONE:
-        raise ValidationError({"status": "This activity is already marked done."})
+        raise ValidationError({"status": gettext("This activity is already marked done.")})
     today = entry.match.cycle.program.today()
     entry.status = Status.DONE
     entry.on = on or min(entry.on, today)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from matches.models import Match
@@ -134,9 +135,9 @@ def log_entry_create(request: HttpRequest, match_id: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             if first:
-                messages.success(request, "Added to your activity log.")
+                messages.success(request, gettext("Added to your activity log."))
             else:
-                messages.info(request, "That entry was already added to your log.")
+                messages.info(request, gettext("That entry was already added to your log."))
             return redirect("activities:log", match_id=match.pk)
     context = {
         "match": match,
@@ -173,7 +174,7 @@ def log_entry_edit(request: HttpRequest, match_id: int, entry_id: int) -> HttpRe
         form,
         lambda **args: services.log_entry_update(entry=entry, user=request.user, **args),
     ):
-        messages.success(request, "Saved your changes.")
+        messages.success(request, gettext("Saved your changes."))
         return redirect("activities:log", match_id=match.pk)
     return render(
         request,

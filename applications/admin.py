@@ -13,16 +13,17 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import get_content_type_for_model
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, action_checkbox_html
 
 from . import rules, selectors, services
 from .admin_actions import ApplicationActions
+from .admin_fields import ApplicationChangeFields
 from .admin_filters import (
     DecisionSentFilter,
     InterestFilter,
@@ -31,7 +32,6 @@ from .admin_filters import (
     YourReviewFilter,
 )
 from .admin_forms import ApplicationAdminForm, StatusChangeInline
-from .geography import STATE_NAMES
 from .models import Application, Conference, Interest
 
 Status = Application.Status
@@ -57,7 +57,14 @@ REVIEWER_SEARCH_FIELDS = ["full_name", "preferred_name", "organization"]
 
 
 @admin.register(Application)
-class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
+class ApplicationAdmin(
+    ApplicationActions,
+    ApplicationChangeFields,
+    WholeListActions,
+    ListNotes,
+    LeanRows,
+    admin.ModelAdmin,
+):
     form = ApplicationAdminForm
     list_display = [
         "name",
@@ -335,91 +342,6 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, LeanRows
                         names.append(name)
         return names
 
-    @admin.display(description="Full name")
-    def hidden_full_name(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Preferred name")
-    def hidden_preferred_name(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Email")
-    def hidden_email(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Phone")
-    def hidden_phone(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Library or organization")
-    def hidden_organization(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Account")
-    def hidden_applicant_account(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="City")
-    def hidden_city(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Position title")
-    def hidden_position_title(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Identifies as Black, Indigenous, or a Person of Color")
-    def hidden_bipoc_identity(self, application) -> str:
-        return selectors.HIDDEN
-
-    @admin.display(description="Account")
-    def applicant_account(self, application: Application) -> str:
-        if application.applicant_id is None:
-            return "Deleted"
-        url = reverse("admin:mentoring_user_change", args=[application.applicant_id])
-        return format_html('<a href="{}">{}</a>', url, application.applicant.email)
-
-    @admin.display(description="State or province")
-    def state_name(self, application: Application) -> str:
-        return STATE_NAMES.get(application.state, application.state)
-
-    @admin.display(description="Preferred ways to communicate")
-    def communication(self, application: Application) -> str:
-        labels = dict(Application.Communication.choices)
-        return ", ".join(labels.get(c, c) for c in application.communication_methods)
-
-    @admin.display(description="All reviews")
-    def reviews(self, application: Application) -> str:
-        reviews = selectors.reviews_of(application)
-        if not reviews:
-            return "No reviews yet."
-        mean = sum(r.score for r in reviews) / len(reviews)
-        rows = format_html_join(
-            "",
-            "<br><strong>{}/5</strong> by {}{}",
-            (
-                (
-                    r.score,
-                    r.reviewer or "a former reviewer",
-                    format_html(": “{}”", r.comment) if r.comment else "",
-                )
-                for r in reviews
-            ),
-        )
-        return format_html(
-            "Mean <strong>{}</strong> from {} review{}{}",
-            f"{mean:.1f}",
-            len(reviews),
-            "" if len(reviews) == 1 else "s",
-            rows,
-        )
-
-    @admin.display(description="All reviews")
-    def reviews_hidden(self, application: Application) -> str:
-        count = application.reviews.count()
-        if not count:
-            return "No reviews yet."
-        return f"{count} review{'' if count == 1 else 's'}; they show once you have scored."
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if obj is not None:
@@ -495,7 +417,7 @@ class ApplicationAdmin(ApplicationActions, WholeListActions, ListNotes, LeanRows
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "kind", "program", "position", "is_active", "chosen_by"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "kind", "is_active"]

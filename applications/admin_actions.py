@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mentoring.spreadsheets import csv_response, csv_writer
@@ -35,24 +36,24 @@ class ApplicationActions:
         for application, reason in outcome.refused:
             self.message_user(request, f"{self.label(application)}: {reason}", messages.WARNING)
 
-    @admin.action(description="Mark under review", permissions=["decide"])
+    @admin.action(description=_("Mark under review"), permissions=["decide"])
     def mark_under_review(self, request, queryset):
         self._move(request, queryset, Status.UNDER_REVIEW, "Put {} under review.")
 
-    @admin.action(description="Accept", permissions=["decide"])
+    @admin.action(description=_("Accept"), permissions=["decide"])
     def accept(self, request, queryset):
         self._move(request, queryset, Status.ACCEPTED, "Accepted {}.")
 
-    @admin.action(description="Waitlist", permissions=["decide"])
+    @admin.action(description=_("Waitlist"), permissions=["decide"])
     def waitlist(self, request, queryset):
         self._move(request, queryset, Status.WAITLISTED, "Waitlisted {}.")
 
-    @admin.action(description="Decline", permissions=["decide"])
+    @admin.action(description=_("Decline"), permissions=["decide"])
     def decline(self, request, queryset):
         self._move(request, queryset, Status.DECLINED, "Declined {}.")
 
     @admin.action(
-        description="Send decisions (each applicant is emailed once)", permissions=["decide"]
+        description=_("Send decisions (each applicant is emailed once)"), permissions=["decide"]
     )
     def send_decisions(self, request, queryset):
         plan = services.applications_decisions_queue(applications=list(queryset))
@@ -80,7 +81,7 @@ class ApplicationActions:
                 messages.WARNING,
             )
 
-    @admin.action(description="Export the selection as CSV", permissions=["decide"])
+    @admin.action(description=_("Export the selection as CSV"), permissions=["decide"])
     def export_csv(self, request, queryset):
         response = csv_response(f"applications-{timezone.localdate()}.csv")
         writer = csv_writer(response)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .geography import STATE_NAMES
 from .models import Application, Interest
@@ -11,7 +12,7 @@ from .models import Application, Interest
 class StateFilter(admin.SimpleListFilter):
     """Only the states and provinces applicants are in, not all seventy."""
 
-    title = "state or province"
+    title = _("state or province")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -28,7 +29,7 @@ class StateFilter(admin.SimpleListFilter):
 class InterestFilter(admin.SimpleListFilter):
     """The interests of the chosen cycle's program (of every program otherwise)."""
 
-    title = "interest"
+    title = _("interest")
     parameter_name = "interest"
 
     def lookups(self, request, model_admin):
@@ -48,7 +49,7 @@ class InterestFilter(admin.SimpleListFilter):
 
 
 class YearsFilter(admin.SimpleListFilter):
-    title = "years of experience"
+    title = _("years of experience")
     parameter_name = "years"
     RANGES = {"0-2": (0, 2), "3-5": (3, 5), "6-10": (6, 10), "11+": (11, None)}
 
@@ -64,7 +65,7 @@ class YearsFilter(admin.SimpleListFilter):
 
 
 class YourReviewFilter(admin.SimpleListFilter):
-    title = "your review"
+    title = _("your review")
     parameter_name = "scored_by_me"
 
     def lookups(self, request, model_admin):
@@ -77,7 +78,7 @@ class YourReviewFilter(admin.SimpleListFilter):
 
 
 class DecisionSentFilter(admin.SimpleListFilter):
-    title = "decision sent"
+    title = _("decision sent")
     parameter_name = "told"
 
     def lookups(self, request, model_admin):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.limits import PROSE_MAX_LENGTH
 
@@ -14,11 +16,11 @@ from .models import Application, ApplicationStatusChange
 Status = Application.Status
 
 SCORE_CHOICES = [
-    (1, "1 · Weak"),
-    (2, "2 · Fair"),
-    (3, "3 · Good"),
-    (4, "4 · Very good"),
-    (5, "5 · Excellent"),
+    (1, _("1 · Weak")),
+    (2, _("2 · Fair")),
+    (3, _("3 · Good")),
+    (4, _("4 · Very good")),
+    (5, _("5 · Excellent")),
 ]
 
 
@@ -26,20 +28,20 @@ class ApplicationAdminForm(forms.ModelForm):
     """Status, staff notes, and the viewer's own review: all the committee may change."""
 
     my_score = forms.TypedChoiceField(
-        label="Your score",
+        label=_("Your score"),
         choices=SCORE_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Your own score of this application; other reviewers score it too.",
+        help_text=_("Your own score of this application; other reviewers score it too."),
     )
     my_comment = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
-        label="Your comment",
+        label=_("Your comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Why you scored it so, for the rest of the committee.",
+        help_text=_("Why you scored it so, for the rest of the committee."),
     )
 
     class Meta:
@@ -57,7 +59,7 @@ class ApplicationAdminForm(forms.ModelForm):
             self.fields["status"].choices = [
                 (value, label) for value, label in Status.choices if value in allowed
             ]
-            self.fields["status"].help_text = (
+            self.fields["status"].help_text = gettext(
                 "Only the changes allowed from its current status are offered. Deciding "
                 "does not email the applicant: use the “Send decisions” action."
             )
@@ -77,20 +79,20 @@ class ApplicationAdminForm(forms.ModelForm):
     def clean_status(self):
         status = self.cleaned_data["status"]
         if status != self.instance.status and not self.instance.can_change_to(status):
-            raise ValidationError("That status change is not allowed.")
+            raise ValidationError(gettext("That status change is not allowed."))
         return status
 
     def clean(self):
         data = super().clean()
         if data.get("my_comment") and not data.get("my_score"):
-            self.add_error("my_score", "Give a score with your comment.")
+            self.add_error("my_score", gettext("Give a score with your comment."))
         return data
 
 
 class StatusChangeInline(admin.TabularInline):
     model = ApplicationStatusChange
-    verbose_name = "status change"
-    verbose_name_plural = "History of the status"
+    verbose_name = _("status change")
+    verbose_name_plural = _("History of the status")
     fields = ["changed_at", "from_status", "to_status", "by", "note"]
     readonly_fields = fields
     extra = 0
@@ -99,7 +101,7 @@ class StatusChangeInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by", "application")
 
-    @admin.display(description="Changed by")
+    @admin.display(description=_("Changed by"))
     def by(self, change: ApplicationStatusChange) -> str:
         # “The applicant” rather than their name, which a blind review may be hiding.
         if change.changed_by_id is None:

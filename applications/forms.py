@@ -16,6 +16,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.limits import PROSE_MAX_LENGTH
 from mentoring.models import Program
@@ -145,74 +146,74 @@ class ApplicationForm(forms.Form):
     full_name = forms.CharField(
         max_length=200,
         required=False,
-        label="Full name",
-        help_text="As you would like the committee and your match to see it.",
+        label=_("Full name"),
+        help_text=_("As you would like the committee and your match to see it."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     preferred_name = forms.CharField(
         max_length=100,
         required=False,
-        label="Preferred name (optional)",
-        help_text="What you like to be called, if not your full name.",
+        label=_("Preferred name (optional)"),
+        help_text=_("What you like to be called, if not your full name."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     pronouns = forms.CharField(
         max_length=40,
         required=False,
-        label="Pronouns (optional)",
-        help_text="For example she/her, he/him or they/them. Shown to your match.",
+        label=_("Pronouns (optional)"),
+        help_text=_("For example she/her, he/him or they/them. Shown to your match."),
     )
-    email = forms.EmailField(required=False, disabled=True, label="Email")
+    email = forms.EmailField(required=False, disabled=True, label=_("Email"))
     phone = forms.CharField(
         max_length=40,
         required=False,
-        label="Phone (optional)",
-        help_text="For the committee, and for your match if you like to talk by phone.",
+        label=_("Phone (optional)"),
+        help_text=_("For the committee, and for your match if you like to talk by phone."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     city = forms.CharField(
         max_length=100,
         required=False,
-        label="City or town",
-        help_text="Where you work: it tells us whether a match could meet in person.",
+        label=_("City or town"),
+        help_text=_("Where you work: it tells us whether a match could meet in person."),
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
     state = forms.ChoiceField(
         required=False,
-        label="State or province",
+        label=_("State or province"),
         choices=[("", "Choose…"), *STATE_CHOICES],
-        help_text="Choose “Outside the United States and Canada” if neither applies.",
+        help_text=_("Choose “Outside the United States and Canada” if neither applies."),
     )
     country = forms.CharField(
         max_length=100,
         required=False,
-        label="Country",
+        label=_("Country"),
         widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
     )
     time_zone = forms.ChoiceField(
         required=False,
-        label="Time zone",
+        label=_("Time zone"),
         choices=[("", "Choose…"), *TIME_ZONE_CHOICES],
-        help_text="So your match knows when to reach you.",
+        help_text=_("So your match knows when to reach you."),
     )
 
     organization = forms.CharField(
         max_length=200,
         required=False,
-        label="Library or organization",
-        help_text="Where you work now; if you are a student, your school.",
+        label=_("Library or organization"),
+        help_text=_("Where you work now; if you are a student, your school."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     library_type = forms.ChoiceField(
         required=False,
-        label="Type of library",
+        label=_("Type of library"),
         choices=Application.LibraryType.choices,
         widget=forms.RadioSelect,
     )
     position_title = forms.CharField(
         max_length=200,
         required=False,
-        label="Position title",
+        label=_("Position title"),
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     years_experience = forms.IntegerField(
@@ -226,41 +227,48 @@ class ApplicationForm(forms.Form):
     funding_requested = forms.BooleanField(required=False)
     bipoc_identity = forms.ChoiceField(
         required=False,
-        label="Do you identify as Black, Indigenous, or a Person of Color? (optional)",
+        label=_("Do you identify as Black, Indigenous, or a Person of Color? (optional)"),
         choices=Application.BipocIdentity.choices,
         widget=forms.RadioSelect,
-        help_text="Private: only the staff who award membership funding see this answer, "
-        "and only to consider your funding request.",
+        help_text=_(
+            "Private: only the staff who award membership funding see this answer, "
+            "and only to consider your funding request."
+        ),
     )
 
     interests = forms.MultipleChoiceField(
         required=False,
-        label="Areas of interest",
+        label=_("Areas of interest"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose every area you would like to work on or talk about with your "
-        "match; at least one. Matches are made on shared interests.",
+        help_text=_(
+            "Choose every area you would like to work on or talk about with your "
+            "match; at least one. Matches are made on shared interests."
+        ),
     )
 
     career_stage = forms.ChoiceField(
         required=False,
-        label="Where are you in your career?",
+        label=_("Where are you in your career?"),
         choices=Application.CareerStage.choices,
         widget=forms.RadioSelect,
     )
     hopes = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
-        label="What do you hope to gain from the program?",
-        help_text="A paragraph of at least 20 words: what you would like to learn, try or "
-        "change this year. Your mentor will read it.",
+        label=_("What do you hope to gain from the program?"),
+        help_text=_(
+            "A paragraph of at least 20 words: what you would like to learn, try or "
+            "change this year. Your mentor will read it."
+        ),
         widget=forms.Textarea(attrs={"rows": 6, "data-min-words": 20}),
     )
     mentor_wishes = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
-        label="What would you like in a mentor? (optional)",
-        help_text="Experience, library type, where they live, or anything else that matters "
-        "to you.",
+        label=_("What would you like in a mentor? (optional)"),
+        help_text=_(
+            "Experience, library type, where they live, or anything else that matters to you."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -268,55 +276,59 @@ class ApplicationForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        label="How many mentees can you take?",
+        label=_("How many mentees can you take?"),
         choices=[(1, "One"), (2, "Two"), (3, "Three")],
         widget=forms.RadioSelect,
-        help_text="Each mentee needs an hour or two of your time a month for the year.",
+        help_text=_("Each mentee needs an hour or two of your time a month for the year."),
     )
     committee_experience = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
-        label="Committee and association experience (optional)",
-        help_text="Committees, task forces, conference presentations, in the association "
-        "or elsewhere. None yet is fine.",
+        label=_("Committee and association experience (optional)"),
+        help_text=_(
+            "Committees, task forces, conference presentations, in the association "
+            "or elsewhere. None yet is fine."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     offer = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
-        label="What can you offer a mentee?",
-        help_text="The skills, experience and perspective you would like to share.",
+        label=_("What can you offer a mentee?"),
+        help_text=_("The skills, experience and perspective you would like to share."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     communication_methods = forms.MultipleChoiceField(
         required=False,
-        label="How would you like to communicate?",
+        label=_("How would you like to communicate?"),
         choices=Application.Communication.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="At least one. The program is virtual: most matches talk by email, phone, "
-        "video call or online chat.",
+        help_text=_(
+            "At least one. The program is virtual: most matches talk by email, phone, "
+            "video call or online chat."
+        ),
     )
     in_person_ok = forms.BooleanField(
         required=False,
-        label="I would be glad to meet in person if my match lives close by (optional)",
+        label=_("I would be glad to meet in person if my match lives close by (optional)"),
     )
     conferences = forms.ModelMultipleChoiceField(
         queryset=Conference.objects.none(),
         required=False,
-        label="Conferences you plan to attend this year (optional)",
+        label=_("Conferences you plan to attend this year (optional)"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Matches going to the same conference can meet there.",
+        help_text=_("Matches going to the same conference can meet there."),
     )
     other_conferences = forms.CharField(
         max_length=300,
         required=False,
-        label="Other conferences (optional)",
-        help_text="Any others, separated by commas.",
+        label=_("Other conferences (optional)"),
+        help_text=_("Any others, separated by commas."),
     )
 
     agreed_to_expectations = forms.BooleanField(
-        required=False, label="I have read the program's expectations and agree to them"
+        required=False, label=_("I have read the program's expectations and agree to them")
     )
 
     def __init__(
@@ -426,7 +438,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         max_length=300,
         required=False,
-        label="Why are you withdrawing? (optional)",
-        help_text="It helps the committee plan next year's program.",
+        label=_("Why are you withdrawing? (optional)"),
+        help_text=_("It helps the committee plan next year's program."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )

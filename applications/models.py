@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 from mentoring.models import Cycle, Program, validate_time_zone
@@ -27,20 +28,20 @@ class Interest(models.Model):
     """
 
     class Kind(models.TextChoices):
-        COMPETENCY = "competency", "Competency area"
-        TOPIC = "topic", "Topic"
+        COMPETENCY = "competency", _("Competency area")
+        TOPIC = "topic", _("Topic")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="interests")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TOPIC)
     name = models.CharField(max_length=120)
     short_name = models.CharField(
-        max_length=40, blank=True, help_text="A short form for explanations, e.g. “storytime”."
+        max_length=40, blank=True, help_text=_("A short form for explanations, e.g. “storytime”.")
     )
     slug = models.SlugField(max_length=120)
     description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(
-        default=True, help_text="Inactive interests are no longer offered on new applications."
+        default=True, help_text=_("Inactive interests are no longer offered on new applications.")
     )
 
     class Meta:
@@ -143,49 +144,49 @@ class Application(models.Model):
     """
 
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        UNDER_REVIEW = "under_review", "Under review"
-        ACCEPTED = "accepted", "Accepted"
-        WAITLISTED = "waitlisted", "Waitlisted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class LibraryType(models.TextChoices):
-        PUBLIC = "public", "Public library"
-        SCHOOL = "school", "School library"
-        ACADEMIC = "academic", "Academic library"
-        SPECIAL = "special", "Special library"
-        LIS_STUDENT = "lis_student", "LIS student"
-        OTHER = "other", "Other"
+        PUBLIC = "public", _("Public library")
+        SCHOOL = "school", _("School library")
+        ACADEMIC = "academic", _("Academic library")
+        SPECIAL = "special", _("Special library")
+        LIS_STUDENT = "lis_student", _("LIS student")
+        OTHER = "other", _("Other")
 
     class Membership(models.TextChoices):
-        MEMBER = "member", "Member"
-        NOT_MEMBER = "not_member", "Not a member"
-        APPLYING = "applying", "Applying for membership"
+        MEMBER = "member", _("Member")
+        NOT_MEMBER = "not_member", _("Not a member")
+        APPLYING = "applying", _("Applying for membership")
 
     class BipocIdentity(models.TextChoices):
-        YES = "yes", "Yes"
-        NO = "no", "No"
-        PREFER_NOT = "prefer_not", "Prefer not to say"
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
 
     class CareerStage(models.TextChoices):
-        LIS_STUDENT = "lis_student", "LIS student"
-        NEW = "new", "New to the profession (under 2 years)"
-        EARLY = "early", "Early career (2 to 5 years)"
-        CAREER_CHANGER = "career_changer", "Changing careers into library work"
+        LIS_STUDENT = "lis_student", _("LIS student")
+        NEW = "new", _("New to the profession (under 2 years)")
+        EARLY = "early", _("Early career (2 to 5 years)")
+        CAREER_CHANGER = "career_changer", _("Changing careers into library work")
         # The form says it in the program's words (“new to library service to children”).
-        NEW_TO_FIELD = "new_to_field", "Experienced, new to the program's field"
+        NEW_TO_FIELD = "new_to_field", _("Experienced, new to the program's field")
 
     class Communication(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-        VIDEO = "video", "Video call"
-        CHAT = "chat", "Online chat"
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video call")
+        CHAT = "chat", _("Online chat")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(
@@ -193,7 +194,7 @@ class Application(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="applications",
-        help_text="Empty once the person deleted their account (the answers are anonymised).",
+        help_text=_("Empty once the person deleted their account (the answers are anonymised)."),
     )
     role = models.CharField(max_length=10, choices=Role.choices)
     status = models.CharField(
@@ -208,17 +209,17 @@ class Application(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(
-        "state or province", max_length=2, choices=STATE_CHOICES, blank=True, db_index=True
+        _("state or province"), max_length=2, choices=STATE_CHOICES, blank=True, db_index=True
     )
     country = models.CharField(max_length=100, blank=True, default="United States")
     time_zone = models.CharField(max_length=63, blank=True, validators=[validate_time_zone])
 
     # Your work
-    organization = models.CharField("library or organization", max_length=200, blank=True)
+    organization = models.CharField(_("library or organization"), max_length=200, blank=True)
     library_type = models.CharField(max_length=20, choices=LibraryType.choices, blank=True)
     position_title = models.CharField(max_length=200, blank=True)
     years_experience = models.PositiveSmallIntegerField(
-        "years of experience",
+        _("years of experience"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(70)],
@@ -227,14 +228,14 @@ class Application(models.Model):
     # Membership
     membership = models.CharField(max_length=20, choices=Membership.choices, blank=True)
     funding_requested = models.BooleanField(
-        "consider me for the membership funding opportunity", default=False
+        _("consider me for the membership funding opportunity"), default=False
     )
     bipoc_identity = models.CharField(
-        "identifies as Black, Indigenous, or a Person of Color",
+        _("identifies as Black, Indigenous, or a Person of Color"),
         max_length=20,
         choices=BipocIdentity.choices,
         blank=True,
-        help_text="Optional and private: seen only by the staff who award membership funding.",
+        help_text=_("Optional and private: seen only by the staff who award membership funding."),
     )
 
     # Interests
@@ -242,31 +243,31 @@ class Application(models.Model):
 
     # Mentee only
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
-    hopes = models.TextField("what you hope to gain", max_length=PROSE_MAX_LENGTH, blank=True)
+    hopes = models.TextField(_("what you hope to gain"), max_length=PROSE_MAX_LENGTH, blank=True)
     mentor_wishes = models.TextField(
-        "what you would like in a mentor", max_length=PROSE_MAX_LENGTH, blank=True
+        _("what you would like in a mentor"), max_length=PROSE_MAX_LENGTH, blank=True
     )
 
     # Mentor only
     mentee_capacity = models.PositiveSmallIntegerField(
-        "how many mentees you can take",
+        _("how many mentees you can take"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
     committee_experience = models.TextField(
-        "committee and association experience", max_length=PROSE_MAX_LENGTH, blank=True
+        _("committee and association experience"), max_length=PROSE_MAX_LENGTH, blank=True
     )
-    offer = models.TextField("what you can offer", max_length=PROSE_MAX_LENGTH, blank=True)
+    offer = models.TextField(_("what you can offer"), max_length=PROSE_MAX_LENGTH, blank=True)
 
     # Working together
     communication_methods = models.JSONField(
-        "preferred ways to communicate",
+        _("preferred ways to communicate"),
         default=list,
         blank=True,
-        help_text="Codes from Application.Communication.",
+        help_text=_("Codes from Application.Communication."),
     )
-    in_person_ok = models.BooleanField("willing to meet in person if close by", default=False)
+    in_person_ok = models.BooleanField(_("willing to meet in person if close by"), default=False)
     conferences = models.ManyToManyField(Conference, blank=True, related_name="applications")
     other_conferences = models.CharField(max_length=300, blank=True)
 
@@ -274,10 +275,10 @@ class Application(models.Model):
 
     # The committee's side
     staff_notes = models.TextField(
-        max_length=PAGE_MAX_LENGTH, blank=True, help_text="Seen only by staff."
+        max_length=PAGE_MAX_LENGTH, blank=True, help_text=_("Seen only by staff.")
     )
     decision_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the applicant was told the current decision."
+        null=True, blank=True, help_text=_("When the applicant was told the current decision.")
     )
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -287,8 +288,10 @@ class Application(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the person's name, contact and written answers were erased (they "
-        "deleted their account, or staff anonymised the cycle). What reports count stays.",
+        help_text=_(
+            "When the person's name, contact and written answers were erased (they "
+            "deleted their account, or staff anonymised the cycle). What reports count stays."
+        ),
     )
 
     objects = ApplicationQuerySet.as_manager()
@@ -428,7 +431,7 @@ class ApplicationReview(models.Model):
     )
     score = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 (weak) to 5 (excellent).",
+        help_text=_("1 (weak) to 5 (excellent)."),
     )
     comment = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

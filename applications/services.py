@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentoring.models import Cycle, User
 
@@ -124,9 +125,11 @@ def _apply_answers(application: Application, answers: Answers) -> None:
         application.bipoc_identity = ""
     program_id = application.cycle.program_id
     if any(i.program_id != program_id for i in answers.interests):
-        raise ValidationError({"interests": "Choose interests from this program's list."})
+        raise ValidationError({"interests": gettext("Choose interests from this program's list.")})
     if any(c.program_id != program_id for c in answers.conferences):
-        raise ValidationError({"conferences": "Choose conferences from this program's list."})
+        raise ValidationError(
+            {"conferences": gettext("Choose conferences from this program's list.")}
+        )
 
 
 def missing_answers(
@@ -396,7 +399,7 @@ def application_decision_send(*, application: Application) -> bool:
             code="no_decision",
         )
     if application.applicant is None:
-        raise ValidationError("The applicant deleted their account.", code="no_applicant")
+        raise ValidationError(gettext("The applicant deleted their account."), code="no_applicant")
     delivery, created = emails.send_decision(application=application)
     if application.decision_sent_at is None:
         # Back to a decision the applicant was already told: that email is the one.

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring import selectors as program_selectors
@@ -170,7 +171,7 @@ def _after_save(request: HttpRequest, application: Application, *, was_draft: bo
         return redirect("applications:edit", pk=application.pk)
     if was_draft:
         return redirect("applications:submitted", pk=application.pk)
-    messages.success(request, "Your changes are saved.")
+    messages.success(request, gettext("Your changes are saved."))
     return redirect("applications:detail", pk=application.pk)
 
 
@@ -270,7 +271,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("applications:detail", pk=application.pk)
     messages.success(
-        request, "Your application is a draft again. Check your answers, then submit it."
+        request, gettext("Your application is a draft again. Check your answers, then submit it.")
     )
     return redirect("applications:edit", pk=application.pk)
 

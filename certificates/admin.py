@@ -4,6 +4,7 @@ reason (clearing the reason gives it back). Issued only by the conclusion, never
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.admin import cycle_filter
 
@@ -20,19 +21,19 @@ class CertificateAdmin(admin.ModelAdmin):
     fields = ["person", "role", "cycle", "display_code", "issued_at", "withheld_reason"]
     readonly_fields = ["person", "role", "cycle", "display_code", "issued_at"]
 
-    @admin.display(description="Person", ordering="application__full_name")
+    @admin.display(description=_("Person"), ordering="application__full_name")
     def person(self, certificate: Certificate) -> str:
         return certificate.application.full_name
 
-    @admin.display(description="Role", ordering="application__role")
+    @admin.display(description=_("Role"), ordering="application__role")
     def role(self, certificate: Certificate) -> str:
         return certificate.application.get_role_display()
 
-    @admin.display(description="Cycle", ordering="match__cycle")
+    @admin.display(description=_("Cycle"), ordering="match__cycle")
     def cycle(self, certificate: Certificate) -> str:
         return str(certificate.match.cycle)
 
-    @admin.display(description="Withheld", boolean=True)
+    @admin.display(description=_("Withheld"), boolean=True)
     def withheld(self, certificate: Certificate) -> bool:
         return certificate.is_withheld
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
     name = "certificates"
-    verbose_name = "Certificates of completion"
+    verbose_name = _("Certificates of completion")
 
     def ready(self) -> None:
         from matches.signals import match_concluded

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from matches.models import Match
@@ -41,7 +42,7 @@ class Certificate(models.Model):
         Application,
         on_delete=models.PROTECT,
         related_name="certificates",
-        help_text="The partner it certifies: their name and role.",
+        help_text=_("The partner it certifies: their name and role."),
     )
     code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
     issued_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -57,8 +58,10 @@ class Certificate(models.Model):
     withheld_reason = models.TextField(
         max_length=PROSE_MAX_LENGTH,
         blank=True,
-        help_text="Why the committee withholds the certificate (kept for the committee; "
-        "while withheld it cannot be downloaded or verified).",
+        help_text=_(
+            "Why the committee withholds the certificate (kept for the committee; "
+            "while withheld it cannot be downloaded or verified)."
+        ),
     )
 
     objects = CertificateQuerySet.as_manager()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from goals.models import GoalSheet
 from matches.models import Match
@@ -45,7 +46,7 @@ def certificate_withhold(*, certificate: Certificate, reason: str, by: User) -> 
     """Withhold a certificate, saying why: it can no longer be downloaded or verified."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"withheld_reason": "Say why the certificate is withheld."})
+        raise ValidationError({"withheld_reason": gettext("Say why the certificate is withheld.")})
     certificate.withheld_reason = reason
     certificate.withheld_by = by
     certificate.withheld_at = certificate.withheld_at or timezone.now()

@@ -14,8 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes, WholeListActions
@@ -70,11 +72,11 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="Phase today")
+    @admin.display(description=_("Phase today"))
     def phase_today(self, cycle: Cycle) -> str:
         return phase_on(list(cycle.milestones.all()), cycle.program.today()).label
 
-    @admin.display(description="Cycle", ordering="starts_on")
+    @admin.display(description=_("Cycle"), ordering="starts_on")
     def health_link(self, cycle: Cycle) -> str:
         return format_html(
             '<a href="{}">{}</a>',
@@ -82,7 +84,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
             cycle,
         )
 
-    @admin.display(description="The year's report")
+    @admin.display(description=_("The year's report"))
     def report_link(self, cycle: Cycle) -> str:
         return format_html(
             '<a href="{}">Report of {}</a>',
@@ -90,7 +92,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
             cycle.name,
         )
 
-    @admin.display(description="Program year")
+    @admin.display(description=_("Program year"))
     def program_year(self, cycle: Cycle) -> str:
         return f"{cycle.starts_on:%b %-d, %Y} to {cycle.ends_on:%b %-d, %Y}"
 
@@ -176,14 +178,14 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
                 "Created " + " and ".join(f"the {s.title.lower()}" for s in created) + ".",
             )
         else:
-            messages.info(request, "The cycle already has both default surveys.")
+            messages.info(request, gettext("The cycle already has both default surveys."))
         return redirect("admin:evaluation_programhealth_health", cycle.pk)
 
 
 # --- Surveys ------------------------------------------------------------------------------
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
     fields = [
@@ -226,7 +228,7 @@ class QuestionInline(admin.StackedInline):
 class DueFilter(admin.SimpleListFilter):
     """The surveys the committee's home counts as due (the latest program's today)."""
 
-    title = "due"
+    title = _("due")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
@@ -240,7 +242,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
+class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, TranslationAdmin):
     list_display = [
         "title",
         "cycle",
@@ -293,15 +295,15 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         services.survey_save(survey=obj, by=request.user)
 
-    @admin.display(description="Invited", ordering="invited")
+    @admin.display(description=_("Invited"), ordering="invited")
     def invited(self, survey: Survey) -> int:
         return survey.invited
 
-    @admin.display(description="Answered", ordering="answered")
+    @admin.display(description=_("Answered"), ordering="answered")
     def answered(self, survey: Survey) -> int:
         return survey.answered
 
-    @admin.display(description="Response rate")
+    @admin.display(description=_("Response rate"))
     def response_rate(self, survey: Survey) -> str:
         return _percent(survey.answered / survey.invited if survey.invited else None)
 
@@ -322,20 +324,22 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
             self.message_user(request, f"{verb} {done} {ngettext('survey', 'surveys', done)}.")
 
     @admin.action(
-        description="Schedule (sent automatically on the opening day)", permissions=["change"]
+        description=_("Schedule (sent automatically on the opening day)"), permissions=["change"]
     )
     def schedule_selected(self, request, queryset):
         self._each(request, queryset, "Scheduled", services.survey_schedule)
 
-    @admin.action(description="Send now to every active mentor and mentee", permissions=["change"])
+    @admin.action(
+        description=_("Send now to every active mentor and mentee"), permissions=["change"]
+    )
     def send_now(self, request, queryset):
         self._each(request, queryset, "Sent", services.survey_open)
 
-    @admin.action(description="Close (take no more answers)", permissions=["change"])
+    @admin.action(description=_("Close (take no more answers)"), permissions=["change"])
     def close_selected(self, request, queryset):
         self._each(request, queryset, "Closed", services.survey_close)
 
-    @admin.action(description="Back to draft (not sent until scheduled)", permissions=["change"])
+    @admin.action(description=_("Back to draft (not sent until scheduled)"), permissions=["change"])
     def back_to_draft(self, request, queryset):
         self._each(request, queryset, "Moved back to draft", services.survey_unschedule)
 
@@ -344,7 +348,7 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, admin.ModelAdmin):
 
 
 class AnsweredFilter(admin.SimpleListFilter):
-    title = "answered"
+    title = _("answered")
     parameter_name = "answered"
 
     def lookups(self, request, model_admin):
@@ -361,7 +365,7 @@ class AnsweredFilter(admin.SimpleListFilter):
 class SurveyFilter(admin.SimpleListFilter):
     """Surveys named with their cycles, in one query."""
 
-    title = "survey"
+    title = _("survey")
     parameter_name = "survey"
 
     def lookups(self, request, model_admin):
@@ -420,11 +424,11 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="Person", ordering="person__full_name")
+    @admin.display(description=_("Person"), ordering="person__full_name")
     def person_name(self, invitation: Invitation) -> str:
         person = invitation.person
         return f"{person.get_full_name()} <{person.email}>" if person else "A former participant"
 
-    @admin.display(description="Answered", boolean=True, ordering="answered_at")
+    @admin.display(description=_("Answered"), boolean=True, ordering="answered_at")
     def has_answered(self, invitation: Invitation) -> bool:
         return invitation.has_answered

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
@@ -8,7 +9,7 @@ class EvaluationConfig(AppConfig):
 
     name = "evaluation"
     label = "evaluation"
-    verbose_name = "Evaluation"
+    verbose_name = _("Evaluation")
 
     def ready(self) -> None:
         from matches.signals import match_concluded

@@ -4,6 +4,7 @@ the report's figures."""
 from __future__ import annotations
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from .svg import (
     BLACK,
@@ -30,7 +31,7 @@ def funnel_chart(funnel) -> SafeString:
     stages = funnel.stages
     return hbar_chart(
         chart_id="chart-funnel",
-        title="From application to achieved goals",
+        title=gettext("From application to achieved goals"),
         desc="People at each stage, mentees and mentors: "
         + "; ".join(f"{s.label}: {s.mentees} mentees, {s.mentors} mentors" for s in stages)
         + ".",
@@ -49,7 +50,7 @@ def goal_sheet_states_chart(progress) -> SafeString:
     colours = [GREEN, SKY, ORANGE, GREY]
     return hbar_chart(
         chart_id="chart-sheet-states",
-        title="Goal sheets by state",
+        title=gettext("Goal sheets by state"),
         desc=f"Of {progress.matches} matches: "
         + ", ".join(f"{count} {label.lower()}" for _, label, count in states)
         + f"; {progress.overdue} overdue.",
@@ -68,7 +69,7 @@ def goal_sheet_timeline_chart(progress) -> SafeString:
     due = progress.due_on
     return line_chart(
         chart_id="chart-sheet-timeline",
-        title="Goal sheets submitted and agreed over time",
+        title=gettext("Goal sheets submitted and agreed over time"),
         desc=(
             f"By {points[-1].day:%B} {points[-1].day.day}: {points[-1].submitted} submitted "
             f"and {points[-1].agreed} agreed of {progress.matches} matches"
@@ -94,7 +95,7 @@ def activity_chart(activity) -> SafeString:
     ]
     return column_chart(
         chart_id="chart-activity",
-        title="Check-ins and activities per month",
+        title=gettext("Check-ins and activities per month"),
         desc="Activities done each month, by catalog category, with the number of goal "
         "check-ins as a line: "
         + "; ".join(
@@ -115,7 +116,7 @@ def at_risk_chart(report) -> SafeString:
     counts = report.risk_counts
     return hbar_chart(
         chart_id="chart-at-risk",
-        title="Matches at risk, by reason",
+        title=gettext("Matches at risk, by reason"),
         desc="; ".join(f"{label}: {n}" for _, label, n in counts) + ".",
         categories=[label for _, label, _ in counts],
         series=[Series("Matches", [n for _, _, n in counts], VERMILLION)],
@@ -128,7 +129,7 @@ def meeting_hours_chart(meetings) -> SafeString:
     rows = meetings.distribution
     return hbar_chart(
         chart_id="chart-meeting-hours",
-        title="Matches by hours met",
+        title=gettext("Matches by hours met"),
         desc="; ".join(f"{label}: {n}" for label, n in rows) + ".",
         categories=[label for label, _ in rows],
         series=[Series("Matches", [n for _, n in rows], BLUE)],
@@ -140,7 +141,7 @@ def meeting_hours_chart(meetings) -> SafeString:
 def newsletter_chart(issues) -> SafeString:
     return hbar_chart(
         chart_id="chart-newsletters",
-        title="Newsletter delivery per issue",
+        title=gettext("Newsletter delivery per issue"),
         desc="; ".join(
             f"{i.subject}: {i.sent} delivered, {i.failed} failed, {i.waiting} waiting"
             for i in issues
@@ -194,7 +195,7 @@ def goals_by_area_chart(report) -> SafeString:
     areas = report.areas
     return hbar_chart(
         chart_id="chart-goals-by-area",
-        title="Goals by competency area and final outcome",
+        title=gettext("Goals by competency area and final outcome"),
         desc="; ".join(
             f"{a.area}: "
             + ", ".join(f"{a.outcomes[o]} {o.lower()}" for o in outcomes if a.outcomes[o])
@@ -215,7 +216,7 @@ def activities_by_category_chart(report) -> SafeString:
     rows = report.activities
     return hbar_chart(
         chart_id="chart-activities-by-category",
-        title="Activities done, by catalog category",
+        title=gettext("Activities done, by catalog category"),
         desc="; ".join(f"{name}: {n}" for name, n in rows) + ".",
         categories=[name for name, _ in rows],
         series=[Series("Activities done", [n for _, n in rows], BLUE)],
@@ -228,7 +229,7 @@ def retention_chart(retention) -> SafeString:
     on_time = retention.concluded - retention.concluded_early
     return hbar_chart(
         chart_id="chart-retention",
-        title="Matches concluded and dissolved",
+        title=gettext("Matches concluded and dissolved"),
         desc=f"Of {retention.matches} matches: {on_time} concluded with the year, "
         f"{retention.concluded_early} concluded early, {retention.dissolved} dissolved, "
         f"{retention.active} still active.",

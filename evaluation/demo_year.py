@@ -22,6 +22,7 @@ from matches.models import Match, Meeting
 from mentoring.content import CONTENT_FILE, program_year_start
 from mentoring.demo import DEMO_STAFF_EMAIL, demo_person
 from mentoring.models import Cycle, Delivery, Event, Milestone, Program, User
+from mentoring.timeline import goal_sheet_due_on
 
 from .cycle_data import NEWSLETTER_KIND
 
@@ -286,8 +287,7 @@ def _cohort(cycle: Cycle, log) -> None:
         .select_related("category")
         .order_by("category__position", "position")
     )
-    due = cycle.milestones.filter(kind=Milestone.Kind.INTRODUCTIONS).order_by("-ends_on").first()
-    due_on = due.ends_on if due else _month_day(cycle, 2, 28)
+    due_on = goal_sheet_due_on(cycle.milestones.all()) or _month_day(cycle, 2, 28)
     for i, match in enumerate(matches[:22]):
         _year_of(match, PLANS[i % len(PLANS)], i, examples, activities, due_on, rng)
     _newsletters(cycle, matches[:22], rng)

@@ -11,13 +11,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import SCALE, SCALE_MAX, SCALE_MIN, Answer, Question
 from .services import REQUIRED_ERROR, SCALE_ERROR, TEXT_MAX_LENGTH, field_name
 
 NAMED_CHOICES = [
-    ("no", "No: count my answers only in the totals, without my name"),
-    ("yes", "Yes: the committee may read my answers with my name"),
+    ("no", _("No: count my answers only in the totals, without my name")),
+    ("yes", _("Yes: the committee may read my answers with my name")),
 ]
 
 
@@ -53,7 +54,7 @@ def question_field(question: Question) -> forms.Field:
         )
     if question.kind == Question.Kind.CHOICE:
         return forms.ChoiceField(
-            choices=[(c, c) for c in question.choice_list],
+            choices=question.choice_pairs,
             widget=forms.RadioSelect,
             **{
                 **common,
@@ -72,12 +73,12 @@ def question_field(question: Question) -> forms.Field:
 
 class SurveyAnswerForm(forms.Form):
     named = forms.ChoiceField(
-        label="May the committee read your answers with your name?",
+        label=_("May the committee read your answers with your name?"),
         choices=NAMED_CHOICES,
         initial="no",
         widget=forms.RadioSelect,
-        help_text="Either way, your mentor or mentee never sees your answers.",
-        error_messages={"required": "Choose whether the committee may use your name."},
+        help_text=_("Either way, your mentor or mentee never sees your answers."),
+        error_messages={"required": _("Choose whether the committee may use your name.")},
     )
 
     def __init__(self, *args, questions: list[Question], **kwargs):

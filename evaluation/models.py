@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
@@ -41,8 +43,8 @@ class ProgramHealth(Cycle):
 
     class Meta:
         proxy = True
-        verbose_name = "program health"
-        verbose_name_plural = "program health"
+        verbose_name = _("program health")
+        verbose_name_plural = _("program health")
 
 
 def new_token() -> str:
@@ -84,17 +86,17 @@ class Survey(models.Model):
     """
 
     class Kind(models.TextChoices):
-        MID_YEAR = "mid_year", "Mid-year pulse"
-        END_OF_PROGRAM = "end_of_program", "End-of-program evaluation"
+        MID_YEAR = "mid_year", _("Mid-year pulse")
+        END_OF_PROGRAM = "end_of_program", _("End-of-program evaluation")
         # Sent to both partners of each match as it concludes (not on a date).
-        CLOSING = "closing", "Closing survey"
-        OTHER = "other", "Other survey"
+        CLOSING = "closing", _("Closing survey")
+        OTHER = "other", _("Other survey")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     # The only status changes there are; the services enforce them. A scheduled survey
     # is sent on its opening day by the beat task; a draft is never sent by itself.
@@ -107,26 +109,30 @@ class Survey(models.Model):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="surveys")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    title = models.CharField(max_length=200, help_text="As participants see it in the email.")
+    title = models.CharField(max_length=200, help_text=_("As participants see it in the email."))
     introduction = models.TextField(
         max_length=PAGE_MAX_LENGTH,
         blank=True,
-        help_text="A sentence or two at the top of the survey: why it matters.",
+        help_text=_("A sentence or two at the top of the survey: why it matters."),
     )
     opens_on = models.DateField(
-        help_text="The day the invitations go out (in the program's time zone), when the "
-        "survey is scheduled."
+        help_text=_(
+            "The day the invitations go out (in the program's time zone), when the "
+            "survey is scheduled."
+        )
     )
-    closes_on = models.DateField(help_text="The last day answers are taken.")
+    closes_on = models.DateField(help_text=_("The last day answers are taken."))
     status = models.CharField(
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Draft: being written, never sent by itself. Scheduled: sent on the "
-        "opening day. Open: invitations sent, answers taken. Closed: no more answers.",
+        help_text=_(
+            "Draft: being written, never sent by itself. Scheduled: sent on the "
+            "opening day. Open: invitations sent, answers taken. Closed: no more answers."
+        ),
     )
-    opened_at = models.DateTimeField(null=True, blank=True, help_text="When it was sent.")
+    opened_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was sent."))
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -160,7 +166,9 @@ class Survey(models.Model):
 
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
-            raise ValidationError({"closes_on": "A survey closes on or after the day it opens."})
+            raise ValidationError(
+                {"closes_on": gettext("A survey closes on or after the day it opens.")}
+            )
 
     @property
     def is_default(self) -> bool:
@@ -182,9 +190,9 @@ class Question(models.Model):
     """One question of a survey, tagged with the program objective it measures."""
 
     class Kind(models.TextChoices):
-        SCALE = "scale", "Scale of 1 to 5"
-        CHOICE = "choice", "One choice from a list"
-        TEXT = "text", "Text"
+        SCALE = "scale", _("Scale of 1 to 5")
+        CHOICE = "choice", _("One choice from a list")
+        TEXT = "text", _("Text")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
@@ -197,17 +205,19 @@ class Question(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="survey_questions",
-        help_text="The program objective this question measures.",
+        help_text=_("The program objective this question measures."),
     )
     choices = models.TextField(
         max_length=PROSE_MAX_LENGTH,
         blank=True,
-        help_text="For a choice question: one choice per line, in order.",
+        help_text=_("For a choice question: one choice per line, in order."),
     )
     low_label = models.CharField(
-        "label of 1", max_length=60, blank=True, default="Strongly disagree"
+        _("label of 1"), max_length=60, blank=True, default="Strongly disagree"
     )
-    high_label = models.CharField("label of 5", max_length=60, blank=True, default="Strongly agree")
+    high_label = models.CharField(
+        _("label of 5"), max_length=60, blank=True, default="Strongly agree"
+    )
     required = models.BooleanField(default=True)
 
     class Meta:
@@ -234,6 +244,19 @@ class Question(models.Model):
     @property
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    @property
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        """(kept, shown) for each choice: an answer is kept as the English choice, so the
+        results add up whichever language people answered in; it is shown in the reader's
+        language where the Spanish has as many choices as the English."""
+        english = [
+            line.strip()
+            for line in (getattr(self, "choices_en", None) or self.choices).splitlines()
+            if line.strip()
+        ]
+        shown = self.choice_list
+        return list(zip(english, shown if len(shown) == len(english) else english, strict=True))
 
     @property
     def is_scale(self) -> bool:
@@ -267,22 +290,22 @@ class Invitation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="survey_invitations",
-        help_text="Empty once the person deleted their account (the answers are anonymised).",
+        help_text=_("Empty once the person deleted their account (the answers are anonymised)."),
     )
     role = models.CharField(max_length=10, choices=Application.Role.choices)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     invited_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the person first answered."
+        null=True, blank=True, help_text=_("When the person first answered.")
     )
     updated_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the person last changed their answers."
+        null=True, blank=True, help_text=_("When the person last changed their answers.")
     )
     named = models.BooleanField(
-        "agreed to be named",
+        _("agreed to be named"),
         default=False,
-        help_text="The person agreed that the committee may read their answers with their name.",
+        help_text=_("The person agreed that the committee may read their answers with their name."),
     )
 
     objects = InvitationQuerySet.as_manager()

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from matches.models import Match
 from mentoring.models import Cycle, Event, Milestone, User
@@ -85,7 +86,7 @@ def survey_save(*, survey: Survey, by: User | None = None) -> Survey:
 def _check_questions(survey: Survey) -> None:
     questions = list(survey.questions.all())
     if not questions:
-        raise ValidationError("Add at least one question first.", code="no_questions")
+        raise ValidationError(gettext("Add at least one question first."), code="no_questions")
     for question in questions:
         question.survey = survey
         question.full_clean()
@@ -121,7 +122,7 @@ def survey_open(*, survey: Survey, by: User | None = None) -> int:
     _check_questions(survey)
     if survey.closes_on < today:
         raise ValidationError(
-            {"closes_on": "The closing day has passed: move it later before sending."},
+            {"closes_on": gettext("The closing day has passed: move it later before sending.")},
             code="closed",
         )
     survey.opened_at = survey.opened_at or timezone.now()
@@ -362,7 +363,9 @@ def _clean_answer(question: Question, value: Any) -> tuple[int | None, str, str]
         return number, "", ""
     if question.kind == Question.Kind.CHOICE:
         if value not in question.choice_list:
-            raise ValidationError("Choose one of the answers listed.", code="invalid_choice")
+            raise ValidationError(
+                gettext("Choose one of the answers listed."), code="invalid_choice"
+            )
         return None, value, ""
     text = str(value).strip()
     if len(text) > TEXT_MAX_LENGTH:
@@ -394,9 +397,9 @@ def survey_answer(
     )
     survey = invitation.survey
     if invitation.person_id is None:
-        raise ValidationError("This invitation is no longer valid.", code="erased")
+        raise ValidationError(gettext("This invitation is no longer valid."), code="erased")
     if not survey.takes_answers_on(survey.cycle.program.today()):
-        raise ValidationError("This survey is not taking answers.", code="closed")
+        raise ValidationError(gettext("This survey is not taking answers."), code="closed")
     cleaned: dict[int, tuple[int | None, str, str]] = {}
     errors: dict[str, list[ValidationError]] = {}
     for question in survey.questions.all():

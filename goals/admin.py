@@ -15,7 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from matches.models import Match
 from mentoring.admin import cycle_filter
@@ -94,11 +96,11 @@ class GoalInline(admin.StackedInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="Competency areas")
+    @admin.display(description=_("Competency areas"))
     def areas(self, goal: Goal) -> str:
         return ", ".join(area.name for area in goal.competency_areas.all()) or "—"
 
-    @admin.display(description="Latest check-in")
+    @admin.display(description=_("Latest check-in"))
     def latest_check_in(self, goal: Goal) -> str:
         if not goal.latest_status:
             return "—"
@@ -116,12 +118,12 @@ class RevisionInline(ReadOnlyInline):
         "goals_count",
     ]
     readonly_fields = fields
-    verbose_name_plural = "revisions (each as the mentee submitted it)"
+    verbose_name_plural = _("revisions (each as the mentee submitted it)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("submitted_by", "confirmed_by")
 
-    @admin.display(description="Goals")
+    @admin.display(description=_("Goals"))
     def goals_count(self, revision: GoalSheetRevision) -> int:
         return len(revision.goals)
 
@@ -136,7 +138,7 @@ class ChangeInline(ReadOnlyInline):
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "overdue"
+    title = _("overdue")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
@@ -265,36 +267,36 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="Mentee & mentor", ordering="match__mentee__full_name")
+    @admin.display(description=_("Mentee & mentor"), ordering="match__mentee__full_name")
     def pair(self, sheet: GoalSheet) -> str:
         match = sheet.match
         return f"{match.mentee.display_name} & {match.mentor.display_name}"
 
-    @admin.display(description="Cycle", ordering="match__cycle__starts_on")
+    @admin.display(description=_("Cycle"), ordering="match__cycle__starts_on")
     def cycle(self, sheet: GoalSheet) -> str:
         return str(sheet.match.cycle)
 
-    @admin.display(description="Due", ordering="due_on")
+    @admin.display(description=_("Due"), ordering="due_on")
     def due_on_display(self, sheet: GoalSheet):
         return sheet.due_on
 
-    @admin.display(description="Overdue")
+    @admin.display(description=_("Overdue"))
     def overdue(self, sheet: GoalSheet) -> str:
         # Words, not the admin's red cross: "no" is the good answer here.
         program = sheet.match.cycle.program
         late = is_overdue(status=sheet.status, due_on=sheet.due_on, program=program)
         return "Overdue" if late else "No"
 
-    @admin.display(description="Goals", ordering="goals_count")
+    @admin.display(description=_("Goals"), ordering="goals_count")
     def goals_count(self, sheet: GoalSheet) -> int:
         return sheet.goals_count
 
-    @admin.display(description="Last check-in", ordering="last_check_in_on")
+    @admin.display(description=_("Last check-in"), ordering="last_check_in_on")
     def last_check_in(self, sheet: GoalSheet):
         return sheet.last_check_in_on
 
     @admin.action(
-        description="Return agreed sheets for revision (with a comment)", permissions=["change"]
+        description=_("Return agreed sheets for revision (with a comment)"), permissions=["change"]
     )
     def return_for_revision(self, request: HttpRequest, queryset) -> HttpResponse | None:
         """Ask for a comment, then return each selected agreed sheet: a new revision opens
@@ -344,7 +346,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/goals/goalsheet/return_for_revision.html", context)
 
-    @admin.action(description="Export the goals of these sheets (CSV)", permissions=["view"])
+    @admin.action(description=_("Export the goals of these sheets (CSV)"), permissions=["view"])
     def export_goals_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         """One row per goal on the selected sheets, with its SMART parts and latest
         check-in; a fixed number of queries however many sheets."""
@@ -438,7 +440,7 @@ def _export_row(goal: Goal) -> list[Any]:
 
 
 @admin.register(ExampleGoal)
-class ExampleGoalAdmin(admin.ModelAdmin):
+class ExampleGoalAdmin(TranslationAdmin):
     list_display = ["title", "program", "areas", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "is_active"]
@@ -460,7 +462,7 @@ class ExampleGoalAdmin(admin.ModelAdmin):
         # The key ties the example to the content file; it stays as loaded.
         return ["key"] if obj is not None and obj.key else []
 
-    @admin.display(description="Competency areas")
+    @admin.display(description=_("Competency areas"))
     def areas(self, example: ExampleGoal) -> str:
         return ", ".join(area.name for area in example.competency_areas.all()) or "—"
 
@@ -490,6 +492,6 @@ class CheckInAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="Match")
+    @admin.display(description=_("Match"))
     def pair(self, check_in: CheckIn) -> str:
         return str(check_in.goal.sheet.match)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Interest
@@ -78,7 +79,9 @@ def _posted(request: HttpRequest, match_id: int, *, complete: bool = False):
         return page.conflict(formset, version=None)
     version_form = VersionForm(request.POST)
     if not version_form.is_valid():
-        messages.error(request, "The page was incomplete. Reload the goal sheet and try again.")
+        messages.error(
+            request, gettext("The page was incomplete. Reload the goal sheet and try again.")
+        )
         return to_sheet(page.match)
     return page, formset, version_form.cleaned_data["version"]
 
@@ -196,7 +199,7 @@ class EditPage:
             if example is None:
                 # Withdrawn from the examples since the page was loaded: say so and keep
                 # what was typed, rather than a dead end.
-                messages.error(self.request, "That example goal is no longer offered.")
+                messages.error(self.request, gettext("That example goal is no longer offered."))
                 return self.render(self.formset(initial=typed), version=version)
             new = example_initial(example)
         # Starting from an example fills an empty goal rather than adding another.
@@ -208,7 +211,8 @@ class EditPage:
             focus = blank
         elif kept >= MAX_GOALS:
             messages.error(
-                self.request, "A goal sheet has at most three goals. Remove one to add another."
+                self.request,
+                gettext("A goal sheet has at most three goals. Remove one to add another."),
             )
         else:
             typed.append(new)
@@ -232,7 +236,7 @@ class EditPage:
         if goal is None:
             # The partner removed that goal meanwhile (or the button's value is not a
             # goal at all): keep what was typed beside the sheet as it is now.
-            messages.error(self.request, "That goal is no longer on the saved sheet.")
+            messages.error(self.request, gettext("That goal is no longer on the saved sheet."))
             return self.conflict(self.formset(initial=typed), version, typed=typed)
         saved = {**goal_initial(goal), "DELETE": False}
         for i, values in enumerate(typed):

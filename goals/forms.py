@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Interest
 from mentoring.limits import PROSE_MAX_LENGTH
@@ -17,15 +19,13 @@ from .models import (
     MAX_GOALS,
     MIN_GOALS,
     SMART_FIELDS,
-    TOO_FEW_GOALS,
-    TOO_MANY_GOALS,
     CheckIn,
     ExampleGoal,
     Goal,
-    goal_errors,
 )
 from .progress import REFLECTION_MAX_LENGTH
 from .services import COMMENT_MAX_LENGTH, GoalInput
+from .validation import TOO_FEW_GOALS, TOO_MANY_GOALS, goal_errors
 
 
 def _day(day: dt.date) -> str:
@@ -44,44 +44,45 @@ class GoalForm(forms.Form):
     title = forms.CharField(
         max_length=200,
         required=False,
-        help_text="A short name for the goal, in your own words.",
+        help_text=_("A short name for the goal, in your own words."),
     )
     specific = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
-        help_text="What exactly will you do or learn? Name the project, skill or topic.",
+        help_text=_("What exactly will you do or learn? Name the project, skill or topic."),
     )
     measurable = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
-        help_text="How will you know you got there? A number, something you make, an event.",
+        help_text=_("How will you know you got there? A number, something you make, an event."),
     )
     achievable = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
-        help_text="What support or resources does it need: from the mentor, a library, "
-        "the program?",
+        help_text=_(
+            "What support or resources does it need: from the mentor, a library, the program?"
+        ),
     )
     relevant = forms.CharField(
         max_length=PROSE_MAX_LENGTH,
         required=False,
         widget=_textarea(),
-        help_text="Why does it matter to the mentee's work and career?",
+        help_text=_("Why does it matter to the mentee's work and career?"),
     )
     target_date = forms.DateField(
-        label="Target date (time-bound)",
+        label=_("Target date (time-bound)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     competency_areas = forms.ModelMultipleChoiceField(
-        label="Competency areas (optional)",
+        label=_("Competency areas (optional)"),
         queryset=Interest.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The competency areas this goal develops.",
+        help_text=_("The competency areas this goal develops."),
     )
 
     def __init__(
@@ -136,8 +137,8 @@ class BaseGoalFormSet(forms.BaseFormSet):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove this goal"
-            form.fields["DELETE"].help_text = "It is removed when you save."
+            form.fields["DELETE"].label = gettext("Remove this goal")
+            form.fields["DELETE"].help_text = gettext("It is removed when you save.")
 
     def kept_forms(self) -> list[GoalForm]:
         """The goals the person keeps: not removed, and not a blank goal left as it came."""
@@ -236,43 +237,45 @@ class VersionForm(forms.Form):
 
 class SendBackForm(VersionForm):
     comment = forms.CharField(
-        label="What should change?",
+        label=_("What should change?"),
         widget=_textarea(5),
         max_length=COMMENT_MAX_LENGTH,
-        help_text="Your comment is emailed to both of you and shown on the sheet.",
-        error_messages={"required": "Say what should change, so the sheet can be revised."},
+        help_text=_("Your comment is emailed to both of you and shown on the sheet."),
+        error_messages={"required": _("Say what should change, so the sheet can be revised.")},
     )
 
 
 class StaffReturnForm(forms.Form):
     comment = forms.CharField(
-        label="Comment to the match",
+        label=_("Comment to the match"),
         widget=_textarea(5),
         max_length=COMMENT_MAX_LENGTH,
-        help_text="Say what the partners should revise. It is emailed to both of them.",
-        error_messages={"required": "Say what the partners should revise."},
+        help_text=_("Say what the partners should revise. It is emailed to both of them."),
+        error_messages={"required": _("Say what the partners should revise.")},
     )
 
 
 class CheckInForm(forms.Form):
     status = forms.ChoiceField(
-        label="How is the goal going?",
+        label=_("How is the goal going?"),
         choices=CheckIn.Status.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the goal is going."},
+        error_messages={"required": _("Choose how the goal is going.")},
     )
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=_textarea(4),
-        help_text="What you did, what you learned, what comes next. Needed when the goal "
-        "changed or was dropped.",
+        help_text=_(
+            "What you did, what you learned, what comes next. Needed when the goal "
+            "changed or was dropped."
+        ),
     )
     on = forms.DateField(
-        label="Date",
+        label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The day this check-in is about: today or an earlier day.",
-        error_messages={"required": "Choose the day this check-in is about."},
+        help_text=_("The day this check-in is about: today or an earlier day."),
+        error_messages={"required": _("Choose the day this check-in is about.")},
     )
 
 
@@ -280,17 +283,19 @@ class OutcomeForm(forms.Form):
     """One goal's final outcome and reflection."""
 
     outcome = forms.ChoiceField(
-        label="How did the goal turn out?",
+        label=_("How did the goal turn out?"),
         choices=Goal.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the goal turned out."},
+        error_messages={"required": _("Choose how the goal turned out.")},
     )
     reflection = forms.CharField(
-        label="Reflection",
+        label=_("Reflection"),
         max_length=REFLECTION_MAX_LENGTH,
         widget=_textarea(4),
-        help_text="A few sentences: what you did, what you learned, what you would do differently.",
-        error_messages={"required": "Write a short reflection on this goal."},
+        help_text=_(
+            "A few sentences: what you did, what you learned, what you would do differently."
+        ),
+        error_messages={"required": _("Write a short reflection on this goal.")},
     )
 
     def __init__(self, *args, goal: Goal, **kwargs):

@@ -85,17 +85,6 @@ class ExampleGoal(models.Model):
 # outcome (and any time after).
 OUTCOMES_OPEN_DAYS_BEFORE_CONCLUSION = 30
 
-TITLE_MISSING = "Give the goal a short title."
-PART_MISSING = {
-    "specific": "Say what exactly you will do or learn (specific).",
-    "measurable": "Say how you will know you got there (measurable).",
-    "achievable": "Say what support or resources it needs (achievable).",
-    "relevant": "Say why it matters to the mentee's work (relevant).",
-    "target_date": "Choose a target date (time-bound).",
-}
-TOO_FEW_GOALS = "A goal sheet needs at least one goal. Add a goal, or keep one you removed."
-TOO_MANY_GOALS = "A goal sheet has at most three goals. Remove one before saving."
-
 
 def outcomes_open_on(cycle: Cycle, milestones: Iterable[Milestone]) -> dt.date:
     """From this day the partners record each goal's final outcome: a month before the
@@ -115,43 +104,6 @@ def is_overdue(
         return False
     today = timezone.localdate(now or timezone.now(), program.tz)
     return today > due_on
-
-
-def target_date_error(day: dt.date, cycle: Cycle) -> str | None:
-    """Why a target date is refused, or None: it must fall inside the program's dates."""
-    if cycle.starts_on <= day <= cycle.ends_on:
-        return None
-    return f"Choose a date inside the program: {_long(cycle.starts_on)} to {_long(cycle.ends_on)}."
-
-
-def _long(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def goal_errors(
-    *,
-    title: str,
-    parts: dict[str, str],
-    target_date: dt.date | None,
-    cycle: Cycle,
-    complete: bool,
-) -> dict[str, str]:
-    """What is wrong with one goal, by field. A draft needs a title and a target date
-    inside the program (if given); a submitted goal needs every SMART part too."""
-    errors: dict[str, str] = {}
-    if not title.strip():
-        errors["title"] = TITLE_MISSING
-    if complete:
-        for name in SMART_FIELDS:
-            if not parts.get(name, "").strip():
-                errors[name] = PART_MISSING[name]
-        if target_date is None:
-            errors["target_date"] = PART_MISSING["target_date"]
-    if target_date is not None:
-        problem = target_date_error(target_date, cycle)
-        if problem:
-            errors["target_date"] = problem
-    return errors
 
 
 class GoalSheetQuerySet(models.QuerySet):

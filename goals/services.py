@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications.models import Interest
 from matches.models import Match
@@ -27,17 +28,15 @@ from .models import (
     MAX_GOALS,
     MIN_GOALS,
     SMART_FIELDS,
-    TOO_FEW_GOALS,
-    TOO_MANY_GOALS,
     TRANSITIONS,
     ExampleGoal,
     Goal,
     GoalSheet,
     GoalSheetChange,
     GoalSheetRevision,
-    goal_errors,
 )
 from .rules import may, may_edit, not_editable_reason, role_of
+from .validation import TOO_FEW_GOALS, TOO_MANY_GOALS, goal_errors
 
 
 class GoalSheetConflict(ValidationError):
@@ -370,7 +369,7 @@ def _clean_comment(comment: str) -> str:
     comment = comment.strip()
     if not comment:
         raise ValidationError(
-            {"comment": "Say what should change, so your partner knows what to revise."},
+            {"comment": gettext("Say what should change, so your partner knows what to revise.")},
             code="required",
         )
     if len(comment) > COMMENT_MAX_LENGTH:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring import form_tokens
@@ -75,7 +76,9 @@ def submit(request: HttpRequest, match_id: int) -> HttpResponse:
     if match.role_of(request.user) != "mentee":
         raise PermissionDenied("Only the mentee submits the goal sheet.")
     if not rules.may(sheet, GoalSheet.Action.SUBMIT, request.user):
-        messages.info(request, "The goal sheet is not a draft, so there is nothing to submit.")
+        messages.info(
+            request, gettext("The goal sheet is not a draft, so there is nothing to submit.")
+        )
         return to_sheet(match)
     if request.method == "POST":
         form = VersionForm(request.POST)
@@ -116,7 +119,7 @@ def withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, message_of(exc))
         return to_sheet(match)
-    messages.success(request, "The goal sheet is a draft again: you can both edit it.")
+    messages.success(request, gettext("The goal sheet is a draft again: you can both edit it."))
     return redirect("goals:edit", match_id=match.pk)
 
 
@@ -127,7 +130,7 @@ def review(request: HttpRequest, match_id: int) -> HttpResponse:
     if match.role_of(request.user) != "mentor":
         raise PermissionDenied("Only the mentor confirms the goal sheet.")
     if not rules.may(sheet, GoalSheet.Action.CONFIRM, request.user):
-        messages.info(request, "There is no submitted goal sheet to review now.")
+        messages.info(request, gettext("There is no submitted goal sheet to review now."))
         return to_sheet(match)
     send_back_form = SendBackForm(initial={"version": sheet.version})
     status = 200
@@ -138,7 +141,8 @@ def review(request: HttpRequest, match_id: int) -> HttpResponse:
                 version = form.cleaned_data["version"] if form.is_valid() else None
                 services.goal_sheet_confirm(sheet=sheet, by=request.user, version=version)
                 messages.success(
-                    request, "You agreed to the goal sheet. It is now your agreement for the year."
+                    request,
+                    gettext("You agreed to the goal sheet. It is now your agreement for the year."),
                 )
                 return to_sheet(match)
             send_back_form = SendBackForm(request.POST)
@@ -184,7 +188,7 @@ def reopen(request: HttpRequest, match_id: int) -> HttpResponse:
     """Either partner opens a new revision of the agreed sheet to change it."""
     match, sheet = sheet_of(request, match_id)
     if not rules.may(sheet, GoalSheet.Action.REOPEN, request.user):
-        messages.info(request, "Only an agreed goal sheet is reopened to change it.")
+        messages.info(request, gettext("Only an agreed goal sheet is reopened to change it."))
         return to_sheet(match)
     if request.method == "POST":
         try:
@@ -234,7 +238,7 @@ def print_sheet(request: HttpRequest, match_id: int) -> HttpResponse:
     """The agreed goal sheet, laid out to print (the form the committee used to collect)."""
     match, sheet = sheet_of(request, match_id)
     if sheet.agreed_revision is None:
-        messages.info(request, "There is no agreed goal sheet to print yet.")
+        messages.info(request, gettext("There is no agreed goal sheet to print yet."))
         return to_sheet(match)
     revision = get_object_or_404(
         GoalSheetRevision.objects.select_related("submitted_by", "confirmed_by"),
@@ -256,7 +260,7 @@ def check_in(request: HttpRequest, match_id: int, goal_id: int) -> HttpResponse:
     match, sheet = sheet_of(request, match_id)
     goal = get_object_or_404(sheet.goals.current(), pk=goal_id)
     if not rules.may_check_in(sheet, request.user):
-        messages.info(request, "Progress is recorded once your goal sheet is agreed.")
+        messages.info(request, gettext("Progress is recorded once your goal sheet is agreed."))
         return to_sheet(match)
     today = match.cycle.program.today()
     form = CheckInForm(initial={"on": today})
@@ -335,7 +339,7 @@ def outcomes(request: HttpRequest, match_id: int) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, message_of(exc))
             else:
-                messages.success(request, "Your final outcomes are recorded. Thank you!")
+                messages.success(request, gettext("Your final outcomes are recorded. Thank you!"))
                 return to_sheet(match)
         status = 400
     context = {"sheet": sheet, "forms": forms}

@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from mentoring.admin import cycle_filter
@@ -30,7 +31,7 @@ class GoalSheetStartedFilter(admin.SimpleListFilter):
     the active matches that have not (a sheet that does not exist has no list of its own).
     The goal sheet is the goals app's reverse one-to-one, named only in the query."""
 
-    title = "goal sheet"
+    title = _("goal sheet")
     parameter_name = "goal_sheet"
 
     def lookups(self, request, model_admin):
@@ -143,23 +144,23 @@ class MatchAdmin(
 
     # -- columns -------------------------------------------------------------------------
 
-    @admin.display(description="Mentee", ordering="mentee__full_name")
+    @admin.display(description=_("Mentee"), ordering="mentee__full_name")
     def mentee_name(self, match: Match) -> str:
         return match.mentee.full_name or match.mentee.email
 
-    @admin.display(description="Mentor", ordering="mentor__full_name")
+    @admin.display(description=_("Mentor"), ordering="mentor__full_name")
     def mentor_name(self, match: Match) -> str:
         return match.mentor.full_name or match.mentor.email
 
-    @admin.display(description="Score", ordering="score")
+    @admin.display(description=_("Score"), ordering="score")
     def score_shown(self, match: Match) -> str:
         return "—" if match.score is None else f"{match.score:.1f}"
 
-    @admin.display(description="Mentee")
+    @admin.display(description=_("Mentee"))
     def mentee_link(self, match: Match) -> str:
         return self._application(match.mentee)
 
-    @admin.display(description="Mentor")
+    @admin.display(description=_("Mentor"))
     def mentor_link(self, match: Match) -> str:
         return self._application(match.mentor)
 
@@ -172,7 +173,7 @@ class MatchAdmin(
             where,
         )
 
-    @admin.display(description="Reasons")
+    @admin.display(description=_("Reasons"))
     def reasons_list(self, match: Match) -> str:
         if not match.reasons:
             return "—"
@@ -180,7 +181,7 @@ class MatchAdmin(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in match.reasons))
         )
 
-    @admin.display(description="Flags")
+    @admin.display(description=_("Flags"))
     def flags_list(self, match: Match) -> str:
         if not match.flags:
             return "—"
@@ -188,7 +189,7 @@ class MatchAdmin(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((f,) for f in match.flags))
         )
 
-    @admin.display(description="Points per criterion")
+    @admin.display(description=_("Points per criterion"))
     def breakdown(self, match: Match) -> str:
         if not match.score_breakdown:
             return "—"
@@ -220,24 +221,25 @@ class MatchAdmin(
             self.message_user(request, f"{verb} {done} {ngettext('match', 'matches', done)}.")
 
     @admin.action(
-        description="Confirm selected proposals (sends the introductions)", permissions=["change"]
+        description=_("Confirm selected proposals (sends the introductions)"),
+        permissions=["change"],
     )
     def confirm_selected(self, request, queryset):
         self._each(request, queryset, "Confirmed", services.match_confirm, by=request.user)
 
-    @admin.action(description="Lock selected proposals", permissions=["change"])
+    @admin.action(description=_("Lock selected proposals"), permissions=["change"])
     def lock_selected(self, request, queryset):
         self._each(
             request, queryset, "Locked", services.match_set_locked, locked=True, by=request.user
         )
 
-    @admin.action(description="Unlock selected proposals", permissions=["change"])
+    @admin.action(description=_("Unlock selected proposals"), permissions=["change"])
     def unlock_selected(self, request, queryset):
         self._each(
             request, queryset, "Unlocked", services.match_set_locked, locked=False, by=request.user
         )
 
-    @admin.action(description="Discard selected proposals", permissions=["change"])
+    @admin.action(description=_("Discard selected proposals"), permissions=["change"])
     def discard_selected(self, request, queryset):
         self._each(request, queryset, "Discarded", services.proposal_discard, by=request.user)
 
@@ -294,7 +296,7 @@ class MatchAdmin(
         return TemplateResponse(
             request,
             "matches/admin/match_add.html",
-            self._context(request, title="Match a mentee by hand", form=form, cycle=cycle),
+            self._context(request, title=gettext("Match a mentee by hand"), form=form, cycle=cycle),
         )
 
 
@@ -360,7 +362,7 @@ class NeverPairAdmin(admin.ModelAdmin):
         "reason",
     ]
 
-    @admin.display(description="Cycle", ordering="mentee__cycle")
+    @admin.display(description=_("Cycle"), ordering="mentee__cycle")
     def cycle(self, never: NeverPair):
         return never.mentee.cycle
 
@@ -388,6 +390,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "run_at",
         "cycle",
         "run_by",
+        "state",
         "mentees",
         "mentors",
         "kept",
@@ -397,7 +400,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "method",
         "seconds",
     ]
-    list_filter = ["cycle__program", cycle_filter("cycle")]
+    list_filter = ["state", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program", "run_by"]
     date_hierarchy = "run_at"
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from applications.models import Application
 from mentoring.models import Cycle
 
-from . import services, tasks
-from .board import cycles_for_matching, proposal_board
-from .models import Match
-
-# Above this many accepted mentees the engine runs in the background (Celery), not in
-# the request.
-RUN_INLINE_UP_TO = 5000
+from . import runs, services
+from .board import cycles_for_matching, proposal_board, run_progress
+from .models import Match, MatchingRun
 
 
 def show_errors(request: HttpRequest, exc: ValidationError, prefix: str = "") -> None:
@@ -38,6 +34,11 @@ class ProposalBoardPages:
         return [
             path("propose/", wrap(self.propose_index_view), name="matches_match_propose_index"),
             path("propose/<int:cycle_id>/", wrap(self.propose_view), name="matches_match_propose"),
+            path(
+                "propose/<int:cycle_id>/progress/",
+                wrap(self.run_progress_view),
+                name="matches_match_propose_progress",
+            ),
             path("<int:pk>/dissolve/", wrap(self.dissolve_view), name="matches_match_dissolve"),
             *super().get_urls(),
         ]
@@ -58,7 +59,7 @@ class ProposalBoardPages:
         return TemplateResponse(
             request,
             "matches/admin/propose_index.html",
-            self._context(request, title="Propose matches", cycles=cycles),
+            self._context(request, title=gettext("Propose matches"), cycles=cycles),
         )
 
     def propose_view(self, request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -88,34 +89,44 @@ class ProposalBoardPages:
         )
         return TemplateResponse(request, "matches/admin/propose.html", context)
 
+    def run_progress_view(self, request: HttpRequest, cycle_id: int) -> JsonResponse:
+        """How far the cycle's newest run of the engine is, as JSON the board fetches
+        again every few seconds while it runs (static/committee/progress.js)."""
+        cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=cycle_id)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return JsonResponse(run_progress(cycle))
+
     def _board_post(self, request: HttpRequest, cycle: Cycle) -> None:
         post, user = request.POST, request.user
         if "run" in post:
-            mentees = Application.objects.filter(
-                cycle=cycle, role=Application.Role.MENTEE, status=Application.Status.ACCEPTED
-            ).count()
-            if mentees > RUN_INLINE_UP_TO:
-                tasks.propose_matches.delay_on_commit(cycle.pk, user.pk)
+            run, queued = runs.matching_run_queue(cycle=cycle, by=user)
+            run.refresh_from_db()  # without a broker the run is done already
+            if run.state == MatchingRun.State.DONE:
+                messages.success(
+                    request,
+                    f"The engine proposed {run.proposed} "
+                    f"{ngettext('pair', 'pairs', run.proposed)} (kept {run.kept}; "
+                    f"{run.unmatched} {ngettext('mentee', 'mentees', run.unmatched)} "
+                    f"unmatched) in {run.seconds:.1f} s.",
+                )
+            elif run.state == MatchingRun.State.FAILED:
+                messages.error(request, f"The engine failed: {run.error}")
+            elif queued:
                 messages.info(
                     request,
-                    f"The engine is pairing {mentees} {ngettext('mentee', 'mentees', mentees)} "
-                    "in the background; reload this page in a minute.",
+                    f"The engine is pairing {run.mentees} "
+                    f"{ngettext('mentee', 'mentees', run.mentees)}; its progress shows below.",
                 )
-                return
-            run = services.matches_propose(cycle=cycle, by=user)
-            messages.success(
-                request,
-                f"The engine proposed {run.proposed} {ngettext('pair', 'pairs', run.proposed)} "
-                f"(kept {run.kept}; {run.unmatched} {ngettext('mentee', 'mentees', run.unmatched)} "
-                f"unmatched) in {run.seconds:.1f} s.",
-            )
+            else:
+                messages.info(request, "The engine is already running for this cycle.")
             return
         if "create" in post:
             mentee = Application.objects.filter(pk=post.get("create"), cycle=cycle).first()
             mentor_id = post.get(f"mentor_for_{post.get('create')}")
             mentor = Application.objects.filter(pk=mentor_id or 0, cycle=cycle).first()
             if mentee is None or mentor is None:
-                messages.error(request, "Choose a mentor for the mentee first.")
+                messages.error(request, gettext("Choose a mentor for the mentee first."))
                 return
             try:
                 match = services.match_create(mentee=mentee, mentor=mentor, by=user)
@@ -127,7 +138,7 @@ class ProposalBoardPages:
         if "confirm" in post:
             ids = post.getlist("selected")
             if not ids:
-                messages.warning(request, "Tick the proposals to confirm first.")
+                messages.warning(request, gettext("Tick the proposals to confirm first."))
                 return
             matches = Match.objects.filter(cycle=cycle, pk__in=ids).select_related(
                 "mentor", "mentee"
@@ -155,14 +166,16 @@ class ProposalBoardPages:
                     .first()
                 )
                 if match is None:
-                    messages.error(request, "That proposal no longer exists; the page is reloaded.")
+                    messages.error(
+                        request, gettext("That proposal no longer exists; the page is reloaded.")
+                    )
                     return
                 try:
                     self._board_change(request, name, match)
                 except ValidationError as exc:
                     show_errors(request, exc)
                 return
-        messages.error(request, "Nothing to do: use one of the buttons.")
+        messages.error(request, gettext("Nothing to do: use one of the buttons."))
 
     def _board_change(self, request: HttpRequest, name: str, match: Match) -> None:
         user = request.user
@@ -170,7 +183,7 @@ class ProposalBoardPages:
             mentor_id = request.POST.get(f"mentor_{match.pk}")
             mentor = Application.objects.filter(pk=mentor_id or 0, cycle=match.cycle_id).first()
             if mentor is None:
-                raise ValidationError("Choose another mentor first.")
+                raise ValidationError(gettext("Choose another mentor first."))
             match = services.match_swap(match=match, mentor=mentor, by=user)
             messages.success(
                 request,

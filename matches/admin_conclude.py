@@ -1,6 +1,6 @@
 """Concluding matches from admin: one match, or a whole cycle's, before or after the
 program year's last day (the beat task concludes the rest on that day). Both pages call
-``matches.services``; before the last day staff say why."""
+``matches.conclusion``; before the last day staff say why."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from mentoring.models import Cycle
 
-from . import services
+from . import conclusion
 from .forms import ConcludeForm
 from .models import Match
 
@@ -52,7 +52,7 @@ class ConclusionPages:
         form = ConcludeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.match_conclude(
+                conclusion.match_conclude(
                     match=match, reason=form.cleaned_data["reason"], by=request.user
                 )
             except ValidationError as exc:
@@ -83,7 +83,7 @@ class ConclusionPages:
         form = ConcludeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                done = services.cycle_conclude(
+                done = conclusion.cycle_conclude(
                     cycle=cycle, reason=form.cleaned_data["reason"], by=request.user
                 )
             except ValidationError as exc:

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.admin import cycle_filter
 from mentoring.spreadsheets import csv_response, csv_writer
@@ -46,11 +48,11 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["export_csv"]
 
-    @admin.display(description="Match", ordering="match__mentee__full_name")
+    @admin.display(description=_("Match"), ordering="match__mentee__full_name")
     def pair(self, meeting: Meeting) -> str:
         return str(meeting.match)
 
-    @admin.display(description="Cycle", ordering="match__cycle")
+    @admin.display(description=_("Cycle"), ordering="match__cycle")
     def cycle(self, meeting: Meeting) -> str:
         return str(meeting.match.cycle)
 
@@ -60,7 +62,7 @@ class MeetingAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Export these meetings (CSV)", permissions=["view"])
+    @admin.action(description=_("Export these meetings (CSV)"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         """One row per meeting, without the pair's notes; a fixed number of queries."""
         rows = queryset.select_related(*self.list_select_related).order_by(
@@ -88,7 +90,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 class ResolvedFilter(admin.SimpleListFilter):
-    title = "resolved"
+    title = _("resolved")
     parameter_name = "resolved"
 
     def lookups(self, request, model_admin):
@@ -108,7 +110,7 @@ class HelpRequestResolveForm(forms.ModelForm):
     def clean_resolution(self) -> str:
         resolution = self.cleaned_data["resolution"].strip()
         if not resolution:
-            raise forms.ValidationError("Say how the request was resolved.")
+            raise forms.ValidationError(gettext("Say how the request was resolved."))
         return resolution
 
 
@@ -140,11 +142,11 @@ class HelpRequestAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [f for f in fields if f != "resolution"]
 
-    @admin.display(description="Match", ordering="match__mentee__full_name")
+    @admin.display(description=_("Match"), ordering="match__mentee__full_name")
     def pair(self, help_request: HelpRequest) -> str:
         return str(help_request.match)
 
-    @admin.display(description="Cycle", ordering="match__cycle")
+    @admin.display(description=_("Cycle"), ordering="match__cycle")
     def cycle(self, help_request: HelpRequest) -> str:
         return str(help_request.match.cycle)
 
@@ -171,7 +173,7 @@ class PairingWishAdmin(admin.ModelAdmin):
     list_select_related = ["mentee__cycle__program", "mentor"]
     search_fields = ["mentee__full_name", "mentee__email", "mentor__full_name", "mentor__email"]
 
-    @admin.display(description="Cycle", ordering="mentee__cycle")
+    @admin.display(description=_("Cycle"), ordering="mentee__cycle")
     def cycle(self, wish: PairingWish) -> str:
         return str(wish.mentee.cycle)
 
@@ -194,7 +196,7 @@ class DirectoryListingAdmin(admin.ModelAdmin):
     fields = ["mentor", "note", "updated_at"]
     readonly_fields = ["mentor", "updated_at"]
 
-    @admin.display(description="Cycle", ordering="mentor__cycle")
+    @admin.display(description=_("Cycle"), ordering="mentor__cycle")
     def cycle(self, listing: DirectoryListing) -> str:
         return str(listing.mentor.cycle)
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from applications.models import Application
 from mentoring.models import Cycle
@@ -64,7 +67,8 @@ class Board:
     unmatched: list[BoardRow]
     active: list[Match]
     mentors: list[MentorPlaces]
-    last_run: MatchingRun | None
+    last_run: MatchingRun | None  # the newest, in whatever state
+    progress: dict  # how far it is (see run_progress)
     counts: dict[str, int]
     never_count: int
 
@@ -180,6 +184,7 @@ def proposal_board(cycle: Cycle, *, page: int | str = 1) -> Board:
         "unmatched": len(loaded.mentees)
         - sum(1 for p in loaded.mentees if p["id"] in matched_mentees),
     }
+    last_run = MatchingRun.objects.filter(cycle=cycle).select_related("run_by").first()
     return Board(
         cycle=cycle,
         weights=loaded.weights,
@@ -188,7 +193,8 @@ def proposal_board(cycle: Cycle, *, page: int | str = 1) -> Board:
         unmatched=unmatched,
         active=active,
         mentors=mentor_places,
-        last_run=MatchingRun.objects.filter(cycle=cycle).select_related("run_by").first(),
+        last_run=last_run,
+        progress=run_progress(cycle, last_run),
         counts=counts,
         never_count=len(loaded.never),
     )
@@ -215,3 +221,62 @@ def cycles_for_matching() -> QuerySet[Cycle]:
         )
         .order_by("program__position", "program__name", "-starts_on")
     )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {ngettext(one, many, count)}"
+
+
+def run_text(run: MatchingRun, tz) -> str:
+    """What the board says of a run of the engine: how far it is, with its counts."""
+    State = MatchingRun.State
+    now = timezone.now()
+    cohort = (
+        f"{_plural(run.mentees, 'accepted mentee', 'accepted mentees')}, "
+        f"{_plural(run.mentors, 'mentor', 'mentors')} ({_plural(run.places, 'place', 'places')})"
+    )
+    found = (
+        f"{_plural(run.proposed, 'pair', 'pairs')} proposed, {run.kept} kept, "
+        f"{_plural(run.unmatched, 'mentee', 'mentees')} unmatched"
+    )
+    if run.state == State.QUEUED:
+        waited = int((now - run.run_at).total_seconds())
+        return (
+            f"Queued {waited} s ago: waiting for a worker to pair "
+            f"{_plural(run.mentees, 'accepted mentee', 'accepted mentees')}."
+        )
+    if run.state == State.RUNNING:
+        seconds = int((now - (run.started_at or run.run_at)).total_seconds())
+        text = f"Running for {seconds} s. {run.step or 'Starting'}…"
+        if run.mentors:
+            text += f" {cohort}"
+        if run.step == "Saving the proposals":
+            text += f"; {found}"
+        return text + "."
+    when = date_format(timezone.localtime(run.run_at, tz), "M j, Y, g:i a")
+    by = f" by {run.run_by}" if run.run_by else ""
+    if run.state == State.FAILED:
+        return f"The run of {when}{by} failed: {run.error or 'no reason given'}."
+    return (
+        f"Last run {when}{by}: {cohort}; {found}, in {run.seconds:.1f} s"
+        f"{f' ({run.method} solver, optimal)' if run.method else ''}."
+    )
+
+
+def run_progress(cycle: Cycle, run: MatchingRun | None | bool = True) -> dict:
+    """How far the cycle's newest run of the engine is (the board's progress, as JSON);
+    ``run``: the newest run when the caller has it already (None: there is none)."""
+    if run is True:
+        run = MatchingRun.objects.filter(cycle=cycle).select_related("run_by").first()
+    if run is None:
+        return {"state": "none", "running": False, "text": "The engine has not run yet."}
+    return {
+        "state": run.state,
+        "running": not run.is_finished,
+        "text": run_text(run, cycle.program.tz),
+        "step": run.step,
+        **{
+            name: getattr(run, name)
+            for name in ("mentees", "mentors", "places", "kept", "proposed", "unmatched")
+        },
+    }

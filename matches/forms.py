@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 
@@ -29,16 +31,16 @@ class MatchCreateForm(forms.Form):
 
     mentee = ApplicationChoiceField(
         queryset=Application.objects.none(),
-        help_text="An accepted mentee without a proposal or a confirmed match.",
+        help_text=_("An accepted mentee without a proposal or a confirmed match."),
     )
     mentor = ApplicationChoiceField(
         queryset=Application.objects.none(),
-        help_text="An accepted mentor of the same cycle with a place left.",
+        help_text=_("An accepted mentor of the same cycle with a place left."),
     )
     confirm = forms.BooleanField(
-        label="Confirm now and send the introduction emails",
+        label=_("Confirm now and send the introduction emails"),
         required=False,
-        help_text="Leave unticked to add a locked proposal you confirm later.",
+        help_text=_("Leave unticked to add a locked proposal you confirm later."),
     )
 
     def __init__(self, *args, cycle=None, **kwargs):
@@ -55,21 +57,22 @@ class MatchCreateForm(forms.Form):
 
 class DissolveForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the match dissolved?",
+        label=_("Why is the match dissolved?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text="Kept with the match for the committee; the partners are not emailed it.",
+        help_text=_("Kept with the match for the committee; the partners are not emailed it."),
     )
 
 
 class ConcludeForm(forms.Form):
     reason = forms.CharField(
-        label="Why does it conclude early?",
+        label=_("Why does it conclude early?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         required=False,
-        help_text="Needed before the program year's last day; the partners' conclusion "
-        "email quotes it.",
+        help_text=_(
+            "Needed before the program year's last day; the partners' conclusion email quotes it."
+        ),
     )
 
 
@@ -113,7 +116,7 @@ class NeverPairForm(forms.ModelForm):
             and Match.objects.filter(mentee=mentee, mentor=mentor, status="active").exists()
         ):
             raise forms.ValidationError(
-                "These two are matched; dissolve the match before ruling the pair out."
+                gettext("These two are matched; dissolve the match before ruling the pair out.")
             )
         return data
 
@@ -130,43 +133,43 @@ class MeetingForm(forms.Form):
     its messages land beside these fields."""
 
     on = forms.DateField(
-        label="Date",
+        label=_("Date"),
         widget=DateInput,
         error_messages={
-            "required": "Give the day you met.",
-            "invalid": "Enter a date, such as 2027-03-15.",
+            "required": _("Give the day you met."),
+            "invalid": _("Enter a date, such as 2027-03-15."),
         },
     )
     minutes = forms.IntegerField(
-        label="Length in minutes",
+        label=_("Length in minutes"),
         min_value=1,
         max_value=MEETING_MAX_MINUTES,
         error_messages={
-            "required": "Say how long you met, in minutes.",
-            "min_value": "A meeting lasts at least a minute.",
+            "required": _("Say how long you met, in minutes."),
+            "min_value": _("A meeting lasts at least a minute."),
             "max_value": f"Give at most {MEETING_MAX_MINUTES} minutes (twelve hours).",
         },
     )
     way = forms.ChoiceField(
-        label="How you met",
+        label=_("How you met"),
         choices=Meeting.Way.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say how you met."},
+        error_messages={"required": _("Say how you met.")},
     )
     notes = forms.CharField(
-        label="Notes",
+        label=_("Notes"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only the two of you see these, not the committee.",
+        help_text=_("Only the two of you see these, not the committee."),
     )
 
 
 class HelpRequestForm(forms.Form):
     message = forms.CharField(
-        label="What is wrong, and how can the committee help?",
+        label=_("What is wrong, and how can the committee help?"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write a few words for the committee."},
-        help_text="Only the committee reads this; your partner is never told.",
+        error_messages={"required": _("Write a few words for the committee.")},
+        help_text=_("Only the committee reads this; your partner is never told."),
     )

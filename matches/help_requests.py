@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentoring.models import User
 
@@ -32,9 +33,9 @@ def help_request_ask(*, match: Match, by: User, message: str) -> HelpRequest:
     """Record a partner's request and email it to every coordinator after commit."""
     role = match.role_of(by)
     if role is None:
-        raise ValidationError("Only the match's partners ask the committee about it.")
+        raise ValidationError(gettext("Only the match's partners ask the committee about it."))
     if match.status != Match.Status.ACTIVE:
-        raise ValidationError("This match has ended: write to the committee by email.")
+        raise ValidationError(gettext("This match has ended: write to the committee by email."))
     help_request = HelpRequest(match=match, asked_by=by, role=role, message=message.strip())
     help_request.full_clean()
     help_request.save()
@@ -46,7 +47,7 @@ def help_request_ask(*, match: Match, by: User, message: str) -> HelpRequest:
 def help_request_resolve(*, help_request: HelpRequest, by: User, resolution: str) -> HelpRequest:
     """Staff record how a request was resolved; the asker then sees it resolved."""
     if not resolution.strip():
-        raise ValidationError({"resolution": "Say how the request was resolved."})
+        raise ValidationError({"resolution": gettext("Say how the request was resolved.")})
     locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
     locked.resolution = resolution.strip()
     if locked.resolved_at is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from mentoring.models import User
 
@@ -31,9 +31,9 @@ def meeting_record(
 ) -> Meeting:
     """Record a meeting of an active match's partners (either may record it)."""
     if match.status != Match.Status.ACTIVE:
-        raise ValidationError("Meetings are recorded while the match is active.")
+        raise ValidationError(gettext("Meetings are recorded while the match is active."))
     if match.role_of(by) is None:
-        raise ValidationError("Only the match's partners record its meetings.")
+        raise ValidationError(gettext("Only the match's partners record its meetings."))
     meeting = Meeting(
         match=match, on=on, minutes=minutes, way=way, notes=notes.strip(), recorded_by=by
     )

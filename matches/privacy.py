@@ -11,7 +11,15 @@ from django.db.models import Q, QuerySet
 from applications.models import FORMER_PARTICIPANT, Application
 from mentoring.models import Cycle, User
 
-from .models import HelpRequest, Match, MatchingRun, Meeting, NeverPair
+from .models import (
+    DirectoryListing,
+    HelpRequest,
+    Match,
+    MatchingRun,
+    Meeting,
+    NeverPair,
+    PairingWish,
+)
 
 # A dissolved match must say why; staff's words may name the person.
 ERASED_REASON = "Not kept: the match's personal data was anonymised."
@@ -110,6 +118,43 @@ def export_personal_data(user: User) -> dict:
             .select_related("match__cycle")
             .order_by("created_at", "pk")
         ],
+        **_pairing_data(user),
+    }
+
+
+def _pairing_data(user: User) -> dict:
+    """What the person said about who they are paired with: a mentee's preferred mentors
+    and "please not", a mentor's conflicts of interest and directory note. What others
+    said about them is left out: it is the others' confidence (a "please not" told to
+    the person it names would undo the point of asking in private)."""
+    Kind = PairingWish.Kind
+    wishes = (
+        PairingWish.objects.filter(
+            Q(mentee__applicant=user, kind__in=[Kind.PREFERRED, Kind.PLEASE_NOT])
+            | Q(mentor__applicant=user, kind=Kind.CONFLICT)
+        )
+        .select_related("mentee__cycle", "mentor")
+        .order_by("created_at", "pk")
+    )
+    listings = (
+        DirectoryListing.objects.filter(mentor__applicant=user)
+        .select_related("mentor__cycle")
+        .order_by("mentor__cycle__starts_on", "pk")
+    )
+    return {
+        "pairing_wishes": [
+            {
+                "cycle": w.mentee.cycle.name,
+                "you_said": w.get_kind_display(),
+                "about": (w.mentee if w.kind == Kind.CONFLICT else w.mentor).display_name,
+                "said_at": _iso(w.created_at),
+            }
+            for w in wishes
+        ],
+        "directory_listings": [
+            {"cycle": d.mentor.cycle.name, "note": d.note, "updated_at": _iso(d.updated_at)}
+            for d in listings
+        ],
     }
 
 
@@ -124,6 +169,8 @@ def erase_personal_data(user: User) -> None:
     HelpRequest.objects.filter(match__in=Match.objects.of_person(user)).update(
         message=ERASED_WORDS, resolution=""
     )
+    # A mentor's note to mentees is their own words; the listing itself goes with them.
+    DirectoryListing.objects.filter(mentor__applicant=user).delete()
     matching_traces_anonymise(Application.objects.filter(applicant=user), whole_cycle=False)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -24,7 +24,6 @@ from mentoring.models import Cycle, User
 from . import cohorts, emails, engine
 from .engine.explain import join
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
-from .signals import match_concluded
 
 Status = Match.Status
 
@@ -122,12 +121,25 @@ def matching_weights_save(*, weights: MatchingWeights, by: User | None = None) -
     return weights
 
 
+def _no_progress(step: str, **counts: int) -> None:
+    pass
+
+
 @transaction.atomic
-def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
+def matches_propose(
+    *,
+    cycle: Cycle,
+    by: User | None = None,
+    run: MatchingRun | None = None,
+    progress: Callable[..., None] = _no_progress,
+) -> MatchingRun:
     """Run the engine for a cycle: confirmed matches and locked proposals stay; every
     other proposal is replaced by the engine's optimal proposals for the rest of the
-    cohort. Records the run (and why each mentee left over is unmatched)."""
+    cohort. Records the run (and why each mentee left over is unmatched): in ``run``
+    when given (a run queued by matches/runs.py), else in a new one. ``progress(step,
+    **counts)`` is told each step as it starts."""
     started = time.perf_counter()
+    progress("Loading the applications")
     if connection.vendor == "postgresql":
         # Proposals can always be computed again, so this transaction need not wait for
         # its commit to reach the disk (a crash could lose this run, never corrupt data).
@@ -144,12 +156,24 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
     Match.objects.filter(cycle=cycle, status=Status.PROPOSED, locked=False).delete()
     loaded = cohorts.cohort_load(cycle)
     load_seconds = time.perf_counter() - started
+    progress(
+        "Pairing",
+        mentees=loaded.accepted_mentees,
+        mentors=len(loaded.mentors),
+        places=int(sum((p["mentee_capacity"] or 0) for p in loaded.mentors)),
+    )
     scorer = loaded.scorer
     solution = engine.solve(loaded.cohort, scorer.weights, scorer=scorer)
     solve_seconds = time.perf_counter() - started - load_seconds
 
     rows = solution.proposed
     cols = solution.mentor_of[rows]
+    progress(
+        "Saving the proposals",
+        kept=int(solution.kept.sum()),
+        proposed=len(rows),
+        unmatched=len(solution.unmatched),
+    )
     explanations = engine.explain_pairs(scorer, rows, cols)
     now = timezone.now()
     _insert_proposals(
@@ -180,20 +204,21 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
         if isinstance(value, int | float | str | list)
     }
     stats.update(load_seconds=load_seconds, solve_seconds=solve_seconds)
-    return MatchingRun.objects.create(
-        cycle=cycle,
-        run_by=by,
-        run_at=now,
-        mentees=loaded.accepted_mentees,
-        mentors=len(loaded.mentors),
-        places=int(sum((p["mentee_capacity"] or 0) for p in loaded.mentors)),
-        kept=int(solution.kept.sum()),
-        proposed=len(rows),
-        unmatched=len(unmatched),
-        total_score=round(solution.total_score, 2),
-        method=solution.method,
-        seconds=round(time.perf_counter() - started, 3),
-        unmatched_reasons=[
+    run = run or MatchingRun(cycle=cycle, run_by=by, run_at=now)
+    fields = {
+        "state": MatchingRun.State.DONE,
+        "step": "",
+        "finished_at": timezone.now(),
+        "mentees": loaded.accepted_mentees,
+        "mentors": len(loaded.mentors),
+        "places": int(sum((p["mentee_capacity"] or 0) for p in loaded.mentors)),
+        "kept": int(solution.kept.sum()),
+        "proposed": len(rows),
+        "unmatched": len(unmatched),
+        "total_score": round(solution.total_score, 2),
+        "method": solution.method,
+        "seconds": round(time.perf_counter() - started, 3),
+        "unmatched_reasons": [
             {
                 "mentee": loaded.mentees[i]["id"],
                 "name": loaded.cohort.mentees.names[i],
@@ -201,8 +226,12 @@ def matches_propose(*, cycle: Cycle, by: User | None = None) -> MatchingRun:
             }
             for i in unmatched.tolist()
         ],
-        details=stats,
-    )
+        "details": stats,
+    }
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save()
+    return run
 
 
 def _refresh_locked(loaded: cohorts.LoadedCohort, scorer: engine.Scorer) -> None:
@@ -411,79 +440,6 @@ def match_dissolve(*, match: Match, reason: str, by: User | None = None) -> Matc
         match.full_clean()
         match.save()
     return match
-
-
-def _conclude(match: Match, *, by: User | None, reason: str, now) -> None:
-    """Conclude a locked active match and write to both partners (once per match)."""
-    _transition(match, Status.CONCLUDED)
-    match.concluded_at = now
-    match.concluded_by = by
-    match.concluded_reason = reason
-    match.full_clean()
-    match.save()
-    match_concluded.send(sender=Match, match=match)
-    emails.send_conclusion(match)
-
-
-def match_conclude(*, match: Match, by: User | None = None, reason: str = "") -> Match:
-    """Conclude an active match: on its cycle's last day (the beat task), or earlier by
-    staff, who then say why. The partners keep reading their goal sheet, activity log
-    and newsletters; nothing reminds them of anything any more."""
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        match = _lock_match(match)
-        if match.cycle.program.today() < match.cycle.ends_on and not reason:
-            raise ValidationError(
-                {
-                    "concluded_reason": "The program year has not ended yet: say why the "
-                    "match concludes early."
-                }
-            )
-        _conclude(match, by=by, reason=reason, now=timezone.now())
-    return match
-
-
-def cycle_conclude(*, cycle: Cycle, by: User | None = None, reason: str = "") -> int:
-    """Conclude every active match of a cycle; returns how many concluded now. Before the
-    cycle's last day staff must say why. Safe to run twice: a match already concluded (or
-    dissolved meanwhile) is left as it is, and each match is its own transaction, so one
-    refused match does not keep the others active."""
-    reason = (reason or "").strip()
-    if cycle.program.today() < cycle.ends_on and not reason:
-        raise ValidationError(
-            {
-                "concluded_reason": "The program year has not ended yet: say why its "
-                "matches conclude early."
-            }
-        )
-    concluded = 0
-    ids = list(
-        Match.objects.active().filter(cycle=cycle).order_by("pk").values_list("pk", flat=True)
-    )
-    for pk in ids:
-        with transaction.atomic():
-            match = (
-                Match.objects.select_for_update(of=("self",))
-                .select_related("mentor", "mentee", "cycle__program")
-                .filter(pk=pk, status=Status.ACTIVE)
-                .first()
-            )
-            if match is None:
-                continue
-            _conclude(match, by=by, reason=reason, now=timezone.now())
-            concluded += 1
-    return concluded
-
-
-def cycles_conclude_ended() -> int:
-    """The beat task's work: conclude the active matches of every cycle whose last day
-    has come in its program's time zone. Returns how many matches concluded."""
-    cycle_ids = Match.objects.active().values_list("cycle_id", flat=True).distinct().order_by()
-    concluded = 0
-    for cycle in Cycle.objects.filter(pk__in=cycle_ids).select_related("program"):
-        if cycle.program.today() >= cycle.ends_on:
-            concluded += cycle_conclude(cycle=cycle)
-    return concluded
 
 
 def never_pair_create(

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.dispatch import receiver
 
-from mentoring.models import Cycle, User
-
-from . import services
+from . import conclusion, runs
 
 
 @shared_task(ignore_result=True)
-def propose_matches(cycle_id: int, user_id: int | None = None) -> int:
-    """Run the engine for a large cohort outside the web request. Safe to run twice: a
-    second run replaces the first's unlocked proposals with the same ones."""
-    cycle = Cycle.objects.filter(pk=cycle_id).first()
-    if cycle is None:
-        return 0
-    by = User.objects.filter(pk=user_id).first() if user_id else None
-    return services.matches_propose(cycle=cycle, by=by).proposed
+def run_matching(run_id: int) -> int:
+    """Run a run of the engine staff queued on the board; the run's row says how far it
+    is. Safe to run twice: only a queued run is run."""
+    run = runs.matching_run_perform(run_id=run_id)
+    return run.proposed if run is not None else 0
+
+
+@receiver(runs.matching_run_queued)
+def publish_matching_run(run_id: int, **kwargs) -> None:
+    run_matching.delay(run_id)
 
 
 @shared_task(ignore_result=True)
@@ -25,4 +26,4 @@ def conclude_ended_cycles() -> int:
     """Conclude the matches of every cycle whose last day has come (hourly, so the day
     is caught in each program's time zone). Safe to run twice: only active matches are
     concluded, each under its row lock, and the partners are written to once."""
-    return services.cycles_conclude_ended()
+    return conclusion.cycles_conclude_ended()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications.models import Application
 
@@ -59,7 +60,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The meeting is recorded.")
+            messages.success(request, gettext("The meeting is recorded."))
             return redirect(match)
     partner = match.partner_of(request.user)
     return render(
@@ -79,7 +80,8 @@ def help_request(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, "The committee received your message; it stays between you and them."
+                request,
+                gettext("The committee received your message; it stays between you and them."),
             )
             return redirect(match)
     context = {
@@ -122,7 +124,7 @@ def preferences(request: HttpRequest, application_id: int) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             messages.success(
-                request, "Your choices are saved; the committee reads them when matching."
+                request, gettext("Your choices are saved; the committee reads them when matching.")
             )
             return redirect("matches:preferences", application_id=application.pk)
     context = {"application": application, "cycle": cycle, "window": window, "error": error}

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from applications.geography import STATE_NAMES
 from applications.models import Application
@@ -135,9 +136,9 @@ def _check_open(application: Application, user: User) -> None:
     if application.applicant_id != user.pk:
         raise PermissionDenied
     if application.status != Application.Status.ACCEPTED:
-        raise ValidationError("Only accepted applicants choose before matching.")
+        raise ValidationError(gettext("Only accepted applicants choose before matching."))
     if not preferences_window(application.cycle).is_open:
-        raise ValidationError("The time for preferences is over (or not here yet).")
+        raise ValidationError(gettext("The time for preferences is over (or not here yet)."))
 
 
 @transaction.atomic
@@ -146,15 +147,15 @@ def mentee_wishes_save(*, mentee: Application, by: User, wishes: dict[int, str])
     id → kind); at most three preferred, all from the cycle's directory."""
     _check_open(mentee, by)
     if mentee.role != Application.Role.MENTEE:
-        raise ValidationError("Mentors declare conflicts of interest, not preferences.")
+        raise ValidationError(gettext("Mentors declare conflicts of interest, not preferences."))
     wishes = {int(k): v for k, v in wishes.items() if v}
     if any(kind not in (Kind.PREFERRED, Kind.PLEASE_NOT) for kind in wishes.values()):
-        raise ValidationError("Choose preferred, please not, or no preference.")
+        raise ValidationError(gettext("Choose preferred, please not, or no preference."))
     if sum(1 for kind in wishes.values() if kind == Kind.PREFERRED) > MAX_PREFERRED:
         raise ValidationError(f"Mark at most {MAX_PREFERRED} mentors as preferred.")
     listed = set(directory(mentee.cycle).filter(pk__in=wishes).values_list("pk", flat=True))
     if set(wishes) - listed:
-        raise ValidationError("Choose only among the mentors of the directory.")
+        raise ValidationError(gettext("Choose only among the mentors of the directory."))
     PairingWish.objects.filter(mentee=mentee).exclude(kind=Kind.CONFLICT).delete()
     PairingWish.objects.bulk_create(
         PairingWish(mentee=mentee, mentor_id=mentor_id, kind=kind)
@@ -170,7 +171,7 @@ def mentor_choices_save(
     should not be paired with."""
     _check_open(mentor, by)
     if mentor.role != Application.Role.MENTOR:
-        raise ValidationError("Mentees choose their preferred mentors.")
+        raise ValidationError(gettext("Mentees choose their preferred mentors."))
     if listed:
         listing = DirectoryListing(mentor=mentor, note=note.strip())
         listing.full_clean(validate_unique=False)
@@ -182,7 +183,7 @@ def mentor_choices_save(
         accepted_mentees(mentor.cycle).filter(pk__in=conflicts).values_list("pk", flat=True)
     )
     if conflicts - known:
-        raise ValidationError("Choose only among the cycle's accepted mentees.")
+        raise ValidationError(gettext("Choose only among the cycle's accepted mentees."))
     PairingWish.objects.filter(mentor=mentor, kind=Kind.CONFLICT).delete()
     PairingWish.objects.bulk_create(
         PairingWish(mentee_id=mentee_id, mentor=mentor, kind=Kind.CONFLICT)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import mail
@@ -48,7 +49,10 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": settings.SITE_URL,
             **context,
         }
-        message = self.render_mail(template_prefix, email, ctx)
+        person = User.objects.filter(email__iexact=email).first()
+        # In the person's language; to an address without an account, the page's.
+        with translation.override(mail.person_language(person)):
+            message = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in message.alternatives if mime == "text/html"), "")
         name = template_prefix.rsplit("/", 1)[-1]
         # Each account email is its own message (a second reset request is a new email);
@@ -56,7 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
         mail.email_queue(
             kind=f"account.{name}",
             message_key=f"account.{name}:{uuid.uuid4()}",
-            to=User.objects.filter(email__iexact=email).first() or email,
+            to=person or email,
             rendered=mail.RenderedEmail(subject=message.subject, text=message.body, html=html),
         )
 

@@ -9,6 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from . import mail, privacy, selectors, services
 from .admin_lists import WholeListActions
@@ -45,7 +52,7 @@ def cycle_filter(
     (``?cycle=all``), kept in the URL like any other filter."""
 
     class CycleFilter(admin.SimpleListFilter):
-        title = "cycle"
+        title = gettext("cycle")
         # The cycles' ids the list shows, once filtered; None: every cycle.
         chosen: list[int] | None = None
         current: list[Cycle] = []
@@ -140,7 +147,7 @@ class UserAdmin(DjangoUserAdmin):
             super().delete_queryset(request, queryset)
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(TranslationTabularInline):
     model = ProgramObjective
     extra = 0
 
@@ -151,20 +158,20 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "slug", "time_zone", "contact_email", "position"]
     prepopulated_fields = {"slug": ["short_name"]}
     search_fields = ["name", "short_name"]
     inlines = [ObjectiveInline, CommitteeInline]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TranslationTabularInline):
     model = Milestone
     extra = 0
     fields = ["kind", "title", "starts_on", "ends_on", "description"]
 
 
-class EventInline(admin.StackedInline):
+class EventInline(TranslationStackedInline):
     model = Event
     extra = 0
     fields = [
@@ -214,11 +221,11 @@ class CycleAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(boolean=True, description="Accepting applications")
+    @admin.display(boolean=True, description=_("Accepting applications"))
     def accepting_applications_now(self, cycle: Cycle) -> bool:
         return cycle.accepting_applications
 
-    @admin.display(description="Phase today")
+    @admin.display(description=_("Phase today"))
     def phase_today(self, cycle: Cycle) -> str:
         return phase_on(list(cycle.milestones.all()), cycle.program.today()).label
 
@@ -293,8 +300,10 @@ class CycleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/mentoring/cycle/anonymise.html", context)
 
     @admin.action(
-        description="Copy to next year (milestones and events a year later; "
-        "“Copy to another year” on a cycle's page for any year)",
+        description=_(
+            "Copy to next year (milestones and events a year later; "
+            "“Copy to another year” on a cycle's page for any year)"
+        ),
         permissions=["add"],  # it adds a cycle, as the copy page does
     )
     def copy_to_next_year(self, request, queryset):
@@ -312,7 +321,7 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(TranslationAdmin):
     list_display = ["title", "kind", "cycle", "starts_on", "ends_on"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
@@ -321,7 +330,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TranslationAdmin):
     list_display = ["title", "kind", "cycle", "starts_at", "ends_at", "time_zone", "location"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
@@ -350,7 +359,7 @@ class DeliveryAdmin(WholeListActions, admin.ModelAdmin):
         # Viewing is allowed; nothing here is edited by hand.
         return False
 
-    @admin.action(description="Try failed deliveries again", permissions=["view"])
+    @admin.action(description=_("Try failed deliveries again"), permissions=["view"])
     def send_again_failed(self, request, queryset):
         ids = list(queryset.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
         Delivery.objects.filter(pk__in=ids, status=Delivery.Status.FAILED).update(

@@ -9,7 +9,10 @@ the ticked rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -17,9 +20,31 @@ from django.utils.translation import gettext as _
 
 WHOLE_LIST = "whole_list"
 
+# Actions an app higher up offers on lists it does not own (the newsletter's "message
+# these people" on applications, matches and goal sheets): it fills this registry, the
+# lists below read it, and no import goes upward. Model label → (action, permission).
+_OFFERED: dict[str, list[tuple[Callable, str]]] = {}
+
+
+def list_action_offer(model_label: str, action: Callable, *, permission: str) -> None:
+    """Offer ``action`` on the changelist of ``model_label`` ("goals.goalsheet") to
+    those who hold ``permission``; once, however often it is offered."""
+    offered = _OFFERED.setdefault(model_label, [])
+    if all(existing.__name__ != action.__name__ for existing, _ in offered):
+        offered.append((action, permission))
+
 
 class WholeListActions:
     """A ModelAdmin mixin: every action asks before covering a page of a longer list."""
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        if IS_POPUP_VAR in request.GET:
+            return actions  # a popup choosing a row offers no action
+        for action, permission in _OFFERED.get(self.model._meta.label_lower, []):
+            if request.user.has_perm(permission):
+                actions[action.__name__] = self.get_action(action)
+        return actions
 
     def response_action(self, request: HttpRequest, queryset):
         choice = request.POST.get(WHOLE_LIST)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MentoringConfig(AppConfig):
     name = "mentoring"
-    verbose_name = "Program"
+    verbose_name = _("Program")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -1,4 +1,8 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .content import program_year_start
 from .models import validate_time_zone
@@ -9,15 +13,15 @@ class SignupDetailsForm(forms.Form):
 
     full_name = forms.CharField(
         max_length=200,
-        label="Full name",
-        help_text="As you would like it to appear to the committee and your match.",
+        label=_("Full name"),
+        help_text=_("As you would like it to appear to the committee and your match."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     preferred_name = forms.CharField(
         max_length=100,
         required=False,
-        label="Preferred name (optional)",
-        help_text="What you like to be called, if not your full name.",
+        label=_("Preferred name (optional)"),
+        help_text=_("What you like to be called, if not your full name."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     # Filled by static/js/time-zone.js with the browser's zone (no inline script: CSP);
@@ -42,16 +46,19 @@ class SignupDetailsForm(forms.Form):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.preferred_name = self.cleaned_data["preferred_name"].strip()
         user.time_zone = self.cleaned_data.get("time_zone", "")
-        user.save(update_fields=["full_name", "preferred_name", "time_zone"])
+        # The language they were browsing in when they signed up (the switcher changes it).
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        user.language = language if language in dict(settings.LANGUAGES) else user.language
+        user.save(update_fields=["full_name", "preferred_name", "time_zone", "language"])
 
 
 class AccountDeleteForm(forms.Form):
     """The person confirms with their password that they mean to delete their account."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
-        help_text="To make sure it is you.",
+        help_text=_("To make sure it is you."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -63,7 +70,7 @@ class AccountDeleteForm(forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError(
-                "That is not your password. Type the password you sign in with.",
+                gettext("That is not your password. Type the password you sign in with."),
                 code="wrong_password",
             )
         return password
@@ -73,10 +80,10 @@ class CycleCopyForm(forms.Form):
     """Which program year to copy a cycle to (staff, in admin)."""
 
     year = forms.IntegerField(
-        label="Copy to the program year beginning in",
+        label=_("Copy to the program year beginning in"),
         min_value=2000,
         max_value=2100,
-        help_text="Every date of the cycle, its milestones and events moves by whole years.",
+        help_text=_("Every date of the cycle, its milestones and events moves by whole years."),
     )
 
     def __init__(self, *args, cycle, **kwargs):

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from .models import Delivery, User
@@ -57,12 +57,27 @@ def base_context() -> dict[str, Any]:
     return {"site_url": settings.SITE_URL}
 
 
-def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
-    """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html``."""
+def person_language(person: User | None) -> str:
+    """The language of an email to ``person``: the one kept on their account. An email to
+    a bare address (no account) is in the language active now: the page's that sent it,
+    or English in a worker."""
+    language = getattr(person, "language", "") or ""
+    if language in dict(settings.LANGUAGES):
+        return language
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def render_email(
+    template: str, context: dict[str, Any], *, language: str | None = None
+) -> RenderedEmail:
+    """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` in
+    the recipient's language (``context["recipient"]``), whoever sends it: a page in
+    another language, a worker with none."""
     ctx = {**base_context(), **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-    text = render_to_string(f"{template}.txt", ctx).strip() + "\n"
-    html = render_to_string(f"{template}.html", ctx)
+    with translation.override(language or person_language(ctx.get("recipient"))):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        text = render_to_string(f"{template}.txt", ctx).strip() + "\n"
+        html = render_to_string(f"{template}.html", ctx)
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
@@ -149,7 +164,9 @@ def email_queue_bulk(deliveries: Sequence[Delivery], *, chunk_size: int = 1000) 
 
 def build_message(delivery: Delivery, *, connection=None) -> EmailMultiAlternatives:
     if delivery.renderer:
-        rendered: RenderedEmail = import_string(delivery.renderer)(delivery)
+        # Rendered as it is sent (a newsletter copy): in the recipient's language.
+        with translation.override(person_language(delivery.recipient)):
+            rendered: RenderedEmail = import_string(delivery.renderer)(delivery)
     else:
         rendered = RenderedEmail(
             subject=delivery.subject,

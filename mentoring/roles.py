@@ -15,7 +15,8 @@ reason (tests/security/test_roles.py), so a new app cannot slip in unclassified.
   to score and comment. Not decisions, not the private identity answer, not contact
   details, not exports, not deleting or anonymising anything.
 - **Coordinator**: runs the year: cycles and their timelines, applications and
-  decisions, matching, goal sheets, activities, newsletter and reminders, surveys and
+  decisions, matching, goal sheets, activities, newsletter and reminders, messages to a
+  group of participants (``newsletter.send_groupmessage``: theirs alone), surveys and
   their results, certificates. Not people or roles, not beat's schedules, not
   anonymising or deleting a cycle.
 - **Administrator**: people (accounts, their email addresses and second factors), who
@@ -64,6 +65,9 @@ COORDINATOR = Role(
         "goals.*",
         "activities.*",
         "newsletter.*",
+        # Writing to a group of participants (newsletter.* holds it too): said here
+        # because it is this role's alone (tests/security/test_roles.py).
+        "newsletter.send_groupmessage",
         "evaluation.*",
         "certificates.*",
     ),

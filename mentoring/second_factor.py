@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 
 def needs_second_factor(user) -> bool:
@@ -76,12 +77,15 @@ class StaffSecondFactorMiddleware:
         back = urlencode({"next": request.get_full_path()})
         if has_authenticator(user):
             messages.info(
-                request, "Enter a code from your authenticator app to open the administration."
+                request,
+                gettext("Enter a code from your authenticator app to open the administration."),
             )
             return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{back}")
         messages.info(
             request,
-            "The administration opens once your account has a second factor: set up an "
-            "authenticator app below.",
+            gettext(
+                "The administration opens once your account has a second factor: set up an "
+                "authenticator app below."
+            ),
         )
         return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{back}")

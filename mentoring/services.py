@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import content_cache, privacy
 from .models import Cycle, Event, Milestone, User
@@ -45,12 +48,10 @@ def cycle_name_for(name: str, years: int) -> str:
     name without years gets the shift said in words."""
     if re.search(r"\d{4}", name):
         return re.sub(r"\d{4}", lambda m: str(int(m.group()) + years), name)
-    return f"{name} (next year)" if years == 1 else f"{name} (+{years} years)"
-
-
-def next_cycle_name(name: str) -> str:
-    """“2026-2027” becomes “2027-2028”; a name without years gets “(next year)”."""
-    return cycle_name_for(name, 1)
+    return ngettext("%(name)s (next year)", "%(name)s (+%(years)d years)", years) % {
+        "name": name,
+        "years": years,
+    }
 
 
 def cycle_first_year(cycle: Cycle) -> int:
@@ -120,6 +121,19 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
 def cycle_copy_to_next_year(*, cycle: Cycle) -> Cycle:
     """Set up the following year's cycle from this one (see :func:`cycle_copy`)."""
     return cycle_copy(cycle=cycle, year=cycle_first_year(cycle) + 1)
+
+
+# --- Language -----------------------------------------------------------------------------
+
+
+def person_set_language(*, user: User, language: str) -> None:
+    """Keep the person's language on their account: their pages open in it wherever they
+    sign in, and every email to them is written in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose English or Spanish.")})
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
 
 
 # --- Personal data ------------------------------------------------------------------------

@@ -4,6 +4,8 @@ the accounts and the admin. The site's URLconf, ``portal/urls.py``, includes the
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
 from . import views
 
@@ -13,6 +15,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    # The site's JavaScript strings in the page's language (a script file: the CSP
+    # allows no inline script).
+    path("jsi18n/", cache_page(3600)(JavaScriptCatalog.as_view()), name="javascript_catalog"),
     path("healthz", views.healthz, name="healthz"),
     path("timeline/", views.timeline_index, name="timeline"),
     path("my/data/", views.my_data, name="my_data"),

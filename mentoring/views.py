@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,17 @@ from .privacy import personal_data_export
 from .timeline import phase_on, timeline_on
 
 logger = logging.getLogger(__name__)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher: Django's own view (the cookie, back to the page),
+    and a signed-in person's choice kept on their account too."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.person_set_language(user=request.user, language=language)
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

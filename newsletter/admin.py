@@ -8,19 +8,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes
 from mentoring.models import Cycle
 
-from . import selectors, services
+# admin_messages registers the messages to a group and offers their actions on the lists.
+from . import admin_messages, selectors, services  # noqa: F401
 from .admin_pages import IssuePages, local_time
 from .forms import IssueAddForm, IssueForm
 from .models import EmailPreference, NewsletterIssue, SentReminder, add_months, month_start
@@ -107,6 +110,16 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
                     "draft starts with those of this month and the next.",
                 },
             ),
+            (
+                _("In Spanish"),
+                {
+                    "fields": ["subject_es", "news_es", "own_discussion_question_es"],
+                    "description": _(
+                        "Optional: readers whose language is Spanish get the issue with "
+                        "these; where one is empty, they read the English."
+                    ),
+                },
+            ),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -161,9 +174,14 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
         """Adding drafts the issue (pre-filled); saving an edit goes through the service,
         which refuses an issue that started going out meanwhile."""
         if not change:
-            created = services.issue_draft_create(
-                cycle=form.cleaned_data["cycle"], month=form.cleaned_data["month"], by=request.user
-            )
+            # The draft is written in English (its Spanish is added beside it), whatever
+            # language staff read the admin in.
+            with translation.override(settings.LANGUAGE_CODE):
+                created = services.issue_draft_create(
+                    cycle=form.cleaned_data["cycle"],
+                    month=form.cleaned_data["month"],
+                    by=request.user,
+                )
             obj.__dict__.update(
                 {key: value for key, value in created.__dict__.items() if key != "_state"}
             )
@@ -182,6 +200,10 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
                 featured_activities=data["featured_activities"],
                 events=data["events"],
                 milestones=data["milestones"],
+                spanish={
+                    name: data.get(f"{name}_es") or ""
+                    for name in ("subject", "news", "own_discussion_question")
+                },
             )
         except ValidationError as exc:
             request._newsletter_refused = " ".join(exc.messages)
@@ -218,11 +240,11 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
 
     # --- Columns ----------------------------------------------------------------------
 
-    @admin.display(description="Month", ordering="month")
+    @admin.display(description=_("Month"), ordering="month")
     def month_display(self, issue: NewsletterIssue) -> str:
         return f"{issue.month:%B %Y}"
 
-    @admin.display(description="Status", ordering="send_at")
+    @admin.display(description=_("Status"), ordering="send_at")
     def status_display(self, issue: NewsletterIssue) -> str:
         """The status, with when it goes or went out (in the program's time zone)."""
         if issue.status == Status.DRAFT:
@@ -234,11 +256,11 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
             return f"Sending since {when}"
         return f"Sent {when}"
 
-    @admin.display(description="Recipients", ordering="recipients_count")
+    @admin.display(description=_("Recipients"), ordering="recipients_count")
     def recipients(self, issue: NewsletterIssue):
         return "—" if issue.recipients_count is None else issue.recipients_count
 
-    @admin.display(description="Deliveries")
+    @admin.display(description=_("Deliveries"))
     def deliveries(self, issue: NewsletterIssue):
         if issue.status in (Status.DRAFT, Status.SCHEDULED):
             return "—"
@@ -255,7 +277,7 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
             issue.pending,
         )
 
-    @admin.display(description="Status")
+    @admin.display(description=_("Status"))
     def status_summary(self, issue: NewsletterIssue) -> str:
         tz = issue.cycle.program.tz
         if issue.status == Status.DRAFT:
@@ -272,7 +294,7 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
 
 
 class ReminderFilter(admin.SimpleListFilter):
-    title = "reminder"
+    title = _("reminder")
     parameter_name = "reminder"
 
     def lookups(self, request, model_admin):
@@ -324,7 +346,7 @@ class SentReminderAdmin(admin.ModelAdmin):
         "body_text",
     ]
 
-    @admin.display(description="Reminder", ordering="kind")
+    @admin.display(description=_("Reminder"), ordering="kind")
     def reminder(self, delivery: SentReminder) -> str:
         return REMINDER_NAMES.get(delivery.reminder_name, delivery.reminder_name)
 
@@ -349,7 +371,7 @@ class EmailPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     readonly_fields = ["user", "newsletter", "reminders", "updated_at"]
 
-    @admin.display(description="Email", ordering="user__email")
+    @admin.display(description=_("Email"), ordering="user__email")
     def user_email(self, preference: EmailPreference) -> str:
         return preference.user.email
 

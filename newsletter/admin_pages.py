@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from mentoring.models import Delivery, User
@@ -225,7 +226,9 @@ class IssuePages:
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            self.message_user(request, "Back to a draft: it will not go out.", messages.SUCCESS)
+            self.message_user(
+                request, gettext("Back to a draft: it will not go out."), messages.SUCCESS
+            )
         return redirect("admin:newsletter_newsletterissue_change", pk)
 
     def report_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -272,7 +275,12 @@ class IssuePages:
         queued = services.issue_retry_failed(issue=issue)
         self.message_user(
             request,
-            f"{queued} failed deliver{'y' if queued == 1 else 'ies'} queued again."
+            ngettext(
+                "%(count)d failed delivery queued again.",
+                "%(count)d failed deliveries queued again.",
+                queued,
+            )
+            % {"count": queued}
             if queued
             else "No failed delivery to try again.",
             messages.SUCCESS if queued else messages.INFO,

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     label = "newsletter"
-    verbose_name = "Newsletter"
+    verbose_name = _("Newsletter")

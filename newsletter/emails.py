@@ -17,8 +17,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
-from mentoring.mail import RenderedEmail, base_context, batch_memo, email_queue, render_email
+from mentoring.mail import (
+    RenderedEmail,
+    base_context,
+    batch_memo,
+    email_queue,
+    person_language,
+    render_email,
+)
 from mentoring.models import Delivery, Program, User
 
 from . import issue_sections
@@ -95,24 +103,28 @@ def render_issue(
 ) -> RenderedEmail:
     """An issue as ``recipient`` reads it: the same news, question, activities and
     timeline as everyone, and their own goal section."""
-    context = issue_context(
-        content, recipient, sections, news_email_html=news_email_html, test_for=test_for
-    )
-    subject = content.issue.subject
-    headers = {}
-    reader = test_for or recipient
-    if reader is not None:
-        headers = unsubscribe_headers(
-            reader.pk, "newsletter", list_id=list_id(content.program, "newsletter")
+    # In the recipient's language: the fixed parts from the catalogue, the issue's own
+    # text in their language where staff wrote it, else in English. A test copy reads as
+    # the participant it previews.
+    with translation.override(person_language(recipient or test_for)):
+        context = issue_context(
+            content, recipient, sections, news_email_html=news_email_html, test_for=test_for
         )
-    if test_for is not None:
-        subject = f"[Test] {subject}"
-    return RenderedEmail(
-        subject=subject,
-        text=tidy_text(render_to_string("newsletter/emails/issue.txt", context)),
-        html=render_to_string("newsletter/emails/issue.html", context),
-        headers=headers,
-    )
+        subject = content.issue.subject
+        headers = {}
+        reader = test_for or recipient
+        if reader is not None:
+            headers = unsubscribe_headers(
+                reader.pk, "newsletter", list_id=list_id(content.program, "newsletter")
+            )
+        if test_for is not None:
+            subject = f"[Test] {subject}"
+        return RenderedEmail(
+            subject=subject,
+            text=tidy_text(render_to_string("newsletter/emails/issue.txt", context)),
+            html=render_to_string("newsletter/emails/issue.html", context),
+            headers=headers,
+        )
 
 
 class RecipientGone(Exception):
@@ -237,4 +249,42 @@ def reminder_delivery(
         body_text=tidy_text(rendered.text),
         body_html=rendered.html,
         headers=unsubscribe_headers(to.pk, "reminders", list_id=list_id(program, "reminders")),
+    )
+
+
+# --- A message to a group ------------------------------------------------------------------
+
+
+def render_group_message(
+    message, recipient: User, *, body_html: str | None = None
+) -> RenderedEmail:
+    """A message to a group as ``recipient`` reads it. Program business carries no
+    unsubscribe (it is about their own participation); news carries the newsletter's,
+    and its headers, like the newsletter it stands beside. A reply goes to the member of
+    staff who wrote it."""
+    is_news = message.kind == message.Kind.NEWS
+    author = message.sent_by or message.created_by
+    context = {
+        **base_context(),
+        "message": message,
+        "recipient": recipient,
+        "name": recipient.get_short_name(),
+        "is_news": is_news,
+        "body_html": body_html if body_html is not None else email_html(message.body_html),
+        "preferences_url": settings.SITE_URL + reverse("newsletter:preferences"),
+        "unsubscribe_url": unsubscribe_url(recipient.pk, "newsletter") if is_news else "",
+    }
+    headers = {}
+    if is_news:
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        headers = unsubscribe_headers(
+            recipient.pk, "newsletter", list_id=f"Mentoring news <news.{host}>"
+        )
+    if author is not None and author.email:
+        headers["Reply-To"] = author.email
+    return RenderedEmail(
+        subject=message.subject,
+        text=tidy_text(render_to_string("newsletter/emails/group_message.txt", context)),
+        html=render_to_string("newsletter/emails/group_message.html", context),
+        headers=headers,
     )

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from mentoring.models import Cycle, Event, Milestone
@@ -23,12 +25,12 @@ from .models import EmailPreference, NewsletterIssue, month_start, program_month
 class EmailPreferencesForm(forms.Form):
     newsletter = forms.BooleanField(
         required=False,
-        label="The monthly newsletter",
+        label=_("The monthly newsletter"),
         help_text=EmailPreference._meta.get_field("newsletter").help_text,
     )
     reminders = forms.BooleanField(
         required=False,
-        label="Reminders",
+        label=_("Reminders"),
         help_text=EmailPreference._meta.get_field("reminders").help_text,
     )
 
@@ -47,9 +49,11 @@ class IssueAddForm(forms.ModelForm):
     month = forms.DateField(
         widget=MonthInput,
         input_formats=["%Y-%m", "%Y-%m-%d"],
-        help_text="The month the issue is for, e.g. 2027-01. The draft is pre-filled with "
-        "the next question of the bank, activities for the month's phase and what is "
-        "coming up on the timeline; you add the news and edit the rest next.",
+        help_text=_(
+            "The month the issue is for, e.g. 2027-01. The draft is pre-filled with "
+            "the next question of the bank, activities for the month's phase and what is "
+            "coming up on the timeline; you add the news and edit the rest next."
+        ),
     )
 
     class Meta:
@@ -106,11 +110,18 @@ class IssueForm(forms.ModelForm):
             "featured_activities",
             "events",
             "milestones",
+            # The issue in Spanish, optional: Spanish readers get it where written.
+            "subject_es",
+            "news_es",
+            "own_discussion_question_es",
         ]
         widgets = {
             "subject": forms.TextInput(attrs={"size": 80}),
             "news": forms.Textarea(attrs={"rows": 14, "cols": 90}),
             "own_discussion_question": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+            "subject_es": forms.TextInput(attrs={"size": 80}),
+            "news_es": forms.Textarea(attrs={"rows": 14, "cols": 90}),
+            "own_discussion_question_es": forms.Textarea(attrs={"rows": 3, "cols": 90}),
             "featured_activities": forms.CheckboxSelectMultiple(
                 attrs={"class": "newsletter-choices"}
             ),
@@ -123,6 +134,12 @@ class IssueForm(forms.ModelForm):
         issue: NewsletterIssue = self.instance
         if issue.pk is None or "subject" not in self.fields:
             return  # a new issue, or a view-only one (its fields are shown read-only)
+        # The unsuffixed fields are the English text, whatever language staff read in.
+        for name in ("subject", "news", "own_discussion_question"):
+            self.initial[name] = getattr(issue, f"{name}_en") or ""
+        for name in ("subject_es", "news_es", "own_discussion_question_es"):
+            self.fields[name].required = False
+            self.initial[name] = getattr(issue, name) or ""
         program = issue.cycle.program
         self.fields["discussion_activity"].queryset = selectors.question_bank(program)
         # The bank's questions can be long: a choice shows its start and the activity.
@@ -168,14 +185,14 @@ class ScheduleForm(forms.Form):
     """When the issue goes out, in the program's time zone."""
 
     send_on = forms.DateField(
-        label="Send on",
+        label=_("Send on"),
         widget=admin_widgets.AdminDateWidget,
-        help_text="The day it goes out.",
+        help_text=_("The day it goes out."),
     )
     send_time = forms.TimeField(
-        label="At",
+        label=_("At"),
         widget=admin_widgets.AdminTimeWidget,
-        help_text="The time it goes out, in the program's time zone.",
+        help_text=_("The time it goes out, in the program's time zone."),
     )
 
     def __init__(self, *args, tz, **kwargs):
@@ -188,15 +205,15 @@ class ScheduleForm(forms.Form):
         if day is not None and time is not None:
             send_at = dt.datetime.combine(day, time, tzinfo=self.tz)
             if send_at < timezone.now() - dt.timedelta(minutes=5):
-                self.add_error("send_on", "Choose a time from now on, or send it now.")
+                self.add_error("send_on", gettext("Choose a time from now on, or send it now."))
             cleaned["send_at"] = send_at
         return cleaned
 
 
 class RecipientSearchForm(forms.Form):
     q = forms.CharField(
-        label="Preview as",
+        label=_("Preview as"),
         required=False,
         max_length=200,
-        help_text="A recipient's name or email address.",
+        help_text=_("A recipient's name or email address."),
     )

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
@@ -72,10 +73,10 @@ class NewsletterIssue(models.Model):
     activities and what is coming up on the timeline, with each recipient's own goals."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
 
     # The only status changes there are; the services refuse anything else. Staff
     # schedule and unschedule; the beat task claims a due issue (scheduled → sending)
@@ -89,16 +90,18 @@ class NewsletterIssue(models.Model):
     EDITABLE = frozenset({Status.DRAFT, Status.SCHEDULED})
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="newsletter_issues")
-    month = models.DateField(help_text="The month the issue is for (its first day).")
-    subject = models.CharField(max_length=200, help_text="The email's subject line.")
+    month = models.DateField(help_text=_("The month the issue is for (its first day)."))
+    subject = models.CharField(max_length=200, help_text=_("The email's subject line."))
     news = models.TextField(
         max_length=PAGE_MAX_LENGTH,
         blank=True,
-        help_text="News, events and information, in Markdown: **bold**, *italic*, "
-        "[a link](https://example.org), lists starting with “- ”, headings with “### ”.",
+        help_text=_(
+            "News, events and information, in Markdown: **bold**, *italic*, "
+            "[a link](https://example.org), lists starting with “- ”, headings with “### ”."
+        ),
     )
     news_html = models.TextField(
-        blank=True, editable=False, help_text="The news as sanitized HTML (from the Markdown)."
+        blank=True, editable=False, help_text=_("The news as sanitized HTML (from the Markdown).")
     )
     discussion_activity = models.ForeignKey(
         Activity,
@@ -106,35 +109,35 @@ class NewsletterIssue(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="discussion question from the bank",
-        help_text="An activity of the catalog whose discussion question this issue asks.",
+        verbose_name=_("discussion question from the bank"),
+        help_text=_("An activity of the catalog whose discussion question this issue asks."),
     )
     own_discussion_question = models.TextField(
-        "your own discussion question",
+        _("your own discussion question"),
         max_length=PROSE_MAX_LENGTH,
         blank=True,
-        help_text="Optional: asked instead of the bank's question.",
+        help_text=_("Optional: asked instead of the bank's question."),
     )
     featured_activities = models.ManyToManyField(
         Activity,
         blank=True,
         related_name="+",
-        help_text="Suggested activities for the month, from the catalog.",
+        help_text=_("Suggested activities for the month, from the catalog."),
     )
     events = models.ManyToManyField(
-        Event, blank=True, related_name="+", help_text="Events of the cycle to announce."
+        Event, blank=True, related_name="+", help_text=_("Events of the cycle to announce.")
     )
     milestones = models.ManyToManyField(
-        Milestone, blank=True, related_name="+", help_text="Milestones of the cycle to mention."
+        Milestone, blank=True, related_name="+", help_text=_("Milestones of the cycle to mention.")
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     send_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a scheduled issue goes out."
+        null=True, blank=True, help_text=_("When a scheduled issue goes out.")
     )
     auto_drafted = models.BooleanField(
-        default=False, help_text="Drafted by the daily task from the timeline and the catalog."
+        default=False, help_text=_("Drafted by the daily task from the timeline and the catalog.")
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -148,21 +151,21 @@ class NewsletterIssue(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the send task took the issue to fan it out."
+        null=True, blank=True, help_text=_("When the send task took the issue to fan it out.")
     )
     fanned_out_at = models.DateTimeField(
-        null=True, blank=True, help_text="When every recipient's delivery was recorded."
+        null=True, blank=True, help_text=_("When every recipient's delivery was recorded.")
     )
     recipients_count = models.PositiveIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When every recipient's delivery had finished."
+        null=True, blank=True, help_text=_("When every recipient's delivery had finished.")
     )
 
     objects = NewsletterIssueQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "cycle"]
-        verbose_name = "newsletter issue"
+        verbose_name = _("newsletter issue")
         constraints = [
             models.UniqueConstraint(fields=["cycle", "month"], name="newsletter_issue_per_month"),
             models.CheckConstraint(
@@ -209,19 +212,21 @@ class EmailPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
     )
     newsletter = models.BooleanField(
-        "monthly newsletter",
+        _("monthly newsletter"),
         default=True,
-        help_text="News, events, a discussion question, suggested activities and your goals.",
+        help_text=_("News, events, a discussion question, suggested activities and your goals."),
     )
     reminders = models.BooleanField(
         default=True,
-        help_text="Before applications close, before your goal sheet is due, a monthly "
-        "check-in nudge, and at the program's conclusion.",
+        help_text=_(
+            "Before applications close, before your goal sheet is due, a monthly "
+            "check-in nudge, and at the program's conclusion."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "email preference"
+        verbose_name = _("email preference")
 
     def __str__(self) -> str:
         return f"Email preferences of {self.user}"
@@ -239,9 +244,111 @@ class SentReminder(Delivery):
 
     class Meta:
         proxy = True
-        verbose_name = "reminder sent"
-        verbose_name_plural = "reminders sent"
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
 
     @property
     def reminder_name(self) -> str:
         return self.kind.removeprefix(REMINDER_KIND_PREFIX)
+
+
+GROUP_MESSAGE_KIND = "newsletter.group_message"
+
+
+def group_message_key(message_id: int) -> str:
+    """The delivery key of a message to a group: one delivery per recipient under it."""
+    return f"group-message:{message_id}"
+
+
+class GroupMessage(models.Model):
+    """A message staff write to the people of a list in admin (the mentees whose goal
+    sheet is overdue, say): chosen with an action on the whole filtered list, written in
+    Markdown, previewed as any recipient and sent once, one delivery per person."""
+
+    class Kind(models.TextChoices):
+        BUSINESS = "business", "Program business"
+        NEWS = "news", "News"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(
+        max_length=PAGE_MAX_LENGTH,
+        blank=True,
+        help_text="In Markdown: **bold**, *italic*, [a link](https://example.org), lists "
+        "starting with “- ”. Each copy starts with “Hello” and the person's first name.",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.BUSINESS,
+        help_text="Program business (a deadline, a change of plan, what someone must do) "
+        "reaches everyone. News is left out for people who turned the newsletter off, and "
+        "carries its unsubscribe link.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    source = models.CharField(
+        "written to",
+        max_length=300,
+        help_text="The list its recipients were chosen from, with its filters.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "message to a group"
+        verbose_name_plural = "messages to a group"
+        permissions = [("send_groupmessage", "Can send a message to a group")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="group_message_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or f"Message to {self.source}"
+
+    @property
+    def message_key(self) -> str:
+        return group_message_key(self.pk)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class GroupMessageRecipient(models.Model):
+    """One person a message to a group is for, and what became of their copy: its
+    delivery, or why they were left out (news to someone who turned it off)."""
+
+    message = models.ForeignKey(GroupMessage, on_delete=models.CASCADE, related_name="recipients")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    left_out = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["message", "pk"]
+        verbose_name = "recipient"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "person"], name="group_message_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)

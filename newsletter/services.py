@@ -11,13 +11,14 @@ is taken over and finished without recording anyone twice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from activities.models import ANY_PHASE, Activity
 from mentoring.mail import email_queue_bulk, queue_deliveries
@@ -163,9 +164,12 @@ def issue_update(
     featured_activities: Iterable[Activity],
     events: Iterable[Event],
     milestones: Iterable[Milestone],
+    spanish: Mapping[str, str] | None = None,
 ) -> NewsletterIssue:
     """Staff's edit of a draft or scheduled issue (a scheduled issue keeps its send
-    time). Refused once the issue is being sent."""
+    time). Refused once the issue is being sent. ``subject``, ``news`` and
+    ``own_discussion_question`` are the English text; ``spanish`` has the same keys for
+    Spanish readers (an empty one: they read the English)."""
     locked = _locked(issue)
     if not locked.is_editable:
         raise _refuse(
@@ -178,11 +182,22 @@ def issue_update(
         list(milestones),
     )
     _check_content(locked, discussion_activity, featured_activities, events, milestones)
-    locked.subject = subject.strip()
-    locked.news = news
-    locked.news_html = markdown_to_html(news)
+    # The unsuffixed fields write the active language's column: English here, whatever
+    # language staff read the admin in.
+    with translation.override(settings.LANGUAGE_CODE):
+        locked.subject = subject.strip()
+        locked.news = news
+        locked.news_html = markdown_to_html(news)
+        locked.own_discussion_question = own_discussion_question.strip()
+    if spanish is not None:
+        news_es = spanish.get("news", "")
+        locked.subject_es = spanish.get("subject", "").strip() or None
+        locked.news_es = news_es or None
+        locked.news_html_es = markdown_to_html(news_es) if news_es.strip() else None
+        locked.own_discussion_question_es = (
+            spanish.get("own_discussion_question", "").strip() or None
+        )
     locked.discussion_activity = discussion_activity
-    locked.own_discussion_question = own_discussion_question.strip()
     locked.updated_by = by
     locked.full_clean()
     locked.save()
@@ -206,9 +221,11 @@ def issue_schedule(
     """Schedule a draft to go out at ``send_at`` (the beat task sends it when due)."""
     locked = _locked(issue)
     if send_at < timezone.now() - SCHEDULE_GRACE:
-        raise ValidationError({"send_at": "Choose a time from now on, or send it now."})
+        raise ValidationError({"send_at": gettext("Choose a time from now on, or send it now.")})
     if not locked.subject.strip():
-        raise ValidationError({"send_at": "Give the issue a subject before scheduling it."})
+        raise ValidationError(
+            {"send_at": gettext("Give the issue a subject before scheduling it.")}
+        )
     if not selectors.issue_recipients(locked).exists():
         raise ValidationError(
             {

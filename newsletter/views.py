@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -59,7 +60,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.email_preferences_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your email preferences are saved.")
+        messages.success(request, gettext("Your email preferences are saved."))
         return redirect("newsletter:preferences")
     return render(request, "newsletter/preferences.html", {"form": form})
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
@@ -6,4 +7,4 @@ class PortalConfig(AppConfig):
     every app, and the site's URLconf. Nothing imports it."""
 
     name = "portal"
-    verbose_name = "My mentoring"
+    verbose_name = _("My mentoring")

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from mentoring.models import Cycle
@@ -40,10 +42,10 @@ class Match(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        CONCLUDED = "concluded", "Concluded"
-        DISSOLVED = "dissolved", "Dissolved"
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        CONCLUDED = "concluded", _("Concluded")
+        DISSOLVED = "dissolved", _("Dissolved")
 
     # The only status changes there are; the services enforce them. (A proposal that is
     # not wanted is discarded: deleted, not given a status.)
@@ -60,18 +62,18 @@ class Match(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True
     )
-    score = models.FloatField(null=True, blank=True, help_text="Compatibility, 0 to 100.")
+    score = models.FloatField(null=True, blank=True, help_text=_("Compatibility, 0 to 100."))
     score_breakdown = models.JSONField(
-        default=dict, blank=True, help_text="Points per criterion that made up the score."
+        default=dict, blank=True, help_text=_("Points per criterion that made up the score.")
     )
     reasons = models.JSONField(
-        default=list, blank=True, help_text="Why the pair was proposed, in words."
+        default=list, blank=True, help_text=_("Why the pair was proposed, in words.")
     )
     flags = models.JSONField(
-        default=list, blank=True, help_text="What staff should know (e.g. far apart)."
+        default=list, blank=True, help_text=_("What staff should know (e.g. far apart).")
     )
     locked = models.BooleanField(
-        default=False, help_text="Kept as it is when the engine is run again."
+        default=False, help_text=_("Kept as it is when the engine is run again.")
     )
     proposed_at = models.DateTimeField(default=timezone.now)
     proposed_by = models.ForeignKey(
@@ -80,7 +82,7 @@ class Match(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty when the engine proposed it.",
+        help_text=_("Empty when the engine proposed it."),
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -97,12 +99,12 @@ class Match(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty when the match concluded with its cycle's last day.",
+        help_text=_("Empty when the match concluded with its cycle's last day."),
     )
     concluded_reason = models.TextField(
         blank=True,
         max_length=REASON_MAX_LENGTH,
-        help_text="Why staff concluded the match before its cycle's end.",
+        help_text=_("Why staff concluded the match before its cycle's end."),
     )
     dissolved_at = models.DateTimeField(null=True, blank=True)
     dissolved_by = models.ForeignKey(
@@ -118,7 +120,7 @@ class Match(models.Model):
 
     class Meta:
         ordering = ["cycle", "-score", "id"]
-        verbose_name_plural = "matches"
+        verbose_name_plural = _("matches")
         constraints = [
             models.UniqueConstraint(
                 fields=["mentee"],
@@ -190,82 +192,92 @@ class MatchingWeights(models.Model):
 
     cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="matching_weights")
     interests = models.PositiveSmallIntegerField(
-        "shared interests",
+        _("shared interests"),
         default=30,
         validators=[MaxValueValidator(100)],
-        help_text="How much of the mentee's interests the mentor shares.",
+        help_text=_("How much of the mentee's interests the mentor shares."),
     )
     experience = models.PositiveSmallIntegerField(
-        "experience gap",
+        _("experience gap"),
         default=15,
         validators=[MaxValueValidator(100)],
-        help_text="The mentor clearly more experienced than the mentee.",
+        help_text=_("The mentor clearly more experienced than the mentee."),
     )
     library_type = models.PositiveSmallIntegerField(
-        "same library type",
+        _("same library type"),
         default=10,
         validators=[MaxValueValidator(100)],
-        help_text="Both in public libraries, both in school libraries, ...",
+        help_text=_("Both in public libraries, both in school libraries, ..."),
     )
     communication = models.PositiveSmallIntegerField(
-        "shared ways to communicate",
+        _("shared ways to communicate"),
         default=10,
         validators=[MaxValueValidator(100)],
-        help_text="How many of the mentee's preferred ways to talk the mentor shares. "
-        "Sharing none rules a pair out whatever the weight.",
+        help_text=_(
+            "How many of the mentee's preferred ways to talk the mentor shares. "
+            "Sharing none rules a pair out whatever the weight."
+        ),
     )
     geography = models.PositiveSmallIntegerField(
-        "geography",
+        _("geography"),
         default=15,
         validators=[MaxValueValidator(100)],
-        help_text="The same state counts fully, the same region half; less when either "
-        "would rather not meet in person.",
+        help_text=_(
+            "The same state counts fully, the same region half; less when either "
+            "would rather not meet in person."
+        ),
     )
     time_zone = models.PositiveSmallIntegerField(
-        "time-zone distance",
+        _("time-zone distance"),
         default=10,
         validators=[MaxValueValidator(100)],
-        help_text="The same time zone counts fully, fading to nothing at the span below.",
+        help_text=_("The same time zone counts fully, fading to nothing at the span below."),
     )
     conferences = models.PositiveSmallIntegerField(
-        "conferences both attend",
+        _("conferences both attend"),
         default=10,
         validators=[MaxValueValidator(100)],
-        help_text="How many of the mentee's conferences the mentor attends too.",
+        help_text=_("How many of the mentee's conferences the mentor attends too."),
     )
     experience_gap_years = models.PositiveSmallIntegerField(
-        "years that make a clear gap",
+        _("years that make a clear gap"),
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(40)],
-        help_text="A mentor this many more years in the field earns the full experience points.",
+        help_text=_("A mentor this many more years in the field earns the full experience points."),
     )
     close_time_zone_hours = models.PositiveSmallIntegerField(
-        "time-zone span",
+        _("time-zone span"),
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
-        help_text="Time zones this many hours apart earn no time-zone points.",
+        help_text=_("Time zones this many hours apart earn no time-zone points."),
     )
     minimum_score = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(100)],
-        help_text="Pairs scoring less (out of 100) are never proposed. 0 proposes any pair "
-        "that passes the rules.",
+        help_text=_(
+            "Pairs scoring less (out of 100) are never proposed. 0 proposes any pair "
+            "that passes the rules."
+        ),
     )
     preference = models.PositiveSmallIntegerField(
-        "bonus of a mentor the mentee preferred",
+        _("bonus of a mentor the mentee preferred"),
         default=10,
         validators=[MaxValueValidator(100)],
-        help_text="In score points, added to the engine's total (not to the score) when "
-        "the mentee chose the mentor among their preferred: at 10 a preferred mentor wins "
-        "over a stranger scoring up to ten points more. 0 ignores preferences.",
+        help_text=_(
+            "In score points, added to the engine's total (not to the score) when "
+            "the mentee chose the mentor among their preferred: at 10 a preferred mentor wins "
+            "over a stranger scoring up to ten points more. 0 ignores preferences."
+        ),
     )
     unmatched_penalty = models.PositiveSmallIntegerField(
-        "cost of leaving a mentee unmatched",
+        _("cost of leaving a mentee unmatched"),
         default=100,
         validators=[MaxValueValidator(1000)],
-        help_text="In score points. The engine maximises the total score minus this for "
-        "each unmatched mentee: at 100 or more it matches one more mentee whenever the "
-        "other pairs lose less than that in total; at 0 it only maximises the total score.",
+        help_text=_(
+            "In score points. The engine maximises the total score minus this for "
+            "each unmatched mentee: at 100 or more it matches one more mentee whenever the "
+            "other pairs lose less than that in total; at 0 it only maximises the total score."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -283,8 +295,8 @@ class MatchingWeights(models.Model):
     )
 
     class Meta:
-        verbose_name = "matching weights"
-        verbose_name_plural = "matching weights"
+        verbose_name = _("matching weights")
+        verbose_name_plural = _("matching weights")
         ordering = ["cycle"]
 
     def __str__(self) -> str:
@@ -292,7 +304,7 @@ class MatchingWeights(models.Model):
 
     def clean(self) -> None:
         if not any(getattr(self, name) for name in self.CRITERIA):
-            raise ValidationError("Give at least one criterion a weight above 0.")
+            raise ValidationError(gettext("Give at least one criterion a weight above 0."))
 
     def as_engine(self):
         from ..engine import Weights
@@ -314,7 +326,7 @@ class NeverPair(models.Model):
     mentor = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     mentee = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(
-        max_length=300, blank=True, help_text="Seen only by staff, e.g. “former colleagues”."
+        max_length=300, blank=True, help_text=_("Seen only by staff, e.g. “former colleagues”.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -322,7 +334,7 @@ class NeverPair(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "never pair"
+        verbose_name = _("never pair")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["mentor", "mentee"], name="never_pair_once"),
@@ -344,26 +356,41 @@ class NeverPair(models.Model):
 
 
 class MatchingRun(models.Model):
-    """One run of the engine for a cycle: who ran it, what it found, how long it took."""
+    """One run of the engine for a cycle: who ran it, how far it is, what it found, how
+    long it took. Staff start it on the board; a worker runs it (see matches/runs.py)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="matching_runs")
+    # Runs recorded before runs had a state were all finished ones: "done" by default.
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DONE)
+    step = models.CharField(
+        max_length=100, blank=True, help_text="What the engine is doing now, while it runs."
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, max_length=2000, help_text="Why the run failed.")
     run_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     run_at = models.DateTimeField(default=timezone.now)
-    mentees = models.PositiveIntegerField(default=0, help_text="Accepted mentees.")
-    mentors = models.PositiveIntegerField(default=0, help_text="Accepted mentors.")
-    places = models.PositiveIntegerField(default=0, help_text="Mentor places in all.")
-    kept = models.PositiveIntegerField(default=0, help_text="Confirmed and locked pairs kept.")
-    proposed = models.PositiveIntegerField(default=0, help_text="New proposals.")
+    mentees = models.PositiveIntegerField(default=0, help_text=_("Accepted mentees."))
+    mentors = models.PositiveIntegerField(default=0, help_text=_("Accepted mentors."))
+    places = models.PositiveIntegerField(default=0, help_text=_("Mentor places in all."))
+    kept = models.PositiveIntegerField(default=0, help_text=_("Confirmed and locked pairs kept."))
+    proposed = models.PositiveIntegerField(default=0, help_text=_("New proposals."))
     unmatched = models.PositiveIntegerField(default=0)
-    total_score = models.FloatField(default=0, help_text="Of the new proposals.")
+    total_score = models.FloatField(default=0, help_text=_("Of the new proposals."))
     method = models.CharField(max_length=20, blank=True)
     seconds = models.FloatField(default=0)
     unmatched_reasons = models.JSONField(
-        default=list, blank=True, help_text="Each unmatched mentee and why."
+        default=list, blank=True, help_text=_("Each unmatched mentee and why.")
     )
-    details = models.JSONField(default=dict, blank=True, help_text="The solver's figures.")
+    details = models.JSONField(default=dict, blank=True, help_text=_("The solver's figures."))
 
     class Meta:
         ordering = ["-run_at", "-id"]
@@ -371,3 +398,7 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Matching run of {self.cycle} at {self.run_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from mentoring.limits import PROSE_MAX_LENGTH
@@ -25,21 +27,23 @@ class Meeting(models.Model):
     match page and on the committee's health page. The notes are the pair's alone."""
 
     class Way(models.TextChoices):
-        VIDEO = "video", "Video call"
-        PHONE = "phone", "Phone"
-        EMAIL = "email", "E-mail"
-        CHAT = "chat", "Chat"
-        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", _("Video call")
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        CHAT = "chat", _("Chat")
+        IN_PERSON = "in_person", _("In person")
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
-    on = models.DateField("date")
+    on = models.DateField(_("date"))
     minutes = models.PositiveSmallIntegerField(
-        "length in minutes",
+        _("length in minutes"),
         validators=[MinValueValidator(1), MaxValueValidator(MEETING_MAX_MINUTES)],
     )
-    way = models.CharField("how you met", max_length=20, choices=Way.choices)
+    way = models.CharField(_("how you met"), max_length=20, choices=Way.choices)
     notes = models.TextField(
-        blank=True, max_length=2000, help_text="Only the two of you see these, not the committee."
+        blank=True,
+        max_length=2000,
+        help_text=_("Only the two of you see these, not the committee."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,9 +63,9 @@ class Meeting(models.Model):
         if self.on and self.match_id:
             cycle = self.match.cycle
             if not cycle.first_day <= self.on <= cycle.ends_on:
-                raise ValidationError({"on": "Choose a day of this program year."})
+                raise ValidationError({"on": gettext("Choose a day of this program year.")})
             if self.on > cycle.program.today():
-                raise ValidationError({"on": "Record a meeting once it has happened."})
+                raise ValidationError({"on": gettext("Record a meeting once it has happened.")})
 
 
 class HelpRequestQuerySet(models.QuerySet):
@@ -79,10 +83,10 @@ class HelpRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     role = models.CharField(
-        "asked by the", max_length=10, choices=Application.Role.choices, editable=False
+        _("asked by the"), max_length=10, choices=Application.Role.choices, editable=False
     )
     message = models.TextField(max_length=4000)
-    created_at = models.DateTimeField("asked at", default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -90,15 +94,16 @@ class HelpRequest(models.Model):
     resolution = models.TextField(
         blank=True,
         max_length=PROSE_MAX_LENGTH,
-        help_text="How the committee resolved it: kept for the committee, not shown to "
-        "either partner.",
+        help_text=_(
+            "How the committee resolved it: kept for the committee, not shown to either partner."
+        ),
     )
 
     objects = HelpRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "help request"
+        verbose_name = _("help request")
 
     def __str__(self) -> str:
         return f"Help request of {self.created_at:%Y-%m-%d} about {self.match}"
@@ -120,11 +125,13 @@ class DirectoryListing(models.Model):
         Application, on_delete=models.CASCADE, related_name="directory_listing"
     )
     note = models.CharField(
-        "a short note to mentees",
+        _("a short note to mentees"),
         max_length=300,
         blank=True,
-        help_text="What you hope to share, what kind of mentee you would enjoy. No contact "
-        "details: the committee introduces you once matched.",
+        help_text=_(
+            "What you hope to share, what kind of mentee you would enjoy. No contact "
+            "details: the committee introduces you once matched."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,9 +145,9 @@ class PairingWish(models.Model):
     of interest with a mentee (both hard rules). Only the one who said it and staff see it."""
 
     class Kind(models.TextChoices):
-        PREFERRED = "preferred", "Preferred"
-        PLEASE_NOT = "please_not", "Please not"
-        CONFLICT = "conflict", "Conflict of interest"
+        PREFERRED = "preferred", _("Preferred")
+        PLEASE_NOT = "please_not", _("Please not")
+        CONFLICT = "conflict", _("Conflict of interest")
 
     mentee = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
@@ -148,7 +155,7 @@ class PairingWish(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "pairing wish"
+        verbose_name = _("pairing wish")
         ordering = ["mentee", "kind", "mentor"]
         constraints = [
             # The mentee says one thing about a mentor; the mentor one about a mentee.

@@ -24,6 +24,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "mentoring",  # first, so its templates (allauth layouts, admin index) take precedence
+    # The program's content in both languages (each app's translation.py): before the
+    # admin, whose forms it extends with a field per language.
+    "modeltranslation",
     "committee.apps.CommitteeAdminConfig",  # Django's admin as the committee's workspace
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,12 +62,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's pages are in their account's language.
+    "mentoring.middleware.AccountLanguageMiddleware",
     "mentoring.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Staff reach the admin only with a second factor proven in the session.
     "mentoring.second_factor.StaffSecondFactorMiddleware",
+    # Admin pages in the time zone of the program their object belongs to.
+    "committee.time_zones.AdminTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -79,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentoring.context_processors.site",
@@ -152,6 +160,12 @@ LANGUAGE_CODE = "en"
 # install (make install runs compilemessages; the .mo files are not committed).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The program's content (django-modeltranslation): a column per language beside each
+# translated field; where staff wrote no Spanish, the English shows.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+# English first; a text written only in Spanish still shows to English readers.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "es")}
 # Stored in UTC; shown in the program's own time zone (each Program has one).
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True

@@ -21,7 +21,16 @@ from matches.models import Match
 from mentoring.models import Cycle, Delivery, Program
 from mentoring.roles import COORDINATOR, role_group
 from newsletter.models import NewsletterIssue
-from tests.factories import ApplicationFactory, UserFactory
+from tests.celery_helpers import publishing_to
+from tests.factories import (
+    ApplicationFactory,
+    CycleFactory,
+    UserFactory,
+    accepted_mentee,
+    accepted_mentor,
+)
+from tests.smtp_sink import smtp_sink
+from tests.worker import broker_url, celery_worker, empty_broker
 
 from .conftest import ARTIFACTS, assert_accessible, sign_in
 
@@ -201,3 +210,38 @@ def test_alcts_shows_its_year_and_its_own_words(page, live_server, demo):
     assert "children" not in text
     assert "experienced, new to collections and technical services" in text
     look(page, "alcts-application")
+
+
+def test_running_the_engine_shows_how_far_it_is_until_it_is_done(browser, live_server):
+    # The run is queued before any worker is up, so the board first says it waits; the
+    # worker then starts, and the page (polling, no reload) follows it to the end.
+    cycle = CycleFactory()
+    for _ in range(6):
+        accepted_mentor(cycle, mentee_capacity=2)
+    for _ in range(14):
+        accepted_mentee(cycle)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    sign_in(context, live_server, committee_member())
+    page = context.new_page()
+    empty_broker()
+    with smtp_sink() as (_sink, port), publishing_to(broker_url()):
+        page.goto(f"/admin/matches/match/propose/{cycle.pk}/")
+        expect(page.locator("#engine-progress")).to_contain_text("The engine has not run yet.")
+        page.get_by_role("button", name="Run the engine").click()
+        progress = page.get_by_role("status").filter(has_text="accepted mentees")
+        expect(page.get_by_text("The engine is pairing 14 mentees")).to_be_visible()
+        expect(progress).to_contain_text("waiting for a worker to pair 14 accepted mentees")
+        look(page, "engine-queued")
+
+        with celery_worker(smtp_port=port):
+            expect(progress).to_contain_text(
+                "14 accepted mentees, 6 mentors (12 places); 12 pairs proposed, 0 kept, "
+                "2 mentees unmatched",
+                timeout=60_000,
+            )
+        expect(progress).to_contain_text("Last run")
+        page.get_by_role("link", name="Show the proposals of this run").click()
+        expect(page.get_by_role("heading", name="Proposals (12)")).to_be_visible()
+        look(page, "engine-done")
+    context.close()

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from certificates.services import certificates_issue
 from goals.models import Goal
-from matches import services
+from matches import conclusion
 from matches.models import Match
 from tests.factories import MatchFactory, UserFactory, agreed_sheet, cycle_under_way
 
@@ -34,7 +34,7 @@ def concluded():
     match = MatchFactory(cycle=cycle, mentee__full_name="Rosa Delgado", mentor__full_name="Pat Lee")
     agreed_sheet(match, titles=["Plan six crafts for the school-age program"])
     Goal.objects.filter(sheet__match=match).update(final_outcome="achieved")
-    return services.match_conclude(match=match, reason="The program closed early.")
+    return conclusion.match_conclude(match=match, reason="The program closed early.")
 
 
 def test_both_partners_of_an_agreed_concluded_match_get_one_certificate(concluded):
@@ -49,7 +49,7 @@ def test_both_partners_of_an_agreed_concluded_match_get_one_certificate(conclude
 def test_no_certificate_without_an_agreed_goal_sheet():
     match = MatchFactory(cycle=cycle_under_way())
 
-    services.match_conclude(match=match, reason="Early")
+    conclusion.match_conclude(match=match, reason="Early")
 
     assert not Certificate.objects.exists()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from evaluation import closing, tasks
 from evaluation.models import Invitation, Survey
-from matches import services as match_services
+from matches import conclusion
 from matches.models import Match
 from mentoring.models import Delivery
 from tests.factories import MatchFactory, UserFactory
@@ -31,7 +31,7 @@ def partners(match: Match) -> list[str]:
 def test_concluding_a_match_sends_its_partners_the_closing_survey_once(cycle, objectives):
     match, still_working = MatchFactory(cycle=cycle), MatchFactory(cycle=cycle)
 
-    match_services.match_conclude(match=match, reason="Goals reached early")
+    conclusion.match_conclude(match=match, reason="Goals reached early")
     closing.closing_survey_send(match=Match.objects.get(pk=match.pk))  # again: nothing new
     tasks.send_survey(closing.closing_survey_of(cycle).pk)  # the hourly catch-up: nothing
 
@@ -48,7 +48,7 @@ def test_concluding_a_match_sends_its_partners_the_closing_survey_once(cycle, ob
 
 
 def test_its_questions_measure_the_program_s_objectives(cycle, objectives):
-    match_services.match_conclude(match=MatchFactory(cycle=cycle), reason="Early")
+    conclusion.match_conclude(match=MatchFactory(cycle=cycle), reason="Early")
 
     survey = closing.closing_survey_of(cycle)
     tagged = {q.objective.position for q in survey.questions.all() if q.objective}
@@ -62,7 +62,7 @@ def test_every_conclusion_of_the_cycle_uses_the_same_survey(cycle, objectives):
     first = MatchFactory(cycle=cycle, mentor=shared_mentor)
     second = Match.objects.exclude(pk=first.pk).get(mentor=shared_mentor)
 
-    match_services.cycle_conclude(cycle=cycle, reason="The committee ends the year early")
+    conclusion.cycle_conclude(cycle=cycle, reason="The committee ends the year early")
 
     assert Survey.objects.filter(cycle=cycle, kind=Survey.Kind.CLOSING).count() == 1
     # The mentor of two matches is asked once.
@@ -83,7 +83,7 @@ def test_a_closing_survey_staff_prepared_is_the_one_sent(cycle, objectives, toda
     QuestionFactory(survey=prepared, text="Our own question")
     match = MatchFactory(cycle=cycle)
 
-    match_services.match_conclude(match=match, reason="Early")
+    conclusion.match_conclude(match=match, reason="Early")
 
     prepared.refresh_from_db()
     assert prepared.status == Survey.Status.OPEN and prepared.opens_on == today
@@ -94,7 +94,7 @@ def test_a_closing_survey_staff_prepared_is_the_one_sent(cycle, objectives, toda
 def test_the_hourly_task_never_sends_the_closing_survey_to_active_matches(cycle, objectives):
     concluded = MatchFactory(cycle=cycle)
     MatchFactory(cycle=cycle)  # still at work
-    match_services.match_conclude(match=concluded, reason="Early")
+    conclusion.match_conclude(match=concluded, reason="Early")
     Delivery.objects.all().delete()
     Invitation.objects.all().delete()
 
@@ -109,7 +109,7 @@ def test_a_person_without_an_account_is_skipped(cycle, objectives):
     gone.is_active = False
     gone.save()
 
-    match_services.match_conclude(match=match, reason="Early")
+    conclusion.match_conclude(match=match, reason="Early")
 
     assert invitations_sent() == [match.mentee.applicant.email]
 
@@ -117,7 +117,7 @@ def test_a_person_without_an_account_is_skipped(cycle, objectives):
 def test_the_health_page_shows_the_closing_survey_s_response_rate(client, cycle, objectives):
     matches = [MatchFactory(cycle=cycle) for _ in range(2)]
     for match in matches:
-        match_services.match_conclude(match=match, reason="Early")
+        conclusion.match_conclude(match=match, reason="Early")
     Invitation.objects.filter(person=matches[0].mentee.applicant).update(answered_at=timezone.now())
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 

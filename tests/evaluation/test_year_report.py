@@ -19,7 +19,7 @@ from evaluation import closing, services
 from evaluation.models import Invitation
 from evaluation.year_report import NOT_RECORDED, year_report
 from goals.models import Goal
-from matches import services as match_services
+from matches import conclusion
 from matches.models import Match
 from tests.factories import (
     ActivityFactory,
@@ -52,7 +52,7 @@ def year(cycle, today, *, pairs: int = 2):
         Goal.objects.filter(pk=goals[0].pk).update(final_outcome=Goal.Outcome.ACHIEVED)
         ActivityLogEntryFactory(match=match, activity=activity if i % 2 == 0 else None)
         MeetingFactory(match=match, minutes=90)
-        match_services.match_conclude(match=match, reason="Early")
+        conclusion.match_conclude(match=match, reason="Early")
         matches.append(match)
     MatchFactory(cycle=cycle, status=Match.Status.DISSOLVED, dissolved_reason="=HYPERLINK(evil)")
     survey = closing.closing_survey_of(cycle)

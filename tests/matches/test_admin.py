@@ -104,17 +104,40 @@ def test_the_cycles_to_match_are_listed_with_their_counts(client, staff, cycle):
     assert "<td>6</td><td>2</td>" in page  # accepted mentees, accepted mentors
 
 
-def test_running_the_engine_from_the_board_shows_proposals_with_reasons(client, staff, cycle):
+def test_running_the_engine_from_the_board_shows_proposals_with_reasons(
+    client, staff, cycle, django_capture_on_commit_callbacks
+):
     accepted_mentor(cycle, full_name="Pat Lee")
     accepted_mentee(cycle, full_name="Sam Ortiz")
 
-    response = client.post(board_url(cycle), {"run": "Run the engine"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(board_url(cycle), {"run": "Run the engine"}, follow=True)
 
+    # A worker runs it after the commit; meanwhile the board says it is queued.
     page = response.content.decode()
-    assert "The engine proposed 1 pair (kept 0; 0 mentees unmatched)" in page
+    assert "The engine is pairing 1 mentee; its progress shows below." in page
+    assert "Queued 0 s ago: waiting for a worker to pair 1 accepted mentee." in page
+    run = MatchingRun.objects.get()
+    assert (run.state, run.run_by, run.proposed) == ("done", staff, 1)
+
+    page = client.get(board_url(cycle)).content.decode()
+    assert "1 accepted mentee, 1 mentor (1 place); 1 pair proposed, 0 kept, 0 mentees" in page
     assert "Sam Ortiz" in page and "Pat Lee" in page
     assert "both prefer email and video calls" in page
     assert Match.objects.get().status == Match.Status.PROPOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_run_is_done_when_the_board_comes_back(client, staff, cycle):
+    # Committed at once, the run goes to Celery, which runs it in the request when there
+    # is no broker (eager, as `make run` alone): the board says what the engine found.
+    accepted_mentor(cycle)
+    accepted_mentee(cycle)
+
+    response = client.post(board_url(cycle), {"run": "Run the engine"}, follow=True)
+
+    assert "The engine proposed 1 pair (kept 0; 0 mentees unmatched)" in response.content.decode()
+    assert MatchingRun.objects.get().state == "done"
 
 
 def test_confirming_selected_proposals_from_the_board(
@@ -347,18 +370,29 @@ def test_a_proposals_current_mentor_is_always_offered_first(client, staff, cycle
     assert select.count("<option") == 9
 
 
-def test_a_large_cohort_is_paired_in_the_background(
-    client, staff, cycle, monkeypatch, django_capture_on_commit_callbacks
-):
-    from matches import admin_board
+def test_the_board_polls_the_run_s_progress_as_json(client, staff, cycle):
+    run = MatchingRun.objects.create(
+        cycle=cycle, run_by=staff, state="running", step="Pairing", mentees=40, mentors=12,
+        places=30,
+    )  # fmt: skip
 
-    monkeypatch.setattr(admin_board, "RUN_INLINE_UP_TO", 0)
-    accepted_mentor(cycle)
-    accepted_mentee(cycle)
+    page = client.get(board_url(cycle)).content.decode()
+    progress = reverse("admin:matches_match_propose_progress", args=[cycle.pk])
+    assert f'data-progress-url="{progress}" data-progress-json' in page
+    assert 'data-running="yes"' in page and "committee/progress.js" in page
+    answer = client.get(progress).json()
+    assert answer["state"] == "running" and answer["running"] is True
+    assert (answer["mentees"], answer["mentors"], answer["places"]) == (40, 12, 30)
+    assert "Pairing… 40 accepted mentees, 12 mentors (30 places)." in answer["text"]
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(board_url(cycle), {"run": "Run the engine"}, follow=True)
+    run.state, run.proposed, run.kept, run.unmatched, run.seconds = "done", 25, 3, 12, 2.5
+    run.save()
+    answer = client.get(progress).json()
+    assert answer["running"] is False and answer["state"] == "done"
+    assert "25 pairs proposed, 3 kept, 12 mentees unmatched, in 2.5 s" in answer["text"]
 
-    assert "pairing 1 mentee in the background" in response.content.decode()
-    assert MatchingRun.objects.get().run_by == staff
-    assert Match.objects.filter(status=Match.Status.PROPOSED).count() == 1
+
+def test_the_progress_is_for_staff_who_see_matches(client, cycle):
+    client.force_login(UserFactory(is_staff=True))
+    progress = reverse("admin:matches_match_propose_progress", args=[cycle.pk])
+    assert client.get(progress).status_code == 403

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from matches import services, tasks
+from matches import conclusion, tasks
 from matches.models import Match
 from mentoring.models import Delivery
 from mentoring.schedules import periodic_tasks_register
@@ -89,14 +89,14 @@ def test_concluding_before_the_end_needs_a_reason():
     staff = UserFactory(is_staff=True)
 
     with pytest.raises(ValidationError, match="say why the match concludes early"):
-        services.match_conclude(match=match, by=staff, reason="  ")
-    services.match_conclude(match=match, by=staff, reason="The mentee moved abroad.")
+        conclusion.match_conclude(match=match, by=staff, reason="  ")
+    conclusion.match_conclude(match=match, by=staff, reason="The mentee moved abroad.")
 
     match.refresh_from_db()
     assert match.status == Match.Status.CONCLUDED
     assert (match.concluded_by, match.concluded_reason) == (staff, "The mentee moved abroad.")
     with pytest.raises(ValidationError, match="A concluded match cannot become concluded"):
-        services.match_conclude(match=match, by=staff, reason="Twice")
+        conclusion.match_conclude(match=match, by=staff, reason="Twice")
 
 
 def test_concluding_a_whole_cycle_early_leaves_other_matches_alone():
@@ -106,8 +106,8 @@ def test_concluding_a_whole_cycle_early_leaves_other_matches_alone():
     elsewhere = MatchFactory(cycle=cycle_under_way())
 
     with pytest.raises(ValidationError, match="say why its matches conclude early"):
-        services.cycle_conclude(cycle=cycle)
-    count = services.cycle_conclude(cycle=cycle, reason="The division closes the program.")
+        conclusion.cycle_conclude(cycle=cycle)
+    count = conclusion.cycle_conclude(cycle=cycle, reason="The division closes the program.")
 
     assert count == 2
     assert set(Match.objects.filter(status=Match.Status.CONCLUDED)) == set(active)
@@ -187,7 +187,7 @@ def test_a_concluded_pair_keeps_their_years_newsletters_and_leaves_the_mailing()
         status=NewsletterIssue.Status.SENT,
         send_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )
-    services.match_conclude(match=match, reason="Early end")
+    conclusion.match_conclude(match=match, reason="Early end")
 
     assert archive_for(match.mentee.applicant) == [sent]
     assert archive_for(match.mentor.applicant) == [sent]

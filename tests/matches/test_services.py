@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import Application
-from matches import cohorts, services
+from matches import cohorts, conclusion, services
 from matches.models import Match, MatchingRun, NeverPair
 from mentoring.models import Delivery
 from tests.factories import (
@@ -281,7 +281,7 @@ def test_dissolving_needs_a_reason_and_frees_the_mentee_to_be_matched_again(cycl
 def test_status_changes_follow_the_table(cycle):
     match = MatchFactory(cycle=cycle)
 
-    services.match_conclude(match=match, reason="The program closed early.")
+    conclusion.match_conclude(match=match, reason="The program closed early.")
 
     with pytest.raises(ValidationError, match="A concluded match cannot become dissolved"):
         services.match_dissolve(match=match, reason="Too late", by=None)

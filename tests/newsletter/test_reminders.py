@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from applications.models import Application
-from matches import services as match_services
+from matches import conclusion
 from mentoring.models import Delivery
 from newsletter.models import SentReminder, add_months
 from newsletter.reminders import reminders_send
@@ -236,7 +236,7 @@ def test_a_concluded_match_leaves_the_nudges_and_the_outcome_reminder(
     agreed_sheet(match, titles=["Crafts"])
     finished = MatchFactory(cycle=cycle)
     agreed_sheet(finished, titles=["Storytime"])
-    match_services.match_conclude(match=finished, reason="The mentee took another post.")
+    conclusion.match_conclude(match=finished, reason="The mentee took another post.")
     nudge_day = add_months(today, 2).replace(day=20)
 
     nudged = run(program, nudge_day, django_capture_on_commit_callbacks, "check_in")

@@ -175,6 +175,13 @@ ADMIN_LIST_PAGES: dict[str, Page] = {
     "newsletter_newsletterissue_report": Page(
         _admin("newsletter_newsletterissue_report", lambda w: w.issue.pk), "staff"
     ),
+    # A message to a group: its recipients to preview as, and each one's delivery.
+    "newsletter_groupmessage_preview": Page(
+        _admin("newsletter_groupmessage_preview", lambda w: w.group_message.pk), "staff"
+    ),
+    "newsletter_groupmessage_change": Page(
+        _admin("newsletter_groupmessage_change", lambda w: w.group_message.pk), "staff"
+    ),
 }
 ADMIN_NOT_LISTS: dict[str, str] = {
     "mentoring_cycle_anonymise": "a confirmation for one cycle; its queries for one match or "
@@ -196,7 +203,10 @@ ADMIN_NOT_LISTS: dict[str, str] = {
     "newsletter_newsletterissue_unschedule": "a confirmation for one issue",
     "newsletter_newsletterissue_retry_failed": _ACTION,
     "newsletter_newsletterissue_progress": "one issue's delivery counts: one grouped query",
+    "matches_match_propose_progress": "one cycle's newest run of the engine: one row",
     "evaluation_programhealth_default_surveys": _ACTION,
+    "newsletter_groupmessage_preview_html": "one recipient's copy of one message",
+    "newsletter_groupmessage_send": _ACTION,
 }
 # Django's pages for one object of a registered model.
 ADMIN_OBJECT_SUFFIXES = ("_add", "_change", "_delete", "_history")

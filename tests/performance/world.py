@@ -28,7 +28,15 @@ from goals.models import GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.services import snapshot
 from matches.models import DirectoryListing, HelpRequest, MatchingRun, PairingWish
 from mentoring.models import Delivery
-from newsletter.models import REMINDER_KIND_PREFIX, NewsletterIssue, issue_message_key
+from newsletter.models import (
+    GROUP_MESSAGE_KIND,
+    REMINDER_KIND_PREFIX,
+    GroupMessage,
+    GroupMessageRecipient,
+    NewsletterIssue,
+    group_message_key,
+    issue_message_key,
+)
 from tests.factories import (
     ActivityFactory,
     ActivityLogEntryFactory,
@@ -114,6 +122,15 @@ class World:
             status=NewsletterIssue.Status.SENT,
             sent_at=timezone.now(),
             recipients_count=0,
+        )
+        # A message sent to a group: its recipients grow with the rest.
+        self.group_message = GroupMessage.objects.create(
+            subject="Your goal sheet is overdue",
+            body="Please hand it in.",
+            body_html="<p>Please hand it in.</p>",
+            source="goal sheets (overdue: yes)",
+            status=GroupMessage.Status.SENT,
+            sent_at=timezone.now(),
         )
         self.survey = SurveyFactory(cycle=self.cycle)
         self.question = QuestionFactory(survey=self.survey)
@@ -249,6 +266,21 @@ class World:
             status=Delivery.Status.SENT,
             sent_at=now,
         )
+        GroupMessageRecipient.objects.create(
+            message=self.group_message,
+            person=person,
+            delivery=Delivery.objects.create(
+                message_key=group_message_key(self.group_message.pk),
+                kind=GROUP_MESSAGE_KIND,
+                recipient=person,
+                to_email=person.email,
+                subject=self.group_message.subject,
+                status=Delivery.Status.SENT,
+                sent_at=now,
+            ),
+        )
+        draft = GroupMessage.objects.create(subject=f"Draft {i}", source="applications")
+        GroupMessageRecipient.objects.create(message=draft, person=person)
         Delivery.objects.create(
             message_key=f"reminder:{i}",
             kind=f"{REMINDER_KIND_PREFIX}goal_sheet_due",

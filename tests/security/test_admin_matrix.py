@@ -18,7 +18,9 @@ from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from mentoring.models import User
 from mentoring.roles import ADMINISTRATOR, COORDINATOR, REVIEWER
+from newsletter.group_messages import group_message_draft
 from tests.factories import (
     ActivityLogEntryFactory,
     ConferenceFactory,
@@ -85,6 +87,9 @@ MODELS: dict[str, By] = {
     "newsletter.newsletterissue": By(_, RUN, _),
     "newsletter.sentreminder": By(_, "v", _),
     "newsletter.emailpreference": By(_, "vd", "vd"),
+    # Messages to a group start from a list's action (no add); a draft is edited or
+    # deleted, a sent one only read. Sending is the coordinator's (send_groupmessage).
+    "newsletter.groupmessage": By(_, "vcd", _),
     "evaluation.programhealth": By(_, "v", _),
     "evaluation.survey": By(_, RUN, _),
     "evaluation.invitation": By(_, "v", _),
@@ -114,13 +119,29 @@ ACTIONS: dict[str, By] = {
     "django_celery_beat.intervalschedule": By(NONE, NONE, ("delete_selected",)),
     "applications.application": By(
         NONE,
-        ("accept", "decline", "export_csv", "mark_under_review", "send_decisions", "waitlist"),
+        (
+            "accept",
+            "decline",
+            "export_csv",
+            "mark_under_review",
+            "message_applicants",
+            "send_decisions",
+            "waitlist",
+        ),
         NONE,
     ),
     "applications.interest": By(NONE, ("delete_selected",), NONE),
     "applications.conference": By(NONE, ("delete_selected",), NONE),
     "matches.match": By(
-        NONE, ("confirm_selected", "discard_selected", "lock_selected", "unlock_selected"), NONE
+        NONE,
+        (
+            "confirm_selected",
+            "discard_selected",
+            "lock_selected",
+            "message_partners",
+            "unlock_selected",
+        ),
+        NONE,
     ),
     "matches.matchingweights": By(NONE, ("delete_selected",), NONE),
     "matches.neverpair": By(NONE, ("delete_selected",), NONE),
@@ -129,7 +150,11 @@ ACTIONS: dict[str, By] = {
     "matches.helprequest": By(NONE, NONE, NONE),
     "matches.pairingwish": By(NONE, ("delete_selected",), NONE),
     "matches.directorylisting": By(NONE, ("delete_selected",), NONE),
-    "goals.goalsheet": By(NONE, ("export_goals_csv", "return_for_revision"), NONE),
+    "goals.goalsheet": By(
+        NONE,
+        ("export_goals_csv", "message_mentees", "message_mentors", "return_for_revision"),
+        NONE,
+    ),
     "goals.examplegoal": By(NONE, ("delete_selected",), NONE),
     "goals.checkin": By(NONE, NONE, NONE),
     "activities.category": By(NONE, ("delete_selected",), NONE),
@@ -138,6 +163,7 @@ ACTIONS: dict[str, By] = {
     "activities.activitylogentry": By(NONE, ("delete_selected",), NONE),
     "newsletter.newsletterissue": By(NONE, ("delete_selected",), NONE),
     "newsletter.sentreminder": By(NONE, NONE, NONE),
+    "newsletter.groupmessage": By(NONE, ("delete_selected",), NONE),
     "newsletter.emailpreference": By(NONE, ("delete_selected",), ("delete_selected",)),
     "evaluation.programhealth": By(NONE, NONE, NONE),
     "evaluation.survey": By(
@@ -166,6 +192,7 @@ PAGES: dict[str, Page] = {
     "matches_match_conclude_cycle": Page(By(NO, OK, NO)),
     "matches_match_propose_index": Page(By(NO, OK, NO)),
     "matches_match_propose": Page(By(NO, OK, NO)),
+    "matches_match_propose_progress": Page(By(NO, OK, NO)),
     "matches_match_dissolve": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_preview": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_preview_html": Page(By(NO, OK, NO)),
@@ -175,6 +202,9 @@ PAGES: dict[str, Page] = {
     "newsletter_newsletterissue_report": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_progress": Page(By(NO, OK, NO)),
     "newsletter_newsletterissue_retry_failed": POST_ONLY,
+    "newsletter_groupmessage_preview": Page(By(NO, OK, NO)),
+    "newsletter_groupmessage_preview_html": Page(By(NO, OK, NO)),
+    "newsletter_groupmessage_send": POST_ONLY,
     "evaluation_programhealth_health": Page(By(NO, OK, NO)),
     "evaluation_programhealth_report": Page(By(NO, OK, NO)),
     "evaluation_programhealth_report_pdf": Page(By(NO, OK, NO)),
@@ -219,6 +249,9 @@ def world(db):
     EventFactory(cycle=world.cycle)
     ActivityLogEntryFactory(match=world.agreed)
     NewsletterIssueFactory(cycle=world.cycle)
+    world.group_message = group_message_draft(
+        people=User.objects.filter(pk=world.agreed.mentee.applicant_id), source="a test", by=None
+    )
     return world
 
 
@@ -302,8 +335,6 @@ def test_each_role_gets_each_admin_list_and_page_as_the_matrix_says(world):
 
 
 def _superuser():
-    from mentoring.models import User
-
     return User(is_superuser=True, is_staff=True, is_active=True)
 
 
@@ -312,6 +343,7 @@ def _kwargs(world, label: str, url) -> dict:
         "mentoring.cycle": world.cycle,
         "matches.match": world.agreed,
         "newsletter.newsletterissue": world.issue,
+        "newsletter.groupmessage": world.group_message,
     }
     kwargs = {}
     for key in url.pattern.converters:

@@ -86,6 +86,7 @@ def test_the_coordinator_runs_the_year_and_the_administrator_looks_after_people(
         "evaluation.view_survey_results",
         "goals.change_goalsheet",
         "certificates.change_certificate",
+        "newsletter.send_groupmessage",
     ]:
         assert COORDINATOR.holds(permission) and not ADMINISTRATOR.holds(permission)
     for permission in [
@@ -134,3 +135,9 @@ def test_an_administrator_gives_roles_but_makes_no_superuser(client):
     assert 'name="groups"' in page
     assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
     assert role_group(REVIEWER).name in page
+
+
+def test_only_the_coordinator_writes_to_a_group_of_participants():
+    holders = [role.name for role in ROLES if role.holds("newsletter.send_groupmessage")]
+
+    assert holders == [COORDINATOR.name]

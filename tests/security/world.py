@@ -23,7 +23,7 @@ from certificates.models import Certificate
 from goals import services as goal_services
 from goals.models import GoalSheet
 from goals.services import GoalInput
-from matches import services as match_services
+from matches import conclusion
 from matches.models import HelpRequest, Match
 from mentoring.models import Milestone, User
 from newsletter.models import NewsletterIssue
@@ -344,7 +344,7 @@ def build_world() -> World:
     )
     concluded = _match(last_year, "Cora Mentee", "Conrad Mentor")
     agreed_sheet(concluded)
-    concluded = match_services.match_conclude(match=concluded)
+    concluded = conclusion.match_conclude(match=concluded)
 
     return World(
         program=program,

@@ -1,0 +1,59 @@
+"""What a goal must hold, for the forms (beside each field) and the services (which
+enforce it) alike: a title, a target date inside the program, and, once submitted,
+every SMART part; and how many goals a sheet has."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mentoring.models import Cycle
+
+from .models import SMART_FIELDS
+
+TITLE_MISSING = "Give the goal a short title."
+PART_MISSING = {
+    "specific": "Say what exactly you will do or learn (specific).",
+    "measurable": "Say how you will know you got there (measurable).",
+    "achievable": "Say what support or resources it needs (achievable).",
+    "relevant": "Say why it matters to the mentee's work (relevant).",
+    "target_date": "Choose a target date (time-bound).",
+}
+TOO_FEW_GOALS = "A goal sheet needs at least one goal. Add a goal, or keep one you removed."
+TOO_MANY_GOALS = "A goal sheet has at most three goals. Remove one before saving."
+
+
+def target_date_error(day: dt.date, cycle: Cycle) -> str | None:
+    """Why a target date is refused, or None: it must fall inside the program's dates."""
+    if cycle.starts_on <= day <= cycle.ends_on:
+        return None
+    return f"Choose a date inside the program: {_long(cycle.starts_on)} to {_long(cycle.ends_on)}."
+
+
+def _long(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def goal_errors(
+    *,
+    title: str,
+    parts: dict[str, str],
+    target_date: dt.date | None,
+    cycle: Cycle,
+    complete: bool,
+) -> dict[str, str]:
+    """What is wrong with one goal, by field. A draft needs a title and a target date
+    inside the program (if given); a submitted goal needs every SMART part too."""
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = TITLE_MISSING
+    if complete:
+        for name in SMART_FIELDS:
+            if not parts.get(name, "").strip():
+                errors[name] = PART_MISSING[name]
+        if target_date is None:
+            errors["target_date"] = PART_MISSING["target_date"]
+    if target_date is not None:
+        problem = target_date_error(target_date, cycle)
+        if problem:
+            errors["target_date"] = problem
+    return errors

@@ -1,0 +1,113 @@
+"""Email deliveries (the outbox every app writes to) and spent one-time form tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .core import User
+
+
+def new_message_id() -> str:
+    """A Message-ID for a delivery, on the sender's domain. It is stored with the row
+    before the first attempt and sent on every attempt, so a copy sent again after a
+    crash is the same message, which mail systems and clients fold into one."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return make_msgid(idstring="delivery", domain=domain or "mentoring.invalid")
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def stalled(self, *, now: dt.datetime, claim_timeout: dt.timedelta, queued_before: dt.datetime):
+        """Deliveries a worker should have sent by now: queued but never picked up (the
+        broker was down when they were queued), or claimed by a worker that died."""
+        return self.filter(
+            Q(status=Delivery.Status.PENDING, created_at__lt=queued_before)
+            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - claim_timeout)
+        )
+
+
+class Delivery(models.Model):
+    """One email message to one recipient, and what became of it.
+
+    The row is written in the same transaction as the change that causes the email; the
+    send task claims it with a conditional update, so a task that runs twice, or two
+    workers, still send it once. ``message_key`` names the message (an application's
+    decision, a newsletter issue); with the address it is unique, so asking twice for the
+    same message to the same person records nothing new.
+
+    Sending is at-least-once, with one Message-ID: a worker that dies between the mail
+    server's accept and marking the row sent leaves it claimed, and it is sent again once
+    the claim expires, as the same message (``message_id``), never as a second one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Delivered"
+        FAILED = "failed", "Failed"
+
+    message_key = models.CharField(max_length=200)
+    message_id = models.CharField(
+        "Message-ID",
+        max_length=255,
+        unique=True,
+        default=new_message_id,
+        editable=False,
+        help_text="The same on every attempt: a copy sent again is the same message.",
+    )
+    kind = models.CharField(max_length=100, db_index=True, help_text="Which email this is.")
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    renderer = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For messages rendered when sent (newsletters): the function that renders it.",
+    )
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_key", "to_email"], name="delivery_once_per_message_and_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_email}"
+
+
+class SpentFormToken(models.Model):
+    """A one-time form token that has been used (``mentoring/form_tokens.py``).
+
+    The nonce is unique, so of two posts of the same form (a double click, the back
+    button) only the first can record its row; the second finds the token spent. It holds
+    nothing about the person: the token's signature ties it to them, not this row.
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.nonce
