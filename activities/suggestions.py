@@ -136,6 +136,7 @@ def suggested_activities(
     limit: int = 5,
     day: dt.date | None = None,
     goals_by_match: dict[int, list[Goal]] | None = None,
+    logged_by_match: dict[int, set[int]] | None = None,
 ) -> dict[int, list[Suggestion]]:
     """For each match (by id), the catalog activities it has not logged yet (done or
     planned), best fit first: the competency areas of its goals, both partners'
@@ -143,7 +144,8 @@ def suggested_activities(
 
     Nine queries whatever the number of matches, goals, interests or activities; one
     when the caller already holds the goals (``goals_by_match``, with their competency
-    areas) and the partners' applications with their interests prefetched.
+    areas) and the partners' applications with their interests prefetched; none more
+    when it holds the catalog activities each match logged (``logged_by_match``).
     """
     ids = [m.pk for m in matches]
     if not ids:
@@ -170,10 +172,13 @@ def suggested_activities(
     interests_of, interest_names = _partner_interests(matches)
 
     logged: dict[int, set[int]] = defaultdict(set)
-    for match_id, activity_id in ActivityLogEntry.objects.filter(
-        match_id__in=ids, activity__isnull=False
-    ).values_list("match_id", "activity_id"):
-        logged[match_id].add(activity_id)
+    if logged_by_match is not None:
+        logged.update(logged_by_match)
+    else:
+        for match_id, activity_id in ActivityLogEntry.objects.filter(
+            match_id__in=ids, activity__isnull=False
+        ).values_list("match_id", "activity_id"):
+            logged[match_id].add(activity_id)
 
     catalog = published_catalog()
 
@@ -229,5 +234,10 @@ def _partner_interests(
     return interests_of, interest_names
 
 
-def suggestions_for_match(*, match: Match, limit: int = 5) -> list[Suggestion]:
-    return suggested_activities(matches=[match], limit=limit)[match.pk]
+def suggestions_for_match(
+    *, match: Match, limit: int = 5, logged: set[int] | None = None
+) -> list[Suggestion]:
+    """What to suggest one match; ``logged``: the catalog activities it logged, when the
+    caller holds its whole log."""
+    by_match = None if logged is None else {match.pk: logged}
+    return suggested_activities(matches=[match], limit=limit, logged_by_match=by_match)[match.pk]

@@ -147,9 +147,7 @@ def dashboard_for(user: User) -> Dashboard:
     # prefetched above: the suggestions need no query of their own for them.
     goals = {pk: [*s.goals, *s.retired_goals] for pk, s in sheets.items()}
     suggestions = suggested_activities(matches=matches, limit=3, goals_by_match=goals)
-    # Certificates are of concluded matches: no query while every match is at work.
-    concluded = [m for m in matches if m.status == Match.Status.CONCLUDED]
-    certificates = certificates_by_match(user, concluded) if concluded else {}
+    certificates = certificates_by_match(user, matches)
 
     panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}
     for application in applications:
