@@ -22,7 +22,7 @@ from goals.selectors import GoalSheetSummary, goal_sheet_summaries
 from matches.models import Match
 from matches.selectors import Introduction, introduction
 from mentoring import selectors
-from mentoring.models import User
+from mentoring.models import Cycle, User
 from mentoring.selectors import ProgramOverview
 from mentoring.timeline import TimelineEntry
 from newsletter.models import NewsletterIssue
@@ -124,6 +124,16 @@ def _matches_of(user: User, programs: list) -> list[Match]:
     # Each match's cycle with its program and milestones, from the programs' content
     # already loaded (shared, cached): no join and no milestone query per page.
     cycles = {cycle.pk: cycle for program in programs for cycle in program.cycles.all()}
+    missing = {m.cycle_id for m in matches} - cycles.keys()
+    if missing:
+        # A cycle written where no signal told the shared content (a bulk insert): read
+        # it from the database rather than fail.
+        cycles.update(
+            (cycle.pk, cycle)
+            for cycle in Cycle.objects.filter(pk__in=missing)
+            .select_related("program")
+            .prefetch_related("milestones")
+        )
     for match in matches:
         match.cycle = cycles[match.cycle_id]
     # Both partners' applications of every match at once: two queries, not one per role.
