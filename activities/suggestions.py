@@ -218,8 +218,13 @@ def _partner_interests(
     for match in matches:
         roles_of_application[match.mentor_id].append((match.pk, Application.Role.MENTOR.value))
         roles_of_application[match.mentee_id].append((match.pk, Application.Role.MENTEE.value))
-    applications = [a for m in matches for a in (m.mentor, m.mentee)]
-    if all("interests" in getattr(a, "_prefetched_objects_cache", {}) for a in applications):
+    # Only partners already loaded with the match are looked at: reading one would be a
+    # query per match.
+    loaded = all(Match.mentor.is_cached(m) and Match.mentee.is_cached(m) for m in matches)
+    applications = [a for m in matches for a in (m.mentor, m.mentee)] if loaded else []
+    if loaded and all(
+        "interests" in getattr(a, "_prefetched_objects_cache", {}) for a in applications
+    ):
         rows = {(a.pk, i.pk, i.name) for a in applications for i in a.interests.all()}
     else:
         rows = Application.interests.through.objects.filter(
