@@ -77,7 +77,11 @@ def log(request: HttpRequest, match_id: int) -> HttpResponse:
         "partner": match.partner_of(request.user),
         "planned": sorted((e for e in entries if not e.is_done), key=lambda e: (e.on, e.pk)),
         "done": [e for e in entries if e.is_done],
-        "suggestions": selectors.suggestions_for_match(match=match) if is_active else [],
+        "suggestions": selectors.suggestions_for_match(
+            match=match, logged={e.activity_id for e in entries if e.activity_id}
+        )
+        if is_active
+        else [],
         "can_change": is_active,
         "today": match.cycle.program.today(),
     }

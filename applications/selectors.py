@@ -25,18 +25,21 @@ from .models import (
 HIDDEN = "Hidden until you score it"
 
 
-def applications_of(user: User) -> QuerySet[Application]:
-    """A person's own applications, newest program year first, with their history."""
-    return (
+def applications_of(user: User, *, with_history: bool = True) -> QuerySet[Application]:
+    """A person's own applications, newest program year first, with their history
+    (unless ``with_history`` is False: a summary shows only the status)."""
+    applications = (
         Application.objects.of_person(user)
         .select_related("cycle__program")
-        .prefetch_related(
-            Prefetch(
-                "status_changes",
-                queryset=ApplicationStatusChange.objects.order_by("changed_at", "id"),
-            )
-        )
         .order_by("-cycle__starts_on", "role")
+    )
+    if not with_history:
+        return applications
+    return applications.prefetch_related(
+        Prefetch(
+            "status_changes",
+            queryset=ApplicationStatusChange.objects.order_by("changed_at", "id"),
+        )
     )
 
 

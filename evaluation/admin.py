@@ -29,6 +29,10 @@ from .admin_report import YearReportPages
 from .admin_results import SurveyPages, may_see_results
 from .models import Invitation, ProgramHealth, Question, Survey
 
+# The matches at risk the health page lists before "show all": it stays a page to read
+# (and to render) in a year when hundreds are at risk.
+AT_RISK_SHOWN = 50
+
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
@@ -162,6 +166,10 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
             <= {s.survey.kind for s in report.surveys},
             "quiet_days": cycle_data.QUIET_DAYS,
             "min_group": cycle_data.MIN_GROUP,
+            # The most urgent first; the whole list on request (a bad year lists them all).
+            "at_risk_shown": report.at_risk
+            if request.GET.get("risks") == "all"
+            else report.at_risk[:AT_RISK_SHOWN],
         }
         with timezone.override(cycle.program.tz):
             return TemplateResponse(request, "evaluation/admin/health.html", context)

@@ -98,9 +98,17 @@ class CycleData:
         )
         meetings = Meeting.objects.filter(match=OuterRef("pk"), on__lte=self.as_of)
         minutes = meetings.order_by().values("match").annotate(total=Sum("minutes")).values("total")
+        # Only what the figures and the list of matches at risk read: 1,500 matches are
+        # 6,000 rows, and whole applications (every answer) cost most of the page.
+        partner = ("applicant_id", "role", "full_name", "preferred_name", "email", "anonymised_at")
         return list(
             Match.objects.filter(cycle=self.cycle, status__in=CURRENT_MATCH)
-            .select_related("mentor__applicant", "mentee__applicant", "goal_sheet")
+            .select_related("mentor", "mentee", "goal_sheet")
+            .only(
+                *("cycle_id", "status", "mentor_id", "mentee_id", "confirmed_at"),
+                *(f"{role}__{name}" for role in ("mentor", "mentee") for name in partner),
+                *("goal_sheet__status", "goal_sheet__agreed_revision", "goal_sheet__match_id"),
+            )
             .annotate(
                 last_check_in=Subquery(last_check_in),
                 last_activity=Subquery(last_activity),
@@ -120,6 +128,7 @@ class CycleData:
         return list(
             Goal.objects.current()
             .filter(sheet__match__cycle=self.cycle, sheet__match__status__in=CURRENT_MATCH)
+            .only("sheet_id", "position", "title", "target_date", "final_outcome")
             .annotate(
                 latest_status=Subquery(latest.values("status")[:1]),
                 match_id=F("sheet__match_id"),

@@ -34,6 +34,13 @@ PROGRAMS = "program-content"
 TIMEOUT = 10 * 60
 
 
+# The last copy each process unpickled, under its version: rebuilding the catalog's model
+# objects from the cache took longer than the rest of a page. The version is still read
+# from the cache on every call, so a change shows in every process at once. Read-only:
+# nothing may change these objects (they are every request's).
+_held: dict[str, tuple[str, object]] = {}
+
+
 def _version_key(name: str) -> str:
     return f"{name}:version"
 
@@ -56,10 +63,14 @@ def kept(name: str, load: Callable[[], T]) -> T:
         # nobody else may see before it commits: straight from the database.
         return load()
     key = f"{name}:{version}"
+    held = _held.get(name)
+    if held is not None and held[0] == key:
+        return held[1]
     found = cache.get(key)
     if found is None:
         found = load()
         cache.set(key, found, timeout=TIMEOUT)
+    _held[name] = (key, found)
     return found
 
 

@@ -11,24 +11,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
 
-from activities.models import ActivityLogEntry
-from activities.selectors import (
-    Suggestion,
-    planned_activities,
-    recent_activities,
-    suggested_activities,
-)
+from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
 from applications.selectors import applications_of
 from certificates.models import Certificate
 from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
 from evaluation.selectors import invitations_of_person
-from goals.selectors import GoalSheetSummary, goal_sheet_summaries, match_queryset
+from goals.selectors import GoalSheetSummary, goal_sheet_summaries
 from matches.models import Match
 from matches.selectors import Introduction, introduction
 from mentoring import selectors
-from mentoring.models import User
+from mentoring.models import Cycle, User
 from mentoring.selectors import ProgramOverview
 from mentoring.timeline import TimelineEntry
 from newsletter.models import NewsletterIssue
@@ -45,8 +39,8 @@ class MatchCard:
     role: str  # the reader's role: “mentor” or “mentee”
     intro: Introduction
     goal_sheet: GoalSheetSummary
-    recent: list[ActivityLogEntry]
-    planned: list[ActivityLogEntry]
+    recent: list[dict]  # title and day of the latest done activities
+    planned: list[dict]  # and of the next planned ones
     suggestions: list[Suggestion]
     certificate: Certificate | None = None  # once the match concluded, unless withheld
 
@@ -118,12 +112,30 @@ class Dashboard:
         return any(panel.applications for panel in self.panels)
 
 
-def _matches_of(user: User) -> list[Match]:
+def _matches_of(user: User, programs: list) -> list[Match]:
     """The person's confirmed matches (active, then concluded), newest year first, with
     what their cards show."""
     matches = list(
-        match_queryset().of_person(user).current().order_by("status", "-cycle__starts_on", "pk")
+        Match.objects.of_person(user)
+        .current()
+        .select_related("mentor__applicant", "mentee__applicant")
+        .order_by("status", "-cycle__starts_on", "pk")
     )
+    # Each match's cycle with its program and milestones, from the programs' content
+    # already loaded (shared, cached): no join and no milestone query per page.
+    cycles = {cycle.pk: cycle for program in programs for cycle in program.cycles.all()}
+    missing = {m.cycle_id for m in matches} - cycles.keys()
+    if missing:
+        # A cycle written where no signal told the shared content (a bulk insert): read
+        # it from the database rather than fail.
+        cycles.update(
+            (cycle.pk, cycle)
+            for cycle in Cycle.objects.filter(pk__in=missing)
+            .select_related("program")
+            .prefetch_related("milestones")
+        )
+    for match in matches:
+        match.cycle = cycles[match.cycle_id]
     # Both partners' applications of every match at once: two queries, not one per role.
     prefetch_related_objects(
         [application for m in matches for application in (m.mentor, m.mentee)],
@@ -136,13 +148,15 @@ def _matches_of(user: User) -> list[Match]:
 def dashboard_for(user: User) -> Dashboard:
     """Everything “My mentoring” shows for ``user``."""
     programs = selectors.programs()
-    applications = list(applications_of(user))
-    matches = _matches_of(user)
+    applications = list(applications_of(user, with_history=False))
+    matches = _matches_of(user, programs)
 
     sheets = goal_sheet_summaries(matches)
-    recent = recent_activities(matches=matches)
-    planned = planned_activities(matches=matches)
-    suggestions = suggested_activities(matches=matches, limit=3)
+    recent, planned = recent_and_planned_titles(matches=matches)
+    # The goals just loaded (with their competency areas) and the partners' interests
+    # prefetched above: the suggestions need no query of their own for them.
+    goals = {pk: [*s.goals, *s.retired_goals] for pk, s in sheets.items()}
+    suggestions = suggested_activities(matches=matches, limit=3, goals_by_match=goals)
     certificates = certificates_by_match(user, matches)
 
     panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}

@@ -1,0 +1,248 @@
+"""What to suggest a match next from the published catalog, best fit first (a part of
+the activities app's reads; ``selectors`` offers these names too).
+
+A fixed number of queries whatever the number of matches, goals, interests or activities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from applications.models import Application
+from goals.models import Goal
+from matches.models import Match
+from mentoring import content_cache
+from mentoring.timeline import phase_on
+
+from .models import ANY_PHASE, PHASE_CHOICES, Activity, ActivityLogEntry
+
+PHASE_LABELS = dict(PHASE_CHOICES)
+
+# --- Suggested next -------------------------------------------------------------------------
+
+# The shared cache's name for the published catalog (mentoring/content_cache.py).
+CATALOG = "activity-catalog"
+
+# How much each kind of fit weighs when ranking suggestions.
+WEIGHT_GOAL_AREA = 3.0  # a competency area one of their goals develops
+WEIGHT_MORE_GOALS = 1.0  # each further goal that develops the same area
+WEIGHT_SHARED_INTEREST = 2.0  # an interest both partners named
+WEIGHT_INTEREST = 1.0  # an interest one of them named
+WEIGHT_PHASE = 2.0  # made for the phase the program is in
+WEIGHT_ANY_PHASE = 0.5  # suits any time
+
+
+@dataclass
+class Suggestion:
+    """A catalog activity suggested to a match, how well it fits and why."""
+
+    activity: Activity
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+
+def _quoted_titles(goals: list[Goal]) -> str:
+    titles = [f"“{g.title}”" for g in goals]
+    if len(titles) == 1:
+        return f"your goal {titles[0]}"
+    return "your goals " + ", ".join(titles[:-1]) + f" and {titles[-1]}"
+
+
+def _score(
+    activity: Activity,
+    *,
+    goals_by_area: dict[int, list[Goal]],
+    interests_by_role: dict[int, set[str]],
+    interest_names: dict[int, str],
+    phase_kinds: set[str],
+) -> Suggestion:
+    suggestion = Suggestion(activity)
+    areas = list(activity.competency_areas.all())
+    cited: set[int] = set()
+    for area in areas:
+        goals = goals_by_area.get(area.pk)
+        if goals:
+            suggestion.score += WEIGHT_GOAL_AREA + WEIGHT_MORE_GOALS * (len(goals) - 1)
+            suggestion.reasons.append(f"Develops {area.name}, like {_quoted_titles(goals)}")
+            cited.add(area.pk)
+    for interest in [*areas, *activity.topics.all()]:
+        roles = interests_by_role.get(interest.pk, set())
+        if not roles:
+            continue
+        both = len(roles) == 2
+        suggestion.score += WEIGHT_SHARED_INTEREST if both else WEIGHT_INTEREST
+        if interest.pk in cited:
+            continue
+        name = interest_names.get(interest.pk, interest.name)
+        if both:
+            suggestion.reasons.append(f"You both named {name} among your interests")
+        else:
+            suggestion.reasons.append(f"The {next(iter(roles))} named {name} among their interests")
+    if activity.phase in phase_kinds:
+        suggestion.score += WEIGHT_PHASE
+        suggestion.reasons.append(
+            f"Made for this time of the program: {PHASE_LABELS[activity.phase].lower()}"
+        )
+    elif activity.phase == ANY_PHASE:
+        suggestion.score += WEIGHT_ANY_PHASE
+        if not suggestion.reasons:
+            suggestion.reasons.append("Good at any time of the program year")
+    if not suggestion.reasons:
+        suggestion.reasons.append(
+            f"From the {activity.category.name.lower()} suggestions; best during "
+            f"{PHASE_LABELS[activity.phase].lower()}"
+        )
+    return suggestion
+
+
+def published_catalog() -> dict[int, list[Activity]]:
+    """Each program's published activities (by program id) with their category,
+    competency areas and topics, in catalog order: the same for everyone, so from the
+    shared cache while staff have not changed the catalog (see ``apps.py``)."""
+
+    def load() -> dict[int, list[Activity]]:
+        catalog: dict[int, list[Activity]] = defaultdict(list)
+        for activity in (
+            Activity.objects.published()
+            .for_listing()
+            .prefetch_related("topics")
+            .order_by("category__position", "position", "id")
+        ):
+            catalog[activity.program_id].append(activity)
+        return dict(catalog)
+
+    return content_cache.kept(CATALOG, load)
+
+
+def _with_timeline(match: Match) -> bool:
+    """Whether the match came with its cycle, program and milestones (the dashboard's
+    matches do), so they need not be read again."""
+    if not Match.cycle.is_cached(match):
+        return False
+    cycle = match.cycle
+    return type(cycle).program.is_cached(cycle) and "milestones" in getattr(
+        cycle, "_prefetched_objects_cache", {}
+    )
+
+
+def suggested_activities(
+    *,
+    matches: Sequence[Match],
+    limit: int = 5,
+    day: dt.date | None = None,
+    goals_by_match: dict[int, list[Goal]] | None = None,
+    logged_by_match: dict[int, set[int]] | None = None,
+) -> dict[int, list[Suggestion]]:
+    """For each match (by id), the catalog activities it has not logged yet (done or
+    planned), best fit first: the competency areas of its goals, both partners'
+    interests, and the program's phase on ``day`` (the program's today by default).
+
+    Nine queries whatever the number of matches, goals, interests or activities; one
+    when the caller already holds the goals (``goals_by_match``, with their competency
+    areas) and the partners' applications with their interests prefetched; none more
+    when it holds the catalog activities each match logged (``logged_by_match``).
+    """
+    ids = [m.pk for m in matches]
+    if not ids:
+        return {}
+    if not all(_with_timeline(m) for m in matches):
+        matches = list(
+            Match.objects.filter(pk__in=ids)
+            .select_related("cycle__program")
+            .prefetch_related(Prefetch("cycle__milestones"))
+        )
+
+    goals_of: dict[int, list[Goal]] = defaultdict(list)
+    if goals_by_match is not None:
+        goals_of.update(goals_by_match)
+    else:
+        for goal in (
+            Goal.objects.filter(sheet__match_id__in=ids)
+            .select_related("sheet")
+            .prefetch_related("competency_areas")
+            .order_by("position", "id")
+        ):
+            goals_of[goal.sheet.match_id].append(goal)
+
+    interests_of, interest_names = _partner_interests(matches)
+
+    logged: dict[int, set[int]] = defaultdict(set)
+    if logged_by_match is not None:
+        logged.update(logged_by_match)
+    else:
+        for match_id, activity_id in ActivityLogEntry.objects.filter(
+            match_id__in=ids, activity__isnull=False
+        ).values_list("match_id", "activity_id"):
+            logged[match_id].add(activity_id)
+
+    catalog = published_catalog()
+
+    suggestions: dict[int, list[Suggestion]] = {}
+    for match in matches:
+        program = match.cycle.program
+        phase = phase_on(list(match.cycle.milestones.all()), day or program.today())
+        goals_by_area: dict[int, list[Goal]] = defaultdict(list)
+        for goal in goals_of[match.pk]:
+            for area in goal.competency_areas.all():
+                goals_by_area[area.pk].append(goal)
+        ranked = [
+            _score(
+                activity,
+                goals_by_area=goals_by_area,
+                interests_by_role=interests_of[match.pk],
+                interest_names=interest_names,
+                phase_kinds={m.kind for m in phase.current},
+            )
+            for activity in catalog.get(program.pk, [])
+            if activity.pk not in logged[match.pk]
+        ]
+        # Python's sort is stable: equal scores keep the catalog's order.
+        ranked.sort(key=lambda s: -s.score)
+        suggestions[match.pk] = ranked[:limit]
+    return {pk: suggestions.get(pk, []) for pk in ids}
+
+
+def _partner_interests(
+    matches: Sequence[Match],
+) -> tuple[dict[int, dict[int, set[str]]], dict[int, str]]:
+    """Each match's interests (by id, with the roles that named them), and their names:
+    from the applications' prefetched interests when every one has them, else one query.
+    Each partner's interests are those of the application they chose them on; a mentor's
+    one application can serve several matches (up to three mentees)."""
+    roles_of_application: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for match in matches:
+        roles_of_application[match.mentor_id].append((match.pk, Application.Role.MENTOR.value))
+        roles_of_application[match.mentee_id].append((match.pk, Application.Role.MENTEE.value))
+    # Only partners already loaded with the match are looked at: reading one would be a
+    # query per match.
+    loaded = all(Match.mentor.is_cached(m) and Match.mentee.is_cached(m) for m in matches)
+    applications = [a for m in matches for a in (m.mentor, m.mentee)] if loaded else []
+    if loaded and all(
+        "interests" in getattr(a, "_prefetched_objects_cache", {}) for a in applications
+    ):
+        rows = {(a.pk, i.pk, i.name) for a in applications for i in a.interests.all()}
+    else:
+        rows = Application.interests.through.objects.filter(
+            application_id__in=roles_of_application
+        ).values_list("application_id", "interest_id", "interest__name")
+    interests_of: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    interest_names: dict[int, str] = {}
+    for application_id, interest_id, name in rows:
+        for match_id, role in roles_of_application[application_id]:
+            interests_of[match_id][interest_id].add(role)
+        interest_names[interest_id] = name
+    return interests_of, interest_names
+
+
+def suggestions_for_match(
+    *, match: Match, limit: int = 5, logged: set[int] | None = None
+) -> list[Suggestion]:
+    """What to suggest one match; ``logged``: the catalog activities it logged, when the
+    caller holds its whole log."""
+    by_match = None if logged is None else {match.pk: logged}
+    return suggested_activities(matches=[match], limit=limit, logged_by_match=by_match)[match.pk]
