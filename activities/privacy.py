@@ -24,7 +24,11 @@ def log_entries_anonymise(
     too (a whole cycle)."""
     people = {"recorded_by": None, "completed_by": None} if forget_people else {}
     entries.filter(activity__isnull=True).update(title=OWN_ACTIVITY_TITLE, notes="", **people)
-    catalog_title = Subquery(Activity.objects.filter(pk=OuterRef("activity_id")).values("title"))
+    # The English title (the catalog's own column): a translated field named plainly
+    # would select every language's column and the subquery would return several.
+    catalog_title = Subquery(
+        Activity.objects.filter(pk=OuterRef("activity_id")).values("title_en")[:1]
+    )
     entries.filter(activity__isnull=False).update(title=catalog_title, notes="", **people)
 
 
