@@ -7,10 +7,10 @@ from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from applications.models import Interest
 from mentoring.admin import cycle_filter
+from mentoring.admin_languages import TranslatedAdmin, TranslatedModelForm
 from mentoring.admin_lists import ListNotes, WholeListActions
 
 from . import services
@@ -18,7 +18,7 @@ from .models import Activity, ActivityLogEntry, Category, Resource
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(TranslatedAdmin):
     list_display = ["name", "program", "position", "activity_count"]
     list_editable = ["position"]
     list_filter = ["program"]
@@ -34,7 +34,7 @@ class CategoryAdmin(TranslationAdmin):
         return category._activities
 
 
-class ActivityAdminForm(forms.ModelForm):
+class ActivityAdminForm(TranslatedModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -72,7 +72,7 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(WholeListActions, TranslationAdmin):
+class ActivityAdmin(WholeListActions, TranslatedAdmin):
     form = ActivityAdminForm
     list_display = [
         "title",

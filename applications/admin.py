@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from mentoring.admin import cycle_filter
+from mentoring.admin_languages import TranslatedAdmin
 from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, action_checkbox_html
 
 from . import rules, selectors, services
@@ -418,7 +418,7 @@ class ApplicationAdmin(
 
 
 @admin.register(Interest)
-class InterestAdmin(TranslationAdmin):
+class InterestAdmin(TranslatedAdmin):
     list_display = ["name", "short_name", "kind", "program", "position", "is_active", "chosen_by"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "kind", "is_active"]

@@ -17,9 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from mentoring.admin import cycle_filter
+from mentoring.admin_languages import TranslatedAdmin, TranslatedStackedInline
 from mentoring.admin_lists import ListNotes, WholeListActions
 from mentoring.models import Cycle, Milestone, Program, ProgramObjective
 from mentoring.timeline import phase_on
@@ -193,7 +193,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
 # --- Surveys ------------------------------------------------------------------------------
 
 
-class QuestionInline(TranslationStackedInline):
+class QuestionInline(TranslatedStackedInline):
     model = Question
     extra = 0
     fields = [
@@ -250,7 +250,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, TranslationAdmin):
+class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, TranslatedAdmin):
     list_display = [
         "title",
         "cycle",

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
 from matches.models import Match
 from mentoring.admin import cycle_filter
+from mentoring.admin_languages import TranslatedAdmin
 from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, cycle_spec
 from mentoring.models import Milestone, Program
 from mentoring.spreadsheets import csv_response, csv_writer
@@ -440,7 +440,7 @@ def _export_row(goal: Goal) -> list[Any]:
 
 
 @admin.register(ExampleGoal)
-class ExampleGoalAdmin(TranslationAdmin):
+class ExampleGoalAdmin(TranslatedAdmin):
     list_display = ["title", "program", "areas", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["program", "is_active"]

@@ -11,13 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TranslationAdmin,
-    TranslationStackedInline,
-    TranslationTabularInline,
-)
 
 from . import mail, privacy, selectors, services
+from .admin_languages import TranslatedAdmin, TranslatedStackedInline, TranslatedTabularInline
 from .admin_lists import WholeListActions
 from .forms import CycleCopyForm
 from .models import (
@@ -147,7 +143,7 @@ class UserAdmin(DjangoUserAdmin):
             super().delete_queryset(request, queryset)
 
 
-class ObjectiveInline(TranslationTabularInline):
+class ObjectiveInline(TranslatedTabularInline):
     model = ProgramObjective
     extra = 0
 
@@ -158,20 +154,20 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(TranslationAdmin):
+class ProgramAdmin(TranslatedAdmin):
     list_display = ["name", "short_name", "slug", "time_zone", "contact_email", "position"]
     prepopulated_fields = {"slug": ["short_name"]}
     search_fields = ["name", "short_name"]
     inlines = [ObjectiveInline, CommitteeInline]
 
 
-class MilestoneInline(TranslationTabularInline):
+class MilestoneInline(TranslatedTabularInline):
     model = Milestone
     extra = 0
     fields = ["kind", "title", "starts_on", "ends_on", "description"]
 
 
-class EventInline(TranslationStackedInline):
+class EventInline(TranslatedStackedInline):
     model = Event
     extra = 0
     fields = [
@@ -321,7 +317,7 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(TranslationAdmin):
+class MilestoneAdmin(TranslatedAdmin):
     list_display = ["title", "kind", "cycle", "starts_on", "ends_on"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
@@ -330,7 +326,7 @@ class MilestoneAdmin(TranslationAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(TranslationAdmin):
+class EventAdmin(TranslatedAdmin):
     list_display = ["title", "kind", "cycle", "starts_at", "ends_at", "time_zone", "location"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from mentoring.admin_languages import TranslatedModelForm
 from mentoring.models import Cycle, Event, Milestone
 
 from . import selectors
@@ -97,7 +98,7 @@ def _milestone_label(milestone: Milestone) -> str:
     return f"{milestone.title}, {_long(milestone.starts_on)} to {_long(milestone.ends_on)}"
 
 
-class IssueForm(forms.ModelForm):
+class IssueForm(TranslatedModelForm):
     """Staff's edit of an issue: choices limited to the issue's program and cycle."""
 
     class Meta:

@@ -124,7 +124,7 @@ def test_make_run_sends_a_newsletter_on_send_now_and_ctrl_c_stops_everything(bro
         sign_in(page, STAFF)
         page.goto("/admin/newsletter/newsletterissue/?status__exact=draft")
         page.locator("#result_list tbody tr th a").first.click()
-        subject = page.get_by_label("Subject").input_value()
+        subject = page.get_by_label("Subject:").input_value()
         page.get_by_role("link", name="Schedule").click()
         goes_to = page.get_by_text(re.compile(r"It goes to the \d+ mentor")).inner_text()
         recipients = int(re.search(r"It goes to the (\d+) mentor", goes_to).group(1))

@@ -44,10 +44,10 @@ def question(text: str, **extra) -> dict:
     return {
         "position": "1",
         "kind": "scale",
-        "text": text,
+        "text_en": text,
         "required": "on",
-        "low_label": "Strongly disagree",
-        "high_label": "Strongly agree",
+        "low_label_en": "Strongly disagree",
+        "high_label_en": "Strongly agree",
         **extra,
     }
 
@@ -58,8 +58,8 @@ def test_staff_build_a_survey_with_questions_tagged_with_objectives(
     data = {
         "cycle": cycle.pk,
         "kind": "other",
-        "title": "Spring check",
-        "introduction": "Three questions.",
+        "title_en": "Spring check",
+        "introduction_en": "Three questions.",
         "opens_on": (today + dt.timedelta(days=3)).isoformat(),
         "closes_on": (today + dt.timedelta(days=20)).isoformat(),
         **inline(
@@ -69,7 +69,7 @@ def test_staff_build_a_survey_with_questions_tagged_with_objectives(
                     "How often do you talk?",
                     position="2",
                     kind="choice",
-                    choices="Weekly\nMonthly",
+                    choices_en="Weekly\nMonthly",
                     objective=str(objectives[1].pk),
                 ),
                 question("Anything else?", position="3", kind="text", required=""),
@@ -96,10 +96,10 @@ def test_a_choice_question_needs_choices_and_an_objective_of_the_program(
     data = {
         "cycle": cycle.pk,
         "kind": "other",
-        "title": "Spring check",
+        "title_en": "Spring check",
         "opens_on": today.isoformat(),
         "closes_on": today.isoformat(),
-        **inline([question("Pick one", kind="choice", choices="Only one")]),
+        **inline([question("Pick one", kind="choice", choices_en="Only one")]),
     }
 
     response = staff_client.post(reverse("admin:evaluation_survey_add"), data)
@@ -116,7 +116,7 @@ def test_a_second_mid_year_pulse_in_a_cycle_is_refused_beside_the_field(staff_cl
     data = {
         "cycle": cycle.pk,
         "kind": "mid_year",
-        "title": "Another pulse",
+        "title_en": "Another pulse",
         "opens_on": today.isoformat(),
         "closes_on": today.isoformat(),
         **inline([]),

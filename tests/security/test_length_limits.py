@@ -98,7 +98,7 @@ def test_admin_refuses_a_megabyte_beside_the_field_with_its_count(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     response = client.post(
-        reverse("admin:activities_activity_add"), {"summary": "x" * 1_000_000, "title": "T"}
+        reverse("admin:activities_activity_add"), {"summary_en": "x" * 1_000_000, "title_en": "T"}
     )
 
     body = response.content.decode()
