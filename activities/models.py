@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Interest
 from goals.models import Goal
 from matches.models import Match
+from mentoring.languages import in_any_language, written_in_any_language
 from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 from mentoring.models import Milestone, Program
 
@@ -84,24 +85,25 @@ class ActivityQuerySet(models.QuerySet):
 
     def discussion_questions(self) -> ActivityQuerySet:
         """The question bank: published activities with a question for the newsletter."""
-        return self.published().exclude(discussion_question="")
+        return self.published().filter(written_in_any_language("discussion_question"))
 
     def search(self, text: str) -> ActivityQuerySet:
         """Activities in which every word of ``text`` appears: in the title, summary,
-        steps, discussion question, category or a competency area's name."""
+        steps, discussion question, category or a competency area's name, in any of
+        the languages they are written in (a Spanish reader finds the English too)."""
         queryset = self
         for word in text.split():
             names_a_competency = Exists(
-                Interest.objects.filter(activities=OuterRef("pk"), name__icontains=word).values(
-                    "pk"
-                )
+                Interest.objects.filter(
+                    in_any_language("name__icontains", word), activities=OuterRef("pk")
+                ).values("pk")
             )
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(steps__icontains=word)
-                | Q(discussion_question__icontains=word)
-                | Q(category__name__icontains=word)
+                in_any_language("title__icontains", word)
+                | in_any_language("summary__icontains", word)
+                | in_any_language("steps__icontains", word)
+                | in_any_language("discussion_question__icontains", word)
+                | in_any_language("category__name__icontains", word)
                 | names_a_competency
             )
         return queryset

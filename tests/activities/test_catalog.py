@@ -109,6 +109,20 @@ def test_search_by_word(client, two_programs, words, expected):
     assert titles(client, q=words) == expected
 
 
+def test_a_spanish_reader_finds_both_the_spanish_and_the_english_not_yet_translated(
+    client, two_programs
+):
+    mock = two_programs["mock"]
+    mock.title_es, mock.summary_es = "Entrevista simulada", "Preguntas difíciles por turnos."
+    mock.save()
+    client.cookies["django_language"] = "es"
+
+    assert titles(client, q="simulada") == ["Entrevista simulada"]
+    # No Spanish written for the craft programs: the reader sees, and finds, the English.
+    assert titles(client, q="video") == ["Craft programs that worked"]
+    assert titles(client, q="interview") == ["Entrevista simulada"]
+
+
 def test_the_count_says_what_was_searched(client, two_programs):
     body = page(client, q="interview", program=two_programs["alsc"].slug)
 

@@ -252,7 +252,15 @@ def test_the_program_year_from_sign_up_to_the_newsletter(page, live_server, year
             page.get_by_role("link", name="Propose matches").click()
             page.get_by_role("link", name=str(cycle)).click()
             page.get_by_role("button", name="Run the engine").click()
-            expect(page.get_by_text("The engine proposed 1 pair")).to_be_visible()
+            # The worker runs the engine; the board follows it and, if the run was still
+            # going when the page came back, links to the result.
+            expect(page.locator("#engine-progress")).to_contain_text(
+                "1 pair proposed", timeout=30_000
+            )
+            result = page.get_by_role("link", name="Show the proposals of this run")
+            if result.is_visible():
+                result.click()
+            expect(page.get_by_role("heading", name="Proposals (1)")).to_be_visible()
             page.get_by_label("Select Maya Reader and Rosa Martinez").check()
             page.get_by_role("button", name="Confirm selected").click()
             expect(page.get_by_text("Confirmed 1 match")).to_be_visible()
@@ -322,6 +330,7 @@ def test_the_program_year_from_sign_up_to_the_newsletter(page, live_server, year
             subject = page.get_by_label("Subject:").input_value()
             page.get_by_label("News:").fill(NEWS)
             page.get_by_role("button", name="Save and continue editing").click()
+            expect(page.get_by_text("was changed successfully")).to_be_visible()
             page.get_by_role("link", name="Schedule").click()
             page.get_by_role("button", name="Send now").click()
             expect(page.get_by_text("It goes out within the minute.")).to_be_visible()
