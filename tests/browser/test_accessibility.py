@@ -673,11 +673,27 @@ def check_page(page: Page, console: list[str], visit: Visit, language: str = "en
     page.set_viewport_size(PHONE)
     if not reflows(page):
         width = page.evaluate("document.documentElement.scrollWidth")
-        found.append(f"scrolls sideways at {PHONE['width']}px: {width}px wide")
+        found.append(
+            f"scrolls sideways at {PHONE['width']}px: {width}px wide, past the edge: "
+            + "; ".join(page.evaluate(PAST_THE_EDGE, PHONE["width"]))
+        )
     if visit.phone_axe and (violations := axe_violations(page)):
         found.append("axe at phone width: " + describe(violations))
     page.set_viewport_size(DESKTOP)
     return found
+
+
+# The innermost elements whose right edge is past the viewport's: what to fix when a
+# page scrolls sideways.
+PAST_THE_EDGE = """(width) => {
+  const past = [...document.body.querySelectorAll("*")].filter(
+    (e) => e.getBoundingClientRect().right > width + 0.5 && e.getBoundingClientRect().width > 0
+  );
+  return past
+    .filter((e) => !past.some((other) => other !== e && e.contains(other)))
+    .slice(0, 5)
+    .map((e) => `${e.tagName.toLowerCase()}.${e.className} “${e.textContent.trim().slice(0, 50)}”`);
+}"""
 
 
 # --- Keyboard only --------------------------------------------------------------------------
