@@ -93,19 +93,19 @@ def test_every_marked_string_is_in_the_catalogue_translated(domain, monkeypatch)
 @INCOMPLETE
 @pytest.mark.django_db
 def test_every_page_in_spanish_shows_no_english_of_the_catalogue(django_db_blocker):
-    from tests.performance.test_query_counts import ALL_PAGES
-    from tests.performance.world import World
+    from tests.performance.test_query_counts import ALL_PAGES, PEOPLE
+    from tests.world import build_world
 
     english = english_sentences()
     problems = []
     with transaction.atomic():
-        world = World()
+        world = build_world()
         world.grow(2)
         # The people's accounts say Spanish (a signed-in person reads their account's
         # language); visitors ask for it with their browser's Accept-Language.
         User.objects.update(language="es")
         clients = {"anonymous": Client(HTTP_ACCEPT_LANGUAGE="es")}
-        for who in ("mentee", "mentor", "staff"):
+        for who in PEOPLE:
             clients[who] = Client(HTTP_ACCEPT_LANGUAGE="es")
             clients[who].force_login(getattr(world, who))
         for name, page in ALL_PAGES.items():

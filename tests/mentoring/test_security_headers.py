@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ProgramFactory, verified_user
-from tests.performance.test_query_counts import ALL_PAGES
-from tests.performance.world import World
+from tests.performance.test_query_counts import ALL_PAGES, PEOPLE
+from tests.world import build_world
 
 from .test_settings import run_manage
 
@@ -247,10 +247,10 @@ FORM_AND_OBJECT_PAGES = {
 def test_no_page_carries_code_the_policy_would_block():
     """Every list page and changelist (the query-count set), plus forms and one-object
     pages of the site and the admin, public and signed in."""
-    world = World()
+    world = build_world()
     world.grow(1)
     clients = {"anonymous": Client()}
-    for who in ("mentee", "mentor", "staff"):
+    for who in PEOPLE:
         clients[who] = Client()
         clients[who].force_login(getattr(world, who))
     pages = {name: (page.url, page.who) for name, page in ALL_PAGES.items()}
@@ -280,10 +280,10 @@ def test_no_page_carries_code_the_policy_would_block():
 def test_every_signed_in_page_is_private_and_never_stored():
     """No proxy or browser cache keeps what a signed-in person was shown: every list
     page and changelist, forms and one-object pages, CSV and calendar answers too."""
-    world = World()
+    world = build_world()
     world.grow(1)
     clients = {}
-    for who in ("mentee", "mentor", "staff"):
+    for who in PEOPLE:
         clients[who] = Client()
         clients[who].force_login(getattr(world, who))
     pages = {name: (page.url, page.who) for name, page in ALL_PAGES.items()}

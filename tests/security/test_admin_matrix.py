@@ -28,8 +28,7 @@ from tests.factories import (
     NewsletterIssueFactory,
     role_user,
 )
-
-from .world import build_world
+from tests.world import build_world
 
 
 class By(NamedTuple):

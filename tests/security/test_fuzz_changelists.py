@@ -23,8 +23,9 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.world import build_world
+
 from .test_fuzz_forms import ADMIN_SETTINGS, _one_value
-from .world import build_world
 
 # The list, Django's redirect to the unfiltered list ("?e=1"), or 400 for a
 # "_to_field" the admin refuses (DisallowedModelAdminToField).

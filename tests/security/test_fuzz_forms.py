@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.site_urls import site_urls
+from tests.world import ANONYMOUS, OWNER, build_world
 
 from .forms import PageForm, page_form, query_fields
-from .world import ANONYMOUS, OWNER, build_world
 
 # FUZZ_EXAMPLES=500 for a deeper run by hand; the suite's run stays short.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))

@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.site_urls import site_urls
-
-from .world import (
+from tests.world import (
     ANONYMOUS,
     ANOTHER_APPLICANT,
     OWNER,
@@ -80,7 +79,9 @@ MATRIX: dict[str, Expect] = {
     # The language switcher (a POST, back to the page) and the JavaScript catalogue.
     "set_language": Expect(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT)),
     "javascript_catalog": Expect(everyone(OK)),
-    "timeline": Expect(everyone(REDIRECT)),  # one program: straight to its timeline
+    # Two programs: the list of them (with one, straight to its timeline:
+    # test_with_one_program_the_timeline_goes_straight_to_it).
+    "timeline": Expect(everyone(OK)),
     "program_detail": Expect(everyone(OK)),
     "program_timeline": Expect(everyone(OK)),
     "program_calendar": Expect(everyone(OK)),
@@ -241,7 +242,7 @@ def test_each_person_gets_what_the_matrix_says(url):
     missing = set(url.kwargs) - set(case.kwargs)
     assert not missing, (
         f"{url.name} needs {sorted(missing)}: say which object it is tried on in "
-        "World.case (tests/security/world.py)."
+        "ARGUMENTS (tests/world/urls.py)."
     )
     path = reverse(url.name, kwargs=case.kwargs)
 
@@ -295,7 +296,7 @@ def test_each_person_gets_what_the_matrix_says(url):
 
 
 # URLs naming more than one object are tried with the inner object taken from another
-# match under the person's own (World.crossed); those that need not be, and why.
+# match under the person's own (CROSSED in tests/world/urls.py); those that need not be, and why.
 NOT_CROSSED = {
     "cycle_timeline": "public: a cycle's page",
     "cycle_calendar": "public: a cycle's calendar",
@@ -314,7 +315,7 @@ def test_another_matchs_object_is_not_found_under_ones_own_match(url):
     world = build_world()
     case = world.crossed(url.name)
     assert case is not None, (
-        f"{url.name} names {url.kwargs}: add it to World.crossed (tests/security/world.py), "
+        f"{url.name} names {url.kwargs}: add it to CROSSED (tests/world/urls.py), "
         "or to NOT_CROSSED with the reason."
     )
     path = reverse(url.name, kwargs=case.kwargs)
@@ -368,3 +369,17 @@ def test_the_owner_reads_their_help_request_on_their_match_and_the_partner_never
 
     assert escape(OWNER_HELP) in owner_page
     assert escape(OWNER_HELP) not in partner_page and OWNER_HELP not in partner_page
+
+
+@pytest.mark.django_db
+def test_with_one_program_the_timeline_goes_straight_to_it():
+    """The world has two programs, so the matrix sees the list; with one, everyone is sent
+    straight to its timeline."""
+    world = build_world()
+    world.other_program.delete()
+    case = world.case("timeline")
+    path = reverse("timeline")
+    expected = reverse("program_timeline", kwargs={"program_slug": world.program.slug})
+    for role in ROLES:
+        response = client_for(case.people[role]).get(path)
+        assert (outcome(response), response["Location"]) == (REDIRECT, expected), role
