@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from . import mail, privacy, selectors, services
 from .admin_languages import TranslatedAdmin, TranslatedStackedInline, TranslatedTabularInline
 from .admin_lists import WholeListActions
-from .forms import CycleCopyForm
+from .forms import CycleCopyForm, EventAdminForm
 from .models import (
     Committee,
     Cycle,
@@ -26,6 +26,7 @@ from .models import (
     ProgramObjective,
     User,
 )
+from .templatetags.program import event_when
 from .timeline import phase_on
 
 ALL_CYCLES = "all"
@@ -169,6 +170,7 @@ class MilestoneInline(TranslatedTabularInline):
 
 class EventInline(TranslatedStackedInline):
     model = Event
+    form = EventAdminForm
     extra = 0
     fields = [
         ("kind", "title"),
@@ -327,11 +329,17 @@ class MilestoneAdmin(TranslatedAdmin):
 
 @admin.register(Event)
 class EventAdmin(TranslatedAdmin):
-    list_display = ["title", "kind", "cycle", "starts_at", "ends_at", "time_zone", "location"]
+    form = EventAdminForm
+    list_display = ["title", "kind", "cycle", "when", "location"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
     search_fields = ["title", "description", "location"]
     date_hierarchy = "starts_at"
+
+    @admin.display(description=_("when, where it takes place"), ordering="starts_at")
+    def when(self, event: Event) -> str:
+        # In the event's own zone, as typed on its page (the list's zone is the program's).
+        return event_when(event)
 
 
 @admin.register(Delivery)
