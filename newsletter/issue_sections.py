@@ -22,6 +22,7 @@ from activities.models import Activity
 from goals import selectors as goal_selectors
 from goals.models import CheckIn, Goal
 from matches.models import Match
+from mentoring.dates import month_year
 from mentoring.models import Cycle, Event, Milestone, Program
 
 from .models import (
@@ -60,7 +61,7 @@ class IssueContent:
 
     @property
     def month_label(self) -> str:
-        return f"{self.issue.month:%B %Y}"
+        return month_year(self.issue.month)
 
 
 def issues_with_content() -> QuerySet[NewsletterIssue]:
