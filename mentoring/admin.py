@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import mail, privacy, selectors, services
@@ -253,8 +253,11 @@ class CycleAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Created {new_cycle} with its milestones and events, every date moved "
-                    "to its year; check them.",
+                    gettext(
+                        "Created %(cycle)s with its milestones and events, every date moved "
+                        "to its year; check them."
+                    )
+                    % {"cycle": new_cycle},
                     messages.SUCCESS,
                 )
                 return redirect("admin:mentoring_cycle_change", new_cycle.pk)
@@ -283,8 +286,11 @@ class CycleAdmin(admin.ModelAdmin):
             services.cycle_anonymise(cycle=cycle)
             self.message_user(
                 request,
-                f"{cycle} is anonymised: its applications, matches, goal sheets, activity "
-                "logs and surveys no longer say who took part.",
+                gettext(
+                    "%(cycle)s is anonymised: its applications, matches, goal sheets, activity "
+                    "logs and surveys no longer say who took part."
+                )
+                % {"cycle": cycle},
                 messages.SUCCESS,
             )
             return redirect("admin:mentoring_cycle_change", cycle.pk)
@@ -313,7 +319,8 @@ class CycleAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Created {new_cycle} with its milestones and events; check their dates.",
+                    gettext("Created %(cycle)s with its milestones and events; check their dates.")
+                    % {"cycle": new_cycle},
                     messages.SUCCESS,
                 )
 
@@ -370,4 +377,12 @@ class DeliveryAdmin(WholeListActions, admin.ModelAdmin):
             status=Delivery.Status.PENDING, last_error="", attempts=0
         )
         mail.queue_deliveries(ids)
-        self.message_user(request, f"{len(ids)} failed deliveries queued again.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s failed delivery queued again.",
+                "%(count)s failed deliveries queued again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+        )
