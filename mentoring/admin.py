@@ -343,7 +343,7 @@ class EventAdmin(TranslatedAdmin):
     search_fields = ["title", "description", "location"]
     date_hierarchy = "starts_at"
 
-    @admin.display(description=_("when, where it takes place"), ordering="starts_at")
+    @admin.display(description=_("when (local time)"), ordering="starts_at")
     def when(self, event: Event) -> str:
         # In the event's own zone, as typed on its page (the list's zone is the program's).
         return event_when(event)
