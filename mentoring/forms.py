@@ -130,6 +130,13 @@ class EventAdminForm(TranslatedModelForm):
         cleaned = super().clean()
         zone = cleaned.get("time_zone")
         if zone and "time_zone" not in self.errors:
+            # The model's own check runs after clean(): a name that is no zone must be
+            # refused here, before ZoneInfo reads it (a 500 otherwise).
+            try:
+                validate_time_zone(zone)
+            except forms.ValidationError as error:
+                self.add_error("time_zone", error)
+                return cleaned
             here = ZoneInfo(zone)
             for name in self.TIMES:
                 if cleaned.get(name) is not None:

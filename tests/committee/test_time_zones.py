@@ -108,6 +108,20 @@ def test_an_event_elsewhere_is_typed_and_shown_in_its_own_zone(client, staff, we
     assert "9:00 AM" in listed  # the list shows it where it takes place too
 
 
+def test_a_time_zone_that_is_no_zone_is_refused_beside_its_field(client, staff, west):
+    """Not a 500 (the form fuzzing posted “0”): the model's message beside the field."""
+    event = EventFactory(cycle=west)
+    url = reverse("admin:mentoring_event_change", args=[event.pk])
+    form = event_form(event, west.starts_on + dt.timedelta(days=20), "09:00:00")
+
+    response = client.post(url, {**form, "time_zone": "0"})
+
+    assert response.status_code == 200
+    assert "is not a time zone name such as America/Chicago" in response.content.decode()
+    event.refresh_from_db()
+    assert event.time_zone != "0"
+
+
 def test_a_list_filtered_to_a_program_is_in_its_zone_and_the_rest_in_the_shared_one(
     client, staff, west
 ):
