@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import (
     Exists,
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from goals.models import Goal, GoalSheet
+from goals.models import GoalSheet
 from matches.models import Match
 from mentoring.models import Delivery
 
@@ -25,6 +26,8 @@ from .cycle_data import (
     NEWSLETTER_KIND,
     QUIET_DAYS,
     CycleData,
+    GoalRow,
+    MatchRow,
     goal_achieved,
     long_date,
 )
@@ -69,12 +72,18 @@ class RiskReason:
 
 @dataclass(frozen=True)
 class MatchAtRisk:
-    match: Match
+    row: MatchRow
     reasons: list[RiskReason]
+
+    @cached_property
+    def match(self) -> Match:
+        """The match as a model object, built when the page shows it (a bad year has
+        every match at risk, and the page lists the first fifty)."""
+        return self.row.as_match()
 
     @property
     def url(self) -> str:
-        return reverse("admin:matches_match_change", args=[self.match.pk])
+        return reverse("admin:matches_match_change", args=[self.row.pk])
 
     @property
     def codes(self) -> list[str]:
@@ -196,12 +205,12 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                     )
                 )
         if reasons:
-            result.append(MatchAtRisk(match=match, reasons=reasons))
+            result.append(MatchAtRisk(row=match, reasons=reasons))
     result.sort(key=lambda r: -len(r.reasons))
     return result
 
 
-def _quiet_since(data: CycleData, match: Match, tz) -> tuple[dt.date, dt.date | None] | None:
+def _quiet_since(data: CycleData, match: MatchRow, tz) -> tuple[dt.date, dt.date | None] | None:
     """(the day the silence began, the last day with news or None) when the match has
     been quiet for QUIET_DAYS or more by the as-of day; else None. A match is not quiet
     before its program year started or its partners were introduced."""
@@ -217,7 +226,7 @@ def _quiet_since(data: CycleData, match: Match, tz) -> tuple[dt.date, dt.date | 
 
 
 def _without_meeting_since(
-    data: CycleData, match: Match, tz
+    data: CycleData, match: MatchRow, tz
 ) -> tuple[dt.date, dt.date | None] | None:
     """(the day since which the partners have not met, their last meeting or None) when
     that is the cycle's ``days_without_meeting`` or more by the as-of day; else None.
@@ -232,8 +241,8 @@ def _without_meeting_since(
     return None
 
 
-def _goals_past_target(data: CycleData) -> dict[int, list[Goal]]:
-    late: dict[int, list[Goal]] = defaultdict(list)
+def _goals_past_target(data: CycleData) -> dict[int, list[GoalRow]]:
+    late: dict[int, list[GoalRow]] = defaultdict(list)
     for goal in data.goals:
         if (
             goal.agreed

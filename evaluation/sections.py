@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
-from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision
+from goals.models import CheckIn, GoalSheet, GoalSheetRevision
 from mentoring.models import Delivery
 
 from .cycle_data import (
@@ -32,6 +32,8 @@ from .cycle_data import (
     NEWSLETTER_KIND,
     OWN_ACTIVITIES,
     CycleData,
+    GoalRow,
+    SheetRow,
     goal_achieved,
     month_start,
     next_month,
@@ -99,7 +101,7 @@ def funnel(data: CycleData) -> Funnel:
         for value, label in Application.Status.choices
     ]
 
-    goals_by_match: dict[int, list[Goal]] = defaultdict(list)
+    goals_by_match: dict[int, list[GoalRow]] = defaultdict(list)
     for goal in data.goals:
         goals_by_match[goal.match_id].append(goal)
     matched: dict[str, set[int]] = {"mentee": set(), "mentor": set()}
@@ -179,7 +181,7 @@ class GoalSheetProgress:
         ]
 
 
-def sheet_overdue(data: CycleData, sheet: GoalSheet | None) -> bool:
+def sheet_overdue(data: CycleData, sheet: SheetRow | None) -> bool:
     """Not agreed, and the due date has passed by the as-of day (the goals app's rule)."""
     if data.due_on is None or (sheet is not None and sheet.status == GoalSheet.Status.AGREED):
         return False

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import FORMER_PARTICIPANT, Application
 from evaluation import cycle_data, health, risk, sections
 from evaluation.cycle_data import CycleData
 from evaluation.risk import GOAL_PAST_TARGET, NEWSLETTER_BOUNCING, NO_GOAL_SHEET, QUIET
@@ -419,6 +419,33 @@ def test_every_reason_of_one_match_is_listed_and_the_most_troubled_come_first(cy
         (many.pk, [NO_GOAL_SHEET, QUIET, NEWSLETTER_BOUNCING]),
         (one.pk, [QUIET]),
     ]
+
+
+# --- Matches at risk: the match as the page shows it --------------------------------------
+
+
+def test_a_match_at_risk_is_read_as_its_match_and_partners_without_a_query(cycle, today):
+    match = MatchFactory(cycle=cycle, **confirmed(cycle, today))
+    Application.objects.filter(pk=match.mentor.pk).update(preferred_name="Robin")
+    Application.objects.filter(pk=match.mentee.pk).update(anonymised_at=timezone.now())
+    (item,) = risk.matches_at_risk(data(cycle))
+
+    with CaptureQueriesContext(connection) as ctx:
+        shown = item.match
+        read = (
+            shown.cycle_id,
+            shown.status,
+            shown.mentee.display_name,
+            shown.mentor.display_name,
+            shown.mentor.email,
+            shown.mentor.get_role_display(),
+        )
+
+    assert len(ctx.captured_queries) == 0
+    assert shown == match and item.url == f"/admin/matches/match/{match.pk}/change/"
+    assert read == (cycle.pk, "active", FORMER_PARTICIPANT, "Robin", match.mentor.email, "Mentor")
+    assert item.row.mentee.display_name == FORMER_PARTICIPANT
+    assert item.row.mentor.display_name == "Robin"
 
 
 # --- A concluded cycle, and the cost ------------------------------------------------------
