@@ -146,7 +146,7 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                     "Goal sheet" if sheet else "Match",
                 )
             )
-        quiet = _quiet_since(data, match, tz)
+        quiet = _quiet_since(data, match)
         if quiet is not None:
             since, last = quiet
             detail = (
@@ -163,7 +163,7 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                     "Activity log",
                 )
             )
-        no_meeting = _without_meeting_since(data, match, tz)
+        no_meeting = _without_meeting_since(data, match)
         if no_meeting is not None:
             since, last = no_meeting
             detail = (
@@ -210,14 +210,14 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
     return result
 
 
-def _quiet_since(data: CycleData, match: MatchRow, tz) -> tuple[dt.date, dt.date | None] | None:
+def _quiet_since(data: CycleData, match: MatchRow) -> tuple[dt.date, dt.date | None] | None:
     """(the day the silence began, the last day with news or None) when the match has
     been quiet for QUIET_DAYS or more by the as-of day; else None. A match is not quiet
     before its program year started or its partners were introduced."""
     news = [d for d in (match.last_check_in, match.last_activity) if d]
     start = data.cycle.starts_on
-    if match.confirmed_at:
-        start = max(start, timezone.localdate(match.confirmed_at, tz))
+    if match.confirmed_on:
+        start = max(start, match.confirmed_on)
     last = max(news) if news else None
     since = max([start, *news])
     if (data.as_of - since).days >= QUIET_DAYS:
@@ -226,14 +226,14 @@ def _quiet_since(data: CycleData, match: MatchRow, tz) -> tuple[dt.date, dt.date
 
 
 def _without_meeting_since(
-    data: CycleData, match: MatchRow, tz
+    data: CycleData, match: MatchRow
 ) -> tuple[dt.date, dt.date | None] | None:
     """(the day since which the partners have not met, their last meeting or None) when
     that is the cycle's ``days_without_meeting`` or more by the as-of day; else None.
     Counted, like the silence above, from the start of the year or the introduction."""
     start = data.cycle.starts_on
-    if match.confirmed_at:
-        start = max(start, timezone.localdate(match.confirmed_at, tz))
+    if match.confirmed_on:
+        start = max(start, match.confirmed_on)
     last = match.last_meeting
     since = max(start, last) if last else start
     if (data.as_of - since).days >= data.cycle.days_without_meeting:

@@ -167,6 +167,33 @@ def test_goal_sheets_are_counted_by_state_overdue_and_over_time(cycle, today):
     assert (at_due.submitted, at_due.agreed) == (1, 1)
 
 
+def test_a_sheet_first_agreed_late_on_its_due_day_in_the_programs_time_zone_is_on_time(
+    cycle, today
+):
+    # 23:30 on the due day in the program's time zone is already the next day in UTC; a
+    # later revision agreed again does not move the first agreement.
+    due = days_ago(today, 30)
+    evening = timezone.make_aware(dt.datetime.combine(due, dt.time(23, 30)), cycle.program.tz)
+    sheet = _revision(
+        MatchFactory(cycle=cycle), submitted=35, agreed=30, today=today, status="agreed"
+    )
+    GoalSheetRevision.objects.filter(sheet=sheet).update(confirmed_at=evening)
+    GoalSheetRevision.objects.create(
+        sheet=sheet,
+        number=2,
+        submitted_at=timezone.now() - dt.timedelta(days=3),
+        confirmed_at=timezone.now() - dt.timedelta(days=2),
+    )
+
+    progress = sections.goal_sheet_progress(data(cycle))
+
+    assert progress.due_on == due
+    assert progress.agreed_on_time == 1
+    (at_due,) = [p for p in progress.points if p.day == due]
+    assert (at_due.submitted, at_due.agreed) == (1, 1)
+    assert (progress.points[-1].submitted, progress.points[-1].agreed) == (1, 1)
+
+
 def test_goal_sheets_are_not_overdue_before_their_due_date(program, today):
     cycle = CycleFactory(program=program, starts_on=days_ago(today, 10))
     MilestoneFactory(
