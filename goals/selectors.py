@@ -59,22 +59,35 @@ def _check_ins_prefetch() -> Prefetch:
     )
 
 
-def goals_with_progress() -> QuerySet[Goal]:
-    """Goals with their check-ins (newest first) fetched and their competency areas'
-    ids (the areas themselves come from the shared content in :func:`_attach_progress`)."""
-    return Goal.objects.annotate(
+def with_competency_area_ids(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    """The goals with their competency areas' ids, for :func:`attach_competency_areas`."""
+    return goals.annotate(
         competency_area_ids=ArraySubquery(
             Goal.competency_areas.through.objects.filter(goal_id=OuterRef("pk")).values(
                 "interest_id"
             )
         )
-    ).prefetch_related(_check_ins_prefetch())
+    )
+
+
+def attach_competency_areas(goals: Iterable[Goal], known: Choices | None = None) -> None:
+    """Each goal's competency areas from the shared content (``goal.competency_areas.all()``
+    asks nothing more): the goals come from :func:`with_competency_area_ids`."""
+    for goal in goals:
+        known = known or choices()
+        attach_interests(goal, "competency_areas", goal.competency_area_ids, known)
+
+
+def goals_with_progress() -> QuerySet[Goal]:
+    """Goals with their check-ins (newest first) fetched and their competency areas'
+    ids (the areas themselves come from the shared content in :func:`_attach_progress`)."""
+    return with_competency_area_ids(Goal.objects.all()).prefetch_related(_check_ins_prefetch())
 
 
 def _attach_progress(goals: Iterable[Goal], known: Choices) -> list[Goal]:
     goals = list(goals)
+    attach_competency_areas(goals, known)
     for goal in goals:
-        attach_interests(goal, "competency_areas", goal.competency_area_ids, known)
         goal.check_in_list = list(goal.check_ins.all())
         goal.latest_check_in = goal.check_in_list[0] if goal.check_in_list else None
     return goals
