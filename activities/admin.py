@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from applications.models import Interest
 from mentoring.admin import cycle_filter
@@ -136,12 +137,25 @@ class ActivityAdmin(WholeListActions, TranslatedAdmin):
     @admin.action(description=_("Publish in the catalog"), permissions=["change"])
     def publish(self, request, queryset):
         changed = services.activities_set_published(activities=queryset, published=True)
-        self.message_user(request, f"{changed} activities published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s activity published.", "%(count)s activities published.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Take out of the catalog (logs keep them)"), permissions=["change"])
     def unpublish(self, request, queryset):
         changed = services.activities_set_published(activities=queryset, published=False)
-        self.message_user(request, f"{changed} activities taken out of the catalog.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s activity taken out of the catalog.",
+                "%(count)s activities taken out of the catalog.",
+                changed,
+            )
+            % {"count": changed},
+        )
 
 
 @admin.register(Resource)

@@ -37,15 +37,22 @@ class Category(models.Model):
     """A heading of a program's catalog (“Practice interviews”, “Topic discussions”...)."""
 
     program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="activity_categories"
+        Program,
+        on_delete=models.CASCADE,
+        related_name="activity_categories",
+        verbose_name=_("program"),
     )
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120)
     description = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A sentence shown under the heading.")
+        _("description"),
+        max_length=PROSE_MAX_LENGTH,
+        blank=True,
+        help_text=_("A sentence shown under the heading."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     content_key = models.CharField(
+        _("content key"),
         max_length=120,
         blank=True,
         editable=False,
@@ -56,6 +63,7 @@ class Category(models.Model):
     )
 
     class Meta:
+        verbose_name = _("category")
         ordering = ["program", "position", "name"]
         verbose_name_plural = _("categories")
         constraints = [
@@ -118,12 +126,18 @@ class Activity(models.Model):
         A_FEW_HOURS = "a_few_hours", _("A few hours, over a week or two")
         ONGOING = "ongoing", _("A little at a time, over several weeks")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="activities")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="activities")
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="activities", verbose_name=_("program")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="activities", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
     summary = models.TextField(
-        max_length=PROSE_MAX_LENGTH, help_text=_("What the activity is, in a sentence or two.")
+        _("summary"),
+        max_length=PROSE_MAX_LENGTH,
+        help_text=_("What the activity is, in a sentence or two."),
     )
     steps = models.TextField(
         _("how to do it"),
@@ -137,6 +151,7 @@ class Activity(models.Model):
         related_name="activities",
         limit_choices_to={"kind": Interest.Kind.COMPETENCY},
         help_text=_("The program's competency areas this activity develops."),
+        verbose_name=_("competency areas"),
     )
     topics = models.ManyToManyField(
         Interest,
@@ -147,6 +162,7 @@ class Activity(models.Model):
             "Interests applicants choose that this activity speaks to (used to "
             "suggest it to matches who share them)."
         ),
+        verbose_name=_("topics"),
     )
     phase = models.CharField(
         _("suits the phase"),
@@ -156,12 +172,14 @@ class Activity(models.Model):
         help_text=_("The part of the program year it fits best."),
     )
     time_needed = models.CharField(
+        _("time needed"),
         max_length=20,
         choices=TimeNeeded.choices,
         default=TimeNeeded.AN_HOUR_OR_TWO,
         help_text=_("A rough idea of the time it takes."),
     )
     discussion_question = models.TextField(
+        _("discussion question"),
         max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text=_(
@@ -174,8 +192,9 @@ class Activity(models.Model):
         blank=True,
         related_name="activities",
         help_text=_("Reading and recordings that go with the activity."),
+        verbose_name=_("resources"),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_published = models.BooleanField(
         _("published"),
         default=True,
@@ -185,13 +204,14 @@ class Activity(models.Model):
             "deleted one comes back the next time the program content is loaded."
         ),
     )
-    content_key = models.CharField(max_length=120, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    content_key = models.CharField(_("content key"), max_length=120, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("activity")
         ordering = ["program", "category__position", "position", "title"]
         verbose_name_plural = _("activities")
         constraints = [
@@ -248,9 +268,11 @@ class Resource(models.Model):
         on_delete=models.CASCADE,
         related_name="resources",
         help_text=_("Leave empty for reading that suits every program."),
+        verbose_name=_("program"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     authors = models.TextField(
+        _("authors"),
         max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text=_(
@@ -258,8 +280,11 @@ class Resource(models.Model):
             "presenters; for an edited issue, the editors."
         ),
     )
-    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty: no date."))
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("Empty: no date.")
+    )
     title = models.CharField(
+        _("title"),
         max_length=300,
         blank=True,
         help_text=_(
@@ -268,28 +293,35 @@ class Resource(models.Model):
         ),
     )
     publication = models.CharField(
+        _("publication"),
         max_length=200,
         blank=True,
         help_text=_("The journal, or the book a chapter is in, or the site a web page is on."),
     )
-    volume = models.CharField(max_length=20, blank=True)
-    issue = models.CharField(max_length=20, blank=True)
-    pages = models.CharField(max_length=30, blank=True, help_text=_("As “500–516”."))
+    volume = models.CharField(_("volume"), max_length=20, blank=True)
+    issue = models.CharField(_("issue"), max_length=20, blank=True)
+    pages = models.CharField(_("pages"), max_length=30, blank=True, help_text=_("As “500–516”."))
     publisher = models.CharField(
-        max_length=200, blank=True, help_text=_("For books, webinars and recordings.")
+        _("publisher"),
+        max_length=200,
+        blank=True,
+        help_text=_("For books, webinars and recordings."),
     )
     url = models.URLField(_("link"), max_length=500, blank=True, help_text=_("A DOI link if any."))
     note = models.TextField(
+        _("note"),
         max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text=_("Why it is worth reading, for the list."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
-    content_key = models.CharField(max_length=120, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    content_key = models.CharField(_("content key"), max_length=120, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
         ordering = ["authors", "year", "title", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -365,7 +397,9 @@ class ActivityLogEntry(models.Model):
         PLANNED = "planned", _("Planned")
         DONE = "done", _("Done")
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="activity_log")
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="activity_log", verbose_name=_("match")
+    )
     activity = models.ForeignKey(
         Activity,
         null=True,
@@ -373,17 +407,23 @@ class ActivityLogEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="log_entries",
         help_text=_("The catalog activity, if they picked one."),
+        verbose_name=_("activity"),
     )
-    title = models.CharField(max_length=200)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DONE
+    )
     on = models.DateField(_("date"))
-    notes = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
-    goals = models.ManyToManyField(Goal, blank=True, related_name="activity_log_entries")
+    notes = models.TextField(_("notes"), max_length=PROSE_MAX_LENGTH, blank=True)
+    goals = models.ManyToManyField(
+        Goal, blank=True, related_name="activity_log_entries", verbose_name=_("goals")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="activity_log_entries",
+        verbose_name=_("recorded by"),
     )
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -392,9 +432,10 @@ class ActivityLogEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Who marked it done, when that was the partner of whoever planned it."),
+        verbose_name=_("completed by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ActivityLogEntryQuerySet.as_manager()
 

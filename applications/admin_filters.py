@@ -82,7 +82,7 @@ class DecisionSentFilter(admin.SimpleListFilter):
     parameter_name = "told"
 
     def lookups(self, request, model_admin):
-        return [("no", "Not yet"), ("yes", "Sent")]
+        return [("no", _("Not yet")), ("yes", _("Sent"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):

@@ -31,20 +31,29 @@ class Interest(models.Model):
         COMPETENCY = "competency", _("Competency area")
         TOPIC = "topic", _("Topic")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="interests")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TOPIC)
-    name = models.CharField(max_length=120)
-    short_name = models.CharField(
-        max_length=40, blank=True, help_text=_("A short form for explanations, e.g. “storytime”.")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="interests", verbose_name=_("program")
     )
-    slug = models.SlugField(max_length=120)
-    description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TOPIC)
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("A short form for explanations, e.g. “storytime”."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120)
+    description = models.TextField(_("description"), max_length=PROSE_MAX_LENGTH, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(
-        default=True, help_text=_("Inactive interests are no longer offered on new applications.")
+        _("is active"),
+        default=True,
+        help_text=_("Inactive interests are no longer offered on new applications."),
     )
 
     class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
         ordering = ["program", "kind", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["program", "slug"], name="interest_slug_unique"),
@@ -61,12 +70,16 @@ class Interest(models.Model):
 class Conference(models.Model):
     """A conference applicants may say they plan to attend (matches can meet there)."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="conferences")
-    name = models.CharField(max_length=120)
-    position = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="conferences", verbose_name=_("program")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("is active"), default=True)
 
     class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
         ordering = ["program", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["program", "name"], name="conference_name_unique"),
@@ -188,36 +201,43 @@ class Application(models.Model):
         VIDEO = "video", _("Video call")
         CHAT = "chat", _("Online chat")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="applications")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="applications", verbose_name=_("cycle")
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="applications",
         help_text=_("Empty once the person deleted their account (the answers are anonymised)."),
+        verbose_name=_("applicant"),
     )
-    role = models.CharField(max_length=10, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
 
     # About you
-    full_name = models.CharField(max_length=200, blank=True)
-    preferred_name = models.CharField(max_length=100, blank=True)
-    pronouns = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    city = models.CharField(max_length=100, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
     state = models.CharField(
         _("state or province"), max_length=2, choices=STATE_CHOICES, blank=True, db_index=True
     )
-    country = models.CharField(max_length=100, blank=True, default="United States")
-    time_zone = models.CharField(max_length=63, blank=True, validators=[validate_time_zone])
+    country = models.CharField(_("country"), max_length=100, blank=True, default="United States")
+    time_zone = models.CharField(
+        _("time zone"), max_length=63, blank=True, validators=[validate_time_zone]
+    )
 
     # Your work
     organization = models.CharField(_("library or organization"), max_length=200, blank=True)
-    library_type = models.CharField(max_length=20, choices=LibraryType.choices, blank=True)
-    position_title = models.CharField(max_length=200, blank=True)
+    library_type = models.CharField(
+        _("library type"), max_length=20, choices=LibraryType.choices, blank=True
+    )
+    position_title = models.CharField(_("position title"), max_length=200, blank=True)
     years_experience = models.PositiveSmallIntegerField(
         _("years of experience"),
         null=True,
@@ -226,7 +246,9 @@ class Application(models.Model):
     )
 
     # Membership
-    membership = models.CharField(max_length=20, choices=Membership.choices, blank=True)
+    membership = models.CharField(
+        _("membership"), max_length=20, choices=Membership.choices, blank=True
+    )
     funding_requested = models.BooleanField(
         _("consider me for the membership funding opportunity"), default=False
     )
@@ -239,10 +261,14 @@ class Application(models.Model):
     )
 
     # Interests
-    interests = models.ManyToManyField(Interest, blank=True, related_name="applications")
+    interests = models.ManyToManyField(
+        Interest, blank=True, related_name="applications", verbose_name=_("interests")
+    )
 
     # Mentee only
-    career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
+    career_stage = models.CharField(
+        _("career stage"), max_length=20, choices=CareerStage.choices, blank=True
+    )
     hopes = models.TextField(_("what you hope to gain"), max_length=PROSE_MAX_LENGTH, blank=True)
     mentor_wishes = models.TextField(
         _("what you would like in a mentor"), max_length=PROSE_MAX_LENGTH, blank=True
@@ -268,23 +294,29 @@ class Application(models.Model):
         help_text=_("Codes from Application.Communication."),
     )
     in_person_ok = models.BooleanField(_("willing to meet in person if close by"), default=False)
-    conferences = models.ManyToManyField(Conference, blank=True, related_name="applications")
-    other_conferences = models.CharField(max_length=300, blank=True)
+    conferences = models.ManyToManyField(
+        Conference, blank=True, related_name="applications", verbose_name=_("conferences")
+    )
+    other_conferences = models.CharField(_("other conferences"), max_length=300, blank=True)
 
-    agreed_to_expectations = models.BooleanField(default=False)
+    agreed_to_expectations = models.BooleanField(_("agreed to expectations"), default=False)
 
     # The committee's side
     staff_notes = models.TextField(
-        max_length=PAGE_MAX_LENGTH, blank=True, help_text=_("Seen only by staff.")
+        _("staff notes"), max_length=PAGE_MAX_LENGTH, blank=True, help_text=_("Seen only by staff.")
     )
     decision_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the applicant was told the current decision.")
+        _("decision sent at"),
+        null=True,
+        blank=True,
+        help_text=_("When the applicant was told the current decision."),
     )
 
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
     anonymised_at = models.DateTimeField(
+        _("anonymised at"),
         null=True,
         blank=True,
         editable=False,
@@ -297,6 +329,8 @@ class Application(models.Model):
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
         ordering = ["cycle", "role", "full_name", "id"]
         permissions = [
             (
@@ -401,17 +435,28 @@ class ApplicationStatusChange(models.Model):
     """The history an applicant sees under “My applications”."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="status_changes"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("application"),
     )
-    from_status = models.CharField(max_length=20, choices=Application.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Application.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=Application.Status.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("application status change")
+        verbose_name_plural = _("application status changes")
         ordering = ["application", "changed_at", "id"]
 
     def __str__(self) -> str:
@@ -421,23 +466,29 @@ class ApplicationStatusChange(models.Model):
 class ApplicationReview(models.Model):
     """One reviewer's score of an application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
+    )
     # A reviewer who leaves takes their name, not their score, out of the review summary.
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="application_reviews",
+        verbose_name=_("reviewer"),
     )
     score = models.PositiveSmallIntegerField(
+        _("score"),
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (weak) to 5 (excellent)."),
     )
-    comment = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    comment = models.TextField(_("comment"), max_length=PROSE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("application review")
+        verbose_name_plural = _("application reviews")
         ordering = ["application", "created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -17,6 +17,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from mentoring.dates import long_date
 from mentoring.models import Cycle, User
 
 from . import emails
@@ -92,9 +93,14 @@ def closed_message(cycle: Cycle) -> str:
     today = cycle.program.today()
     if today < cycle.applications_open_on:
         opens = cycle.applications_open_on
-        return f"Applications for {cycle.name} open on {opens:%B} {opens.day}, {opens.year}."
-    closed = cycle.applications_close_on
-    return f"Applications for {cycle.name} closed on {closed:%B} {closed.day}, {closed.year}."
+        return gettext("Applications for %(cycle)s open on %(day)s.") % {
+            "cycle": cycle.name,
+            "day": long_date(opens),
+        }
+    return gettext("Applications for %(cycle)s closed on %(day)s.") % {
+        "cycle": cycle.name,
+        "day": long_date(cycle.applications_close_on),
+    }
 
 
 def _require_window_open(cycle: Cycle) -> None:

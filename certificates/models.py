@@ -37,16 +37,21 @@ class CertificateQuerySet(models.QuerySet):
 
 
 class Certificate(models.Model):
-    match = models.ForeignKey(Match, on_delete=models.PROTECT, related_name="certificates")
+    match = models.ForeignKey(
+        Match, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("match")
+    )
     application = models.ForeignKey(
         Application,
         on_delete=models.PROTECT,
         related_name="certificates",
         help_text=_("The partner it certifies: their name and role."),
+        verbose_name=_("application"),
     )
-    code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
-    issued_at = models.DateTimeField(default=timezone.now, editable=False)
-    withheld_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code = models.CharField(
+        _("code"), max_length=CODE_LENGTH, unique=True, default=new_code, editable=False
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+    withheld_at = models.DateTimeField(_("withheld at"), null=True, blank=True, editable=False)
     withheld_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -54,8 +59,10 @@ class Certificate(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("withheld by"),
     )
     withheld_reason = models.TextField(
+        _("withheld reason"),
         max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text=_(
@@ -67,6 +74,8 @@ class Certificate(models.Model):
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from mentoring.admin import cycle_filter
 from mentoring.admin_languages import TranslatedAdmin, TranslatedStackedInline
 from mentoring.admin_lists import ListNotes, WholeListActions
+from mentoring.dates import long_date
 from mentoring.models import Cycle, Milestone, Program, ProgramObjective
 from mentoring.timeline import phase_on
 
@@ -98,7 +100,10 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
 
     @admin.display(description=_("Program year"))
     def program_year(self, cycle: Cycle) -> str:
-        return f"{cycle.starts_on:%b %-d, %Y} to {cycle.ends_on:%b %-d, %Y}"
+        return gettext("%(start)s to %(end)s") % {
+            "start": long_date(cycle.starts_on),
+            "end": long_date(cycle.ends_on),
+        }
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"title": "Program health: choose a cycle", **(extra_context or {})}
@@ -183,7 +188,12 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
         if created:
             messages.success(
                 request,
-                "Created " + " and ".join(f"the {s.title.lower()}" for s in created) + ".",
+                ngettext(
+                    "Created the survey %(surveys)s.",
+                    "Created the surveys %(surveys)s.",
+                    len(created),
+                )
+                % {"surveys": get_text_list([f"“{s.title}”" for s in created], gettext("and"))},
             )
         else:
             messages.info(request, gettext("The cycle already has both default surveys."))
@@ -191,6 +201,16 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
 
 
 # --- Surveys ------------------------------------------------------------------------------
+
+# What an action did to n surveys, one whole sentence each (languages count differently).
+SURVEYS_SCHEDULED = lambda n: ngettext(  # noqa: E731
+    "Scheduled %(count)s survey.", "Scheduled %(count)s surveys.", n
+)
+SURVEYS_SENT = lambda n: ngettext("Sent %(count)s survey.", "Sent %(count)s surveys.", n)  # noqa: E731
+SURVEYS_CLOSED = lambda n: ngettext("Closed %(count)s survey.", "Closed %(count)s surveys.", n)  # noqa: E731
+SURVEYS_UNSCHEDULED = lambda n: ngettext(  # noqa: E731
+    "Moved %(count)s survey back to draft.", "Moved %(count)s surveys back to draft.", n
+)
 
 
 class QuestionInline(TranslatedStackedInline):
@@ -317,7 +337,9 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, TranslatedAdmin):
 
     # -- actions -------------------------------------------------------------------------
 
-    def _each(self, request, queryset: QuerySet[Survey], verb: str, service) -> None:
+    def _each(self, request, queryset: QuerySet[Survey], done_message, service) -> None:
+        """Run ``service`` on each survey chosen; ``done_message(n)`` says what was done
+        to n surveys (a whole sentence with its count: the SURVEYS_* above)."""
         done = 0
         for survey in queryset.select_related("cycle__program"):
             try:
@@ -327,29 +349,37 @@ class SurveyAdmin(SurveyPages, WholeListActions, ListNotes, TranslatedAdmin):
                 continue
             done += 1
             if isinstance(outcome, int):
-                self.message_user(request, f"{survey}: {outcome} invitations sent.")
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(survey)s: %(count)s invitation sent.",
+                        "%(survey)s: %(count)s invitations sent.",
+                        outcome,
+                    )
+                    % {"survey": survey, "count": outcome},
+                )
         if done:
-            self.message_user(request, f"{verb} {done} {ngettext('survey', 'surveys', done)}.")
+            self.message_user(request, done_message(done) % {"count": done})
 
     @admin.action(
         description=_("Schedule (sent automatically on the opening day)"), permissions=["change"]
     )
     def schedule_selected(self, request, queryset):
-        self._each(request, queryset, "Scheduled", services.survey_schedule)
+        self._each(request, queryset, SURVEYS_SCHEDULED, services.survey_schedule)
 
     @admin.action(
         description=_("Send now to every active mentor and mentee"), permissions=["change"]
     )
     def send_now(self, request, queryset):
-        self._each(request, queryset, "Sent", services.survey_open)
+        self._each(request, queryset, SURVEYS_SENT, services.survey_open)
 
     @admin.action(description=_("Close (take no more answers)"), permissions=["change"])
     def close_selected(self, request, queryset):
-        self._each(request, queryset, "Closed", services.survey_close)
+        self._each(request, queryset, SURVEYS_CLOSED, services.survey_close)
 
     @admin.action(description=_("Back to draft (not sent until scheduled)"), permissions=["change"])
     def back_to_draft(self, request, queryset):
-        self._each(request, queryset, "Moved back to draft", services.survey_unschedule)
+        self._each(request, queryset, SURVEYS_UNSCHEDULED, services.survey_unschedule)
 
 
 # --- Invitations --------------------------------------------------------------------------
@@ -360,7 +390,7 @@ class AnsweredFilter(admin.SimpleListFilter):
     parameter_name = "answered"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Answered"), ("no", "Not answered")]
+        return [("yes", _("Answered")), ("no", _("Not answered"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":

@@ -3,8 +3,11 @@ the report's figures."""
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+
+from mentoring.dates import long_date, month_day, month_year
 
 from .svg import (
     BLACK,
@@ -27,18 +30,27 @@ def _mean(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _mean_or_not_shown(value: float | None) -> str:
+    return gettext("not shown") if value is None else _mean(value)
+
+
 def funnel_chart(funnel) -> SafeString:
     stages = funnel.stages
     return hbar_chart(
         chart_id="chart-funnel",
         title=gettext("From application to achieved goals"),
-        desc="People at each stage, mentees and mentors: "
-        + "; ".join(f"{s.label}: {s.mentees} mentees, {s.mentors} mentors" for s in stages)
-        + ".",
+        desc=gettext("People at each stage, mentees and mentors: %(stages)s.")
+        % {
+            "stages": "; ".join(
+                gettext("%(stage)s: %(mentees)s mentees, %(mentors)s mentors")
+                % {"stage": s.label, "mentees": s.mentees, "mentors": s.mentors}
+                for s in stages
+            )
+        },
         categories=[s.label for s in stages],
         series=[
-            Series("Mentees", [s.mentees for s in stages], BLUE),
-            Series("Mentors", [s.mentors for s in stages], ORANGE),
+            Series(gettext("Mentees"), [s.mentees for s in stages], BLUE),
+            Series(gettext("Mentors"), [s.mentors for s in stages], ORANGE),
         ],
         label_chars=20,
         width=NARROW,
@@ -51,10 +63,13 @@ def goal_sheet_states_chart(progress) -> SafeString:
     return hbar_chart(
         chart_id="chart-sheet-states",
         title=gettext("Goal sheets by state"),
-        desc=f"Of {progress.matches} matches: "
-        + ", ".join(f"{count} {label.lower()}" for _, label, count in states)
-        + f"; {progress.overdue} overdue.",
-        categories=["Matches"],
+        desc=gettext("Of %(matches)s matches: %(states)s; %(overdue)s overdue.")
+        % {
+            "matches": progress.matches,
+            "states": ", ".join(f"{count} {label.lower()}" for _, label, count in states),
+            "overdue": progress.overdue,
+        },
+        categories=[gettext("Matches")],
         series=[
             Series(label, [count], colour)
             for (_, label, count), colour in zip(states, colours, strict=True)
@@ -71,19 +86,30 @@ def goal_sheet_timeline_chart(progress) -> SafeString:
         chart_id="chart-sheet-timeline",
         title=gettext("Goal sheets submitted and agreed over time"),
         desc=(
-            f"By {points[-1].day:%B} {points[-1].day.day}: {points[-1].submitted} submitted "
-            f"and {points[-1].agreed} agreed of {progress.matches} matches"
+            gettext(
+                "By %(day)s: %(submitted)s submitted and %(agreed)s agreed of %(matches)s matches"
+            )
+            % {
+                "day": month_day(points[-1].day),
+                "submitted": points[-1].submitted,
+                "agreed": points[-1].agreed,
+                "matches": progress.matches,
+            }
             if points
-            else "No goal sheets yet"
+            else gettext("No goal sheets yet")
         )
-        + (f"; due {due:%B} {due.day}, {due.year}." if due else "."),
+        + (gettext("; due %(day)s.") % {"day": long_date(due)} if due else "."),
         days=[p.day for p in points],
         series=[
-            Series("Submitted (first time)", [p.submitted for p in points], BLUE),
-            Series("Agreed (first time)", [p.agreed for p in points], GREEN),
+            Series(gettext("Submitted (first time)"), [p.submitted for p in points], BLUE),
+            Series(gettext("Agreed (first time)"), [p.agreed for p in points], GREEN),
         ],
-        reference=(f"{progress.matches} matches", progress.matches),
-        marker=(f"Due {due:%b} {due.day}", due) if due else None,
+        reference=(
+            ngettext("%(count)s match", "%(count)s matches", progress.matches)
+            % {"count": progress.matches},
+            progress.matches,
+        ),
+        marker=(gettext("Due %(day)s") % {"day": date_format(due, "M j")}, due) if due else None,
     )
 
 
@@ -96,19 +122,27 @@ def activity_chart(activity) -> SafeString:
     return column_chart(
         chart_id="chart-activity",
         title=gettext("Check-ins and activities per month"),
-        desc="Activities done each month, by catalog category, with the number of goal "
-        "check-ins as a line: "
-        + "; ".join(
-            f"{m.month:%B %Y}: {m.activities_total} activities, {m.check_ins} check-ins"
-            for m in months
+        desc=gettext(
+            "Activities done each month, by catalog category, with the number of goal "
+            "check-ins as a line: %(months)s."
         )
-        + ".",
+        % {
+            "months": "; ".join(
+                gettext("%(month)s: %(activities)s activities, %(check_ins)s check-ins")
+                % {
+                    "month": month_year(m.month),
+                    "activities": m.activities_total,
+                    "check_ins": m.check_ins,
+                }
+                for m in months
+            )
+        },
         categories=[
-            f"{m.month:%b %Y}" if i == 0 or m.month.month == 1 else f"{m.month:%b}"
+            date_format(m.month, "M Y" if i == 0 or m.month.month == 1 else "M")
             for i, m in enumerate(months)
         ],
         series=series,
-        line=Series("Check-ins", [m.check_ins for m in months], BLACK),
+        line=Series(gettext("Check-ins"), [m.check_ins for m in months], BLACK),
     )
 
 
@@ -119,7 +153,7 @@ def at_risk_chart(report) -> SafeString:
         title=gettext("Matches at risk, by reason"),
         desc="; ".join(f"{label}: {n}" for _, label, n in counts) + ".",
         categories=[label for _, label, _ in counts],
-        series=[Series("Matches", [n for _, _, n in counts], VERMILLION)],
+        series=[Series(gettext("Matches"), [n for _, _, n in counts], VERMILLION)],
         label_chars=24,
         width=NARROW,
     )
@@ -132,7 +166,7 @@ def meeting_hours_chart(meetings) -> SafeString:
         title=gettext("Matches by hours met"),
         desc="; ".join(f"{label}: {n}" for label, n in rows) + ".",
         categories=[label for label, _ in rows],
-        series=[Series("Matches", [n for _, n in rows], BLUE)],
+        series=[Series(gettext("Matches"), [n for _, n in rows], BLUE)],
         label_chars=20,
         width=NARROW,
     )
@@ -143,15 +177,16 @@ def newsletter_chart(issues) -> SafeString:
         chart_id="chart-newsletters",
         title=gettext("Newsletter delivery per issue"),
         desc="; ".join(
-            f"{i.subject}: {i.sent} delivered, {i.failed} failed, {i.waiting} waiting"
+            gettext("%(subject)s: %(sent)s delivered, %(failed)s failed, %(waiting)s waiting")
+            % {"subject": i.subject, "sent": i.sent, "failed": i.failed, "waiting": i.waiting}
             for i in issues
         )
         + ".",
         categories=[i.subject for i in issues],
         series=[
-            Series("Delivered", [i.sent for i in issues], GREEN),
-            Series("Failed", [i.failed for i in issues], VERMILLION),
-            Series("Waiting", [i.waiting for i in issues], GREY),
+            Series(gettext("Delivered"), [i.sent for i in issues], GREEN),
+            Series(gettext("Failed"), [i.failed for i in issues], VERMILLION),
+            Series(gettext("Waiting"), [i.waiting for i in issues], GREY),
         ],
         stacked=True,
     )
@@ -166,19 +201,22 @@ def results_chart(results) -> SafeString:
 
     return hbar_chart(
         chart_id="chart-results",
-        title=f"{results.survey.title}: mean answer (1 to 5) per objective",
+        title=gettext("%(survey)s: mean answer (1 to 5) per objective")
+        % {"survey": results.survey.title},
         desc="; ".join(
-            f"{o.label}: mentees "
-            + (_mean(mean(o, "mentee")) if mean(o, "mentee") is not None else "not shown")
-            + ", mentors "
-            + (_mean(mean(o, "mentor")) if mean(o, "mentor") is not None else "not shown")
+            gettext("%(objective)s: mentees %(mentees)s, mentors %(mentors)s")
+            % {
+                "objective": o.label,
+                "mentees": _mean_or_not_shown(mean(o, "mentee")),
+                "mentors": _mean_or_not_shown(mean(o, "mentor")),
+            }
             for o in rows
         )
         + ".",
         categories=[o.label for o in rows],
         series=[
-            Series("Mentees", [mean(o, "mentee") for o in rows], BLUE),
-            Series("Mentors", [mean(o, "mentor") for o in rows], ORANGE),
+            Series(gettext("Mentees"), [mean(o, "mentee") for o in rows], BLUE),
+            Series(gettext("Mentors"), [mean(o, "mentor") for o in rows], ORANGE),
         ],
         ticks=[0, 1, 2, 3, 4, 5],
         value_format=_mean,
@@ -219,7 +257,7 @@ def activities_by_category_chart(report) -> SafeString:
         title=gettext("Activities done, by catalog category"),
         desc="; ".join(f"{name}: {n}" for name, n in rows) + ".",
         categories=[name for name, _ in rows],
-        series=[Series("Activities done", [n for _, n in rows], BLUE)],
+        series=[Series(gettext("Activities done"), [n for _, n in rows], BLUE)],
         label_chars=30,
         width=NARROW,
     )
@@ -230,15 +268,23 @@ def retention_chart(retention) -> SafeString:
     return hbar_chart(
         chart_id="chart-retention",
         title=gettext("Matches concluded and dissolved"),
-        desc=f"Of {retention.matches} matches: {on_time} concluded with the year, "
-        f"{retention.concluded_early} concluded early, {retention.dissolved} dissolved, "
-        f"{retention.active} still active.",
-        categories=["Matches"],
+        desc=gettext(
+            "Of %(matches)s matches: %(on_time)s concluded with the year, %(early)s concluded "
+            "early, %(dissolved)s dissolved, %(active)s still active."
+        )
+        % {
+            "matches": retention.matches,
+            "on_time": on_time,
+            "early": retention.concluded_early,
+            "dissolved": retention.dissolved,
+            "active": retention.active,
+        },
+        categories=[gettext("Matches")],
         series=[
-            Series("Concluded with the year", [on_time], GREEN),
-            Series("Concluded early", [retention.concluded_early], SKY),
-            Series("Dissolved", [retention.dissolved], VERMILLION),
-            Series("Still active", [retention.active], GREY),
+            Series(gettext("Concluded with the year"), [on_time], GREEN),
+            Series(gettext("Concluded early"), [retention.concluded_early], SKY),
+            Series(gettext("Dissolved"), [retention.dissolved], VERMILLION),
+            Series(gettext("Still active"), [retention.active], GREY),
         ],
         stacked=True,
         label_chars=10,

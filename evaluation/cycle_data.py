@@ -58,10 +58,6 @@ def next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
 class CycleData:
     """The rows a cycle's figures are computed from, each loaded once, when first used."""
 

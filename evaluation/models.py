@@ -107,22 +107,29 @@ class Survey(models.Model):
         Status.CLOSED: frozenset({Status.OPEN}),
     }
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="surveys")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    title = models.CharField(max_length=200, help_text=_("As participants see it in the email."))
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("cycle")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("As participants see it in the email.")
+    )
     introduction = models.TextField(
+        _("introduction"),
         max_length=PAGE_MAX_LENGTH,
         blank=True,
         help_text=_("A sentence or two at the top of the survey: why it matters."),
     )
     opens_on = models.DateField(
+        _("opens on"),
         help_text=_(
             "The day the invitations go out (in the program's time zone), when the "
             "survey is scheduled."
-        )
+        ),
     )
-    closes_on = models.DateField(help_text=_("The last day answers are taken."))
+    closes_on = models.DateField(_("closes on"), help_text=_("The last day answers are taken."))
     status = models.CharField(
+        _("status"),
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
@@ -132,16 +139,25 @@ class Survey(models.Model):
             "opening day. Open: invitations sent, answers taken. Closed: no more answers."
         ),
     )
-    opened_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was sent."))
-    closed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(
+        _("opened at"), null=True, blank=True, help_text=_("When it was sent.")
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = SurveyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         ordering = ["cycle", "opens_on", "id"]
         permissions = [
             ("view_survey_results", "Can see survey results (aggregates and named answers)"),
@@ -194,11 +210,13 @@ class Question(models.Model):
         CHOICE = "choice", _("One choice from a list")
         TEXT = "text", _("Text")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCALE)
-    text = models.CharField(max_length=300)
-    help_text = models.CharField(max_length=300, blank=True)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
+    text = models.CharField(_("text"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
     objective = models.ForeignKey(
         ProgramObjective,
         null=True,
@@ -206,8 +224,10 @@ class Question(models.Model):
         on_delete=models.SET_NULL,
         related_name="survey_questions",
         help_text=_("The program objective this question measures."),
+        verbose_name=_("objective"),
     )
     choices = models.TextField(
+        _("choices"),
         max_length=PROSE_MAX_LENGTH,
         blank=True,
         help_text=_("For a choice question: one choice per line, in order."),
@@ -218,9 +238,11 @@ class Question(models.Model):
     high_label = models.CharField(
         _("label of 5"), max_length=60, blank=True, default="Strongly agree"
     )
-    required = models.BooleanField(default=True)
+    required = models.BooleanField(_("required"), default=True)
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["survey", "position", "id"]
 
     def __str__(self) -> str:
@@ -283,7 +305,9 @@ class Invitation(models.Model):
 
     Role = Application.Role
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey")
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -291,16 +315,22 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="survey_invitations",
         help_text=_("Empty once the person deleted their account (the answers are anonymised)."),
+        verbose_name=_("person"),
     )
-    role = models.CharField(max_length=10, choices=Application.Role.choices)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    invited_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Application.Role.choices)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     answered_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the person first answered.")
+        _("answered at"), null=True, blank=True, help_text=_("When the person first answered.")
     )
     updated_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the person last changed their answers.")
+        _("updated at"),
+        null=True,
+        blank=True,
+        help_text=_("When the person last changed their answers."),
     )
     named = models.BooleanField(
         _("agreed to be named"),
@@ -311,6 +341,8 @@ class Invitation(models.Model):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["survey", "role", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -334,13 +366,19 @@ class Invitation(models.Model):
 class Answer(models.Model):
     """One person's answer to one question (answering again replaces it)."""
 
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    number = models.PositiveSmallIntegerField(null=True, blank=True)
-    choice = models.CharField(max_length=200, blank=True)
-    text = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="answers", verbose_name=_("invitation")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    choice = models.CharField(_("choice"), max_length=200, blank=True)
+    text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["invitation", "question__position", "question_id"]
         constraints = [
             models.UniqueConstraint(

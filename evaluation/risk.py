@@ -14,10 +14,14 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from goals.models import Goal, GoalSheet
 from matches.models import Match
+from mentoring.dates import long_date
 from mentoring.models import Delivery
 
 from .cycle_data import (
@@ -26,7 +30,6 @@ from .cycle_data import (
     QUIET_DAYS,
     CycleData,
     goal_achieved,
-    long_date,
 )
 from .sections import sheet_overdue
 
@@ -39,19 +42,19 @@ NEWSLETTER_BOUNCING = "newsletter_bouncing"
 NO_MEETING = "no_meeting"
 HELP_REQUESTED = "help_requested"
 REASONS = {
-    HELP_REQUESTED: "A partner asked the committee for help",
-    NO_GOAL_SHEET: "No goal sheet past the due date",
-    QUIET: f"No check-in or activity for {QUIET_DAYS} days",
-    NO_MEETING: "No meeting recorded lately",
-    GOAL_PAST_TARGET: "A goal past its target date, not achieved",
-    NEWSLETTER_BOUNCING: "Newsletters bouncing",
+    HELP_REQUESTED: _("A partner asked the committee for help"),
+    NO_GOAL_SHEET: _("No goal sheet past the due date"),
+    QUIET: format_lazy(_("No check-in or activity for {days} days"), days=QUIET_DAYS),
+    NO_MEETING: _("No meeting recorded lately"),
+    GOAL_PAST_TARGET: _("A goal past its target date, not achieved"),
+    NEWSLETTER_BOUNCING: _("Newsletters bouncing"),
 }
 
 
 SHEET_STATES = {
-    None: "the partners never opened it",
-    GoalSheet.Status.DRAFT: "it is still a draft",
-    GoalSheet.Status.SUBMITTED: "it is submitted, waiting for the mentor to confirm",
+    None: _("the partners never opened it"),
+    GoalSheet.Status.DRAFT: _("it is still a draft"),
+    GoalSheet.Status.SUBMITTED: _("it is submitted, waiting for the mentor to confirm"),
 }
 
 
@@ -116,10 +119,13 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
             reasons.append(
                 RiskReason(
                     HELP_REQUESTED,
-                    f"The {item.get_role_display().lower()} wrote on "
-                    f"{long_date(timezone.localdate(item.created_at, tz))}; not resolved yet.",
+                    gettext("The %(role)s wrote on %(day)s; not resolved yet.")
+                    % {
+                        "role": item.get_role_display().lower(),
+                        "day": long_date(timezone.localdate(item.created_at, tz)),
+                    },
                     url("admin:matches_helprequest_change", item.pk),
-                    "Request",
+                    gettext("Request"),
                 )
             )
         sheet = data.sheet(match)
@@ -130,56 +136,70 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
             reasons.append(
                 RiskReason(
                     NO_GOAL_SHEET,
-                    f"Due {long_date(data.due_on)}; {state}.",
+                    gettext("Due %(day)s; %(state)s.")
+                    % {"day": long_date(data.due_on), "state": state},
                     url("admin:goals_goalsheet_change", sheet.pk)
                     if sheet
                     else url("admin:matches_match_change", match.pk),
-                    "Goal sheet" if sheet else "Match",
+                    gettext("Goal sheet") if sheet else gettext("Match"),
                 )
             )
         quiet = _quiet_since(data, match, tz)
         if quiet is not None:
             since, last = quiet
+            days = (data.as_of - since).days
             detail = (
-                f"Last check-in or activity on {long_date(last)}."
+                gettext("Last check-in or activity on %(day)s.") % {"day": long_date(last)}
                 if last
-                else f"Nothing recorded since {long_date(since)}."
+                else gettext("Nothing recorded since %(day)s.") % {"day": long_date(since)}
             )
             reasons.append(
                 RiskReason(
                     QUIET,
-                    f"{(data.as_of - since).days} days without news. {detail}",
+                    ngettext("%(days)s day without news.", "%(days)s days without news.", days)
+                    % {"days": days}
+                    + f" {detail}",
                     url("admin:activities_activitylogentry_changelist")
                     + f"?match__id__exact={match.pk}",
-                    "Activity log",
+                    gettext("Activity log"),
                 )
             )
         no_meeting = _without_meeting_since(data, match, tz)
         if no_meeting is not None:
             since, last = no_meeting
+            days = (data.as_of - since).days
             detail = (
-                f"Last meeting on {long_date(last)}."
+                gettext("Last meeting on %(day)s.") % {"day": long_date(last)}
                 if last
-                else f"No meeting recorded since {long_date(since)}."
+                else gettext("No meeting recorded since %(day)s.") % {"day": long_date(since)}
             )
             reasons.append(
                 RiskReason(
                     NO_MEETING,
-                    f"{(data.as_of - since).days} days without a meeting (this cycle allows "
-                    f"{data.cycle.days_without_meeting}). {detail}",
+                    ngettext(
+                        "%(days)s day without a meeting (this cycle allows %(allowed)s).",
+                        "%(days)s days without a meeting (this cycle allows %(allowed)s).",
+                        days,
+                    )
+                    % {"days": days, "allowed": data.cycle.days_without_meeting}
+                    + f" {detail}",
                     url("admin:matches_meeting_changelist") + f"?match__id__exact={match.pk}",
-                    "Meetings",
+                    gettext("Meetings"),
                 )
             )
         late = goals_late.get(match.pk)
         if late:
-            titles = "; ".join(f"“{g.title}” (target {long_date(g.target_date)})" for g in late)
+            titles = "; ".join(
+                gettext("“%(title)s” (target %(day)s)")
+                % {"title": g.title, "day": long_date(g.target_date)}
+                for g in late
+            )
             reasons.append(
                 RiskReason(
                     GOAL_PAST_TARGET,
-                    f"Not marked achieved: {titles}.",
+                    gettext("Not marked achieved: %(goals)s.") % {"goals": titles},
                     url("admin:goals_goalsheet_change", late[0].sheet_id),
-                    "Goal sheet",
+                    gettext("Goal sheet"),
                 )
             )
         for application in (match.mentee, match.mentor):
@@ -188,11 +208,18 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                 reasons.append(
                     RiskReason(
                         NEWSLETTER_BOUNCING,
-                        f"{application.display_name or application.email} "
-                        f"({application.get_role_display().lower()}): “{delivery.subject}” "
-                        f"to {delivery.to_email} failed. {delivery.last_error}".strip(),
+                        (
+                            gettext("%(name)s (%(role)s): “%(subject)s” to %(email)s failed.")
+                            % {
+                                "name": application.display_name or application.email,
+                                "role": application.get_role_display().lower(),
+                                "subject": delivery.subject,
+                                "email": delivery.to_email,
+                            }
+                            + f" {delivery.last_error}"
+                        ).strip(),
                         url("admin:mentoring_delivery_change", delivery.pk),
-                        "Delivery",
+                        gettext("Delivery"),
                     )
                 )
         if reasons:

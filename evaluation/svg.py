@@ -16,8 +16,10 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
@@ -212,7 +214,9 @@ def hbar_chart(
                 value = item.values[i]
                 by = y + j * (bar + gap)
                 if value is None:
-                    rows.append(_text(plot_left + 6, by + bar - 2, "not shown", font_size=11))
+                    rows.append(
+                        _text(plot_left + 6, by + bar - 2, gettext("not shown"), font_size=11)
+                    )
                     continue
                 rows.append(_rect(plot_left, by, x_of(value) - plot_left, bar, item.colour))
                 rows.append(_text(x_of(value) + 6, by + bar - 2, value_format(value), font_size=12))
@@ -334,7 +338,7 @@ def line_chart(
         if month >= first:
             x = x_of(month)
             body.append(_line(x, bottom, x, bottom + 5))
-            label = f"{month:%b}" if month.month != 1 else f"{month:%b %Y}"
+            label = date_format(month, "M" if month.month != 1 else "M Y")
             body.append(_text(x, bottom + 18, label, text_anchor="middle", font_size=11))
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     if reference:

@@ -18,6 +18,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from goals.models import Goal
 from matches import alumni
 from matches.models import Match
@@ -29,15 +32,15 @@ from .results import ObjectiveResult, SurveyResults, survey_results
 from .sections import MeetingHours, activity_by_month, meeting_hours
 
 EVIDENCE_FILE = Path(__file__).parent / "data" / "year_report.json"
-NO_AREA = "No competency area"
-NOT_RECORDED = "Not recorded"
+NO_AREA = _("No competency area")
+NOT_RECORDED = _("Not recorded")
 OUTCOMES = [*(label for _, label in Goal.Outcome.choices), NOT_RECORDED]
 SECTIONS = {
-    "goals": "Goals and outcomes",
-    "activities": "Activities",
-    "retention": "Retention",
-    "hours": "Hours met",
-    "returning": "Returning people",
+    "goals": _("Goals and outcomes"),
+    "activities": _("Activities"),
+    "retention": _("Retention"),
+    "hours": _("Hours met"),
+    "returning": _("Returning people"),
 }
 
 
@@ -177,14 +180,29 @@ def _summaries(
     """One line per section, for the objectives it bears on."""
     achieved = outcomes.get(Goal.Outcome.ACHIEVED.label, 0)
     return {
-        "goals": f"{achieved} of {goals} agreed goals achieved",
-        "activities": f"{sum(n for _, n in activities)} activities done",
-        "retention": f"{retention.concluded} of {retention.matches} matches concluded, "
-        f"{retention.dissolved} dissolved",
-        "hours": f"{hours.total_hours:.0f} hours met, {hours.met} of {hours.matches} matches "
-        "recorded meetings",
-        "returning": f"{came_back.total} came back from an earlier year; "
-        f"{returned.total} applied again, {returned.mentees_as_mentors} mentees as mentors",
+        "goals": gettext("%(achieved)s of %(goals)s agreed goals achieved")
+        % {"achieved": achieved, "goals": goals},
+        "activities": gettext("%(count)s activities done")
+        % {"count": sum(n for _, n in activities)},
+        "retention": gettext(
+            "%(concluded)s of %(matches)s matches concluded, %(dissolved)s dissolved"
+        )
+        % {
+            "concluded": retention.concluded,
+            "matches": retention.matches,
+            "dissolved": retention.dissolved,
+        },
+        "hours": gettext("%(hours).0f hours met, %(met)s of %(matches)s matches recorded meetings")
+        % {"hours": hours.total_hours, "met": hours.met, "matches": hours.matches},
+        "returning": gettext(
+            "%(came_back)s came back from an earlier year; %(returned)s applied again, "
+            "%(mentees_as_mentors)s mentees as mentors"
+        )
+        % {
+            "came_back": came_back.total,
+            "returned": returned.total,
+            "mentees_as_mentors": returned.mentees_as_mentors,
+        },
     }
 
 

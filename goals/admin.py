@@ -22,6 +22,7 @@ from matches.models import Match
 from mentoring.admin import cycle_filter
 from mentoring.admin_languages import TranslatedAdmin
 from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, cycle_spec
+from mentoring.dates import long_date
 from mentoring.models import Milestone, Program
 from mentoring.spreadsheets import csv_response, csv_writer
 from mentoring.timeline import goal_sheet_due_on
@@ -104,7 +105,7 @@ class GoalInline(admin.StackedInline):
     def latest_check_in(self, goal: Goal) -> str:
         if not goal.latest_status:
             return "—"
-        return f"{CheckIn.Status(goal.latest_status).label}, {goal.latest_on:%B %-d, %Y}"
+        return f"{CheckIn.Status(goal.latest_status).label}, {long_date(goal.latest_on)}"
 
 
 class RevisionInline(ReadOnlyInline):
@@ -317,16 +318,26 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
             if done:
                 self.message_user(
                     request,
-                    f"Returned {done} {ngettext('goal sheet', 'goal sheets', done)} for revision; "
-                    "both partners of each were emailed.",
+                    ngettext(
+                        "Returned %(count)s goal sheet for revision; both partners were emailed.",
+                        "Returned %(count)s goal sheets for revision; both partners of each "
+                        "were emailed.",
+                        done,
+                    )
+                    % {"count": done},
                     messages.SUCCESS,
                 )
             skipped = len(sheets) - len(agreed)
             if skipped:
                 self.message_user(
                     request,
-                    f"Left {skipped} {ngettext('sheet', 'sheets', skipped)} alone: only agreed "
-                    "sheets are returned for revision.",
+                    ngettext(
+                        "Left %(count)s sheet alone: only agreed sheets are returned for revision.",
+                        "Left %(count)s sheets alone: only agreed sheets are returned for "
+                        "revision.",
+                        skipped,
+                    )
+                    % {"count": skipped},
                     messages.WARNING,
                 )
             for line in failed:

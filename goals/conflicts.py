@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from applications.models import Interest
+from mentoring.dates import long_date
 
 from .models import SMART_PARTS, Goal
 
@@ -57,7 +58,7 @@ def _date_text(value: Any) -> str:
             day = dt.date.fromisoformat(str(value or "").strip())
         except ValueError:
             return str(value or "")
-    return f"{day:%B} {day.day}, {day.year}"
+    return long_date(day)
 
 
 def _saved(goal: Goal) -> dict[str, str]:

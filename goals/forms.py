@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Interest
+from mentoring.dates import long_date
 from mentoring.limits import PROSE_MAX_LENGTH
 from mentoring.models import Cycle
 
@@ -29,7 +30,7 @@ from .validation import TOO_FEW_GOALS, TOO_MANY_GOALS, goal_errors
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+    return long_date(day)
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:

@@ -46,33 +46,56 @@ SMART_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in SMART_PARTS)
 class ExampleGoal(models.Model):
     """An example goal (seeds 001/002) a match can start from and make specific."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="example_goals")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="example_goals", verbose_name=_("program")
+    )
     key = models.SlugField(
+        _("key"),
         max_length=80,
         help_text=_("Identifies the example for the content loader; staff may change the text."),
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     specific = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “specific”.")
+        _("specific"),
+        max_length=PROSE_MAX_LENGTH,
+        blank=True,
+        help_text=_("A starting point for “specific”."),
     )
     measurable = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “measurable”.")
+        _("measurable"),
+        max_length=PROSE_MAX_LENGTH,
+        blank=True,
+        help_text=_("A starting point for “measurable”."),
     )
     achievable = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “achievable”.")
+        _("achievable"),
+        max_length=PROSE_MAX_LENGTH,
+        blank=True,
+        help_text=_("A starting point for “achievable”."),
     )
     relevant = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=_("A starting point for “relevant”.")
+        _("relevant"),
+        max_length=PROSE_MAX_LENGTH,
+        blank=True,
+        help_text=_("A starting point for “relevant”."),
     )
     competency_areas = models.ManyToManyField(
-        Interest, blank=True, limit_choices_to={"kind": Interest.Kind.COMPETENCY}, related_name="+"
+        Interest,
+        blank=True,
+        limit_choices_to={"kind": Interest.Kind.COMPETENCY},
+        related_name="+",
+        verbose_name=_("competency areas"),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(
-        default=True, help_text=_("Inactive examples are no longer offered to matches.")
+        _("is active"),
+        default=True,
+        help_text=_("Inactive examples are no longer offered to matches."),
     )
 
     class Meta:
+        verbose_name = _("example goal")
+        verbose_name_plural = _("example goals")
         ordering = ["program", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["program", "key"], name="example_goal_key_unique"),
@@ -160,14 +183,17 @@ class GoalSheet(models.Model):
         REOPEN = "reopen", _("Reopened to change")
         STAFF_RETURN = "staff_return", _("Returned for revision by staff")
 
-    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="goal_sheet")
+    match = models.OneToOneField(
+        Match, on_delete=models.CASCADE, related_name="goal_sheet", verbose_name=_("match")
+    )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     revision = models.PositiveIntegerField(
-        default=1, help_text=_("Which revision the partners are working on.")
+        _("revision"), default=1, help_text=_("Which revision the partners are working on.")
     )
     agreed_revision = models.PositiveIntegerField(
+        _("agreed revision"),
         null=True,
         blank=True,
         help_text=_(
@@ -175,33 +201,53 @@ class GoalSheet(models.Model):
         ),
     )
     version = models.PositiveIntegerField(
+        _("version"),
         default=1,
         help_text=_("Goes up with every change, so a save made on an outdated copy is refused."),
     )
     returned_comment = models.TextField(
+        _("returned comment"),
         max_length=COMMENT_MAX_LENGTH,
         blank=True,
         help_text=_("Why the sheet was sent back, by the mentor or staff."),
     )
     returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("returned by"),
     )
-    returned_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     submitted_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the current revision was last submitted.")
+        _("submitted at"),
+        null=True,
+        blank=True,
+        help_text=_("When the current revision was last submitted."),
     )
     agreed_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the current agreement was confirmed.")
+        _("agreed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the current agreement was confirmed."),
     )
 
     objects = GoalSheetQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("goal sheet")
+        verbose_name_plural = _("goal sheets")
         ordering = ["match"]
         constraints = [
             models.CheckConstraint(
@@ -279,24 +325,47 @@ class GoalSheetRevision(models.Model):
     The goals are copied in as they were (``goals``), so an agreed revision stays
     readable after the partners change the sheet."""
 
-    sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    goals = models.JSONField(default=list, help_text=_("The goals as they were submitted."))
+    sheet = models.ForeignKey(
+        GoalSheet, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("sheet")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    goals = models.JSONField(
+        _("goals"), default=list, help_text=_("The goals as they were submitted.")
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     sent_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent back by"),
     )
-    sent_back_at = models.DateTimeField(null=True, blank=True)
-    sent_back_comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    sent_back_comment = models.TextField(
+        _("sent back comment"), max_length=COMMENT_MAX_LENGTH, blank=True
+    )
 
     class Meta:
+        verbose_name = _("goal sheet revision")
+        verbose_name_plural = _("goal sheet revisions")
         ordering = ["sheet", "number"]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "number"], name="one_revision_per_number"),
@@ -314,16 +383,25 @@ class GoalSheetChange(models.Model):
     """One step in a goal sheet's history: who submitted, confirmed, sent back or
     reopened it, when, and with what comment."""
 
-    sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="changes")
-    revision = models.PositiveIntegerField()
-    action = models.CharField(max_length=20, choices=GoalSheet.Action.choices)
-    from_status = models.CharField(max_length=20, choices=GoalSheet.Status.choices)
-    to_status = models.CharField(max_length=20, choices=GoalSheet.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    sheet = models.ForeignKey(
+        GoalSheet, on_delete=models.CASCADE, related_name="changes", verbose_name=_("sheet")
     )
-    at = models.DateTimeField(default=timezone.now)
-    comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
+    revision = models.PositiveIntegerField(_("revision"))
+    action = models.CharField(_("action"), max_length=20, choices=GoalSheet.Action.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=GoalSheet.Status.choices
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=GoalSheet.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["sheet", "at", "id"]
@@ -356,55 +434,82 @@ class Goal(models.Model):
         NOT_ACHIEVED = "not_achieved", _("Not achieved")
         CHANGED = "changed", _("Changed along the way")
 
-    sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="goals")
+    sheet = models.ForeignKey(
+        GoalSheet, on_delete=models.CASCADE, related_name="goals", verbose_name=_("sheet")
+    )
     position = models.PositiveSmallIntegerField(
+        _("position"),
         null=True,
         blank=True,
         help_text=_("1 to 3 on the sheet; empty once the goal was removed in a later revision."),
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     specific = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[0][2]
+        _("specific"), max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[0][2]
     )
     measurable = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[1][2]
+        _("measurable"), max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[1][2]
     )
     achievable = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[2][2]
+        _("achievable"), max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[2][2]
     )
     relevant = models.TextField(
-        max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[3][2]
+        _("relevant"), max_length=PROSE_MAX_LENGTH, blank=True, help_text=SMART_PARTS[3][2]
     )
     target_date = models.DateField(
-        null=True, blank=True, help_text=_("By when (time-bound), inside the program's dates.")
+        _("target date"),
+        null=True,
+        blank=True,
+        help_text=_("By when (time-bound), inside the program's dates."),
     )
     competency_areas = models.ManyToManyField(
         Interest,
         blank=True,
         limit_choices_to={"kind": Interest.Kind.COMPETENCY},
         related_name="goals",
+        verbose_name=_("competency areas"),
     )
     example = models.ForeignKey(
-        ExampleGoal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ExampleGoal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("example"),
     )
     first_agreed_revision = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("The first revision in which this goal was agreed.")
+        _("first agreed revision"),
+        null=True,
+        blank=True,
+        help_text=_("The first revision in which this goal was agreed."),
     )
     retired_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the goal was taken off the sheet.")
+        _("retired at"),
+        null=True,
+        blank=True,
+        help_text=_("When the goal was taken off the sheet."),
     )
-    final_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    reflection = models.TextField(max_length=REFLECTION_MAX_LENGTH, blank=True)
+    final_outcome = models.CharField(
+        _("final outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    reflection = models.TextField(_("reflection"), max_length=REFLECTION_MAX_LENGTH, blank=True)
     outcome_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("outcome recorded by"),
     )
-    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = GoalQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["sheet", "position", "id"]
         constraints = [
             models.CheckConstraint(
@@ -440,18 +545,25 @@ class CheckIn(models.Model):
         CHANGED = "changed", _("Changed")
         DROPPED = "dropped", _("Dropped")
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="check_ins")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="check_ins"
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("goal")
     )
-    status = models.CharField(max_length=20, choices=Status.choices)
-    note = models.TextField(max_length=CHECK_IN_NOTE_MAX_LENGTH, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="check_ins",
+        verbose_name=_("author"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    note = models.TextField(_("note"), max_length=CHECK_IN_NOTE_MAX_LENGTH, blank=True)
     on = models.DateField(_("date"), default=timezone.localdate)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["goal", "-on", "-created_at"]
         verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
         indexes = [models.Index(fields=["goal", "-on", "-created_at"], name="check_in_latest")]
 
     def __str__(self) -> str:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from mentoring.dates import long_date
 from mentoring.models import User
 
 from .models import (
@@ -43,30 +45,33 @@ def check_in_add(
     sheet = lock_sheet(goal.sheet)
     goal = Goal.objects.get(pk=goal.pk, sheet=sheet)
     if role_of(sheet, by) is None:
-        raise refusal("Only the mentor and the mentee record progress on their goals.", "forbidden")
+        raise refusal(
+            gettext("Only the mentor and the mentee record progress on their goals."), "forbidden"
+        )
     if not may_check_in(sheet, by):
         raise refusal(
-            "Progress is recorded once the goal sheet is agreed, while the match is active.",
+            gettext(
+                "Progress is recorded once the goal sheet is agreed, while the match is active."
+            ),
             "not_agreed",
         )
     if not goal.is_current:
-        raise refusal("This goal is no longer on the goal sheet.", "retired")
+        raise refusal(gettext("This goal is no longer on the goal sheet."), "retired")
     cycle = sheet.match.cycle
     today = cycle.program.today()
     on = on or today
     errors: dict[str, str] = {}
     if status not in CheckIn.Status.values:
-        errors["status"] = "Choose how the goal is going."
+        errors["status"] = gettext("Choose how the goal is going.")
     if on > today:
-        errors["on"] = "Choose today or an earlier day: a check-in records what happened."
+        errors["on"] = gettext("Choose today or an earlier day: a check-in records what happened.")
     elif on < cycle.starts_on:
-        start = cycle.starts_on
-        errors["on"] = (
-            f"Choose a day since the program started ({start:%B} {start.day}, {start.year})."
-        )
+        errors["on"] = gettext("Choose a day since the program started (%(start)s).") % {
+            "start": long_date(cycle.starts_on)
+        }
     note = note.strip()
     if status in (CheckIn.Status.CHANGED, CheckIn.Status.DROPPED) and not note:
-        errors["note"] = "Say briefly what changed, or why the goal was dropped."
+        errors["note"] = gettext("Say briefly what changed, or why the goal was dropped.")
     if errors:
         raise ValidationError(errors)
     check_in = CheckIn(goal=goal, author=by, status=status, note=note, on=on)
@@ -83,7 +88,7 @@ def goal_outcomes_record(
     reflection (either partner; recording again updates them)."""
     sheet = lock_sheet(sheet)
     if role_of(sheet, by) is None:
-        raise refusal("Only the mentor and the mentee record their outcomes.", "forbidden")
+        raise refusal(gettext("Only the mentor and the mentee record their outcomes."), "forbidden")
     if not outcomes_open(sheet):
         raise refusal(
             outcomes_window_words(sheet),
@@ -91,7 +96,7 @@ def goal_outcomes_record(
         )
     goals = {goal.pk: goal for goal in sheet.goals.current()}
     if {o.goal_id for o in outcomes} != set(goals):
-        raise refusal("Record an outcome for each goal on the sheet.", "incomplete")
+        raise refusal(gettext("Record an outcome for each goal on the sheet."), "incomplete")
     now = timezone.now()
     saved = []
     problems = []
@@ -99,12 +104,15 @@ def goal_outcomes_record(
         goal = goals[item.goal_id]
         reflection = item.reflection.strip()
         if item.outcome not in Goal.Outcome.values:
-            problems.append(f"{goal.title}: choose how the goal turned out.")
+            problems.append(
+                gettext("%(goal)s: choose how the goal turned out.") % {"goal": goal.title}
+            )
         if not reflection:
-            problems.append(f"{goal.title}: write a short reflection.")
+            problems.append(gettext("%(goal)s: write a short reflection.") % {"goal": goal.title})
         elif len(reflection) > REFLECTION_MAX_LENGTH:
             problems.append(
-                f"{goal.title}: keep the reflection under {REFLECTION_MAX_LENGTH} characters."
+                gettext("%(goal)s: keep the reflection under %(max)s characters.")
+                % {"goal": goal.title, "max": REFLECTION_MAX_LENGTH}
             )
         goal.final_outcome = item.outcome
         goal.reflection = reflection

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from matches.models import Match
+from mentoring.dates import long_date
 from mentoring.models import User
 
 from .models import TRANSITIONS, GoalSheet, outcomes_open_on
@@ -72,11 +73,10 @@ def outcomes_open(sheet: GoalSheet, *, today: dt.date | None = None) -> bool:
 
 def outcomes_window_words(sheet: GoalSheet) -> str:
     """When final outcomes can be recorded, in words (for a refusal)."""
-    until = date_format(sheet.match.cycle.outcomes_until, "F j, Y")
-    return (
-        "Final outcomes are recorded at the program's conclusion, on an agreed goal "
-        f"sheet, until {until}."
-    )
+    return gettext(
+        "Final outcomes are recorded at the program's conclusion, on an agreed goal sheet, "
+        "until %(until)s."
+    ) % {"until": long_date(sheet.match.cycle.outcomes_until)}
 
 
 def not_editable_reason(sheet: GoalSheet) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mentoring.dates import long_date
 from mentoring.models import Cycle
 
 from .models import SMART_FIELDS
@@ -30,7 +31,7 @@ def target_date_error(day: dt.date, cycle: Cycle) -> str | None:
 
 
 def _long(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+    return long_date(day)
 
 
 def goal_errors(

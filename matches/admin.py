@@ -35,7 +35,7 @@ class GoalSheetStartedFilter(admin.SimpleListFilter):
     parameter_name = "goal_sheet"
 
     def lookups(self, request, model_admin):
-        return [("none", "Not started"), ("started", "Started")]
+        return [("none", _("Not started")), ("started", _("Started"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("none", "started"):

@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import mail, privacy, selectors, services
 from .admin_languages import TranslatedAdmin, TranslatedStackedInline, TranslatedTabularInline
 from .admin_lists import WholeListActions
-from .forms import CycleCopyForm
+from .forms import CycleCopyForm, EventAdminForm
 from .models import (
     Committee,
     Cycle,
@@ -26,6 +26,7 @@ from .models import (
     ProgramObjective,
     User,
 )
+from .templatetags.program import event_when
 from .timeline import phase_on
 
 ALL_CYCLES = "all"
@@ -173,6 +174,7 @@ class MilestoneInline(TranslatedTabularInline):
 
 class EventInline(TranslatedStackedInline):
     model = Event
+    form = EventAdminForm
     extra = 0
     fields = [
         ("kind", "title"),
@@ -255,8 +257,11 @@ class CycleAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Created {new_cycle} with its milestones and events, every date moved "
-                    "to its year; check them.",
+                    gettext(
+                        "Created %(cycle)s with its milestones and events, every date moved "
+                        "to its year; check them."
+                    )
+                    % {"cycle": new_cycle},
                     messages.SUCCESS,
                 )
                 return redirect("admin:mentoring_cycle_change", new_cycle.pk)
@@ -285,8 +290,11 @@ class CycleAdmin(admin.ModelAdmin):
             services.cycle_anonymise(cycle=cycle)
             self.message_user(
                 request,
-                f"{cycle} is anonymised: its applications, matches, goal sheets, activity "
-                "logs and surveys no longer say who took part.",
+                gettext(
+                    "%(cycle)s is anonymised: its applications, matches, goal sheets, activity "
+                    "logs and surveys no longer say who took part."
+                )
+                % {"cycle": cycle},
                 messages.SUCCESS,
             )
             return redirect("admin:mentoring_cycle_change", cycle.pk)
@@ -315,7 +323,8 @@ class CycleAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Created {new_cycle} with its milestones and events; check their dates.",
+                    gettext("Created %(cycle)s with its milestones and events; check their dates.")
+                    % {"cycle": new_cycle},
                     messages.SUCCESS,
                 )
 
@@ -331,11 +340,17 @@ class MilestoneAdmin(TranslatedAdmin):
 
 @admin.register(Event)
 class EventAdmin(TranslatedAdmin):
-    list_display = ["title", "kind", "cycle", "starts_at", "ends_at", "time_zone", "location"]
+    form = EventAdminForm
+    list_display = ["title", "kind", "cycle", "when", "location"]
     list_filter = ["kind", "cycle__program", cycle_filter("cycle")]
     list_select_related = ["cycle__program"]
     search_fields = ["title", "description", "location"]
     date_hierarchy = "starts_at"
+
+    @admin.display(description=_("when (local time)"), ordering="starts_at")
+    def when(self, event: Event) -> str:
+        # In the event's own zone, as typed on its page (the list's zone is the program's).
+        return event_when(event)
 
 
 @admin.register(Delivery)
@@ -366,4 +381,12 @@ class DeliveryAdmin(WholeListActions, admin.ModelAdmin):
             status=Delivery.Status.PENDING, last_error="", attempts=0
         )
         mail.queue_deliveries(ids)
-        self.message_user(request, f"{len(ids)} failed deliveries queued again.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s failed delivery queued again.",
+                "%(count)s failed deliveries queued again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+        )

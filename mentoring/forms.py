@@ -1,9 +1,12 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .admin_languages import TranslatedModelForm
 from .content import program_year_start
 from .models import validate_time_zone
 
@@ -97,3 +100,41 @@ class CycleCopyForm(forms.Form):
             while year in taken:
                 year += 1
         self.fields["year"].initial = year
+
+
+class EventAdminForm(TranslatedModelForm):
+    """An event's start and end are typed, and shown back, in the event's own time zone:
+    a session of a conference in San Diego at 9:00 is 9:00 there, whatever the program's
+    zone, in which the rest of the admin reads dates (committee/time_zones.py). A new
+    event starts in that zone, the program's."""
+
+    TIMES = ("starts_at", "ends_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "time_zone" not in self.fields:
+            return  # shown read-only
+        self.fields["time_zone"].help_text = _(
+            "Where the event takes place: its start and end above are in this time zone."
+        )
+        if self.instance.pk is None:
+            self.initial.setdefault("time_zone", timezone.get_current_timezone_name())
+            return
+        for name in self.TIMES:
+            value = getattr(self.instance, name)
+            if value is not None:
+                # Naive, so the widget shows it as it is instead of in the active zone.
+                self.initial[name] = timezone.make_naive(value, self.instance.tz)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = cleaned.get("time_zone")
+        if zone and "time_zone" not in self.errors:
+            here = ZoneInfo(zone)
+            for name in self.TIMES:
+                if cleaned.get(name) is not None:
+                    # The field read the wall time typed in the active zone: keep the wall
+                    # time, in the event's zone.
+                    typed = timezone.make_naive(cleaned[name])
+                    cleaned[name] = timezone.make_aware(typed, here)
+        return cleaned

@@ -32,4 +32,3 @@ def written_in_any_language(field: str) -> Q:
     """The translated ``field`` has text in at least one language (neither empty nor
     NULL)."""
     return in_any_language(f"{field}__gt", "")
-

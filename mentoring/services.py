@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from . import content_cache, privacy
 from .content_spanish import in_every_language
+from .dates import long_date
 from .models import Cycle, Event, Milestone, User
 
 STAFF_CANNOT_DELETE = (
@@ -22,9 +23,9 @@ STAFF_CANNOT_DELETE = (
     "reviewed, matched and decided. Ask another administrator to remove your staff "
     "access first, then delete your account."
 )
-CYCLE_NOT_FINISHED = (
-    "{cycle} is not finished: its program ends on {ends_on:%B} {ends_on.day}, "
-    "{ends_on.year}. A cycle can be anonymised only after its last day."
+CYCLE_NOT_FINISHED = gettext_noop(
+    "%(cycle)s is not finished: its program ends on %(ends_on)s. A cycle can be "
+    "anonymised only after its last day."
 )
 
 
@@ -159,7 +160,9 @@ def cycle_anonymise(*, cycle: Cycle) -> Cycle:
     the date of the first run is kept."""
     cycle = Cycle.objects.select_for_update().select_related("program").get(pk=cycle.pk)
     if not cycle.is_finished:
-        raise ValidationError(CYCLE_NOT_FINISHED.format(cycle=cycle, ends_on=cycle.ends_on))
+        raise ValidationError(
+            _(CYCLE_NOT_FINISHED) % {"cycle": cycle, "ends_on": long_date(cycle.ends_on)}
+        )
     privacy.cycle_erase(cycle)
     if cycle.anonymised_at is None:
         cycle.anonymised_at = timezone.now()

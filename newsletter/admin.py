@@ -16,10 +16,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.admin import cycle_filter
 from mentoring.admin_lists import ListNotes
+from mentoring.dates import month_year
 from mentoring.models import Cycle
 
 # admin_messages registers the messages to a group and offers their actions on the lists.
@@ -216,9 +218,12 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            f"Drafted “{obj.subject}”: the month's milestones, the next question of the bank, "
-            "activities for the phase and what is coming up are filled in. Add the news, "
-            "preview it, then schedule it.",
+            gettext(
+                "Drafted “%(subject)s”: the month's milestones, the next question of the bank, "
+                "activities for the phase and what is coming up are filled in. Add the news, "
+                "preview it, then schedule it."
+            )
+            % {"subject": obj.subject},
             messages.SUCCESS,
         )
         return redirect("admin:newsletter_newsletterissue_change", obj.pk)
@@ -242,7 +247,7 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
 
     @admin.display(description=_("Month"), ordering="month")
     def month_display(self, issue: NewsletterIssue) -> str:
-        return f"{issue.month:%B %Y}"
+        return month_year(issue.month)
 
     @admin.display(description=_("Status"), ordering="send_at")
     def status_display(self, issue: NewsletterIssue) -> str:

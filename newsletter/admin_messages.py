@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -39,8 +40,30 @@ def _source(queryset, request: HttpRequest, rows: int) -> str:
     return f"{rows} {things}" + (f" ({', '.join(filters)})" if filters else "")
 
 
+# "Writing to 3 mentees: those of the 5 goal sheets chosen.", one whole sentence per kind
+# of recipient (the languages count and agree differently).
+WRITING_TO = {
+    "people": lambda count: ngettext(
+        "Writing to %(count)s person: those of the %(rows)s %(things)s chosen.",
+        "Writing to %(count)s people: those of the %(rows)s %(things)s chosen.",
+        count,
+    ),
+    "mentees": lambda count: ngettext(
+        "Writing to %(count)s mentee: those of the %(rows)s %(things)s chosen.",
+        "Writing to %(count)s mentees: those of the %(rows)s %(things)s chosen.",
+        count,
+    ),
+    "mentors": lambda count: ngettext(
+        "Writing to %(count)s mentor: those of the %(rows)s %(things)s chosen.",
+        "Writing to %(count)s mentors: those of the %(rows)s %(things)s chosen.",
+        count,
+    ),
+}
+
+
 def _message_action(name: str, description: str, people_of, noun: str):
-    """An action drafting a message to the people (``noun``) of the rows chosen."""
+    """An action drafting a message to the people (``noun``: a key of WRITING_TO) of the
+    rows chosen."""
 
     def action(modeladmin, request: HttpRequest, queryset):
         rows = queryset.count()
@@ -54,15 +77,13 @@ def _message_action(name: str, description: str, people_of, noun: str):
             return None
         count = message.recipients.count()
         whole = request.POST.get("select_across") == "1"
-        things = queryset.model._meta.verbose_name_plural
-        modeladmin.message_user(
-            request,
-            f"Writing to {count} {noun if count != 1 else noun.rstrip('s')}: those of the "
-            f"{rows} {things} chosen"
-            + (" (the whole filtered list, every page)." if whole else ".")
-            + " Write the message, preview it, then send it.",
-            messages.SUCCESS,
-        )
+        opts = queryset.model._meta
+        things = opts.verbose_name if rows == 1 else opts.verbose_name_plural
+        sentences = [WRITING_TO[noun](count) % {"count": count, "rows": rows, "things": things}]
+        if whole:
+            sentences.append(gettext("They are the whole filtered list, every page."))
+        sentences.append(gettext("Write the message, preview it, then send it."))
+        modeladmin.message_user(request, " ".join(sentences), messages.SUCCESS)
         return redirect("admin:newsletter_groupmessage_change", message.pk)
 
     action.__name__ = name
@@ -144,7 +165,7 @@ class GroupMessageAdmin(admin.ModelAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if any(not message.is_draft for message in objs):
-            protected = [*protected, "Sent messages are kept; only drafts can be deleted."]
+            protected = [*protected, gettext("Sent messages are kept; only drafts can be deleted.")]
         return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
@@ -167,35 +188,41 @@ class GroupMessageAdmin(admin.ModelAdmin):
 
     # --- Columns ----------------------------------------------------------------------
 
-    @admin.display(description="Subject", ordering="subject")
+    @admin.display(description=_("Subject"), ordering="subject")
     def subject_display(self, message: GroupMessage) -> str:
-        return message.subject or "(no subject yet)"
+        return message.subject or gettext("(no subject yet)")
 
-    @admin.display(description="Status", ordering="sent_at")
+    @admin.display(description=_("Status"), ordering="sent_at")
     def status_display(self, message: GroupMessage) -> str:
         if message.is_draft:
-            return "Draft"
-        return f"Sent {date_format(timezone.localtime(message.sent_at), 'DATETIME_FORMAT')}"
+            return gettext("Draft")
+        return gettext("Sent %(when)s") % {
+            "when": date_format(timezone.localtime(message.sent_at), "DATETIME_FORMAT")
+        }
 
-    @admin.display(description="Recipients", ordering="recipients_count")
+    @admin.display(description=_("Recipients"), ordering="recipients_count")
     def recipients(self, message: GroupMessage) -> int:
         return message.recipients_count
 
-    @admin.display(description="Deliveries")
+    @admin.display(description=_("Deliveries"))
     def copies(self, message: GroupMessage) -> str:
         if message.is_draft:
             return "—"
-        return (
-            f"{message.delivered} delivered, {message.failed} failed, {message.pending} "
-            f"pending, {message.left_out_count} left out"
-        )
+        return gettext(
+            "%(delivered)s delivered, %(failed)s failed, %(pending)s pending, %(left_out)s left out"
+        ) % {
+            "delivered": message.delivered,
+            "failed": message.failed,
+            "pending": message.pending,
+            "left_out": message.left_out_count,
+        }
 
-    @admin.display(description="Sent")
+    @admin.display(description=_("Sent"))
     def sent(self, message: GroupMessage) -> str:
-        return (
-            f"{self.status_display(message)}: {self.copies(message)}. "
-            "Each recipient's delivery is listed below."
-        )
+        return gettext("%(status)s: %(copies)s. Each recipient's delivery is listed below.") % {
+            "status": self.status_display(message),
+            "copies": self.copies(message),
+        }
 
     # --- The preview and the send -------------------------------------------------------
 
@@ -236,7 +263,7 @@ class GroupMessageAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Preview: {message}",
+            "title": gettext("Preview: %(message)s") % {"message": message},
             "message": message,
             "original": message,
             "reader": reader,
@@ -285,13 +312,20 @@ class GroupMessageAdmin(admin.ModelAdmin):
         if sent:
             self.message_user(
                 request,
-                f"Sent: {sent} {'copy' if sent == 1 else 'copies'}, one to each recipient. "
-                "Their deliveries are listed below.",
+                ngettext(
+                    "Sent: %(sent)s copy, one to each recipient. Its delivery is listed below.",
+                    "Sent: %(sent)s copies, one to each recipient. Their deliveries are listed "
+                    "below.",
+                    sent,
+                )
+                % {"sent": sent},
                 messages.SUCCESS,
             )
         else:
             self.message_user(
-                request, "This message was sent already: nothing was sent again.", messages.INFO
+                request,
+                gettext("This message was sent already: nothing was sent again."),
+                messages.INFO,
             )
         return redirect("admin:newsletter_groupmessage_change", pk)
 

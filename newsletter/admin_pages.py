@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from mentoring.dates import clock, long_date
 from mentoring.models import Delivery, User
 
 from . import emails, selectors, services
@@ -35,7 +36,7 @@ def local_time(moment: dt.datetime | None, tz) -> str:
     if moment is None:
         return "—"
     local = moment.astimezone(tz)
-    return f"{local:%B} {local.day}, {local.year}, {local:%I:%M %p %Z}".replace(" 0", " ")
+    return f"{long_date(local)}, {clock(local)} {local:%Z}"
 
 
 class IssuePages:
@@ -155,10 +156,17 @@ class IssuePages:
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            who = f", as {recipient} reads it," if recipient else ""
+            if recipient:
+                sentence = gettext(
+                    "A test copy, as %(recipient)s reads it, is on its way to %(email)s."
+                ) % {"recipient": recipient, "email": request.user.email}
+            else:
+                sentence = gettext("A test copy is on its way to %(email)s.") % {
+                    "email": request.user.email
+                }
             self.message_user(
                 request,
-                f"A test copy{who} is on its way to {request.user.email}.",
+                sentence,
                 messages.SUCCESS,
             )
         url = reverse("admin:newsletter_newsletterissue_preview", args=[pk])

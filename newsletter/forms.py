@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from mentoring.admin_languages import TranslatedModelForm
+from mentoring.dates import long_date, month_year
 from mentoring.models import Cycle, Event, Milestone
 
 from . import selectors
@@ -76,11 +77,19 @@ class IssueAddForm(forms.ModelForm):
             if month not in months:
                 self.add_error(
                     "month",
-                    f"Choose a month of the {cycle} program: {months[0]:%B %Y} to "
-                    f"{months[-1]:%B %Y}.",
+                    gettext("Choose a month of the %(cycle)s program: %(first)s to %(last)s.")
+                    % {
+                        "cycle": cycle,
+                        "first": month_year(months[0]),
+                        "last": month_year(months[-1]),
+                    },
                 )
             elif NewsletterIssue.objects.filter(cycle=cycle, month=month).exists():
-                self.add_error("month", f"The {cycle} newsletter for {month:%B %Y} already exists.")
+                self.add_error(
+                    "month",
+                    gettext("The %(cycle)s newsletter for %(month)s already exists.")
+                    % {"cycle": cycle, "month": month_year(month)},
+                )
         return cleaned
 
     def validate_unique(self):
@@ -89,7 +98,7 @@ class IssueAddForm(forms.ModelForm):
 
 
 def _long(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+    return long_date(day)
 
 
 def _milestone_label(milestone: Milestone) -> str:
@@ -161,7 +170,7 @@ class IssueForm(TranslatedModelForm):
             "starts_at"
         )
         self.fields["events"].label_from_instance = lambda e: (
-            f"{e.title}, {e.local_starts_at:%B} {e.local_starts_at.day}, {e.local_starts_at.year}"
+            f"{e.title}, {long_date(e.local_starts_at)}"
         )
         self.fields["milestones"].queryset = Milestone.objects.filter(cycle=issue.cycle).order_by(
             "starts_on"

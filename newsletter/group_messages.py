@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from applications.models import Application
 from goals.models import GoalSheet
@@ -27,8 +27,9 @@ from .models import GROUP_MESSAGE_KIND, GroupMessage, GroupMessageRecipient
 from .richtext import markdown_to_html
 
 Status = GroupMessage.Status
-TURNED_OFF = "Turned the newsletter off: news is not sent to them."
-NO_ACCOUNT = "No active account with an email address."
+# Stored in English on the recipient's row; the admin shows them in the reader's language.
+TURNED_OFF = gettext_noop("Turned the newsletter off: news is not sent to them.")
+NO_ACCOUNT = gettext_noop("No active account with an email address.")
 
 
 # --- Who a list's rows are ------------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +21,7 @@ from activities.models import Activity
 from goals import selectors as goal_selectors
 from goals.models import CheckIn, Goal
 from matches.models import Match
+from mentoring.dates import long_date, month_year
 from mentoring.models import Cycle, Event, Milestone, Program
 
 from .models import (
@@ -60,7 +60,7 @@ class IssueContent:
 
     @property
     def month_label(self) -> str:
-        return f"{self.issue.month:%B %Y}"
+        return month_year(self.issue.month)
 
 
 def issues_with_content() -> QuerySet[NewsletterIssue]:
@@ -205,7 +205,7 @@ class GoalSection:
             sentences = [first, next_step]
         due = self.state.due_on
         if due is not None:
-            when = date_format(due, "F j, Y")
+            when = long_date(due)
             sentences.append(
                 gettext("It was due on %(date)s.") % {"date": when}
                 if self.state.overdue

@@ -17,9 +17,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from mentoring.dates import month_year
 from mentoring.limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 from mentoring.models import Cycle, Delivery, Event, Milestone
 
@@ -89,10 +91,15 @@ class NewsletterIssue(models.Model):
     }
     EDITABLE = frozenset({Status.DRAFT, Status.SCHEDULED})
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="newsletter_issues")
-    month = models.DateField(help_text=_("The month the issue is for (its first day)."))
-    subject = models.CharField(max_length=200, help_text=_("The email's subject line."))
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="newsletter_issues", verbose_name=_("cycle")
+    )
+    month = models.DateField(_("month"), help_text=_("The month the issue is for (its first day)."))
+    subject = models.CharField(
+        _("subject"), max_length=200, help_text=_("The email's subject line.")
+    )
     news = models.TextField(
+        _("news"),
         max_length=PAGE_MAX_LENGTH,
         blank=True,
         help_text=_(
@@ -101,7 +108,10 @@ class NewsletterIssue(models.Model):
         ),
     )
     news_html = models.TextField(
-        blank=True, editable=False, help_text=_("The news as sanitized HTML (from the Markdown).")
+        _("news html"),
+        blank=True,
+        editable=False,
+        help_text=_("The news as sanitized HTML (from the Markdown)."),
     )
     discussion_activity = models.ForeignKey(
         Activity,
@@ -123,42 +133,77 @@ class NewsletterIssue(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Suggested activities for the month, from the catalog."),
+        verbose_name=_("featured activities"),
     )
     events = models.ManyToManyField(
-        Event, blank=True, related_name="+", help_text=_("Events of the cycle to announce.")
+        Event,
+        blank=True,
+        related_name="+",
+        help_text=_("Events of the cycle to announce."),
+        verbose_name=_("events"),
     )
     milestones = models.ManyToManyField(
-        Milestone, blank=True, related_name="+", help_text=_("Milestones of the cycle to mention.")
+        Milestone,
+        blank=True,
+        related_name="+",
+        help_text=_("Milestones of the cycle to mention."),
+        verbose_name=_("milestones"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     send_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When a scheduled issue goes out.")
+        _("send at"), null=True, blank=True, help_text=_("When a scheduled issue goes out.")
     )
     auto_drafted = models.BooleanField(
-        default=False, help_text=_("Drafted by the daily task from the timeline and the catalog.")
+        _("auto drafted"),
+        default=False,
+        help_text=_("Drafted by the daily task from the timeline and the catalog."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("scheduled by"),
     )
     claimed_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the send task took the issue to fan it out.")
+        _("claimed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the send task took the issue to fan it out."),
     )
     fanned_out_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When every recipient's delivery was recorded.")
+        _("fanned out at"),
+        null=True,
+        blank=True,
+        help_text=_("When every recipient's delivery was recorded."),
     )
-    recipients_count = models.PositiveIntegerField(null=True, blank=True)
+    recipients_count = models.PositiveIntegerField(_("recipients count"), null=True, blank=True)
     sent_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When every recipient's delivery had finished.")
+        _("sent at"),
+        null=True,
+        blank=True,
+        help_text=_("When every recipient's delivery had finished."),
     )
 
     objects = NewsletterIssueQuerySet.as_manager()
@@ -166,6 +211,7 @@ class NewsletterIssue(models.Model):
     class Meta:
         ordering = ["-month", "cycle"]
         verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
         constraints = [
             models.UniqueConstraint(fields=["cycle", "month"], name="newsletter_issue_per_month"),
             models.CheckConstraint(
@@ -178,7 +224,10 @@ class NewsletterIssue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject or f"{self.cycle} newsletter, {self.month:%B %Y}"
+        return self.subject or gettext("%(cycle)s newsletter, %(month)s") % {
+            "cycle": self.cycle,
+            "month": month_year(self.month),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("newsletter:issue", kwargs={"pk": self.pk})
@@ -209,7 +258,10 @@ class EmailPreference(models.Model):
     application, match and goal sheet (those always go out). No row means both on."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_preference",
+        verbose_name=_("user"),
     )
     newsletter = models.BooleanField(
         _("monthly newsletter"),
@@ -217,16 +269,18 @@ class EmailPreference(models.Model):
         help_text=_("News, events, a discussion question, suggested activities and your goals."),
     )
     reminders = models.BooleanField(
+        _("reminders"),
         default=True,
         help_text=_(
             "Before applications close, before your goal sheet is due, a monthly "
             "check-in nudge, and at the program's conclusion."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
 
     def __str__(self) -> str:
         return f"Email preferences of {self.user}"
@@ -273,8 +327,9 @@ class GroupMessage(models.Model):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
 
-    subject = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(
+        _("body"),
         max_length=PAGE_MAX_LENGTH,
         blank=True,
         help_text=_(
@@ -282,8 +337,9 @@ class GroupMessage(models.Model):
             "starting with “- ”. Each copy starts with “Hello” and the person's first name."
         ),
     )
-    body_html = models.TextField(blank=True, editable=False)
+    body_html = models.TextField(_("body html"), blank=True, editable=False)
     kind = models.CharField(
+        _("kind"),
         max_length=10,
         choices=Kind.choices,
         default=Kind.BUSINESS,
@@ -294,20 +350,30 @@ class GroupMessage(models.Model):
         ),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     source = models.CharField(
         _("written to"),
         max_length=300,
         help_text=_("The list its recipients were chosen from, with its filters."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
     )
 
     class Meta:
@@ -338,16 +404,29 @@ class GroupMessageRecipient(models.Model):
     """One person a message to a group is for, and what became of their copy: its
     delivery, or why they were left out (news to someone who turned it off)."""
 
-    message = models.ForeignKey(GroupMessage, on_delete=models.CASCADE, related_name="recipients")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    delivery = models.ForeignKey(
-        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    message = models.ForeignKey(
+        GroupMessage, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("message")
     )
-    left_out = models.CharField(max_length=200, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    delivery = models.ForeignKey(
+        Delivery,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("delivery"),
+    )
+    left_out = models.CharField(_("left out"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["message", "pk"]
         verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "person"], name="group_message_once_per_person"

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from activities.models import ANY_PHASE, Activity
+from mentoring.dates import long_date, month_year
 from mentoring.mail import email_queue_bulk, queue_deliveries
 from mentoring.models import Cycle, Delivery, Event, Milestone, User
 from mentoring.timeline import phase_on
@@ -46,7 +47,7 @@ FEATURED_PER_ISSUE = 3
 
 
 def _long(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+    return long_date(day)
 
 
 def _refuse(message: str, code: str = "invalid") -> ValidationError:
@@ -76,7 +77,7 @@ def _locked(issue: NewsletterIssue) -> NewsletterIssue:
 
 
 def default_subject(cycle: Cycle, month: dt.date) -> str:
-    return f"{cycle.program.short_name} mentoring newsletter: {month:%B %Y}"
+    return f"{cycle.program.short_name} mentoring newsletter: {month_year(month)}"
 
 
 @transaction.atomic
@@ -92,13 +93,16 @@ def issue_draft_create(
     if month not in months:
         raise ValidationError(
             {
-                "month": f"Choose a month of the {cycle} program: "
-                f"{months[0]:%B %Y} to {months[-1]:%B %Y}."
+                "month": gettext("Choose a month of the %(cycle)s program: %(first)s to %(last)s.")
+                % {"cycle": cycle, "first": month_year(months[0]), "last": month_year(months[-1])}
             }
         )
     if NewsletterIssue.objects.filter(cycle=cycle, month=month).exists():
         raise ValidationError(
-            {"month": f"The {cycle} newsletter for {month:%B %Y} already exists."}
+            {
+                "month": gettext("The %(cycle)s newsletter for %(month)s already exists.")
+                % {"cycle": cycle, "month": month_year(month)}
+            }
         )
     milestones = list(cycle.milestones.all())
     phase = phase_on(milestones, month.replace(day=15))

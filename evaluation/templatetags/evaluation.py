@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,9 +24,9 @@ def share(part: int, whole: int) -> str:
 def mean(stat) -> str:
     """A group's mean answer, or why it is not shown."""
     if not stat.count:
-        return "no answers"
+        return gettext("no answers")
     if stat.hidden:
-        return "not shown"
+        return gettext("not shown")
     return "—" if stat.mean is None else f"{stat.mean:.1f}"
 
 

@@ -76,26 +76,46 @@ class Match(models.Model):
         Status.DISSOLVED: frozenset(),
     }
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="matches")
-    mentor = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="mentor_matches")
-    mentee = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="mentee_matches")
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="matches", verbose_name=_("cycle")
     )
-    score = models.FloatField(null=True, blank=True, help_text=_("Compatibility, 0 to 100."))
+    mentor = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="mentor_matches",
+        verbose_name=_("mentor"),
+    )
+    mentee = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="mentee_matches",
+        verbose_name=_("mentee"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    )
+    score = models.FloatField(
+        _("score"), null=True, blank=True, help_text=_("Compatibility, 0 to 100.")
+    )
     score_breakdown = models.JSONField(
-        default=dict, blank=True, help_text=_("Points per criterion that made up the score.")
+        _("score breakdown"),
+        default=dict,
+        blank=True,
+        help_text=_("Points per criterion that made up the score."),
     )
     reasons = models.JSONField(
-        default=list, blank=True, help_text=_("Why the pair was proposed, in words.")
+        _("reasons"), default=list, blank=True, help_text=_("Why the pair was proposed, in words.")
     )
     flags = models.JSONField(
-        default=list, blank=True, help_text=_("What staff should know (e.g. far apart).")
+        _("flags"),
+        default=list,
+        blank=True,
+        help_text=_("What staff should know (e.g. far apart)."),
     )
     locked = models.BooleanField(
-        default=False, help_text=_("Kept as it is when the engine is run again.")
+        _("locked"), default=False, help_text=_("Kept as it is when the engine is run again.")
     )
-    proposed_at = models.DateTimeField(default=timezone.now)
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -103,16 +123,18 @@ class Match(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Empty when the engine proposed it."),
+        verbose_name=_("proposed by"),
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("confirmed by"),
     )
-    concluded_at = models.DateTimeField(null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     concluded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -120,25 +142,31 @@ class Match(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Empty when the match concluded with its cycle's last day."),
+        verbose_name=_("concluded by"),
     )
     concluded_reason = models.TextField(
+        _("concluded reason"),
         blank=True,
         max_length=REASON_MAX_LENGTH,
         help_text=_("Why staff concluded the match before its cycle's end."),
     )
-    dissolved_at = models.DateTimeField(null=True, blank=True)
+    dissolved_at = models.DateTimeField(_("dissolved at"), null=True, blank=True)
     dissolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("dissolved by"),
     )
-    dissolved_reason = models.TextField(blank=True, max_length=REASON_MAX_LENGTH)
+    dissolved_reason = models.TextField(
+        _("dissolved reason"), blank=True, max_length=REASON_MAX_LENGTH
+    )
 
     objects = MatchQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("match")
         ordering = ["cycle", "-score", "id"]
         verbose_name_plural = _("matches")
         constraints = [
@@ -210,7 +238,9 @@ class MatchingWeights(models.Model):
     ratios matter: the score is always out of 100).
     """
 
-    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="matching_weights")
+    cycle = models.OneToOneField(
+        Cycle, on_delete=models.CASCADE, related_name="matching_weights", verbose_name=_("cycle")
+    )
     interests = models.PositiveSmallIntegerField(
         _("shared interests"),
         default=30,
@@ -272,6 +302,7 @@ class MatchingWeights(models.Model):
         help_text=_("Time zones this many hours apart earn no time-zone points."),
     )
     minimum_score = models.PositiveSmallIntegerField(
+        _("minimum score"),
         default=0,
         validators=[MaxValueValidator(100)],
         help_text=_(
@@ -299,9 +330,14 @@ class MatchingWeights(models.Model):
             "other pairs lose less than that in total; at 0 it only maximises the total score."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     CRITERIA = (
@@ -343,18 +379,31 @@ class NeverPair(models.Model):
     """A mentor and a mentee staff ruled out: the engine never proposes them, nobody can
     match them by hand."""
 
-    mentor = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
-    mentee = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentor")
+    )
+    mentee = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentee")
+    )
     reason = models.CharField(
-        max_length=300, blank=True, help_text=_("Seen only by staff, e.g. “former colleagues”.")
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Seen only by staff, e.g. “former colleagues”."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("never pair")
+        verbose_name_plural = _("never pairs")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["mentor", "mentee"], name="never_pair_once"),
@@ -385,34 +434,59 @@ class MatchingRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="matching_runs")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="matching_runs", verbose_name=_("cycle")
+    )
     # Runs recorded before runs had a state were all finished ones: "done" by default.
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DONE)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DONE)
     step = models.CharField(
-        max_length=100, blank=True, help_text=_("What the engine is doing now, while it runs.")
+        _("step"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the engine is doing now, while it runs."),
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True, max_length=2000, help_text=_("Why the run failed."))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(
+        _("error"), blank=True, max_length=2000, help_text=_("Why the run failed.")
+    )
     run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("run by"),
     )
-    run_at = models.DateTimeField(default=timezone.now)
-    mentees = models.PositiveIntegerField(default=0, help_text=_("Accepted mentees."))
-    mentors = models.PositiveIntegerField(default=0, help_text=_("Accepted mentors."))
-    places = models.PositiveIntegerField(default=0, help_text=_("Mentor places in all."))
-    kept = models.PositiveIntegerField(default=0, help_text=_("Confirmed and locked pairs kept."))
-    proposed = models.PositiveIntegerField(default=0, help_text=_("New proposals."))
-    unmatched = models.PositiveIntegerField(default=0)
-    total_score = models.FloatField(default=0, help_text=_("Of the new proposals."))
-    method = models.CharField(max_length=20, blank=True)
-    seconds = models.FloatField(default=0)
+    run_at = models.DateTimeField(_("run at"), default=timezone.now)
+    mentees = models.PositiveIntegerField(_("mentees"), default=0, help_text=_("Accepted mentees."))
+    mentors = models.PositiveIntegerField(_("mentors"), default=0, help_text=_("Accepted mentors."))
+    places = models.PositiveIntegerField(
+        _("places"), default=0, help_text=_("Mentor places in all.")
+    )
+    kept = models.PositiveIntegerField(
+        _("kept"), default=0, help_text=_("Confirmed and locked pairs kept.")
+    )
+    proposed = models.PositiveIntegerField(_("proposed"), default=0, help_text=_("New proposals."))
+    unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
+    total_score = models.FloatField(
+        _("total score"), default=0, help_text=_("Of the new proposals.")
+    )
+    method = models.CharField(_("method"), max_length=20, blank=True)
+    seconds = models.FloatField(_("seconds"), default=0)
     unmatched_reasons = models.JSONField(
-        default=list, blank=True, help_text=_("Each unmatched mentee and why.")
+        _("unmatched reasons"),
+        default=list,
+        blank=True,
+        help_text=_("Each unmatched mentee and why."),
     )
-    details = models.JSONField(default=dict, blank=True, help_text=_("The solver's figures."))
+    details = models.JSONField(
+        _("details"), default=dict, blank=True, help_text=_("The solver's figures.")
+    )
 
     class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
         ordering = ["-run_at", "-id"]
         get_latest_by = "run_at"
 

@@ -33,7 +33,9 @@ class Meeting(models.Model):
         CHAT = "chat", _("Chat")
         IN_PERSON = "in_person", _("In person")
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("match")
+    )
     on = models.DateField(_("date"))
     minutes = models.PositiveSmallIntegerField(
         _("length in minutes"),
@@ -41,16 +43,24 @@ class Meeting(models.Model):
     )
     way = models.CharField(_("how you met"), max_length=20, choices=Way.choices)
     notes = models.TextField(
+        _("notes"),
         blank=True,
         max_length=2000,
         help_text=_("Only the two of you see these, not the committee."),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["-on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gt=0), name="meeting_lasts_a_minute"),
@@ -78,20 +88,33 @@ class HelpRequest(models.Model):
     partner never sees it. Staff record how it was resolved; the person who asked sees
     that it was received and when it was resolved."""
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="help_requests")
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="help_requests", verbose_name=_("match")
+    )
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
     )
     role = models.CharField(
         _("asked by the"), max_length=10, choices=Application.Role.choices, editable=False
     )
-    message = models.TextField(max_length=4000)
+    message = models.TextField(_("message"), max_length=4000)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
     resolution = models.TextField(
+        _("resolution"),
         blank=True,
         max_length=PROSE_MAX_LENGTH,
         help_text=_(
@@ -104,6 +127,7 @@ class HelpRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
 
     def __str__(self) -> str:
         return f"Help request of {self.created_at:%Y-%m-%d} about {self.match}"
@@ -122,7 +146,10 @@ class DirectoryListing(models.Model):
     they choose: present when the mentor chose to be listed, with a short note."""
 
     mentor = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="directory_listing"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="directory_listing",
+        verbose_name=_("mentor"),
     )
     note = models.CharField(
         _("a short note to mentees"),
@@ -133,7 +160,11 @@ class DirectoryListing(models.Model):
             "details: the committee introduces you once matched."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("directory listing")
+        verbose_name_plural = _("directory listings")
 
     def __str__(self) -> str:
         return f"Directory listing of {self.mentor.display_name}"
@@ -149,13 +180,18 @@ class PairingWish(models.Model):
         PLEASE_NOT = "please_not", _("Please not")
         CONFLICT = "conflict", _("Conflict of interest")
 
-    mentee = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
-    mentor = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
+    mentee = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentee")
+    )
+    mentor = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentor")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("pairing wish")
+        verbose_name_plural = _("pairing wishes")
         ordering = ["mentee", "kind", "mentor"]
         constraints = [
             # The mentee says one thing about a mentor; the mentor one about a mentee.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import long_date
 from ..limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 
 
@@ -72,13 +73,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(max_length=200, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_name = models.CharField(
+        _("preferred name"),
         max_length=100,
         blank=True,
         help_text=_("What you like to be called, if not your full name."),
     )
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
@@ -98,8 +101,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Staff can sign in to the administration site."),
     )
-    is_active = models.BooleanField(default=True)
-    date_joined = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(_("is active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
 
@@ -134,26 +137,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Program(models.Model):
     """A mentoring program run by a division of the association (ALSC, ALCTS...)."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(
-        max_length=30, help_text=_("The division's short name, as in “ALSC”.")
+        _("short name"), max_length=30, help_text=_("The division's short name, as in “ALSC”.")
     )
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     organization = models.CharField(
-        max_length=200, blank=True, help_text=_("The division that runs the program.")
+        _("organization"),
+        max_length=200,
+        blank=True,
+        help_text=_("The division that runs the program."),
     )
     description = models.TextField(
-        max_length=PAGE_MAX_LENGTH, help_text=_("A short description for the program's page.")
+        _("description"),
+        max_length=PAGE_MAX_LENGTH,
+        help_text=_("A short description for the program's page."),
     )
-    contact_email = models.EmailField(blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
     time_zone = models.CharField(
+        _("time zone"),
         max_length=63,
         default="America/Chicago",
         validators=[validate_time_zone],
         help_text=_("Dates and deadlines are reckoned in this time zone."),
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Programs are listed in this order.")
+        _("position"), default=0, help_text=_("Programs are listed in this order.")
     )
     # The program's own words where forms, emails and surveys speak of the work its
     # people do: one program's "library service to children" is another's "collections
@@ -162,17 +171,24 @@ class Program(models.Model):
         _("field of work"),
         max_length=100,
         blank=True,
-        help_text="The work the program's people do, as it reads after “years of experience "
-        "in” and “new to”: e.g. “library service to children”. Empty: “the field”.",
+        help_text=_(
+            "The work the program's people do, as it reads after “years of experience "
+            "in” and “new to”: e.g. “library service to children”. Empty: “the field”."
+        ),
     )
     position_examples = models.CharField(
+        _("position examples"),
         max_length=200,
         blank=True,
-        help_text="Job titles the application form gives as examples, e.g. “Cataloger, "
-        "Acquisitions Librarian or LIS student”.",
+        help_text=_(
+            "Job titles the application form gives as examples, e.g. “Cataloger, "
+            "Acquisitions Librarian or LIS student”."
+        ),
     )
 
     class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
@@ -195,15 +211,19 @@ class Program(models.Model):
 
 
 class ProgramObjective(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="objectives")
-    position = models.PositiveSmallIntegerField(default=0)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("program")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(
+        _("text"),
         max_length=PROSE_MAX_LENGTH,
     )
 
     class Meta:
         ordering = ["program", "position", "id"]
         verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
 
     def __str__(self) -> str:
         return self.text
@@ -212,13 +232,16 @@ class ProgramObjective(models.Model):
 class Committee(models.Model):
     """A committee that administers a program."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="committees")
-    name = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="committees", verbose_name=_("program")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["program", "position", "name"]
         verbose_name = _("administering committee")
+        verbose_name_plural = _("administering committees")
 
     def __str__(self) -> str:
         return self.name
@@ -242,9 +265,13 @@ class Cycle(models.Model):
     these dates and the milestones, never stored.
     """
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cycles")
-    name = models.CharField(max_length=50, help_text=_("As people say it, e.g. “2026-2027”."))
-    slug = models.SlugField()
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("program")
+    )
+    name = models.CharField(
+        _("name"), max_length=50, help_text=_("As people say it, e.g. “2026-2027”.")
+    )
+    slug = models.SlugField(_("slug"))
     applications_open_on = models.DateField(
         _("applications open on"), help_text=_("The first day people can apply.")
     )
@@ -264,32 +291,45 @@ class Cycle(models.Model):
         _("days without a meeting before a match is at risk"),
         default=DEFAULT_DAYS_WITHOUT_MEETING,
         validators=[MinValueValidator(7), MaxValueValidator(366)],
-        help_text="The program health page lists a match as at risk once its partners "
-        "have recorded no meeting for this many days.",
+        help_text=_(
+            "The program health page lists a match as at risk once its partners "
+            "have recorded no meeting for this many days."
+        ),
     )
     blind_review = models.BooleanField(
+        _("blind review"),
         default=False,
-        help_text="Reviewers see an applicant's name, email and library only once they "
-        "have scored the application.",
+        help_text=_(
+            "Reviewers see an applicant's name, email and library only once they "
+            "have scored the application."
+        ),
     )
     anonymised_at = models.DateTimeField(
+        _("anonymised at"),
         null=True,
         blank=True,
         editable=False,
-        help_text="When staff anonymised the finished cycle: its applications, matches, "
-        "goal sheets, logs and surveys no longer say who took part.",
+        help_text=_(
+            "When staff anonymised the finished cycle: its applications, matches, "
+            "goal sheets, logs and surveys no longer say who took part."
+        ),
     )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="reviewed_cycles",
-        help_text="The reviewers who score this cycle's applications: a person in the "
-        "Reviewer role sees the applications of the cycles they are assigned to, no others.",
+        help_text=_(
+            "The reviewers who score this cycle's applications: a person in the "
+            "Reviewer role sees the applications of the cycles they are assigned to, no others."
+        ),
+        verbose_name=_("reviewers"),
     )
 
     objects = CycleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
         ordering = ["program", "-starts_on"]
         permissions = [
             ("anonymise_cycle", "Can anonymise a finished cycle's personal data"),
@@ -381,14 +421,20 @@ class Milestone(models.Model):
         CONCLUSION = "conclusion", _("Conclusion")
         OTHER = "other", _("Other")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="milestones")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField(help_text=_("The last day; the same as the start for a single day."))
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("cycle")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=PROSE_MAX_LENGTH, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(
+        _("ends on"), help_text=_("The last day; the same as the start for a single day.")
+    )
 
     class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["cycle", "starts_on", "ends_on", "id"]
         constraints = [
             models.CheckConstraint(
@@ -402,19 +448,18 @@ class Milestone(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = "A milestone must end on or after the day it starts."
+            errors["ends_on"] = gettext("A milestone must end on or after the day it starts.")
         if self.cycle_id and self.starts_on and self.ends_on:
             cycle = self.cycle
+            inside = gettext("Must fall inside the %(cycle)s cycle (%(first)s to %(last)s).") % {
+                "cycle": cycle.name,
+                "first": long_date(cycle.first_day),
+                "last": long_date(cycle.ends_on),
+            }
             if self.starts_on < cycle.first_day or self.starts_on > cycle.ends_on:
-                errors["starts_on"] = (
-                    f"Must fall inside the {cycle.name} cycle "
-                    f"({cycle.first_day:%b %-d, %Y} to {cycle.ends_on:%b %-d, %Y})."
-                )
+                errors["starts_on"] = inside
             if self.ends_on > cycle.ends_on or self.ends_on < cycle.first_day:
-                errors["ends_on"] = (
-                    f"Must fall inside the {cycle.name} cycle "
-                    f"({cycle.first_day:%b %-d, %Y} to {cycle.ends_on:%b %-d, %Y})."
-                )
+                errors["ends_on"] = inside
         if errors:
             raise ValidationError(errors)
 
@@ -438,23 +483,31 @@ class Event(models.Model):
         MEETUP = "meetup", _("Conference meet-up")
         OTHER = "other", _("Other")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField(max_length=PROSE_MAX_LENGTH, blank=True)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="events", verbose_name=_("cycle")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=PROSE_MAX_LENGTH, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
     time_zone = models.CharField(
+        _("time zone"),
         max_length=63,
         default="America/Chicago",
         validators=[validate_time_zone],
         help_text=_("Where the event's times are given (a conference's own city, say)."),
     )
     all_day = models.BooleanField(
-        default=False, help_text=_("A conference spanning whole days rather than set hours.")
+        _("all day"),
+        default=False,
+        help_text=_("A conference spanning whole days rather than set hours."),
     )
     location = models.CharField(
-        max_length=200, blank=True, help_text=_("A place, such as “Philadelphia, PA”.")
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("A place, such as “Philadelphia, PA”."),
     )
     join_url = models.URLField(_("join link"), blank=True, help_text=_("For an online event."))
     recording_url = models.URLField(
@@ -462,6 +515,8 @@ class Event(models.Model):
     )
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["cycle", "starts_at", "id"]
         constraints = [
             models.CheckConstraint(

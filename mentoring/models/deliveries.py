@@ -52,7 +52,7 @@ class Delivery(models.Model):
         SENT = "sent", _("Delivered")
         FAILED = "failed", _("Failed")
 
-    message_key = models.CharField(max_length=200)
+    message_key = models.CharField(_("message key"), max_length=200)
     message_id = models.CharField(
         _("Message-ID"),
         max_length=255,
@@ -61,32 +61,41 @@ class Delivery(models.Model):
         editable=False,
         help_text=_("The same on every attempt: a copy sent again is the same message."),
     )
-    kind = models.CharField(max_length=100, db_index=True, help_text=_("Which email this is."))
-    recipient = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    kind = models.CharField(
+        _("kind"), max_length=100, db_index=True, help_text=_("Which email this is.")
     )
-    to_email = models.EmailField()
-    subject = models.CharField(max_length=300, blank=True)
-    body_text = models.TextField(blank=True)
-    body_html = models.TextField(blank=True)
+    recipient = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+        verbose_name=_("recipient"),
+    )
+    to_email = models.EmailField(_("to email"))
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("body text"), blank=True)
+    body_html = models.TextField(_("body html"), blank=True)
     renderer = models.CharField(
+        _("renderer"),
         max_length=200,
         blank=True,
         help_text=_("For messages rendered when sent (newsletters): the function that renders it."),
     )
-    headers = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("delivery")
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("deliveries")
         constraints = [
@@ -107,8 +116,12 @@ class SpentFormToken(models.Model):
     nothing about the person: the token's signature ties it to them, not this row.
     """
 
-    nonce = models.CharField(max_length=32, unique=True)
-    spent_at = models.DateTimeField(default=timezone.now)
+    nonce = models.CharField(_("nonce"), max_length=32, unique=True)
+    spent_at = models.DateTimeField(_("spent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("spent form token")
+        verbose_name_plural = _("spent form tokens")
 
     def __str__(self) -> str:
         return self.nonce

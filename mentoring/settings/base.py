@@ -162,6 +162,8 @@ LANGUAGE_CODE = "en"
 # install (make install runs compilemessages; the .mo files are not committed).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The program's own English date (“August 31, 2026”); other languages keep Django's.
+FORMAT_MODULE_PATH = ["mentoring.formats"]
 # The program's content (django-modeltranslation): a column per language beside each
 # translated field; where staff wrote no Spanish, the English shows.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

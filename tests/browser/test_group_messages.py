@@ -79,7 +79,7 @@ def test_staff_message_the_overdue_mentees_and_exactly_those_receive_it_once(
     page.get_by_role("button", name="Message the mentees: all 3 goal sheets").click()
 
     expect(page.locator(".messagelist")).to_contain_text(
-        "Writing to 3 mentees: those of the 3 goal sheets chosen (the whole filtered list"
+        "Writing to 3 mentees: those of the 3 goal sheets chosen. They are the whole filtered list"
     )
     page.get_by_label("Subject").fill("Your goal sheet is overdue")
     page.get_by_label("Body").fill(BODY)

@@ -71,8 +71,8 @@ def test_a_time_typed_in_admin_is_the_program_s_time_and_shown_back_the_same(
     assert f'data-admin-utc-offset="{offset}"' in page  # the admin's "Now" is the program's
 
 
-def test_an_add_page_reads_the_time_in_the_chosen_cycle_s_program_zone(client, staff, west):
-    event = Event(cycle=west, kind=Event.Kind.WEBINAR, title="Welcome", time_zone="UTC")
+def test_an_add_page_starts_in_the_chosen_cycle_s_program_zone(client, staff, west):
+    event = Event(cycle=west, kind=Event.Kind.WEBINAR, title="Welcome", time_zone=str(LA))
     day = west.starts_on + dt.timedelta(days=3)
 
     response = client.post(reverse("admin:mentoring_event_add"), event_form(event, day, "18:00:00"))
@@ -80,10 +80,32 @@ def test_an_add_page_reads_the_time_in_the_chosen_cycle_s_program_zone(client, s
     assert response.status_code == 302, response.content.decode()[:3000]
     created = Event.objects.get(title="Welcome")
     assert created.starts_at == dt.datetime.combine(day, dt.time(18), tzinfo=LA)
-    assert (
-        "America/Los_Angeles"
-        in client.get(reverse("admin:mentoring_event_add") + f"?cycle={west.pk}").content.decode()
+    page = client.get(reverse("admin:mentoring_event_add") + f"?cycle={west.pk}").content.decode()
+    assert "Dates and times are in America/Los_Angeles" in page
+    # The event's own zone starts as the program's (the model's default is Chicago).
+    assert '<option value="America/Los_Angeles" selected>' in page or (
+        'name="time_zone" value="America/Los_Angeles"' in page
     )
+
+
+def test_an_event_elsewhere_is_typed_and_shown_in_its_own_zone(client, staff, west):
+    # A conference session in New York, for a program in Los Angeles: 9:00 is New York's.
+    new_york = ZoneInfo("America/New_York")
+    event = EventFactory(cycle=west, time_zone=str(new_york))
+    url = reverse("admin:mentoring_event_change", args=[event.pk])
+    day = west.starts_on + dt.timedelta(days=20)
+
+    response = client.post(url, event_form(event, day, "09:00:00"))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event.refresh_from_db()
+    assert event.starts_at == dt.datetime.combine(day, dt.time(9), tzinfo=new_york)
+    assert event.ends_at == dt.datetime.combine(day, dt.time(23), tzinfo=new_york)
+    page = client.get(url).content.decode()
+    assert 'name="starts_at_1" value="09:00:00"' in page
+    assert "its start and end above are in this time zone" in page
+    listed = client.get(reverse("admin:mentoring_event_changelist")).content.decode()
+    assert "9:00 AM" in listed  # the list shows it where it takes place too
 
 
 def test_a_list_filtered_to_a_program_is_in_its_zone_and_the_rest_in_the_shared_one(

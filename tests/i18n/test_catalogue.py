@@ -36,15 +36,6 @@ from .catalogue import (
 
 DOMAINS = {"django": [], "djangojs": ["-d", "djangojs"]}
 
-# The Spanish catalogue is written by the team beside this machinery: until it covers the
-# whole site, these checks report what is missing without failing the build. Remove the
-# mark once they pass (they then keep the catalogue complete).
-INCOMPLETE = pytest.mark.xfail(
-    strict=False,
-    reason="the Spanish catalogue is still being written (issue 21): the test lists "
-    "what is missing",
-)
-
 
 def _merged(domain: str, committed_path) -> str:
     """The catalogue as makemessages makes it from the code now, with the team's options
@@ -62,7 +53,6 @@ def _merged(domain: str, committed_path) -> str:
             committed_path.write_bytes(before)
 
 
-@INCOMPLETE
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_marked_string_is_in_the_catalogue_translated(domain, monkeypatch):
     monkeypatch.chdir(ROOT)  # makemessages walks the current directory
@@ -90,7 +80,6 @@ def test_every_marked_string_is_in_the_catalogue_translated(domain, monkeypatch)
 # --- Every page in Spanish ----------------------------------------------------------------
 
 
-@INCOMPLETE
 @pytest.mark.django_db
 def test_every_page_in_spanish_shows_no_english_of_the_catalogue(django_db_blocker):
     from tests.performance.test_query_counts import ALL_PAGES
