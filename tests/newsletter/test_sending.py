@@ -274,6 +274,7 @@ def test_rendering_a_batch_costs_a_constant_number_of_queries(cycle):
         assert outcome.sent == len(ids) == 2 * n
         return len(ctx.captured_queries)
 
+    queries_for(1, "w")  # fills the shared content cache (interests, areas), as in use
     small, large = queries_for(5, "s"), queries_for(20, "l")
     # Three per delivery (claim, load, finish) plus a fixed number per batch.
     assert large - small == 3 * (40 - 10)
