@@ -10,23 +10,26 @@ year stood when it concluded).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cached_property
 
+from django.db import router
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
-    F,
-    IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
 )
+from django.db.models.base import DEFERRED
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
-from goals.models import CheckIn, Goal, GoalSheet
+from goals.models import CheckIn, Goal
 from matches.models import HelpRequest, Match, Meeting
 from mentoring.models import Cycle, Milestone
 from mentoring.timeline import goal_sheet_due_on
@@ -58,6 +61,111 @@ def next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+# --- Rows: what the figures read of each match and goal, without model objects --------
+# A program year of 1,500 matches is 9,000 model objects (match, both applications, goal
+# sheet, goals), built and torn down on every view of the page: most of its time. The
+# figures read a few columns of each, so each is a row of those columns.
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """One side of a match: the columns of its application the page shows."""
+
+    pk: int
+    applicant_id: int | None
+    role: str
+    full_name: str
+    preferred_name: str
+    email: str
+    anonymised_at: dt.datetime | None
+
+    # The application's own rule (a former participant's name is never shown).
+    display_name = Application.display_name
+
+    def get_role_display(self) -> str:
+        return str(Application.Role(self.role).label)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """A match's goal sheet: where it stands, and its agreed revision if any."""
+
+    pk: int
+    status: str
+    agreed_revision: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRow:
+    """A match at work or concluded, with its partners, goal sheet, the days of its
+    latest check-in, activity and meeting up to the as-of day, and the minutes met."""
+
+    pk: int
+    cycle_id: int
+    status: str
+    confirmed_at: dt.datetime | None
+    confirmed_on: dt.date | None  # in the program's time zone
+    mentee: Partner
+    mentor: Partner
+    sheet: SheetRow | None
+    last_check_in: dt.date | None
+    last_activity: dt.date | None
+    last_meeting: dt.date | None
+    meeting_minutes: int | None
+
+    @property
+    def mentee_id(self) -> int:
+        return self.mentee.pk
+
+    @property
+    def mentor_id(self) -> int:
+        return self.mentor.pk
+
+    def as_match(self) -> Match:
+        """The match as a model object with these columns loaded (what a link or a name
+        on the page needs; any other field is read on demand), built without a query."""
+        match = _loaded(Match, id=self.pk, cycle_id=self.cycle_id,
+                        status=self.status, mentor_id=self.mentor.pk, mentee_id=self.mentee.pk,
+                        confirmed_at=self.confirmed_at)  # fmt: skip
+        for name in ("mentee", "mentor"):
+            partner: Partner = getattr(self, name)
+            setattr(match, name, _loaded(Application, id=partner.pk,
+                    cycle_id=self.cycle_id, applicant_id=partner.applicant_id, role=partner.role,
+                    full_name=partner.full_name, preferred_name=partner.preferred_name,
+                    email=partner.email, anonymised_at=partner.anonymised_at))  # fmt: skip
+        return match
+
+
+def _by_match(queryset, key: str, **aggregates) -> dict[int, tuple]:
+    """``aggregates`` of ``queryset``'s rows by match (``key``), as tuples."""
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    return {row[0]: row[1:] for row in rows.values_list(key, *aggregates)}
+
+
+def _loaded(model, **values):
+    """A model object with only ``values`` loaded, as ``.only()`` would give it."""
+    fields = model._meta.concrete_fields
+    return model.from_db(
+        router.db_for_read(model), list(values), [values.get(f.attname, DEFERRED) for f in fields]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRow:
+    """A goal on a current sheet: ``latest_status`` is its latest check-in's up to the
+    as-of day; ``agreed`` whether its sheet has an agreed revision."""
+
+    pk: int
+    sheet_id: int
+    match_id: int
+    position: int
+    title: str
+    target_date: dt.date | None
+    final_outcome: str
+    latest_status: str | None
+    agreed: bool
+
+
 class CycleData:
     """The rows a cycle's figures are computed from, each loaded once, when first used."""
 
@@ -76,64 +184,90 @@ class CycleData:
         return goal_sheet_due_on(self.milestones)
 
     @cached_property
-    def matches(self) -> list[Match]:
-        """The cycle's matches at work or concluded, with their partners, goal sheet, the
-        days of their latest check-in, activity and meeting up to the as-of day, and the
-        minutes they met (``meeting_minutes``)."""
-        last_check_in = (
-            CheckIn.objects.filter(goal__sheet__match=OuterRef("pk"), on__lte=self.as_of)
-            .order_by("-on")
-            .values("on")[:1]
+    def matches(self) -> list[MatchRow]:
+        """The cycle's matches at work or concluded (:class:`MatchRow`), by the mentee's
+        name."""
+        # The latest days and the minutes come from one grouped scan of each table (a
+        # subquery per match ran 1,500 times each).
+        up_to = {"on__lte": self.as_of}
+        check_ins = _by_match(
+            CheckIn.objects.filter(
+                goal__sheet__match__cycle=self.cycle,
+                goal__sheet__match__status__in=CURRENT_MATCH,
+                **up_to,
+            ),
+            "goal__sheet__match_id",
+            last=Max("on"),
         )
-        last_activity = (
+        of_matches = {"match__cycle": self.cycle, "match__status__in": CURRENT_MATCH}
+        activities = _by_match(
             ActivityLogEntry.objects.filter(
-                match=OuterRef("pk"), status=ActivityLogEntry.Status.DONE, on__lte=self.as_of
-            )
-            .order_by("-on")
-            .values("on")[:1]
+                status=ActivityLogEntry.Status.DONE, **of_matches, **up_to
+            ),
+            "match_id",
+            last=Max("on"),
         )
-        meetings = Meeting.objects.filter(match=OuterRef("pk"), on__lte=self.as_of)
-        minutes = meetings.order_by().values("match").annotate(total=Sum("minutes")).values("total")
-        # Only what the figures and the list of matches at risk read: 1,500 matches are
-        # 6,000 rows, and whole applications (every answer) cost most of the page.
-        partner = ("applicant_id", "role", "full_name", "preferred_name", "email", "anonymised_at")
-        return list(
+        meetings = _by_match(
+            Meeting.objects.filter(**of_matches, **up_to),
+            "match_id",
+            last=Max("on"),
+            minutes=Sum("minutes"),
+        )
+        partner = ("id", "applicant_id", "role", "full_name", "preferred_name", "email",
+                   "anonymised_at")  # fmt: skip
+        rows = (
             Match.objects.filter(cycle=self.cycle, status__in=CURRENT_MATCH)
-            .select_related("mentor", "mentee", "goal_sheet")
-            .only(
-                *("cycle_id", "status", "mentor_id", "mentee_id", "confirmed_at"),
-                *(f"{role}__{name}" for role in ("mentor", "mentee") for name in partner),
-                *("goal_sheet__status", "goal_sheet__agreed_revision", "goal_sheet__match_id"),
-            )
-            .annotate(
-                last_check_in=Subquery(last_check_in),
-                last_activity=Subquery(last_activity),
-                last_meeting=Subquery(meetings.order_by("-on").values("on")[:1]),
-                meeting_minutes=Subquery(minutes, output_field=IntegerField()),
-            )
+            .annotate(confirmed_on=TruncDate("confirmed_at", tzinfo=self.program.tz))
             .order_by("mentee__full_name", "pk")
+            .values_list(
+                *("id", "cycle_id", "status", "confirmed_at", "confirmed_on"),
+                *(f"mentee__{name}" for name in partner),
+                *(f"mentor__{name}" for name in partner),
+                *("goal_sheet__id", "goal_sheet__status", "goal_sheet__agreed_revision"),
+            )
         )
+        n, none = len(partner), (None, None)
+        result = []
+        for row in rows:
+            pk = row[0]
+            sheet = row[5 + 2 * n : 8 + 2 * n]
+            last_meeting, minutes = meetings.get(pk, none)
+            result.append(
+                MatchRow(
+                    *row[:5],
+                    mentee=Partner(*row[5 : 5 + n]),
+                    mentor=Partner(*row[5 + n : 5 + 2 * n]),
+                    sheet=SheetRow(*sheet) if sheet[0] is not None else None,
+                    last_check_in=check_ins.get(pk, none)[0],
+                    last_activity=activities.get(pk, none)[0],
+                    last_meeting=last_meeting,
+                    meeting_minutes=minutes,
+                )
+            )
+        return result
 
     @cached_property
-    def goals(self) -> list[Goal]:
-        """The goals on the sheets of those matches now, each with ``latest_status`` (its
-        latest check-in's, up to the as-of day) and ``match_id``."""
+    def goals(self) -> list[GoalRow]:
+        """The goals on the sheets of those matches now (:class:`GoalRow`)."""
         latest = CheckIn.objects.filter(goal=OuterRef("pk"), on__lte=self.as_of).order_by(
             "-on", "-created_at", "-id"
         )
-        return list(
+        rows = (
             Goal.objects.current()
             .filter(sheet__match__cycle=self.cycle, sheet__match__status__in=CURRENT_MATCH)
-            .only("sheet_id", "position", "title", "target_date", "final_outcome")
             .annotate(
                 latest_status=Subquery(latest.values("status")[:1]),
-                match_id=F("sheet__match_id"),
                 agreed=ExpressionWrapper(
                     Q(sheet__agreed_revision__isnull=False), output_field=BooleanField()
                 ),
             )
             .order_by("sheet_id", "position")
+            .values_list(
+                *("id", "sheet_id", "sheet__match_id", "position", "title", "target_date"),
+                *("final_outcome", "latest_status", "agreed"),
+            )
         )
+        return [GoalRow(*row) for row in rows]
 
     @cached_property
     def open_help_requests(self) -> dict[int, list[HelpRequest]]:
@@ -151,14 +285,11 @@ class CycleData:
                 found.setdefault(item.match_id, []).append(item)
         return found
 
-    def sheet(self, match: Match) -> GoalSheet | None:
-        try:
-            return match.goal_sheet
-        except GoalSheet.DoesNotExist:
-            return None
+    def sheet(self, match: MatchRow) -> SheetRow | None:
+        return match.sheet
 
 
-def goal_achieved(goal: Goal) -> bool:
+def goal_achieved(goal: GoalRow) -> bool:
     """A goal counts as achieved once its final outcome says so, or its latest check-in."""
     return (
         goal.final_outcome == Goal.Outcome.ACHIEVED

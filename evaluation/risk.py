@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import (
     Exists,
@@ -19,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from goals.models import Goal, GoalSheet
+from goals.models import GoalSheet
 from matches.models import Match
 from mentoring.dates import long_date
 from mentoring.models import Delivery
@@ -29,6 +30,8 @@ from .cycle_data import (
     NEWSLETTER_KIND,
     QUIET_DAYS,
     CycleData,
+    GoalRow,
+    MatchRow,
     goal_achieved,
 )
 from .sections import sheet_overdue
@@ -72,12 +75,18 @@ class RiskReason:
 
 @dataclass(frozen=True)
 class MatchAtRisk:
-    match: Match
+    row: MatchRow
     reasons: list[RiskReason]
+
+    @cached_property
+    def match(self) -> Match:
+        """The match as a model object, built when the page shows it (a bad year has
+        every match at risk, and the page lists the first fifty)."""
+        return self.row.as_match()
 
     @property
     def url(self) -> str:
-        return reverse("admin:matches_match_change", args=[self.match.pk])
+        return reverse("admin:matches_match_change", args=[self.row.pk])
 
     @property
     def codes(self) -> list[str]:
@@ -144,7 +153,7 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                     gettext("Goal sheet") if sheet else gettext("Match"),
                 )
             )
-        quiet = _quiet_since(data, match, tz)
+        quiet = _quiet_since(data, match)
         if quiet is not None:
             since, last = quiet
             days = (data.as_of - since).days
@@ -164,7 +173,7 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                     gettext("Activity log"),
                 )
             )
-        no_meeting = _without_meeting_since(data, match, tz)
+        no_meeting = _without_meeting_since(data, match)
         if no_meeting is not None:
             since, last = no_meeting
             days = (data.as_of - since).days
@@ -223,19 +232,19 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
                     )
                 )
         if reasons:
-            result.append(MatchAtRisk(match=match, reasons=reasons))
+            result.append(MatchAtRisk(row=match, reasons=reasons))
     result.sort(key=lambda r: -len(r.reasons))
     return result
 
 
-def _quiet_since(data: CycleData, match: Match, tz) -> tuple[dt.date, dt.date | None] | None:
+def _quiet_since(data: CycleData, match: MatchRow) -> tuple[dt.date, dt.date | None] | None:
     """(the day the silence began, the last day with news or None) when the match has
     been quiet for QUIET_DAYS or more by the as-of day; else None. A match is not quiet
     before its program year started or its partners were introduced."""
     news = [d for d in (match.last_check_in, match.last_activity) if d]
     start = data.cycle.starts_on
-    if match.confirmed_at:
-        start = max(start, timezone.localdate(match.confirmed_at, tz))
+    if match.confirmed_on:
+        start = max(start, match.confirmed_on)
     last = max(news) if news else None
     since = max([start, *news])
     if (data.as_of - since).days >= QUIET_DAYS:
@@ -244,14 +253,14 @@ def _quiet_since(data: CycleData, match: Match, tz) -> tuple[dt.date, dt.date | 
 
 
 def _without_meeting_since(
-    data: CycleData, match: Match, tz
+    data: CycleData, match: MatchRow
 ) -> tuple[dt.date, dt.date | None] | None:
     """(the day since which the partners have not met, their last meeting or None) when
     that is the cycle's ``days_without_meeting`` or more by the as-of day; else None.
     Counted, like the silence above, from the start of the year or the introduction."""
     start = data.cycle.starts_on
-    if match.confirmed_at:
-        start = max(start, timezone.localdate(match.confirmed_at, tz))
+    if match.confirmed_on:
+        start = max(start, match.confirmed_on)
     last = match.last_meeting
     since = max(start, last) if last else start
     if (data.as_of - since).days >= data.cycle.days_without_meeting:
@@ -259,8 +268,8 @@ def _without_meeting_since(
     return None
 
 
-def _goals_past_target(data: CycleData) -> dict[int, list[Goal]]:
-    late: dict[int, list[Goal]] = defaultdict(list)
+def _goals_past_target(data: CycleData) -> dict[int, list[GoalRow]]:
+    late: dict[int, list[GoalRow]] = defaultdict(list)
     for goal in data.goals:
         if (
             goal.agreed

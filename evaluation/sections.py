@@ -8,6 +8,7 @@ large the cycle.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -17,14 +18,13 @@ from django.db.models import (
     Min,
     Q,
 )
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
-from goals.models import CheckIn, Goal, GoalSheet, GoalSheetRevision
+from goals.models import CheckIn, GoalSheet, GoalSheetRevision
 from mentoring.models import Delivery
 
 from .cycle_data import (
@@ -32,6 +32,8 @@ from .cycle_data import (
     NEWSLETTER_KIND,
     OWN_ACTIVITIES,
     CycleData,
+    GoalRow,
+    SheetRow,
     goal_achieved,
     month_start,
     next_month,
@@ -99,7 +101,7 @@ def funnel(data: CycleData) -> Funnel:
         for value, label in Application.Status.choices
     ]
 
-    goals_by_match: dict[int, list[Goal]] = defaultdict(list)
+    goals_by_match: dict[int, list[GoalRow]] = defaultdict(list)
     for goal in data.goals:
         goals_by_match[goal.match_id].append(goal)
     matched: dict[str, set[int]] = {"mentee": set(), "mentor": set()}
@@ -179,7 +181,7 @@ class GoalSheetProgress:
         ]
 
 
-def sheet_overdue(data: CycleData, sheet: GoalSheet | None) -> bool:
+def sheet_overdue(data: CycleData, sheet: SheetRow | None) -> bool:
     """Not agreed, and the due date has passed by the as-of day (the goals app's rule)."""
     if data.due_on is None or (sheet is not None and sheet.status == GoalSheet.Status.AGREED):
         return False
@@ -193,20 +195,27 @@ def goal_sheet_progress(data: CycleData) -> GoalSheetProgress:
         sheet = data.sheet(match)
         states[sheet.status if sheet else "not_started"] += 1
         overdue += sheet_overdue(data, sheet)
+    # Each sheet's first submission and agreement, as days in the program's time zone.
+    tz = data.program.tz
     firsts = (
         GoalSheetRevision.objects.filter(
             sheet__match__cycle=data.cycle, sheet__match__status__in=CURRENT_MATCH
         )
         .values("sheet_id")
-        .annotate(submitted=Min("submitted_at"), agreed=Min("confirmed_at"))
+        .annotate(
+            submitted=TruncDate(Min("submitted_at"), tzinfo=tz),
+            agreed=TruncDate(Min("confirmed_at"), tzinfo=tz),
+        )
+        .values_list("submitted", "agreed")
     )
-    tz = data.program.tz
     submitted_days, agreed_days = [], []
-    for row in firsts:
-        if row["submitted"]:
-            submitted_days.append(timezone.localdate(row["submitted"], tz))
-        if row["agreed"]:
-            agreed_days.append(timezone.localdate(row["agreed"], tz))
+    for submitted, agreed in firsts:
+        if submitted:
+            submitted_days.append(submitted)
+        if agreed:
+            agreed_days.append(agreed)
+    submitted_days.sort()
+    agreed_days.sort()
     start = data.cycle.starts_on
     if submitted_days:
         start = min(start, min(submitted_days))
@@ -235,10 +244,9 @@ def goal_sheet_progress(data: CycleData) -> GoalSheetProgress:
 
 
 def _sheet_point(day: dt.date, submitted: list[dt.date], agreed: list[dt.date]) -> SheetPoint:
+    """The sheets submitted and agreed by the end of ``day`` (both lists sorted)."""
     return SheetPoint(
-        day=day,
-        submitted=sum(1 for d in submitted if d <= day),
-        agreed=sum(1 for d in agreed if d <= day),
+        day=day, submitted=bisect_right(submitted, day), agreed=bisect_right(agreed, day)
     )
 
 
@@ -424,14 +432,16 @@ def meeting_hours(data: CycleData) -> MeetingHours:
     """Hours the partners met per match up to the as-of day: the median and how the
     matches spread over bins (read from :attr:`CycleData.matches`, no further query)."""
     hours = sorted((m.meeting_minutes or 0) / 60 for m in data.matches)
-    counts: Counter[str] = Counter()
+    # Counted by the bin's place (the labels are translated on use: as keys, every
+    # match would translate them again).
+    counts = [0] * (1 + len(HOUR_BINS))
     for value in hours:
         if not value:
-            counts[NEVER_MET] += 1
+            counts[0] += 1
             continue
-        for low, high, label in HOUR_BINS:
+        for place, (low, high, _label) in enumerate(HOUR_BINS, start=1):
             if value >= low and (high is None or value < high):
-                counts[label] += 1
+                counts[place] += 1
                 break
     median = None
     if hours:
@@ -443,5 +453,5 @@ def meeting_hours(data: CycleData) -> MeetingHours:
         met=sum(1 for value in hours if value),
         total_hours=sum(hours),
         median_hours=median,
-        distribution=[(label, counts[label]) for label in labels],
+        distribution=list(zip(labels, counts, strict=True)),
     )

@@ -56,12 +56,16 @@ def cycle_filter(
 
         def lookups(self, request, model_admin):
             found = cycles() if cycles is not None else Cycle.objects.all()
-            return [(str(c.pk), str(c)) for c in found.select_related("program")]
+            self.listed = list(found.select_related("program"))
+            return [(str(c.pk), str(c)) for c in self.listed]
 
         def queryset(self, request, queryset):
             value = self.value()
             if value is None and current_by_default:
-                self.current = selectors.committee_cycles()
+                # Every cycle is listed already (unless the list names its own): the
+                # current ones are found among them, not read again.
+                every = self.listed if cycles is None else None
+                self.current = selectors.committee_cycles(every)
                 self.chosen = [c.pk for c in self.current]
             elif value and value.isdigit():
                 self.chosen = [int(value)]

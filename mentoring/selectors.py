@@ -4,6 +4,7 @@ shows already fetched, so a page costs the same queries however long the timelin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -145,12 +146,17 @@ def on_the_desk(cycle: Cycle, day: dt.date) -> bool:
     return cycle.applications_open_on - BEFORE_APPLICATIONS <= day <= cycle.ends_on + AFTER_THE_END
 
 
-def committee_cycles() -> list[Cycle]:
+def committee_cycles(every: Iterable[Cycle] | None = None) -> list[Cycle]:
     """The cycles the committee's lists open on: each program's cycles on the desk today,
     else its current cycle (a program between years still shows its latest). One query,
-    whatever the cache holds, so a list costs the same on every visit."""
+    whatever the cache holds, so a list costs the same on every visit; none when the
+    caller already read every cycle with its program (``every``)."""
+    if every is None:
+        every = Cycle.objects.select_related("program").order_by("program__position", "pk")
+    else:
+        every = sorted(every, key=lambda c: (c.program.position, c.pk))
     by_program: dict[int, list[Cycle]] = {}
-    for cycle in Cycle.objects.select_related("program").order_by("program__position", "pk"):
+    for cycle in every:
         by_program.setdefault(cycle.program_id, []).append(cycle)
     found = []
     for cycles in by_program.values():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,17 +63,52 @@ def goals_heading(sections: Sequence[GoalSection]) -> str:
     return gettext("Your goals")
 
 
+@dataclass(frozen=True)
+class SharedParts:
+    """What an issue says alike to every reader of one language: the news, the
+    discussion question, the activities and the timeline (each part, HTML and text),
+    and the links every copy carries."""
+
+    news_html: str
+    html: str
+    text: str
+    archive_url: str
+    preferences_url: str
+    catalog_url: str
+
+
+def shared_parts(content: IssueContent) -> SharedParts:
+    """The issue's shared parts in the active language, rendered once a batch for each
+    language its readers read (the batch memo), not once a copy."""
+    memo = batch_memo()
+    key = ("newsletter-shared", content.issue.pk, translation.get_language())
+    parts = memo.get(key)
+    if parts is None:
+        site = settings.SITE_URL
+        catalog_url = site + reverse("activities:catalog")
+        context = {**base_context(), "content": content, "catalog_url": catalog_url}
+        parts = memo[key] = SharedParts(
+            news_html=email_html(content.issue.news_html),
+            html=render_to_string("newsletter/emails/_issue_shared.html", context),
+            text=render_to_string("newsletter/emails/_issue_shared.txt", context),
+            archive_url=site + reverse("newsletter:issue", kwargs={"pk": content.issue.pk}),
+            preferences_url=site + reverse("newsletter:preferences"),
+            catalog_url=catalog_url,
+        )
+    return parts
+
+
 def issue_context(
     content: IssueContent,
     recipient: User | None,
     sections: Sequence[GoalSection],
     *,
-    news_email_html: str | None = None,
     test_for: User | None = None,
 ) -> dict[str, Any]:
+    """A copy's context, in the active language (its reader's)."""
     issue = content.issue
-    site = settings.SITE_URL
     reader = test_for or recipient
+    shared = shared_parts(content)
     return {
         **base_context(),
         "content": content,
@@ -83,15 +119,14 @@ def issue_context(
         "name": recipient.get_short_name() if recipient else "",
         "sections": list(sections),
         "goals_heading": goals_heading(sections),
-        "news_html": news_email_html
-        if news_email_html is not None
-        else email_html(issue.news_html),
-        "archive_url": site + reverse("newsletter:issue", kwargs={"pk": issue.pk}),
-        "preferences_url": site + reverse("newsletter:preferences"),
+        "shared": shared,
+        "news_html": shared.news_html,
+        "archive_url": shared.archive_url,
+        "preferences_url": shared.preferences_url,
         # A test copy's links are the tester's own: unsubscribing from a test must not
         # unsubscribe the participant it was previewed as.
         "unsubscribe_url": unsubscribe_url(reader.pk, "newsletter") if reader else "",
-        "catalog_url": site + reverse("activities:catalog"),
+        "catalog_url": shared.catalog_url,
         "test_for": test_for,
     }
 
@@ -101,7 +136,6 @@ def render_issue(
     recipient: User | None,
     sections: Sequence[GoalSection],
     *,
-    news_email_html: str | None = None,
     test_for: User | None = None,
 ) -> RenderedEmail:
     """An issue as ``recipient`` reads it: the same news, question, activities and
@@ -110,9 +144,7 @@ def render_issue(
     # text in their language where staff wrote it, else in English. A test copy reads as
     # the participant it previews.
     with translation.override(person_language(recipient or test_for)):
-        context = issue_context(
-            content, recipient, sections, news_email_html=news_email_html, test_for=test_for
-        )
+        context = issue_context(content, recipient, sections, test_for=test_for)
         subject = content.issue.subject
         headers = {}
         reader = test_for or recipient
@@ -140,18 +172,17 @@ def render_issue_delivery(delivery: Delivery) -> RenderedEmail:
 
     Within a batch, what every copy shares (the issue, and the goal sections of the
     batch's fifty recipients) is loaded once, so a copy costs a fixed, small number of
-    queries.
+    queries; what every reader of a language reads alike is rendered once
+    (:func:`shared_parts`).
     """
     recipient = delivery.recipient
     if recipient is None or not recipient.is_active:
         raise RecipientGone("The recipient's account was deleted or deactivated.")
     issue_id = issue_id_from_key(delivery.message_key)
     memo = batch_memo()
-    shared = memo.get(("newsletter", issue_id))
-    if shared is None:
-        content = issue_sections.issue_content_get(issue_id)
-        shared = memo[("newsletter", issue_id)] = (content, email_html(content.issue.news_html))
-    content, news = shared
+    content = memo.get(("newsletter", issue_id))
+    if content is None:
+        content = memo[("newsletter", issue_id)] = issue_sections.issue_content_get(issue_id)
     sections = memo.get(("newsletter-sections", issue_id))
     if sections is None or recipient.pk not in sections:
         batch = memo.get("delivery_ids") or [delivery.pk]
@@ -164,7 +195,7 @@ def render_issue_delivery(delivery: Delivery) -> RenderedEmail:
         sections = memo[("newsletter-sections", issue_id)] = {
             pk: found.get(pk, []) for pk in people
         }
-    return render_issue(content, recipient, sections[recipient.pk], news_email_html=news)
+    return render_issue(content, recipient, sections[recipient.pk])
 
 
 def issue_preview(issue: NewsletterIssue, recipient: User | None) -> RenderedEmail:

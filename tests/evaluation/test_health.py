@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import FORMER_PARTICIPANT, Application
 from evaluation import cycle_data, health, risk, sections
 from evaluation.cycle_data import CycleData
 from evaluation.risk import GOAL_PAST_TARGET, NEWSLETTER_BOUNCING, NO_GOAL_SHEET, QUIET
@@ -165,6 +165,33 @@ def test_goal_sheets_are_counted_by_state_overdue_and_over_time(cycle, today):
     assert points[-1].day == today and (points[-1].submitted, points[-1].agreed) == (3, 2)
     (at_due,) = [p for p in points if p.day == progress.due_on]
     assert (at_due.submitted, at_due.agreed) == (1, 1)
+
+
+def test_a_sheet_first_agreed_late_on_its_due_day_in_the_programs_time_zone_is_on_time(
+    cycle, today
+):
+    # 23:30 on the due day in the program's time zone is already the next day in UTC; a
+    # later revision agreed again does not move the first agreement.
+    due = days_ago(today, 30)
+    evening = timezone.make_aware(dt.datetime.combine(due, dt.time(23, 30)), cycle.program.tz)
+    sheet = _revision(
+        MatchFactory(cycle=cycle), submitted=35, agreed=30, today=today, status="agreed"
+    )
+    GoalSheetRevision.objects.filter(sheet=sheet).update(confirmed_at=evening)
+    GoalSheetRevision.objects.create(
+        sheet=sheet,
+        number=2,
+        submitted_at=timezone.now() - dt.timedelta(days=3),
+        confirmed_at=timezone.now() - dt.timedelta(days=2),
+    )
+
+    progress = sections.goal_sheet_progress(data(cycle))
+
+    assert progress.due_on == due
+    assert progress.agreed_on_time == 1
+    (at_due,) = [p for p in progress.points if p.day == due]
+    assert (at_due.submitted, at_due.agreed) == (1, 1)
+    assert (progress.points[-1].submitted, progress.points[-1].agreed) == (1, 1)
 
 
 def test_goal_sheets_are_not_overdue_before_their_due_date(program, today):
@@ -419,6 +446,33 @@ def test_every_reason_of_one_match_is_listed_and_the_most_troubled_come_first(cy
         (many.pk, [NO_GOAL_SHEET, QUIET, NEWSLETTER_BOUNCING]),
         (one.pk, [QUIET]),
     ]
+
+
+# --- Matches at risk: the match as the page shows it --------------------------------------
+
+
+def test_a_match_at_risk_is_read_as_its_match_and_partners_without_a_query(cycle, today):
+    match = MatchFactory(cycle=cycle, **confirmed(cycle, today))
+    Application.objects.filter(pk=match.mentor.pk).update(preferred_name="Robin")
+    Application.objects.filter(pk=match.mentee.pk).update(anonymised_at=timezone.now())
+    (item,) = risk.matches_at_risk(data(cycle))
+
+    with CaptureQueriesContext(connection) as ctx:
+        shown = item.match
+        read = (
+            shown.cycle_id,
+            shown.status,
+            shown.mentee.display_name,
+            shown.mentor.display_name,
+            shown.mentor.email,
+            shown.mentor.get_role_display(),
+        )
+
+    assert len(ctx.captured_queries) == 0
+    assert shown == match and item.url == f"/admin/matches/match/{match.pk}/change/"
+    assert read == (cycle.pk, "active", FORMER_PARTICIPANT, "Robin", match.mentor.email, "Mentor")
+    assert item.row.mentee.display_name == FORMER_PARTICIPANT
+    assert item.row.mentor.display_name == "Robin"
 
 
 # --- A concluded cycle, and the cost ------------------------------------------------------

@@ -18,6 +18,7 @@ from mentoring import mail as machinery
 from mentoring.models import Delivery
 from newsletter import services
 from newsletter.models import ISSUE_KIND, NewsletterIssue, add_months
+from newsletter.richtext import markdown_to_html
 from newsletter.tasks import send_due_newsletters
 from tests.factories import (
     EmailPreferenceFactory,
@@ -79,6 +80,30 @@ def test_each_recipient_gets_one_email_with_their_own_goals(
     assert set(
         Delivery.objects.filter(message_key=issue.message_key).values_list("status", "kind")
     ) == {("sent", ISSUE_KIND)}
+
+
+def test_each_copy_of_a_batch_has_the_news_in_its_readers_language(
+    cycle, match, django_capture_on_commit_callbacks
+):
+    spanish = match.mentee.applicant
+    spanish.language = "es"
+    spanish.save()
+    issue = scheduled(cycle, subject="ALSC newsletter: December")
+    issue.news, issue.news_html = "Write **this week**.", markdown_to_html("Write **this week**.")
+    issue.news_es = "Escriban **esta semana**."
+    issue.news_html_es = markdown_to_html(issue.news_es)
+    issue.save()
+
+    send(django_capture_on_commit_callbacks)
+
+    messages = by_recipient()
+    in_spanish, in_english = messages[spanish.email], messages[match.mentor.applicant.email]
+    assert "Escriban **esta semana**." in in_spanish.body
+    assert "<strong>esta semana</strong>" in in_spanish.alternatives[0][0]
+    assert "this week" not in in_spanish.body + in_spanish.alternatives[0][0]
+    assert "Write **this week**." in in_english.body
+    assert "<strong>this week</strong>" in in_english.alternatives[0][0]
+    assert "semana" not in in_english.body + in_english.alternatives[0][0]
 
 
 def test_every_copy_carries_one_click_unsubscribe_headers(
@@ -249,6 +274,7 @@ def test_rendering_a_batch_costs_a_constant_number_of_queries(cycle):
         assert outcome.sent == len(ids) == 2 * n
         return len(ctx.captured_queries)
 
+    queries_for(1, "w")  # fills the shared content cache (interests, areas), as in use
     small, large = queries_for(5, "s"), queries_for(20, "l")
     # Three per delivery (claim, load, finish) plus a fixed number per batch.
     assert large - small == 3 * (40 - 10)
