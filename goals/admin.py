@@ -4,7 +4,6 @@ edit them: the sheet is the partners' contract."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -25,9 +24,9 @@ from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, cycle_s
 from mentoring.dates import long_date
 from mentoring.models import Milestone, Program
 from mentoring.spreadsheets import csv_response, csv_writer
-from mentoring.timeline import goal_sheet_due_on
 
 from . import services
+from .admin_export import EXPORT_HEADER, export_row
 from .forms import StaffReturnForm
 from .models import (
     SMART_FIELDS,
@@ -384,70 +383,8 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
         writer = csv_writer(response)
         writer.writerow(EXPORT_HEADER)
         for goal in goals:
-            writer.writerow(_export_row(goal))
+            writer.writerow(export_row(goal))
         return response
-
-
-EXPORT_HEADER = [
-    "Program",
-    "Cycle",
-    "Match",
-    "Mentee",
-    "Mentee email",
-    "Mentor",
-    "Mentor email",
-    "Sheet status",
-    "Revision",
-    "Agreed revision",
-    "Due",
-    "Overdue",
-    "Goal",
-    "Title",
-    "Specific",
-    "Measurable",
-    "Achievable",
-    "Relevant",
-    "Target date",
-    "Competency areas",
-    "Latest check-in",
-    "Latest check-in date",
-    "Final outcome",
-    "Reflection",
-    "Meetings",
-    "Hours met",
-]
-
-
-def _export_row(goal: Goal) -> list[Any]:
-    sheet = goal.sheet
-    match = sheet.match
-    cycle = match.cycle
-    due_on = goal_sheet_due_on(cycle.milestones.all())
-    return [
-        cycle.program.short_name,
-        cycle.name,
-        match.pk,
-        match.mentee.full_name,
-        match.mentee.email,
-        match.mentor.full_name,
-        match.mentor.email,
-        sheet.get_status_display(),
-        sheet.revision,
-        sheet.agreed_revision or "",
-        due_on.isoformat() if due_on else "",
-        "yes" if is_overdue(status=sheet.status, due_on=due_on, program=cycle.program) else "no",
-        goal.position,
-        goal.title,
-        *(getattr(goal, name) for name in SMART_FIELDS),
-        goal.target_date.isoformat() if goal.target_date else "",
-        "; ".join(area.name for area in goal.competency_areas.all()),
-        CheckIn.Status(goal.latest_status).label if goal.latest_status else "",
-        goal.latest_on.isoformat() if goal.latest_on else "",
-        goal.get_final_outcome_display(),
-        goal.reflection,
-        goal.meetings_count or 0,
-        f"{(goal.meetings_minutes or 0) / 60:.1f}",
-    ]
 
 
 @admin.register(ExampleGoal)

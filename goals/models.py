@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +22,8 @@ from matches.models import Match
 from mentoring.limits import PROSE_MAX_LENGTH
 from mentoring.models import Cycle, Milestone, Program
 from mentoring.timeline import GOAL_SHEET_DUE_KIND
+
+from .examples import ExampleGoal as ExampleGoal  # staff's catalogue of examples
 
 # What partners and staff write about a sheet and its goals (the forms say the same).
 COMMENT_MAX_LENGTH = 2000
@@ -41,68 +42,6 @@ SMART_PARTS: tuple[tuple[str, str, str], ...] = (
     ("relevant", "Relevant", "Why does it matter to the mentee's work?"),
 )
 SMART_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in SMART_PARTS)
-
-
-class ExampleGoal(models.Model):
-    """An example goal (seeds 001/002) a match can start from and make specific."""
-
-    program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="example_goals", verbose_name=_("program")
-    )
-    key = models.SlugField(
-        _("key"),
-        max_length=80,
-        help_text=_("Identifies the example for the content loader; staff may change the text."),
-    )
-    title = models.CharField(_("title"), max_length=200)
-    specific = models.TextField(
-        _("specific"),
-        max_length=PROSE_MAX_LENGTH,
-        blank=True,
-        help_text=_("A starting point for “specific”."),
-    )
-    measurable = models.TextField(
-        _("measurable"),
-        max_length=PROSE_MAX_LENGTH,
-        blank=True,
-        help_text=_("A starting point for “measurable”."),
-    )
-    achievable = models.TextField(
-        _("achievable"),
-        max_length=PROSE_MAX_LENGTH,
-        blank=True,
-        help_text=_("A starting point for “achievable”."),
-    )
-    relevant = models.TextField(
-        _("relevant"),
-        max_length=PROSE_MAX_LENGTH,
-        blank=True,
-        help_text=_("A starting point for “relevant”."),
-    )
-    competency_areas = models.ManyToManyField(
-        Interest,
-        blank=True,
-        limit_choices_to={"kind": Interest.Kind.COMPETENCY},
-        related_name="+",
-        verbose_name=_("competency areas"),
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(
-        _("is active"),
-        default=True,
-        help_text=_("Inactive examples are no longer offered to matches."),
-    )
-
-    class Meta:
-        verbose_name = _("example goal")
-        verbose_name_plural = _("example goals")
-        ordering = ["program", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["program", "key"], name="example_goal_key_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 # How long before the program's conclusion the partners can record each goal's final
@@ -272,50 +211,6 @@ class GoalSheet(models.Model):
     def has_agreement(self) -> bool:
         """Whether the pair has agreed on goals at least once (progress can be recorded)."""
         return self.agreed_revision is not None
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One allowed change of a goal sheet's status, and who may make it."""
-
-    source: str
-    target: str
-    actor: str  # "mentee", "mentor", "partner" (either of the two) or "staff"
-    new_revision: bool = False
-    needs_comment: bool = False
-
-
-# Every status change a goal sheet may go through. The services refuse anything else.
-TRANSITIONS: dict[str, Transition] = {
-    GoalSheet.Action.SUBMIT: Transition(
-        GoalSheet.Status.DRAFT, GoalSheet.Status.SUBMITTED, "mentee"
-    ),
-    GoalSheet.Action.WITHDRAW: Transition(
-        GoalSheet.Status.SUBMITTED, GoalSheet.Status.DRAFT, "mentee"
-    ),
-    GoalSheet.Action.CONFIRM: Transition(
-        GoalSheet.Status.SUBMITTED, GoalSheet.Status.AGREED, "mentor"
-    ),
-    # Sent back, the submitted revision is kept as the mentor read it; the pair drafts
-    # the next one.
-    GoalSheet.Action.SEND_BACK: Transition(
-        GoalSheet.Status.SUBMITTED,
-        GoalSheet.Status.DRAFT,
-        "mentor",
-        new_revision=True,
-        needs_comment=True,
-    ),
-    GoalSheet.Action.REOPEN: Transition(
-        GoalSheet.Status.AGREED, GoalSheet.Status.DRAFT, "partner", new_revision=True
-    ),
-    GoalSheet.Action.STAFF_RETURN: Transition(
-        GoalSheet.Status.AGREED,
-        GoalSheet.Status.DRAFT,
-        "staff",
-        new_revision=True,
-        needs_comment=True,
-    ),
-}
 
 
 class GoalSheetRevision(models.Model):

@@ -11,7 +11,8 @@ from matches.models import Match
 from mentoring.dates import long_date
 from mentoring.models import User
 
-from .models import TRANSITIONS, GoalSheet, outcomes_open_on
+from .models import GoalSheet, outcomes_open_on
+from .transitions import TRANSITIONS
 
 
 def role_of(sheet: GoalSheet, user: User) -> str | None:

@@ -2,7 +2,7 @@
 check-ins and final outcomes.
 
 Every status change goes through :func:`_transition`, which allows only the moves of
-``TRANSITIONS`` (models.py) by the person that table names. Each service takes a lock
+``TRANSITIONS`` (transitions.py) by the person that table names. Each service takes a lock
 on the sheet, so two partners acting at the same moment are serialised, and raises
 ``ValidationError`` with a message a person can act on when a rule is broken.
 """
@@ -28,7 +28,6 @@ from .models import (
     MAX_GOALS,
     MIN_GOALS,
     SMART_FIELDS,
-    TRANSITIONS,
     ExampleGoal,
     Goal,
     GoalSheet,
@@ -36,6 +35,7 @@ from .models import (
     GoalSheetRevision,
 )
 from .rules import may, may_edit, not_editable_reason, role_of
+from .transitions import TRANSITIONS
 from .validation import TOO_FEW_GOALS, TOO_MANY_GOALS, goal_errors
 
 

@@ -1,14 +1,14 @@
-"""The program core's models: people, programs, cycles and their timelines (``core``), and
-the email outbox with spent form tokens (``deliveries``)."""
+"""The program core's models: people, programs and cycles (``core``), the year's
+milestones and events (``calendar``), and the email outbox with spent form tokens
+(``deliveries``)."""
 
+from .calendar import Event, Milestone
 from .core import (
     DEFAULT_DAYS_WITHOUT_MEETING,
     OUTCOMES_GRACE_DAYS,
     Committee,
     Cycle,
     CycleQuerySet,
-    Event,
-    Milestone,
     Program,
     ProgramObjective,
     User,

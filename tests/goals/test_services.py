@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from goals import progress, rules, services
-from goals.models import TRANSITIONS, CheckIn, Goal, GoalSheet, GoalSheetChange, GoalSheetRevision
+from goals.models import CheckIn, Goal, GoalSheet, GoalSheetChange, GoalSheetRevision
 from goals.progress import OutcomeInput
 from goals.services import GoalInput, GoalSheetConflict
+from goals.transitions import TRANSITIONS
 from matches.models import Match
 from tests.factories import CheckInFactory, GoalFactory, InterestFactory
 
