@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Lookup, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,27 +28,8 @@ class MatchQuerySet(models.QuerySet):
         return self.filter(status__in=[Match.Status.ACTIVE, Match.Status.CONCLUDED])
 
     def of_person(self, user) -> MatchQuerySet:
-        """Matches in which this person is the mentor or the mentee.
-
-        Written as ``mentor_id = ANY(ARRAY(their applications))`` or the same for the
-        mentee: the database reads each side from its index. Joined to the applications
-        with an OR, it joined every match to both partners before filtering."""
-        applications = ArraySubquery(Application.objects.filter(applicant=user).values("pk"))
-        return self.filter(
-            Q(_AnyOf(F("mentor_id"), applications)) | Q(_AnyOf(F("mentee_id"), applications))
-        )
-
-
-class _AnyOf(Lookup):
-    """``column = ANY(array)``: with the array of a subquery, read from the column's index
-    (``column IN (subquery)`` scans the table)."""
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+        """Matches in which this person is the mentor or the mentee."""
+        return self.filter(Q(mentor__applicant=user) | Q(mentee__applicant=user))
 
 
 class Match(models.Model):
