@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import Cycle, Milestone, Program, User
 
@@ -22,7 +24,7 @@ from .models import (
     ApplicationStatusChange,
 )
 
-HIDDEN = "Hidden until you score it"
+HIDDEN = _("Hidden until you score it")
 
 
 def applications_of(user: User, *, with_history: bool = True) -> QuerySet[Application]:
@@ -169,41 +171,41 @@ def reviews_of(application: Application) -> list[ApplicationReview]:
 
 
 EXPORT_COLUMNS = [
-    ("id", "Application"),
-    ("program", "Program"),
-    ("cycle", "Cycle"),
-    ("role", "Role"),
-    ("status", "Status"),
-    ("full_name", "Full name"),
-    ("preferred_name", "Preferred name"),
-    ("pronouns", "Pronouns"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("city", "City"),
-    ("state", "State or province"),
-    ("country", "Country"),
-    ("time_zone", "Time zone"),
-    ("organization", "Library or organization"),
-    ("library_type", "Library type"),
-    ("position_title", "Position title"),
-    ("years_experience", "Years of experience"),
-    ("membership", "Membership"),
-    ("funding_requested", "Funding requested"),
-    ("interests", "Interests"),
-    ("career_stage", "Career stage"),
-    ("hopes", "Hopes"),
-    ("mentor_wishes", "Wishes for a mentor"),
-    ("mentee_capacity", "Mentee capacity"),
-    ("committee_experience", "Committee experience"),
-    ("offer", "Offer"),
-    ("communication_methods", "Communication"),
-    ("in_person_ok", "Meets in person"),
-    ("conferences", "Conferences"),
-    ("submitted_at", "Submitted"),
-    ("review_mean", "Mean score"),
-    ("review_count", "Reviews"),
-    ("decision_sent_at", "Decision sent"),
-    ("staff_notes", "Staff notes"),
+    ("id", _("Application")),
+    ("program", _("Program")),
+    ("cycle", _("Cycle")),
+    ("role", _("Role")),
+    ("status", _("Status")),
+    ("full_name", _("Full name")),
+    ("preferred_name", _("Preferred name")),
+    ("pronouns", _("Pronouns")),
+    ("email", _("Email")),
+    ("phone", _("Phone")),
+    ("city", _("City")),
+    ("state", _("State or province")),
+    ("country", _("Country")),
+    ("time_zone", _("Time zone")),
+    ("organization", _("Library or organization")),
+    ("library_type", _("Library type")),
+    ("position_title", _("Position title")),
+    ("years_experience", _("Years of experience")),
+    ("membership", _("Membership")),
+    ("funding_requested", _("Funding requested")),
+    ("interests", _("Interests")),
+    ("career_stage", _("Career stage")),
+    ("hopes", _("Hopes")),
+    ("mentor_wishes", _("Wishes for a mentor")),
+    ("mentee_capacity", _("Mentee capacity")),
+    ("committee_experience", _("Committee experience")),
+    ("offer", _("Offer")),
+    ("communication_methods", _("Communication")),
+    ("in_person_ok", _("Meets in person")),
+    ("conferences", _("Conferences")),
+    ("submitted_at", _("Submitted")),
+    ("review_mean", _("Mean score")),
+    ("review_count", _("Reviews")),
+    ("decision_sent_at", _("Decision sent")),
+    ("staff_notes", _("Staff notes")),
 ]
 # What a blind review hides, on screen as in the file: who applied, where they work and
 # live, and (before one's own score) the others' scores.
@@ -228,9 +230,9 @@ def export_rows(
     screen; the private identity answer is a column only with ``include_private``."""
     columns = list(EXPORT_COLUMNS)
     if include_private:
-        at = [key for key, _ in columns].index("funding_requested") + 1
-        columns.insert(at, ("bipoc_identity", "Identifies as BIPOC (private)"))
-    yield [title for _, title in columns]
+        at = [key for key, _title in columns].index("funding_requested") + 1
+        columns.insert(at, ("bipoc_identity", _("Identifies as BIPOC (private)")))
+    yield [str(title) for _key, title in columns]
     communication = {value: str(label) for value, label in Application.Communication.choices}
     rows = (
         applications.with_review_summary(viewer=viewer)
@@ -250,14 +252,14 @@ def export_rows(
             "state": STATE_NAMES.get(application.state, application.state),
             "library_type": application.get_library_type_display(),
             "membership": application.get_membership_display(),
-            "funding_requested": "yes" if application.funding_requested else "no",
+            "funding_requested": gettext("yes") if application.funding_requested else gettext("no"),
             "bipoc_identity": application.get_bipoc_identity_display(),
             "interests": "; ".join(i.name for i in application.interests.all()),
             "career_stage": application.get_career_stage_display(),
             "communication_methods": "; ".join(
                 str(communication.get(code, code)) for code in application.communication_methods
             ),
-            "in_person_ok": "yes" if application.in_person_ok else "no",
+            "in_person_ok": gettext("yes") if application.in_person_ok else gettext("no"),
             "conferences": "; ".join(
                 [c.name for c in application.conferences.all()]
                 + ([application.other_conferences] if application.other_conferences else [])
@@ -267,7 +269,7 @@ def export_rows(
             ),
         }
         row = []
-        for key, _ in columns:
+        for key, _title in columns:
             if hidden and key in _BLIND_COLUMNS:
                 row.append(HIDDEN)
                 continue

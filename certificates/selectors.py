@@ -19,7 +19,9 @@ def certificate_of(user: User, match_id: int) -> Certificate:
     """The person's own certificate for a concluded match; a 404 for anyone else, and
     while it is withheld."""
     return get_object_or_404(
-        Certificate.objects.issued().select_related("application", "match__cycle__program"),
+        Certificate.objects.issued().select_related(
+            "application__applicant", "match__cycle__program"
+        ),
         match_id=match_id,
         match__status=Match.Status.CONCLUDED,
         application__applicant=user,
@@ -41,10 +43,12 @@ def certificates_by_match(user: User, matches: Iterable[Match]) -> dict[int, Cer
 
 
 def goal_lines(certificate: Certificate) -> list[GoalLine]:
-    """The pair's current goals and their final outcomes, for the PDF."""
+    """The pair's current goals and their final outcomes, for the PDF (the outcome's
+    label stays lazy: the PDF is written in its person's language, not the asker's)."""
     goals = Goal.objects.current().filter(sheet__match_id=certificate.match_id).order_by("pk")
     return [
-        GoalLine(g.title, g.get_final_outcome_display() if g.final_outcome else "") for g in goals
+        GoalLine(g.title, Goal.Outcome(g.final_outcome).label if g.final_outcome else "")
+        for g in goals
     ]
 
 

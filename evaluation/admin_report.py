@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentoring.models import Cycle
 from mentoring.spreadsheets import csv_response, csv_writer
@@ -71,7 +72,7 @@ class YearReportPages:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"The year's report: {report.cycle}",
+            "title": gettext("The year's report: %(cycle)s") % {"cycle": report.cycle},
             "cycle": report.cycle,
             "report": report,
             "charts": figures,

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.spreadsheets import csv_response, csv_writer
 
@@ -68,7 +70,7 @@ class SurveyPages:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Results: {survey}",
+            "title": gettext("Results: %(survey)s") % {"survey": survey},
             "survey": survey,
             "original": survey,
             "results": results,
@@ -94,7 +96,7 @@ class SurveyPages:
         results = survey_results(survey)
         response = csv_response(f"survey-{survey.pk}-named-answers.csv")
         writer = csv_writer(response)
-        writer.writerow(["Name", "Email", "Role", "Question", "Objective", "Answer"])
+        writer.writerow([str(title) for title in NAMED_COLUMNS])
         for named in results.named:
             person = named.invitation.person
             for answer in named.answers:
@@ -127,31 +129,35 @@ class SurveyPages:
         return TemplateResponse(request, "evaluation/answer.html", context)
 
 
+# The CSV files' columns, in the language of the staff member who downloads them.
 RESULT_COLUMNS = [
-    "Objective",
-    "Question",
-    "Kind",
-    "Role",
-    "Invited",
-    "Answered",
-    "Response rate",
-    "Mean",
-    "Distribution",
+    _("Objective"),
+    _("Question"),
+    _("Kind"),
+    _("Role"),
+    _("Invited"),
+    _("Answered"),
+    _("Response rate"),
+    _("Mean"),
+    _("Distribution"),
 ]
+NAMED_COLUMNS = [_("Name"), _("Email"), _("Role"), _("Question"), _("Objective"), _("Answer")]
 
 
 def _row(objective: str, question: str, kind: str, role: str, invited: int, stat, rate) -> list:
     hidden = stat.hidden
     mean = "" if hidden or stat.mean is None else f"{stat.mean:.2f}"
     if hidden:
-        distribution = f"not shown: fewer than {cycle_data.MIN_GROUP} answers"
+        distribution = gettext("not shown: fewer than %(count)s answers") % {
+            "count": cycle_data.MIN_GROUP
+        }
     else:
         distribution = "; ".join(f"{label}: {n}" for label, n in stat.distribution)
     return [
         objective,
         question,
         kind,
-        cycle_data.ROLE_LABELS[role],
+        str(cycle_data.ROLE_LABELS[role]),
         invited,
         stat.count,
         "" if rate is None else f"{rate:.0%}",
@@ -163,7 +169,7 @@ def _row(objective: str, question: str, kind: str, role: str, invited: int, stat
 def results_rows(results: SurveyResults) -> list[list[Any]]:
     """The results CSV: per objective, its 1-5 questions combined, then each question;
     each by role (mentees, mentors, everyone)."""
-    rows: list[list[Any]] = [RESULT_COLUMNS]
+    rows: list[list[Any]] = [[str(title) for title in RESULT_COLUMNS]]
     roles = ("mentee", "mentor", "all")
     for objective in results.objectives:
         if objective.has_scale:
@@ -171,8 +177,8 @@ def results_rows(results: SurveyResults) -> list[list[Any]]:
                 rows.append(
                     _row(
                         objective.label,
-                        "All 1-5 questions of the objective",
-                        "Scale of 1 to 5",
+                        gettext("All 1-5 questions of the objective"),
+                        gettext("Scale of 1 to 5"),
                         role,
                         results.invited[role],
                         objective.scale[role],

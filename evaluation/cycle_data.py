@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.base import DEFERRED
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityLogEntry
 from applications.models import Application
@@ -44,8 +45,8 @@ MIN_GROUP = 3
 
 CURRENT_MATCH = (Match.Status.ACTIVE, Match.Status.CONCLUDED)
 ROLES = (Application.Role.MENTEE, Application.Role.MENTOR)
-ROLE_LABELS = {"mentee": "Mentees", "mentor": "Mentors", "all": "Everyone"}
-OWN_ACTIVITIES = "Their own activities"
+ROLE_LABELS = {"mentee": _("Mentees"), "mentor": _("Mentors"), "all": _("Everyone")}
+OWN_ACTIVITIES = _("Their own activities")
 
 
 def as_of(cycle: Cycle, today: dt.date | None = None) -> dt.date:

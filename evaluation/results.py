@@ -11,6 +11,7 @@ from django.db.models import (
     Prefetch,
     Q,
 )
+from django.utils.translation import gettext
 
 from mentoring.models import ProgramObjective
 
@@ -53,7 +54,7 @@ class ObjectiveResult:
 
     @property
     def label(self) -> str:
-        return self.objective.text if self.objective else "Not tied to an objective"
+        return self.objective.text if self.objective else gettext("Not tied to an objective")
 
     @property
     def has_scale(self) -> bool:

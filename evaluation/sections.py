@@ -315,7 +315,7 @@ def activity_by_month(data: CycleData) -> ActivityByMonth:
     for row in check_ins:
         check_ins_by_month[_as_date(row["month"])] = row["n"]
     for row in entries:
-        name = row["activity__category__name"] or OWN_ACTIVITIES
+        name = row["activity__category__name"] or str(OWN_ACTIVITIES)
         month = _as_date(row["month"])
         by_month[month][name] = by_month[month].get(name, 0) + row["n"]
         position = row["activity__category__position"]

@@ -154,7 +154,7 @@ def _retention(cycle: Cycle) -> Retention:
     ).values_list("status", "dissolved_reason", "concluded_reason"):
         counts[status] += 1
         if status == Match.Status.DISSOLVED:
-            dissolved[dissolved_reason.strip() or "No reason given"] += 1
+            dissolved[dissolved_reason.strip() or gettext("No reason given")] += 1
         elif status == Match.Status.CONCLUDED and concluded_reason.strip():
             early[concluded_reason.strip()] += 1
     return Retention(

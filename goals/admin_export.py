@@ -5,37 +5,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from mentoring.timeline import goal_sheet_due_on
 
 from .models import SMART_FIELDS, CheckIn, Goal, is_overdue
 
 EXPORT_HEADER = [
-    "Program",
-    "Cycle",
-    "Match",
-    "Mentee",
-    "Mentee email",
-    "Mentor",
-    "Mentor email",
-    "Sheet status",
-    "Revision",
-    "Agreed revision",
-    "Due",
-    "Overdue",
-    "Goal",
-    "Title",
-    "Specific",
-    "Measurable",
-    "Achievable",
-    "Relevant",
-    "Target date",
-    "Competency areas",
-    "Latest check-in",
-    "Latest check-in date",
-    "Final outcome",
-    "Reflection",
-    "Meetings",
-    "Hours met",
+    _("Program"),
+    _("Cycle"),
+    _("Match"),
+    _("Mentee"),
+    _("Mentee email"),
+    _("Mentor"),
+    _("Mentor email"),
+    _("Sheet status"),
+    _("Revision"),
+    _("Agreed revision"),
+    _("Due"),
+    _("Overdue"),
+    _("Goal"),
+    _("Title"),
+    _("Specific"),
+    _("Measurable"),
+    _("Achievable"),
+    _("Relevant"),
+    _("Target date"),
+    _("Competency areas"),
+    _("Latest check-in"),
+    _("Latest check-in date"),
+    _("Final outcome"),
+    _("Reflection"),
+    _("Meetings"),
+    _("Hours met"),
 ]
 
 
@@ -56,7 +59,9 @@ def export_row(goal: Goal) -> list[Any]:
         sheet.revision,
         sheet.agreed_revision or "",
         due_on.isoformat() if due_on else "",
-        "yes" if is_overdue(status=sheet.status, due_on=due_on, program=cycle.program) else "no",
+        gettext("yes")
+        if is_overdue(status=sheet.status, due_on=due_on, program=cycle.program)
+        else gettext("no"),
         goal.position,
         goal.title,
         *(getattr(goal, name) for name in SMART_FIELDS),

@@ -18,15 +18,15 @@ from .help_requests import help_request_resolve
 from .models import DirectoryListing, HelpRequest, Meeting, PairingWish
 
 MEETING_EXPORT_HEADER = [
-    "Program",
-    "Cycle",
-    "Match",
-    "Mentee",
-    "Mentor",
-    "Date",
-    "Minutes",
-    "How they met",
-    "Recorded by",
+    _("Program"),
+    _("Cycle"),
+    _("Match"),
+    _("Mentee"),
+    _("Mentor"),
+    _("Date"),
+    _("Minutes"),
+    _("How they met"),
+    _("Recorded by"),
 ]
 
 
@@ -94,7 +94,7 @@ class ResolvedFilter(admin.SimpleListFilter):
     parameter_name = "resolved"
 
     def lookups(self, request, model_admin):
-        return [("no", "Open"), ("yes", "Resolved")]
+        return [("no", _("Open")), ("yes", _("Resolved"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("no", "yes"):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,7 +23,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_cell(value: Any) -> Any:
     """``value`` as a cell a spreadsheet shows as text. Numbers are left alone (a
     negative number is a number, not a formula); text that could start a formula gets a
-    leading single quote."""
+    leading single quote. A lazy translation (a column's title, a choice's label) is
+    text in the language active now, the downloader's."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

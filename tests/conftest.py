@@ -1,8 +1,10 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.test.client import ClientMixin
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +14,16 @@ def _fresh_outbox_and_cache():
     mail.outbox = []
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread (the test client runs the
+    middleware here): a Spanish account's page would leave the next test in Spanish. Each
+    test starts, and leaves the next, in the site's default."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session", autouse=True)

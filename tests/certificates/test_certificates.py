@@ -5,18 +5,23 @@ a real PDF the partner downloads from My mentoring, a public page that verifies 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from certificates.models import Certificate
+from certificates.pdf import certificate_pdf
+from certificates.selectors import goal_lines
 from certificates.services import certificates_issue
 from goals.models import Goal
 from matches import conclusion
 from matches.models import Match
+from mentoring.dates import long_date
 from tests.factories import MatchFactory, UserFactory, agreed_sheet, cycle_under_way
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +149,40 @@ def test_a_concluded_match_s_certificate_needs_the_match_concluded(client):
 
     assert client.get(reverse("certificates:download", args=[match.pk])).status_code == 404
     assert Match.objects.get(pk=match.pk).status == Match.Status.ACTIVE
+
+
+def test_a_spanish_account_s_certificate_is_in_spanish_with_spanish_month_names(client, concluded):
+    mentee = concluded.mentee.applicant
+    mentee.language = "es"
+    mentee.save(update_fields=["language"])
+    cycle = concluded.cycle
+    client.force_login(mentee)
+
+    # The browser asks for English: the account's language decides.
+    response = client.get(
+        reverse("certificates:download", args=[concluded.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    text = pdf_text(response.content)
+    with translation.override("es"):
+        start, end = long_date(cycle.starts_on), long_date(cycle.ends_on)
+    assert "Certificado de finalización" in text and "Se certifica que" in text
+    assert f"completó el {cycle.program.name}, 2025-2026, como mentorado/a" in text
+    assert f"del {start} al {end}" in text
+    assert re.search(r"\d+ de [a-z]+ de \d{4}", start)  # “1 de septiembre de 2025”
+    assert "Metas del año" in text and "Plan six crafts for the school-age program: lograda" in text
+    assert "Código de verificación" in text
+    assert "Certificate" not in text and "completed" not in text and "achieved" not in text
+
+
+def test_the_certificate_follows_its_person_not_the_language_of_whoever_renders_it(concluded):
+    mentor = concluded.mentor.applicant
+    mentor.language = "es"
+    mentor.save(update_fields=["language"])
+    certificate = Certificate.objects.get(match=concluded, application=concluded.mentor)
+
+    with translation.override("en"):
+        text = pdf_text(certificate_pdf(certificate, goals=goal_lines(certificate)))
+
+    assert "como mentor," in text and "Metas del año" in text
+    assert ": lograda" in text

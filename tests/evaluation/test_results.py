@@ -247,3 +247,29 @@ def test_the_named_answers_csv_escapes_formulas(staff_client, survey, answered):
     rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
     assert rows[1][-1] == "'-1+1 is zero"
+
+
+def test_the_results_csv_is_in_the_language_of_the_staff_member_downloading(
+    staff_client, staff, survey, answered
+):
+    staff.language = "es"  # the request's language is the account's
+    staff.save(update_fields=["language"])
+
+    response = staff_client.get(reverse("admin:evaluation_survey_results_csv", args=[survey.pk]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert rows[0] == [
+        "Objetivo",
+        "Pregunta",
+        "Tipo",
+        "Rol",
+        "Invitados",
+        "Respondidas",
+        "Tasa de respuesta",
+        "Promedio",
+        "Distribución",
+    ]
+    combined = [r for r in rows if r[1] == "Todas las preguntas de 1 a 5 del objetivo"]
+    assert {r[2] for r in combined} == {"Escala del 1 al 5"}
+    assert {r[3] for r in combined} == {"Mentorados", "Mentores", "Todos"}
+    assert not {"Mentees", "Everyone", "Scale of 1 to 5"} & {c for r in rows for c in r}

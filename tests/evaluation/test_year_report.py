@@ -180,3 +180,34 @@ def test_health_and_report_link_each_other(staff_client, cycle):
 
     assert report_url in staff_client.get(health_url).content.decode()
     assert health_url in staff_client.get(report_url).content.decode()
+
+
+def test_the_csv_and_pdf_are_in_the_language_of_the_staff_member_downloading(
+    staff_client, staff, cycle, objectives, today
+):
+    year(cycle, today)
+    staff.language = "es"
+    staff.save(update_fields=["language"])
+
+    sheet = staff_client.get(reverse("admin:evaluation_programhealth_report_csv", args=[cycle.pk]))
+    pdf = staff_client.get(reverse("admin:evaluation_programhealth_report_pdf", args=[cycle.pk]))
+
+    rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Sección", "Elemento", "Medida", "Valor"]
+    assert ["Retención", "'=HYPERLINK(evil)", "Disuelta", "1"] in rows
+    assert [
+        "Actividades por categoría",
+        "Actividades propias",
+        "Actividades realizadas",
+        "1",
+    ] in rows
+    assert ["Metas por resultado", "Todas las metas acordadas", "Lograda", "2"] in rows
+    assert ["Encuesta de cierre", "Mentorados", "Invitados", "2"] in rows
+    english = {"Retention", "Dissolved", "Closing survey", "Mentees", "Achieved", "Objectives"}
+    assert not english & {cell for row in rows for cell in row[:3]}
+    pdf_text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert f"Informe del año: {cycle.program.short_name} {cycle.name}" in pdf_text
+    assert "Objetivos y su evidencia" in pdf_text and " de 20" in pdf_text  # «1 de … de 2026»
+    assert "The year's report" not in pdf_text and "Figures as of" not in pdf_text
