@@ -66,8 +66,8 @@ class ActivityAdminForm(TranslatedModelForm):
             if others:
                 self.add_error(
                     name,
-                    f"{', '.join(others)}: not of the {program.short_name} program. "
-                    "Choose the program's own.",
+                    _("%(names)s: not of the %(program)s program. Choose the program's own.")
+                    % {"names": ", ".join(others), "program": program.short_name},
                 )
         return data
 

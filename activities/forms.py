@@ -93,15 +93,21 @@ class CatalogFilterForm(forms.Form):
         if program and category and category.program_id != program.pk:
             self.add_error(
                 "category",
-                f"“{category.name}” is not in the {program.short_name} catalog: "
-                "choose one of its categories, or all programs.",
+                gettext(
+                    "“%(category)s” is not in the %(program)s catalog: "
+                    "choose one of its categories, or all programs."
+                )
+                % {"category": category.name, "program": program.short_name},
             )
             category = None
         if program and competency and competency.program_id != program.pk:
             self.add_error(
                 "competency",
-                f"“{competency.name}” is not a competency area of {program.short_name}: "
-                "choose one of its own, or all programs.",
+                gettext(
+                    "“%(area)s” is not a competency area of %(program)s: "
+                    "choose one of its own, or all programs."
+                )
+                % {"area": competency.name, "program": program.short_name},
             )
             competency = None
         data["program_obj"], data["category_obj"], data["competency_obj"] = (

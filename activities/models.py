@@ -237,7 +237,10 @@ class Activity(models.Model):
     def clean(self) -> None:
         if self.category_id and self.program_id and self.category.program_id != self.program_id:
             raise ValidationError(
-                {"category": f"Choose a category of the {self.program.short_name} catalog."}
+                {
+                    "category": gettext("Choose a category of the %(program)s catalog.")
+                    % {"program": self.program.short_name}
+                }
             )
 
     @property

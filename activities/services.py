@@ -162,7 +162,10 @@ def log_entry_update(
     _require_active(entry.match)
     if status not in ALLOWED_STATUS_CHANGES.get(entry.status, set()):
         raise ValidationError(
-            {"status": f"A {entry.get_status_display().lower()} activity can’t become {status}."}
+            {
+                "status": gettext("A %(status)s activity can’t become %(to)s.")
+                % {"status": entry.get_status_display().lower(), "to": status}
+            }
         )
     activity_changed = (activity.pk if activity else None) != entry.activity_id
     goals = list(goals)

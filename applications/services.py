@@ -233,8 +233,8 @@ def application_update(
     _require_window_open(application.cycle)
     if not application.answers_editable:
         raise ValidationError(
-            f"This application is {application.get_status_display().lower()}: its answers "
-            "can no longer be changed.",
+            gettext("This application is %(status)s: its answers can no longer be changed.")
+            % {"status": application.get_status_display().lower()},
             code="not_editable",
         )
     _apply_answers(application, answers)
@@ -304,8 +304,11 @@ def _record_status_change(
     from_status = application.status
     if not application.can_change_to(to_status):
         raise ValidationError(
-            f"A {Status(from_status).label.lower()} application cannot become "
-            f"{Status(to_status).label.lower()}.",
+            gettext("A %(status)s application cannot become %(to)s.")
+            % {
+                "status": Status(from_status).label.lower(),
+                "to": Status(to_status).label.lower(),
+            },
             code="transition",
         )
     application.status = to_status
@@ -378,7 +381,8 @@ def application_review_save(
     application = _locked(application)
     if application.status in (Status.DRAFT, Status.WITHDRAWN):
         raise ValidationError(
-            f"A {application.get_status_display().lower()} application cannot be reviewed.",
+            gettext("A %(status)s application cannot be reviewed.")
+            % {"status": application.get_status_display().lower()},
             code="not_reviewable",
         )
     review = ApplicationReview.objects.filter(application=application, reviewer=reviewer).first()
@@ -401,7 +405,8 @@ def application_decision_send(*, application: Application) -> bool:
     application = _locked(application)
     if application.status not in DECISIONS:
         raise ValidationError(
-            f"A {application.get_status_display().lower()} application has no decision to send.",
+            gettext("A %(status)s application has no decision to send.")
+            % {"status": application.get_status_display().lower()},
             code="no_decision",
         )
     if application.applicant is None:

@@ -11,10 +11,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import SCALE, SCALE_MAX, SCALE_MIN, Answer, Question
-from .services import REQUIRED_ERROR, SCALE_ERROR, TEXT_MAX_LENGTH, field_name
+from .services import REQUIRED_ERROR, SCALE_OUT_OF_RANGE, TEXT_MAX_LENGTH, field_name
 
 NAMED_CHOICES = [
     ("no", _("No: count my answers only in the totals, without my name")),
@@ -28,7 +29,9 @@ def _scale_choices(question: Question) -> list[tuple[int, str]]:
 
 
 def _label(question: Question) -> str:
-    return question.text if question.required else f"{question.text} (optional)"
+    if question.required:
+        return question.text
+    return gettext("%(question)s (optional)") % {"question": question.text}
 
 
 def question_field(question: Question) -> forms.Field:
@@ -48,7 +51,7 @@ def question_field(question: Question) -> forms.Field:
                 **common,
                 "error_messages": {
                     **common["error_messages"],
-                    "invalid_choice": f"{SCALE_ERROR}: “%(value)s” is not on the scale.",
+                    "invalid_choice": SCALE_OUT_OF_RANGE,
                 },
             },
         )

@@ -18,7 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from matches.models import Match
 from mentoring.content_spanish import catalogue, spanish
@@ -42,11 +43,20 @@ END_CLOSES_DAYS_AFTER_PROGRAM = 14
 # The end-of-program evaluation goes out this long before the program concludes.
 END_OPENS_DAYS_BEFORE_CONCLUSION = 29
 
-SCALE_ERROR = f"Choose a number from {SCALE_MIN} to {SCALE_MAX}"
+# Lazy: read by the survey's form and services in the participant's language.
+SCALE_ERROR = format_lazy(
+    gettext_lazy("Choose a number from {low} to {high}."), low=SCALE_MIN, high=SCALE_MAX
+)
+# “%(value)s” is filled in by the form (its invalid_choice) or by the service.
+SCALE_OUT_OF_RANGE = format_lazy(
+    gettext_lazy("Choose a number from {low} to {high}: “%(value)s” is not on the scale."),
+    low=SCALE_MIN,
+    high=SCALE_MAX,
+)
 REQUIRED_ERROR = {
-    Question.Kind.SCALE: f"{SCALE_ERROR}.",
-    Question.Kind.CHOICE: "Choose one of the answers.",
-    Question.Kind.TEXT: "Write a few words.",
+    Question.Kind.SCALE: SCALE_ERROR,
+    Question.Kind.CHOICE: gettext_lazy("Choose one of the answers."),
+    Question.Kind.TEXT: gettext_lazy("Write a few words."),
 }
 
 
@@ -62,8 +72,11 @@ def _lock(survey: Survey) -> Survey:
 def _transition(survey: Survey, to: str) -> None:
     if not survey.can_become(to):
         raise ValidationError(
-            f"A survey that is {survey.get_status_display().lower()} cannot become "
-            f"{Survey.Status(to).label.lower()}.",
+            gettext("A survey that is %(status)s cannot become %(to)s.")
+            % {
+                "status": survey.get_status_display().lower(),
+                "to": Survey.Status(to).label.lower(),
+            },
             code="transition",
         )
     survey.status = to
@@ -384,9 +397,7 @@ def _clean_answer(question: Question, value: Any) -> tuple[int | None, str, str]
         except ValueError:
             number = None
         if number is None or not SCALE_MIN <= number <= SCALE_MAX:
-            raise ValidationError(
-                f"{SCALE_ERROR}: “{value}” is not on the scale.", code="out_of_scale"
-            )
+            raise ValidationError(SCALE_OUT_OF_RANGE, code="out_of_scale", params={"value": value})
         return number, "", ""
     if question.kind == Question.Kind.CHOICE:
         if value not in question.choice_list:
@@ -397,7 +408,8 @@ def _clean_answer(question: Question, value: Any) -> tuple[int | None, str, str]
     text = str(value).strip()
     if len(text) > TEXT_MAX_LENGTH:
         raise ValidationError(
-            f"Keep it under {TEXT_MAX_LENGTH} characters (this has {len(text)}).",
+            gettext("Keep it under %(limit)s characters (this has %(length)s).")
+            % {"limit": TEXT_MAX_LENGTH, "length": len(text)},
             code="max_length",
         )
     return None, "", text

@@ -374,7 +374,10 @@ def _clean_comment(comment: str) -> str:
         )
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError(
-            {"comment": f"Keep the comment under {COMMENT_MAX_LENGTH} characters."},
+            {
+                "comment": gettext("Keep the comment under %(limit)s characters.")
+                % {"limit": COMMENT_MAX_LENGTH}
+            },
             code="max_length",
         )
     return comment

@@ -89,7 +89,11 @@ def submit(request: HttpRequest, match_id: int) -> HttpResponse:
             messages.error(request, message_of(exc))
             return redirect("goals:submit", match_id=match.pk)
         except ValidationError as exc:
-            messages.error(request, "The goal sheet can't be submitted yet: " + message_of(exc))
+            messages.error(
+                request,
+                gettext("The goal sheet can't be submitted yet: %(reason)s")
+                % {"reason": message_of(exc)},
+            )
             return redirect(reverse("goals:edit", args=[match.pk]) + "?check=1")
         messages.success(
             request,

@@ -284,7 +284,11 @@ class MatchAdmin(
             request,
             "matches/admin/dissolve.html",
             self._context(
-                request, title=f"Dissolve the match {match}", match=match, form=form, original=match
+                request,
+                title=gettext("Dissolve the match %(match)s") % {"match": match},
+                match=match,
+                form=form,
+                original=match,
             ),
         )
 

@@ -81,7 +81,7 @@ class ProposalBoardPages:
         )
         context = self._context(
             request,
-            title=f"Propose matches: {cycle}",
+            title=gettext("Propose matches: %(cycle)s") % {"cycle": cycle},
             cycle=cycle,
             board=board,
             weights_url=weights_url,
@@ -149,7 +149,9 @@ class ProposalBoardPages:
             except ValidationError as exc:
                 show_errors(request, exc)
             else:
-                messages.success(request, f"Proposed {match} (locked).")
+                messages.success(
+                    request, gettext("Proposed %(match)s (locked).") % {"match": match}
+                )
             return
         if "confirm" in post:
             ids = post.getlist("selected")

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from mentoring.models import Cycle
 
@@ -58,14 +58,17 @@ class ConclusionPages:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"Concluded {match}; both partners are emailed.")
+                messages.success(
+                    request,
+                    gettext("Concluded %(match)s; both partners are emailed.") % {"match": match},
+                )
                 return redirect("admin:matches_match_change", match.pk)
         return TemplateResponse(
             request,
             "matches/admin/conclude.html",
             self._context(
                 request,
-                title=f"Conclude the match {match}",
+                title=gettext("Conclude the match %(match)s") % {"match": match},
                 match=match,
                 cycle=match.cycle,
                 early=match.cycle.program.today() < match.cycle.ends_on,
@@ -104,7 +107,7 @@ class ConclusionPages:
             "matches/admin/conclude.html",
             self._context(
                 request,
-                title=f"Conclude the matches of {cycle}",
+                title=gettext("Conclude the matches of %(cycle)s") % {"cycle": cycle},
                 cycle=cycle,
                 active=active,
                 early=cycle.program.today() < cycle.ends_on,

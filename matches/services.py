@@ -31,8 +31,8 @@ Status = Match.Status
 def _transition(match: Match, to: str) -> None:
     if not match.can_become(to):
         raise ValidationError(
-            f"A {match.get_status_display().lower()} match cannot become "
-            f"{Status(to).label.lower()}."
+            gettext("A %(status)s match cannot become %(to)s.")
+            % {"status": match.get_status_display().lower(), "to": Status(to).label.lower()}
         )
     match.status = to
 
@@ -59,9 +59,13 @@ def _lock_match(match: Match) -> Match:
 
 def _check_accepted(mentee: Application, mentor: Application) -> None:
     if mentee.role != Application.Role.MENTEE:
-        raise ValidationError({"mentee": f"{mentee} did not apply as a mentee."})
+        raise ValidationError(
+            {"mentee": gettext("%(name)s did not apply as a mentee.") % {"name": mentee}}
+        )
     if mentor.role != Application.Role.MENTOR:
-        raise ValidationError({"mentor": f"{mentor} did not apply as a mentor."})
+        raise ValidationError(
+            {"mentor": gettext("%(name)s did not apply as a mentor.") % {"name": mentor}}
+        )
     if mentor.cycle_id != mentee.cycle_id:
         raise ValidationError(
             {"mentor": gettext("The mentor and the mentee applied for different cycles.")}
@@ -70,8 +74,11 @@ def _check_accepted(mentee: Application, mentor: Application) -> None:
         if application.status != Application.Status.ACCEPTED:
             raise ValidationError(
                 {
-                    field: f"{application.display_name}'s application is "
-                    f"{application.get_status_display().lower()}, not accepted."
+                    field: gettext("%(name)s's application is %(status)s, not accepted.")
+                    % {
+                        "name": application.display_name,
+                        "status": application.get_status_display().lower(),
+                    }
                 }
             )
 
@@ -81,8 +88,12 @@ def _check_rules(mentee: Application, mentor: Application) -> engine.Explanation
     explanation = cohorts.pair_explanation(mentee, mentor)
     if explanation.broken:
         raise ValidationError(
-            f"{mentee.display_name} and {mentor.display_name} cannot be matched: "
-            f"{join(explanation.broken)}."
+            gettext("%(mentee)s and %(mentor)s cannot be matched: %(rules)s.")
+            % {
+                "mentee": mentee.display_name,
+                "mentor": mentor.display_name,
+                "rules": join(explanation.broken),
+            }
         )
     return explanation
 
@@ -99,8 +110,11 @@ def _check_room(mentor: Application, *, besides: Match | None = None) -> None:
     if taken >= capacity:
         raise ValidationError(
             {
-                "mentor": f"{mentor.display_name} has no place left "
-                f"({taken} of {capacity} taken by proposed or confirmed matches)."
+                "mentor": gettext(
+                    "%(name)s has no place left (%(taken)s of %(capacity)s taken by proposed "
+                    "or confirmed matches)."
+                )
+                % {"name": mentor.display_name, "taken": taken, "capacity": capacity}
             }
         )
 
@@ -317,12 +331,25 @@ def match_confirm(*, match: Match, by: User | None = None) -> Match:
         capacity = mentor.mentee_capacity or 0
         if active >= capacity:
             raise ValidationError(
-                f"{mentor.display_name} already has {active} confirmed "
-                f"{ngettext('mentee', 'mentees', active)} of {capacity}; "
-                f"{match.mentee.display_name} needs another mentor."
+                ngettext(
+                    "%(mentor)s already has %(active)s confirmed mentee of %(capacity)s; "
+                    "%(mentee)s needs another mentor.",
+                    "%(mentor)s already has %(active)s confirmed mentees of %(capacity)s; "
+                    "%(mentee)s needs another mentor.",
+                    active,
+                )
+                % {
+                    "mentor": mentor.display_name,
+                    "active": active,
+                    "capacity": capacity,
+                    "mentee": match.mentee.display_name,
+                }
             )
         if Match.objects.filter(mentee_id=match.mentee_id, status=Status.ACTIVE).exists():
-            raise ValidationError(f"{match.mentee.display_name} already has a confirmed match.")
+            raise ValidationError(
+                gettext("%(name)s already has a confirmed match.")
+                % {"name": match.mentee.display_name}
+            )
         match.confirmed_at = timezone.now()
         match.confirmed_by = by
         match.full_clean()
@@ -389,18 +416,17 @@ def match_create(
         mine = Match.objects.filter(mentee=mentee, status__in=[Status.PROPOSED, Status.ACTIVE])
         current = mine.select_related("mentor").first()
         if current is not None:
-            what = "is matched with" if current.status == Status.ACTIVE else "has a proposal with"
-            raise ValidationError(
-                {
-                    "mentee": f"{mentee.display_name} already {what} "
-                    f"{current.mentor.display_name}; "
-                    + (
-                        "dissolve that match first."
-                        if current.status == Status.ACTIVE
-                        else "change that proposal's mentor instead."
-                    )
-                }
-            )
+            names = {"mentee": mentee.display_name, "mentor": current.mentor.display_name}
+            if current.status == Status.ACTIVE:
+                message = gettext(
+                    "%(mentee)s already is matched with %(mentor)s; dissolve that match first."
+                )
+            else:
+                message = gettext(
+                    "%(mentee)s already has a proposal with %(mentor)s; change that "
+                    "proposal's mentor instead."
+                )
+            raise ValidationError({"mentee": message % names})
         explanation = _check_rules(mentee, mentor)
         _check_room(mentor)
         match = Match(
@@ -419,7 +445,10 @@ def match_create(
                 match.save()
         except IntegrityError:
             raise ValidationError(
-                {"mentee": f"{mentee.display_name} was just matched by someone else."}
+                {
+                    "mentee": gettext("%(name)s was just matched by someone else.")
+                    % {"name": mentee.display_name}
+                }
             ) from None
         if confirm:
             match = match_confirm(match=match, by=by)
@@ -464,8 +493,8 @@ def never_pair_create(
         _lock_mentors([mentor.pk])
         if Match.objects.filter(mentee=mentee, mentor=mentor, status=Status.ACTIVE).exists():
             raise ValidationError(
-                f"{mentee.display_name} and {mentor.display_name} are matched; dissolve "
-                "the match first."
+                gettext("%(mentee)s and %(mentor)s are matched; dissolve the match first.")
+                % {"mentee": mentee.display_name, "mentor": mentor.display_name}
             )
         never = NeverPair(mentee=mentee, mentor=mentor, reason=reason.strip(), created_by=by)
         never.full_clean()

@@ -152,7 +152,9 @@ def mentee_wishes_save(*, mentee: Application, by: User, wishes: dict[int, str])
     if any(kind not in (Kind.PREFERRED, Kind.PLEASE_NOT) for kind in wishes.values()):
         raise ValidationError(gettext("Choose preferred, please not, or no preference."))
     if sum(1 for kind in wishes.values() if kind == Kind.PREFERRED) > MAX_PREFERRED:
-        raise ValidationError(f"Mark at most {MAX_PREFERRED} mentors as preferred.")
+        raise ValidationError(
+            gettext("Mark at most %(count)s mentors as preferred.") % {"count": MAX_PREFERRED}
+        )
     listed = set(directory(mentee.cycle).filter(pk__in=wishes).values_list("pk", flat=True))
     if set(wishes) - listed:
         raise ValidationError(gettext("Choose only among the mentors of the directory."))

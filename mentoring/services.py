@@ -11,14 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from . import content_cache, privacy
 from .content_spanish import in_every_language
 from .dates import long_date
 from .models import Cycle, Event, Milestone, User
 
-STAFF_CANNOT_DELETE = (
+# Lazy: a module's constant, read on a page in the reader's language.
+STAFF_CANNOT_DELETE = gettext_lazy(
     "Committee staff accounts cannot be deleted here: the program's records name who "
     "reviewed, matched and decided. Ask another administrator to remove your staff "
     "access first, then delete your account."
@@ -68,11 +69,17 @@ def cycle_copy(*, cycle: Cycle, year: int) -> Cycle:
     the same local time). Staff then adjust what differs."""
     years = year - cycle_first_year(cycle)
     if years == 0:
-        raise ValidationError(f"{cycle} already begins in {year}: choose another year.")
+        raise ValidationError(
+            _("%(cycle)s already begins in %(year)s: choose another year.")
+            % {"cycle": cycle, "year": year}
+        )
     name = cycle_name_for(cycle.name, years)
     slug = slugify(name)
     if Cycle.objects.filter(program_id=cycle.program_id, slug=slug).exists():
-        raise ValidationError(f"The {name} cycle of {cycle.program.short_name} already exists.")
+        raise ValidationError(
+            _("The %(name)s cycle of %(program)s already exists.")
+            % {"name": name, "program": cycle.program.short_name}
+        )
     new_cycle = Cycle(
         program_id=cycle.program_id,
         name=name,

@@ -185,8 +185,11 @@ class IssueForm(TranslatedModelForm):
         status = next(iter(current), None)
         if status is not None and status not in NewsletterIssue.EDITABLE:
             raise ValidationError(
-                f"This issue is {NewsletterIssue.Status(status).label.lower()}: it can no "
-                "longer be changed. What you typed is still below."
+                gettext(
+                    "This issue is %(status)s: it can no longer be changed. What you typed is "
+                    "still below."
+                )
+                % {"status": NewsletterIssue.Status(status).label.lower()}
             )
         return cleaned
 

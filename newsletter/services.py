@@ -233,8 +233,11 @@ def issue_schedule(
     if not selectors.issue_recipients(locked).exists():
         raise ValidationError(
             {
-                "send_at": f"Nobody would receive it: the {locked.cycle} cycle has no active "
-                "match whose partners get the newsletter."
+                "send_at": gettext(
+                    "Nobody would receive it: the %(cycle)s cycle has no active match whose "
+                    "partners get the newsletter."
+                )
+                % {"cycle": locked.cycle}
             }
         )
     _move(locked, Status.SCHEDULED)

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
@@ -25,7 +26,10 @@ from ..limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 
 def validate_time_zone(value: str) -> None:
     if value not in _time_zones():
-        raise ValidationError(f"“{value}” is not a time zone name such as America/Chicago.")
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as America/Chicago."),
+            params={"value": value},
+        )
 
 
 def _time_zones() -> frozenset[str]:
@@ -282,8 +286,13 @@ class Cycle(models.Model):
         _("final outcomes close on"),
         null=True,
         blank=True,
-        help_text="The last day the partners of a concluded match can record their goals' "
-        f"final outcomes. Empty: {OUTCOMES_GRACE_DAYS} days after the program ends.",
+        help_text=format_lazy(
+            _(
+                "The last day the partners of a concluded match can record their goals' "
+                "final outcomes. Empty: {days} days after the program ends."
+            ),
+            days=OUTCOMES_GRACE_DAYS,
+        ),
     )
     days_without_meeting = models.PositiveSmallIntegerField(
         _("days without a meeting before a match is at risk"),
