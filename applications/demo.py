@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from mentoring.content import program_year_start
+from mentoring.dates import long_date
 from mentoring.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL, demo_person
 from mentoring.models import Cycle, Delivery, Milestone, Program
 from mentoring.roles import REVIEWER, role_group
@@ -384,6 +385,6 @@ def _open_applications(program: Program, log) -> None:
     close = cycle.applications_close_on
     log(
         f"Demo only: applications for {cycle} are open from today until "
-        f"{close:%B} {close.day}, {close.year}, so the form can be tried at "
+        f"{long_date(close)}, so the form can be tried at "
         f"/programs/{program.slug}/apply/mentee/ (sign up, or use a demo login)"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from mentoring.content_spanish import fill_spanish
+from mentoring.dates import month_day
 from mentoring.models import Cycle
 
 from . import services
@@ -33,8 +34,7 @@ def load(*, log=print) -> None:
         )
         if created:
             what = " and ".join(
-                f"{s.title.lower()} ({s.get_status_display().lower()}, {s.opens_on:%b} "
-                f"{s.opens_on.day})"
+                f"{s.title.lower()} ({s.get_status_display().lower()}, {month_day(s.opens_on)})"
                 for s in created
             )
             log(f"Surveys of {cycle}: created the {what}")

@@ -20,6 +20,7 @@ from goals.services import snapshot
 from matches.demo import demo_meetings
 from matches.models import Match, Meeting
 from mentoring.content import CONTENT_FILE, program_year_start
+from mentoring.dates import month_year
 from mentoring.demo import DEMO_STAFF_EMAIL, demo_person
 from mentoring.models import Cycle, Delivery, Event, Milestone, Program, User
 from mentoring.timeline import goal_sheet_due_on
@@ -474,7 +475,7 @@ def _newsletters(cycle: Cycle, matches: list[Match], rng) -> None:
     months = list(range(2, 9))
     for number, month in enumerate(months):
         day = _month_day(cycle, month, 3)
-        subject = f"{cycle.program.short_name} Mentoring News: {day:%B %Y}"
+        subject = f"{cycle.program.short_name} Mentoring News: {month_year(day)}"
         for person in people.values():
             failed = number >= len(months) - bouncing.get(person.pk, 0)
             queued = _at(day, 8, tz)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from matches.models import Match
+from mentoring.dates import month_day
 from mentoring.demo import DEMO_PASSWORD
 from mentoring.models import Cycle, Milestone, Program
 from mentoring.selectors import current_cycle
@@ -184,7 +185,7 @@ def seed(*, log: Callable[[str], object] = print) -> None:
         late = " (overdue)" if overdue else ""
         log(f"Goal sheet of {match}: {label}{late} · {people} / {DEMO_PASSWORD}")
     if due_on is not None and today <= due_on:
-        log(f"Goal sheets are due {due_on:%B} {due_on.day}: none is overdue before then")
+        log(f"Goal sheets are due {month_day(due_on)}: none is overdue before then")
 
 
 def _save(sheet: GoalSheet, by, inputs: list[GoalInput]) -> GoalSheet:

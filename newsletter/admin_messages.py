@@ -36,7 +36,7 @@ def _source(queryset, request: HttpRequest, rows: int) -> str:
     things = opts.verbose_name if rows == 1 else opts.verbose_name_plural
     filters = [f"{key}: {value}" for key, value in request.GET.items() if key not in NOT_FILTERS]
     if request.GET.get("q"):
-        filters.append(f"search “{request.GET['q']}”")
+        filters.append(gettext("search “%(query)s”") % {"query": request.GET["q"]})
     return f"{rows} {things}" + (f" ({', '.join(filters)})" if filters else "")
 
 

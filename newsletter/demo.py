@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from matches.models import Match
+from mentoring.dates import month_year
 from mentoring.demo import DEMO_STAFF_EMAIL
 from mentoring.models import Delivery, Milestone, Program, User
 from mentoring.selectors import current_cycle
@@ -131,7 +132,7 @@ def seed(*, log: Callable[[str], object] = print) -> None:
     log(
         f"Newsletter: {sent} {ngettext('issue', 'issues', sent)} sent now, "
         f"{issues.filter(status='sent').count()} sent in all, "
-        f"{'a draft for ' + f'{next_month:%B %Y}' + ' written' if drafted else 'no new draft'}; "
+        f"{'a draft for ' + month_year(next_month) + ' written' if drafted else 'no new draft'}; "
         f"reminders sent today: {sum(due.values())}"
     )
     latest = issues.filter(status="sent").last()

@@ -153,7 +153,7 @@ def render_issue(
                 reader.pk, "newsletter", list_id=list_id(content.program, "newsletter")
             )
         if test_for is not None:
-            subject = f"[Test] {subject}"
+            subject = gettext("[Test] %(subject)s") % {"subject": subject}
         return RenderedEmail(
             subject=subject,
             text=tidy_text(render_to_string("newsletter/emails/issue.txt", context)),

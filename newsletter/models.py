@@ -389,7 +389,7 @@ class GroupMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject or f"Message to {self.source}"
+        return self.subject or gettext("Message to %(source)s") % {"source": self.source}
 
     @property
     def message_key(self) -> str:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
 from activities.models import ANY_PHASE, Activity
 from mentoring.dates import long_date, month_year
@@ -76,8 +77,22 @@ def _locked(issue: NewsletterIssue) -> NewsletterIssue:
 # --- Drafting and editing -----------------------------------------------------------------
 
 
-def default_subject(cycle: Cycle, month: dt.date) -> str:
-    return f"{cycle.program.short_name} mentoring newsletter: {month_year(month)}"
+def default_subjects(cycle: Cycle, month: dt.date) -> dict[str, str]:
+    """The pre-filled subject in each of the site's languages, by language code.
+
+    It is stored in each language (the subject is a translated field), not translated
+    when sent: the copies, the archive and admin then read it like a subject staff wrote,
+    each reader in theirs, and staff see and edit the Spanish beside the English. A
+    render-time translation of a stored English default would have to guess whether
+    staff had changed it."""
+    subjects = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            subjects[language] = gettext("%(program)s mentoring newsletter: %(month)s") % {
+                "program": cycle.program.short_name,
+                "month": month_year(month),
+            }
+    return subjects
 
 
 @transaction.atomic
@@ -112,7 +127,10 @@ def issue_draft_create(
     issue = NewsletterIssue(
         cycle=cycle,
         month=month,
-        subject=default_subject(cycle, month),
+        **{
+            build_localized_fieldname("subject", language): subject
+            for language, subject in default_subjects(cycle, month).items()
+        },
         discussion_activity=selectors.next_question(cycle, used_questions),
         auto_drafted=auto,
         created_by=by,

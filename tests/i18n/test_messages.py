@@ -3,8 +3,12 @@ language of whoever sees them: a refusal, a broken rule, a survey's error."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -12,6 +16,9 @@ from django.utils import translation
 from evaluation.forms import question_field
 from evaluation.models import Question
 from mentoring import services
+from mentoring.models import User
+from newsletter.admin_messages import _source
+from newsletter.models import GroupMessage
 from tests.factories import CycleFactory, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +61,34 @@ def test_a_survey_question_s_label_and_errors_follow_the_language(
         assert str(field.label).endswith(label)
         assert str(field.error_messages["required"]) == required
         assert out_of_scale in wrong.value.messages[0]
+
+
+# A month or weekday name through strftime (“%B”, “%b”, “%A”) speaks the server's
+# locale, whatever the reader's language; mentoring/dates.py says it in theirs.
+STRFTIME_NAMES = re.compile(r"""(strftime\(\s*["'][^"']*%[aAbB]|\{[^{}]*:[^{}]*%[aAbB][^{}]*\})""")
+
+
+def test_no_month_or_weekday_name_comes_from_strftime():
+    root = Path(settings.BASE_DIR)
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("activities", "applications", "certificates", "committee", "evaluation")
+        + ("goals", "matches", "mentoring", "newsletter", "portal")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts and path != root / "mentoring" / "dates.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if STRFTIME_NAMES.search(line)
+    ]
+    assert STRFTIME_NAMES.search('f"{day:%B %Y}"') and STRFTIME_NAMES.search('strftime("%b")')
+    assert not offenders, f"Use mentoring.dates (long_date, month_day, month_year): {offenders}"
+
+
+def test_a_group_message_s_source_reads_in_the_staff_member_s_language(rf):
+    request = rf.get("/", {"q": "Rosa", "cycle": "3"})
+
+    with translation.override("es"):
+        source = _source(User.objects.none(), request, 2)
+        message = str(GroupMessage(source=source))
+
+    assert source == "2 personas (cycle: 3, búsqueda «Rosa»)"
+    assert message == "Mensaje a 2 personas (cycle: 3, búsqueda «Rosa»)"

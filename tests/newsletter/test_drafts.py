@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from mentoring.models import Event
-from newsletter import services
+from newsletter import emails, issue_sections, services
 from newsletter.models import NewsletterIssue
 from newsletter.richtext import markdown_to_html
 from tests.factories import (
@@ -22,6 +23,7 @@ from tests.factories import (
     ProgramFactory,
     UserFactory,
     seed_calendar_cycle,
+    verified_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +147,21 @@ def test_news_in_markdown_becomes_sanitized_html():
     assert '<a href="https://ala.org" rel="noopener">link</a>' in html
     assert "javascript" not in html and "<script" not in html and "<img" not in html
     assert "<li>one</li>" in html
+
+
+def test_a_drafted_issue_s_subject_reaches_each_reader_in_their_language(year):
+    with translation.override("es"):  # staff reading the admin in Spanish draft it
+        issue = services.issue_draft_create(cycle=year, month=dt.date(YEAR + 1, 1, 1))
+    issue = NewsletterIssue.objects.get(pk=issue.pk)
+    spanish, english = verified_user(language="es"), verified_user(language="en")
+    content = issue_sections.issue_content_get(issue.pk)
+
+    assert issue.subject_en == "ALSC mentoring newsletter: January 2031"
+    assert issue.subject_es == "Boletín de mentoría de ALSC: enero de 2031"
+    assert emails.issue_preview(issue, spanish).subject == (
+        "Boletín de mentoría de ALSC: enero de 2031"
+    )
+    assert emails.issue_preview(issue, english).subject == "ALSC mentoring newsletter: January 2031"
+    assert emails.render_issue(content, None, [], test_for=spanish).subject == (
+        "[Prueba] Boletín de mentoría de ALSC: enero de 2031"
+    )
