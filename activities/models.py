@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Interest
@@ -318,7 +318,8 @@ class Resource(models.Model):
         help_text=_("Why it is worth reading, for the list."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_published = models.BooleanField(_("published"), default=True)
+    # Spanish: “publicado”, as a recurso (an activity is “publicada”).
+    is_published = models.BooleanField(pgettext_lazy("resource", "published"), default=True)
     content_key = models.CharField(_("content key"), max_length=120, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import Interest
 from mentoring.limits import PROSE_MAX_LENGTH
@@ -55,7 +56,7 @@ class ExampleGoal(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(
-        _("is active"),
+        pgettext_lazy("example goal", "is active"),  # Spanish: “activa”, as a meta
         default=True,
         help_text=_("Inactive examples are no longer offered to matches."),
     )

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..limits import PAGE_MAX_LENGTH, PROSE_MAX_LENGTH
 
@@ -103,7 +104,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Staff can sign in to the administration site."),
     )
-    is_active = models.BooleanField(_("is active"), default=True)
+    # A context: “is active” is said of an account here, of an example goal or an
+    # interest elsewhere, and Spanish words each differently.
+    is_active = models.BooleanField(pgettext_lazy("account", "is active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -92,3 +93,37 @@ def test_a_group_message_s_source_reads_in_the_staff_member_s_language(rf):
 
     assert source == "2 personas (cycle: 3, búsqueda «Rosa»)"
     assert message == "Mensaje a 2 personas (cycle: 3, búsqueda «Rosa»)"
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "spanish"),
+    [
+        ("mentoring.User", "is_active", "cuenta activa"),
+        ("goals.ExampleGoal", "is_active", "activa"),
+        ("applications.Interest", "is_active", "activo"),
+        ("activities.Resource", "is_published", "publicado"),
+        ("activities.Activity", "is_published", "publicada"),
+    ],
+)
+def test_a_field_s_spanish_label_says_what_it_is_of(model, field, spanish):
+    """One English label (“is active”) said of different things reads in Spanish as each
+    thing takes it, not as a catch-all “activo/a”."""
+    label = apps.get_model(model)._meta.get_field(field).verbose_name
+
+    with translation.override("es"):
+        assert str(label) == spanish
+
+
+def test_the_catalogue_keeps_the_glossary_s_words():
+    """locale/GLOSSARY.md: a goal is a «meta», never an «objetivo»; to apply is
+    «postularse», never «aplicar»; a mentee is never an «aprendiz»."""
+    catalogue = (Path(settings.BASE_DIR) / "locale/es/LC_MESSAGES/django.po").read_text("utf-8")
+    entries = re.findall(r'\nmsgid "(.*)"\nmsgstr "(.*)"', catalogue)
+    assert len(entries) > 1000
+    wrong = [
+        (english, spanish)
+        for english, spanish in entries
+        if (re.search(r"\bgoals?\b", english, re.I) and re.search(r"objetivo", spanish, re.I))
+        or re.search(r"\baplica(r|ndo)\b|\baprendiz", spanish, re.I)
+    ]
+    assert not wrong
