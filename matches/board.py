@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import ngettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from applications.models import Application
+from mentoring.dates import clock, long_date
 from mentoring.models import Cycle
 
 from . import engine
 from .cohorts import cohort_load
 from .models import Match, MatchingRun, MatchingWeights
+from .services import SAVING, STARTING
 
 Role = Application.Role
 
@@ -223,44 +225,61 @@ def cycles_for_matching() -> QuerySet[Cycle]:
     )
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {ngettext(one, many, count)}"
-
-
 def run_text(run: MatchingRun, tz) -> str:
-    """What the board says of a run of the engine: how far it is, with its counts."""
+    """What the board says of a run of the engine, in the reader's language: how far it
+    is, with its counts."""
     State = MatchingRun.State
     now = timezone.now()
-    cohort = (
-        f"{_plural(run.mentees, 'accepted mentee', 'accepted mentees')}, "
-        f"{_plural(run.mentors, 'mentor', 'mentors')} ({_plural(run.places, 'place', 'places')})"
-    )
-    found = (
-        f"{_plural(run.proposed, 'pair', 'pairs')} proposed, {run.kept} kept, "
-        f"{_plural(run.unmatched, 'mentee', 'mentees')} unmatched"
-    )
+    accepted = ngettext("%(count)s accepted mentee", "%(count)s accepted mentees", run.mentees)
+    accepted %= {"count": run.mentees}
+    cohort = gettext("%(mentees)s, %(mentors)s (%(places)s)") % {
+        "mentees": accepted,
+        "mentors": ngettext("%(count)s mentor", "%(count)s mentors", run.mentors)
+        % {"count": run.mentors},
+        "places": ngettext("%(count)s place", "%(count)s places", run.places)
+        % {"count": run.places},
+    }
+    found = gettext("%(pairs)s proposed, %(kept)s kept, %(unmatched)s unmatched") % {
+        "pairs": ngettext("%(count)s pair", "%(count)s pairs", run.proposed)
+        % {"count": run.proposed},
+        "kept": run.kept,
+        "unmatched": ngettext("%(count)s mentee", "%(count)s mentees", run.unmatched)
+        % {"count": run.unmatched},
+    }
     if run.state == State.QUEUED:
         waited = int((now - run.run_at).total_seconds())
-        return (
-            f"Queued {waited} s ago: waiting for a worker to pair "
-            f"{_plural(run.mentees, 'accepted mentee', 'accepted mentees')}."
-        )
+        return gettext("Queued %(seconds)s s ago: waiting for a worker to pair %(mentees)s.") % {
+            "seconds": waited,
+            "mentees": accepted,
+        }
     if run.state == State.RUNNING:
         seconds = int((now - (run.started_at or run.run_at)).total_seconds())
-        text = f"Running for {seconds} s. {run.step or 'Starting'}…"
+        # The step is stored in English (marked with gettext_noop where it is written).
+        step = gettext(run.step or STARTING)
+        text = gettext("Running for %(seconds)s s. %(step)s…") % {"seconds": seconds, "step": step}
         if run.mentors:
             text += f" {cohort}"
-        if run.step == "Saving the proposals":
+        if run.step == SAVING:
             text += f"; {found}"
         return text + "."
-    when = date_format(timezone.localtime(run.run_at, tz), "M j, Y, g:i a")
-    by = f" by {run.run_by}" if run.run_by else ""
+    local = timezone.localtime(run.run_at, tz)
+    names = {
+        "when": f"{long_date(local)}, {clock(local)}",
+        "by": run.run_by or "",
+        "error": run.error or gettext("no reason given"),
+    }
     if run.state == State.FAILED:
-        return f"The run of {when}{by} failed: {run.error or 'no reason given'}."
-    return (
-        f"Last run {when}{by}: {cohort}; {found}, in {run.seconds:.1f} s"
-        f"{f' ({run.method} solver, optimal)' if run.method else ''}."
-    )
+        if run.run_by:
+            return gettext("The run of %(when)s by %(by)s failed: %(error)s.") % names
+        return gettext("The run of %(when)s failed: %(error)s.") % names
+    if run.run_by:
+        text = gettext("Last run %(when)s by %(by)s: %(cohort)s; %(found)s, in %(seconds)s s")
+    else:
+        text = gettext("Last run %(when)s: %(cohort)s; %(found)s, in %(seconds)s s")
+    text %= {**names, "cohort": cohort, "found": found, "seconds": number_format(run.seconds, 1)}
+    if run.method:
+        text += " " + gettext("(%(method)s solver, optimal)") % {"method": run.method}
+    return text + "."
 
 
 def run_progress(cycle: Cycle, run: MatchingRun | None | bool = True) -> dict:
@@ -269,7 +288,7 @@ def run_progress(cycle: Cycle, run: MatchingRun | None | bool = True) -> dict:
     if run is True:
         run = MatchingRun.objects.filter(cycle=cycle).select_related("run_by").first()
     if run is None:
-        return {"state": "none", "running": False, "text": "The engine has not run yet."}
+        return {"state": "none", "running": False, "text": gettext("The engine has not run yet.")}
     return {
         "state": run.state,
         "running": not run.is_finished,

@@ -79,7 +79,7 @@ def _claim(run_id: int) -> MatchingRun | None:
     """Mark the queued run running; None when it is not queued (a second delivery of
     the task, or a run already done)."""
     claimed = MatchingRun.objects.filter(pk=run_id, state=State.QUEUED).update(
-        state=State.RUNNING, started_at=timezone.now(), step="Starting"
+        state=State.RUNNING, started_at=timezone.now(), step=services.STARTING
     )
     if not claimed:
         return None

@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from applications.models import Application
 from mentoring.models import Cycle, User
 
 from . import cohorts, emails, engine
-from .engine.explain import join
 from .models import Match, MatchingRun, MatchingWeights, NeverPair
+from .pair_checks import check_accepted, check_room, check_rules
 
 Status = Match.Status
 
@@ -57,68 +57,6 @@ def _lock_match(match: Match) -> Match:
         ) from None
 
 
-def _check_accepted(mentee: Application, mentor: Application) -> None:
-    if mentee.role != Application.Role.MENTEE:
-        raise ValidationError(
-            {"mentee": gettext("%(name)s did not apply as a mentee.") % {"name": mentee}}
-        )
-    if mentor.role != Application.Role.MENTOR:
-        raise ValidationError(
-            {"mentor": gettext("%(name)s did not apply as a mentor.") % {"name": mentor}}
-        )
-    if mentor.cycle_id != mentee.cycle_id:
-        raise ValidationError(
-            {"mentor": gettext("The mentor and the mentee applied for different cycles.")}
-        )
-    for field, application in (("mentee", mentee), ("mentor", mentor)):
-        if application.status != Application.Status.ACCEPTED:
-            raise ValidationError(
-                {
-                    field: gettext("%(name)s's application is %(status)s, not accepted.")
-                    % {
-                        "name": application.display_name,
-                        "status": application.get_status_display().lower(),
-                    }
-                }
-            )
-
-
-def _check_rules(mentee: Application, mentor: Application) -> engine.Explanation:
-    """The pair's explanation, or a ValidationError naming the hard rule it breaks."""
-    explanation = cohorts.pair_explanation(mentee, mentor)
-    if explanation.broken:
-        raise ValidationError(
-            gettext("%(mentee)s and %(mentor)s cannot be matched: %(rules)s.")
-            % {
-                "mentee": mentee.display_name,
-                "mentor": mentor.display_name,
-                "rules": join(explanation.broken),
-            }
-        )
-    return explanation
-
-
-def _check_room(mentor: Application, *, besides: Match | None = None) -> None:
-    """The mentor (row locked by the caller) has a place left for one more open match."""
-    open_matches = Match.objects.filter(
-        mentor_id=mentor.pk, status__in=[Status.PROPOSED, Status.ACTIVE]
-    )
-    if besides is not None:
-        open_matches = open_matches.exclude(pk=besides.pk)
-    taken = open_matches.count()
-    capacity = mentor.mentee_capacity or 0
-    if taken >= capacity:
-        raise ValidationError(
-            {
-                "mentor": gettext(
-                    "%(name)s has no place left (%(taken)s of %(capacity)s taken by proposed "
-                    "or confirmed matches)."
-                )
-                % {"name": mentor.display_name, "taken": taken, "capacity": capacity}
-            }
-        )
-
-
 def _explain_into(match: Match, explanation: engine.Explanation) -> None:
     match.score = explanation.score
     match.score_breakdown = explanation.breakdown
@@ -135,6 +73,14 @@ def matching_weights_save(*, weights: MatchingWeights, by: User | None = None) -
     weights.full_clean()
     weights.save()
     return weights
+
+
+# The steps of a run, stored in English on the run (its row is the board's progress for
+# every reader); the board says them in the reader's language.
+STARTING = gettext_noop("Starting")
+LOADING = gettext_noop("Loading the applications")
+PAIRING = gettext_noop("Pairing")
+SAVING = gettext_noop("Saving the proposals")
 
 
 def _no_progress(step: str, **counts: int) -> None:
@@ -155,7 +101,7 @@ def matches_propose(
     when given (a run queued by matches/runs.py), else in a new one. ``progress(step,
     **counts)`` is told each step as it starts."""
     started = time.perf_counter()
-    progress("Loading the applications")
+    progress(LOADING)
     if connection.vendor == "postgresql":
         # Proposals can always be computed again, so this transaction need not wait for
         # its commit to reach the disk (a crash could lose this run, never corrupt data).
@@ -173,7 +119,7 @@ def matches_propose(
     loaded = cohorts.cohort_load(cycle)
     load_seconds = time.perf_counter() - started
     progress(
-        "Pairing",
+        PAIRING,
         mentees=loaded.accepted_mentees,
         mentors=len(loaded.mentors),
         places=int(sum((p["mentee_capacity"] or 0) for p in loaded.mentors)),
@@ -185,7 +131,7 @@ def matches_propose(
     rows = solution.proposed
     cols = solution.mentor_of[rows]
     progress(
-        "Saving the proposals",
+        SAVING,
         kept=int(solution.kept.sum()),
         proposed=len(rows),
         unmatched=len(solution.unmatched),
@@ -326,7 +272,7 @@ def match_confirm(*, match: Match, by: User | None = None) -> Match:
                 gettext("The proposal's mentor changed meanwhile; reload the page.")
             )
         _transition(match, Status.ACTIVE)
-        _check_accepted(match.mentee, mentor)
+        check_accepted(match.mentee, mentor)
         active = Match.objects.filter(mentor_id=mentor.pk, status=Status.ACTIVE).count()
         capacity = mentor.mentee_capacity or 0
         if active >= capacity:
@@ -377,9 +323,9 @@ def match_swap(*, match: Match, mentor: Application, by: User | None = None) -> 
         new_mentor = mentors[mentor.pk]
         if new_mentor.pk == match.mentor_id:
             return match
-        _check_accepted(match.mentee, new_mentor)
-        explanation = _check_rules(match.mentee, new_mentor)
-        _check_room(new_mentor)
+        check_accepted(match.mentee, new_mentor)
+        explanation = check_rules(match.mentee, new_mentor)
+        check_room(new_mentor)
         match.mentor = new_mentor
         _explain_into(match, explanation)
         match.locked = True
@@ -412,7 +358,7 @@ def match_create(
     with transaction.atomic():
         mentor = _lock_mentors([mentor.pk])[mentor.pk]
         mentee = Application.objects.select_related("cycle").get(pk=mentee.pk)
-        _check_accepted(mentee, mentor)
+        check_accepted(mentee, mentor)
         mine = Match.objects.filter(mentee=mentee, status__in=[Status.PROPOSED, Status.ACTIVE])
         current = mine.select_related("mentor").first()
         if current is not None:
@@ -427,8 +373,8 @@ def match_create(
                     "proposal's mentor instead."
                 )
             raise ValidationError({"mentee": message % names})
-        explanation = _check_rules(mentee, mentor)
-        _check_room(mentor)
+        explanation = check_rules(mentee, mentor)
+        check_room(mentor)
         match = Match(
             cycle_id=mentee.cycle_id,
             mentee=mentee,

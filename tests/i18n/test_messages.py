@@ -3,6 +3,7 @@ language of whoever sees them: a refusal, a broken rule, a survey's error."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from django.utils import translation
 
 from evaluation.forms import question_field
 from evaluation.models import Question
+from matches.board import run_text
+from matches.models import MatchingRun
+from matches.services import SAVING
 from mentoring import services
 from mentoring.models import User
 from newsletter.admin_messages import _source
@@ -127,3 +131,34 @@ def test_the_catalogue_keeps_the_glossary_s_words():
         or re.search(r"\baplica(r|ndo)\b|\baprendiz", spanish, re.I)
     ]
     assert not wrong
+
+
+def test_the_matching_board_says_a_run_in_the_reader_s_language():
+    run_at = dt.datetime(2026, 3, 2, 15, 30, tzinfo=dt.UTC)
+    done = MatchingRun(
+        state=MatchingRun.State.DONE,
+        run_at=run_at,
+        mentees=12,
+        mentors=5,
+        places=14,
+        proposed=11,
+        kept=1,
+        unmatched=1,
+        seconds=0.4,
+    )
+    running = MatchingRun(
+        state=MatchingRun.State.RUNNING, run_at=run_at, started_at=run_at, step=SAVING
+    )
+
+    with translation.override("es"):
+        said = run_text(done, dt.UTC)
+        going = run_text(running, dt.UTC)
+
+    assert said == (
+        "Última ejecución el 2 de marzo de 2026, 15:30: 12 mentorados/as aceptados/as, "
+        "5 mentores (14 lugares); 11 parejas propuestas, 1 conservadas, 1 mentorado/a sin "
+        "pareja, en 0,4 s."
+    )
+    assert "Guardando las propuestas" in going
+    with translation.override("en"):
+        assert run_text(done, dt.UTC).startswith("Last run March 2, 2026, 3:30 PM: 12 accepted")
