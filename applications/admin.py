@@ -383,7 +383,7 @@ class ApplicationAdmin(
             label = self.label(obj)
             extra_context = {
                 **(extra_context or {}),
-                "title": f"Change history: {label}",
+                "title": _("Change history: %(label)s") % {"label": label},
                 "subtitle": label,  # the breadcrumbs' name (the template)
             }
         return super().history_view(request, object_id, extra_context)

@@ -106,7 +106,10 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
         }
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Program health: choose a cycle", **(extra_context or {})}
+        extra_context = {
+            "title": gettext("Program health: choose a cycle"),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):
@@ -161,7 +164,7 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Program health: {cycle}",
+            "title": gettext("Program health: %(cycle)s") % {"cycle": cycle},
             "cycle": cycle,
             "report": report,
             "charts": figures,

@@ -344,7 +344,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Return goal sheets for revision",
+            "title": _("Return goal sheets for revision"),
             "opts": self.model._meta,
             "form": form,
             "agreed": agreed,

@@ -268,7 +268,7 @@ class CycleAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Copy {cycle} to another year",
+            "title": gettext("Copy %(cycle)s to another year") % {"cycle": cycle},
             "cycle": cycle,
             "form": form,
         }
@@ -301,7 +301,7 @@ class CycleAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Anonymise {cycle}",
+            "title": gettext("Anonymise %(cycle)s") % {"cycle": cycle},
             "cycle": cycle,
             "counts": privacy.cycle_counts(cycle),
         }

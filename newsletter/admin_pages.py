@@ -126,7 +126,7 @@ class IssuePages:
         context = self._context(
             request,
             issue,
-            f"Preview: {issue.subject}",
+            gettext("Preview: %(subject)s") % {"subject": issue.subject},
             recipient=recipient,
             samples=selectors.sample_recipients(issue),
             search=search,
@@ -216,7 +216,7 @@ class IssuePages:
         context = self._context(
             request,
             issue,
-            f"Schedule: {issue.subject}",
+            gettext("Schedule: %(subject)s") % {"subject": issue.subject},
             form=form,
             media=self.media + form.media,
             send_at=local_time(issue.send_at, tz),
@@ -253,7 +253,7 @@ class IssuePages:
         context = self._context(
             request,
             issue,
-            f"Delivery report: {issue.subject}",
+            gettext("Delivery report: %(subject)s") % {"subject": issue.subject},
             counts=selectors.delivery_counts(issue),
             page=page,
             status=status,

@@ -162,3 +162,12 @@ def test_the_matching_board_says_a_run_in_the_reader_s_language():
     assert "Guardando las propuestas" in going
     with translation.override("en"):
         assert run_text(done, dt.UTC).startswith("Last run March 2, 2026, 3:30 PM: 12 accepted")
+
+
+def test_an_admin_page_s_own_title_is_in_the_staff_member_s_language(client):
+    client.force_login(verified_user(is_staff=True, is_superuser=True, language="es"))
+
+    page = client.get(reverse("admin:evaluation_programhealth_changelist")).content.decode()
+
+    assert "Estado del programa: elija un ciclo" in page
+    assert "Program health: choose a cycle" not in page
