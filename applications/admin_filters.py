@@ -69,7 +69,7 @@ class YourReviewFilter(admin.SimpleListFilter):
     parameter_name = "scored_by_me"
 
     def lookups(self, request, model_admin):
-        return [("no", "Not scored by you yet"), ("yes", "Scored by you")]
+        return [("no", _("Not scored by you yet")), ("yes", _("Scored by you"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):

@@ -263,7 +263,7 @@ class DueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("soon", "Opening within two weeks, not yet open")]
+        return [("soon", _("Opening within two weeks, not yet open"))]
 
     def queryset(self, request, queryset):
         if self.value() != "soon":

@@ -63,7 +63,7 @@ def question_field(question: Question) -> forms.Field:
                 **common,
                 "error_messages": {
                     **common["error_messages"],
-                    "invalid_choice": "Choose one of the answers listed.",
+                    "invalid_choice": _("Choose one of the answers listed."),
                 },
             },
         )

@@ -10,16 +10,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from applications.models import Interest
 from mentoring.dates import long_date
 
 from .models import SMART_PARTS, Goal
 
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("title", "Title"),
+    ("title", _("Title")),
     *((name, label) for name, label, _ in SMART_PARTS),
-    ("target_date", "Target date"),
-    ("competency_areas", "Competency areas"),
+    ("target_date", _("Target date")),
+    ("competency_areas", _("Competency areas")),
 )
 
 

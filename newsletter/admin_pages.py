@@ -261,10 +261,10 @@ class IssuePages:
             tz=issue.cycle.program.tz,
             can_retry=self.has_change_permission(request),
             filters=[
-                ("", "All"),
-                (Delivery.Status.SENT, "Delivered"),
-                (Delivery.Status.FAILED, "Failed"),
-                ("pending", "Pending"),
+                ("", gettext("All")),
+                (Delivery.Status.SENT, gettext("Delivered")),
+                (Delivery.Status.FAILED, gettext("Failed")),
+                ("pending", gettext("Pending")),
             ],
         )
         return TemplateResponse(request, "admin/newsletter/newsletterissue/report.html", context)

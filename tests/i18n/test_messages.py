@@ -17,6 +17,7 @@ from django.utils import translation
 
 from evaluation.forms import question_field
 from evaluation.models import Question
+from goals.conflicts import FIELDS
 from matches.board import run_text
 from matches.models import MatchingRun
 from matches.services import SAVING
@@ -171,3 +172,10 @@ def test_an_admin_page_s_own_title_is_in_the_staff_member_s_language(client):
 
     assert "Estado del programa: elija un ciclo" in page
     assert "Program health: choose a cycle" not in page
+
+
+def test_a_goal_sheet_conflict_names_its_fields_in_the_reader_s_language():
+    with translation.override("es"):
+        labels = [str(label) for _name, label in FIELDS]
+
+    assert labels[0] == "Título" and labels[-2:] == ["Fecha prevista", "Áreas de competencia"]
