@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from applications.models import Application
+from applications.selectors import export_rows
 from evaluation.forms import question_field
 from evaluation.models import Question
 from goals.conflicts import FIELDS
@@ -25,7 +27,7 @@ from mentoring import services
 from mentoring.models import User
 from newsletter.admin_messages import _source
 from newsletter.models import GroupMessage
-from tests.factories import CycleFactory, verified_user
+from tests.factories import ApplicationFactory, CycleFactory, UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +181,15 @@ def test_a_goal_sheet_conflict_names_its_fields_in_the_reader_s_language():
         labels = [str(label) for _name, label in FIELDS]
 
     assert labels[0] == "Título" and labels[-2:] == ["Fecha prevista", "Áreas de competencia"]
+
+
+def test_the_applications_export_is_in_the_language_of_the_staff_member_downloading():
+    ApplicationFactory(role="mentee", in_person_ok=True, funding_requested=False)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+
+    with translation.override("es"):
+        header, row = export_rows(Application.objects.all(), viewer=staff)
+
+    values = dict(zip(header, row, strict=True))
+    assert values["Se reúne en persona"] == "sí" and values["Ayuda solicitada"] == "no"
+    assert values["Rol"] == "Mentorado/a"
