@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from mentoring.admin import cycle_filter
+from mentoring.admin import cycle_filter, program_filter
 from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions
 from mentoring.models import Cycle
 
@@ -63,7 +63,7 @@ class MatchAdmin(
     list_filter = [
         "status",
         "locked",
-        "cycle__program",
+        program_filter("cycle__program"),
         cycle_filter("cycle", current_by_default=True),
         GoalSheetStartedFilter,
     ]
