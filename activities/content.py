@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from applications.models import Interest
+from applications.selectors import INTERESTS
 from mentoring import content_cache
 from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
@@ -68,6 +69,7 @@ def _ensure_competency_areas(program: Program, names: list[str], log) -> None:
     for interest in missing:
         interest.full_clean()
     Interest.objects.bulk_create(missing)
+    content_cache.content_changed(INTERESTS)  # bulk inserts send no signal
     if missing:
         log(f"Created {len(missing)} competency areas of {program.short_name}")
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.admin import every_cycle
+
 from .geography import STATE_NAMES
-from .models import Application, Interest
+from .models import Application
+from .selectors import every_interest
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -33,13 +37,15 @@ class InterestFilter(admin.SimpleListFilter):
     parameter_name = "interest"
 
     def lookups(self, request, model_admin):
-        interests = Interest.objects.select_related("program").order_by(
-            "program__position", "kind", "position", "name"
+        # From the shared cache (no query), in the forms' order, named in the reader's
+        # language.
+        interests = sorted(
+            every_interest(), key=lambda i: (i.program.position, i.kind, i.position, i.name)
         )
         cycle_id = request.GET.get("cycle")
         if cycle_id and cycle_id.isdigit():
-            interests = interests.filter(program__cycles=cycle_id)
-            return [(str(i.pk), i.name) for i in interests]
+            program_ids = {c.program_id for c in every_cycle() if c.pk == int(cycle_id)}
+            return [(str(i.pk), i.name) for i in interests if i.program_id in program_ids]
         return [(str(i.pk), f"{i.program.short_name} · {i.name}") for i in interests]
 
     def queryset(self, request, queryset):
@@ -54,7 +60,12 @@ class YearsFilter(admin.SimpleListFilter):
     RANGES = {"0-2": (0, 2), "3-5": (3, 5), "6-10": (6, 10), "11+": (11, None)}
 
     def lookups(self, request, model_admin):
-        return [("0-2", "0 to 2"), ("3-5", "3 to 5"), ("6-10", "6 to 10"), ("11+", "11 or more")]
+        return [
+            ("0-2", gettext("0 to 2")),
+            ("3-5", gettext("3 to 5")),
+            ("6-10", gettext("6 to 10")),
+            ("11+", gettext("11 or more")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() not in self.RANGES:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring import content_cache
 from mentoring.models import Cycle, Milestone, Program, User
 
 from . import rules
@@ -22,6 +23,7 @@ from .models import (
     Application,
     ApplicationReview,
     ApplicationStatusChange,
+    Interest,
 )
 
 HIDDEN = _("Hidden until you score it")
@@ -144,6 +146,21 @@ def _blind_sorts() -> dict:
     }
 
 
+# The shared cache's name for every program's interests (mentoring/content_cache.py).
+INTERESTS = "interests"
+
+
+def every_interest() -> list[Interest]:
+    """Every program's interests with their program, from the shared cache while staff
+    have not changed them. Read-only: the objects are shared by every request."""
+    return content_cache.kept(
+        INTERESTS, lambda: list(Interest.objects.select_related("program").order_by("pk"))
+    )
+
+
+INTEREST_LABEL = ("program_id", "kind", "position", "name", "short_name")
+
+
 def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     """Applications as the committee lists them: program, interests and the review
     summary (mean, count, whether ``viewer`` scored it) fetched with the rows.
@@ -154,7 +171,8 @@ def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     applications = (
         Application.objects.with_review_summary(viewer=viewer)
         .select_related("cycle__program")
-        .prefetch_related("interests")
+        # The list shows each interest's label: not the descriptions of every one.
+        .prefetch_related(Prefetch("interests", queryset=Interest.objects.only(*INTEREST_LABEL)))
         .annotate(**_blind_sorts())
         # Never by the name itself (Meta.ordering): the order would tell a hidden name.
         .order_by("-cycle__starts_on", "role", "name_sort", "pk")

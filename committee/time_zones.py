@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from mentoring import selectors
 from mentoring.models import Cycle, Program
 
 # How far along foreign keys a program is looked for (a goal's sheet's match's cycle).
@@ -100,7 +101,8 @@ def _zone_filtered(request) -> str | None:
 
 
 def _zone_otherwise(request) -> str:
-    zones = set(Program.objects.values_list("time_zone", flat=True).distinct()[:2])
+    # The programs' content (no query while staff have not changed it).
+    zones = {program.time_zone for program in selectors.programs()}
     if len(zones) == 1:
         return zones.pop()
     user = getattr(request, "user", None)

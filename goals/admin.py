@@ -14,11 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from matches.models import Match
-from mentoring.admin import cycle_filter
+from mentoring.admin import cycle_filter, program_filter
 from mentoring.admin_languages import TranslatedAdmin
 from mentoring.admin_lists import LeanRows, ListNotes, WholeListActions, cycle_spec
 from mentoring.dates import long_date
@@ -169,7 +169,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     list_filter = [
         "status",
         OverdueFilter,
-        "match__cycle__program",
+        program_filter("match__cycle__program"),
         cycle_filter("match__cycle", current_by_default=True),
     ]
     list_select_related = ["match__cycle__program", "match__mentor", "match__mentee"]
@@ -285,7 +285,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
         # Words, not the admin's red cross: "no" is the good answer here.
         program = sheet.match.cycle.program
         late = is_overdue(status=sheet.status, due_on=sheet.due_on, program=program)
-        return "Overdue" if late else "No"
+        return gettext("Overdue") if late else gettext("No")
 
     @admin.display(description=_("Goals"), ordering="goals_count")
     def goals_count(self, sheet: GoalSheet) -> int:

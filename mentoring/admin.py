@@ -49,14 +49,16 @@ def cycle_filter(
     (``?cycle=all``), kept in the URL like any other filter."""
 
     class CycleFilter(admin.SimpleListFilter):
-        title = gettext("cycle")
+        title = _("cycle")
         # The cycles' ids the list shows, once filtered; None: every cycle.
         chosen: list[int] | None = None
         current: list[Cycle] = []
 
         def lookups(self, request, model_admin):
-            found = cycles() if cycles is not None else Cycle.objects.all()
-            self.listed = list(found.select_related("program"))
+            if cycles is not None:
+                self.listed = list(cycles().select_related("program"))
+            else:
+                self.listed = every_cycle()
             return [(str(c.pk), str(c)) for c in self.listed]
 
         def queryset(self, request, queryset):
@@ -81,16 +83,16 @@ def cycle_filter(
             if not current_by_default:
                 yield from super().choices(changelist)
                 return
-            names = ", ".join(str(c) for c in self.current) or "none running"
+            names = ", ".join(str(c) for c in self.current) or gettext("none running")
             yield {
                 "selected": self.value() is None,
                 "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-                "display": f"Current ({names})",
+                "display": gettext("Current (%(cycles)s)") % {"cycles": names},
             }
             yield {
                 "selected": self.value() == ALL_CYCLES,
                 "query_string": changelist.get_query_string({self.parameter_name: ALL_CYCLES}),
-                "display": "All cycles",
+                "display": gettext("All cycles"),
             }
             for lookup, title in self.lookup_choices:
                 yield {
@@ -101,6 +103,38 @@ def cycle_filter(
 
     CycleFilter.parameter_name = parameter_name or field_path.replace("__", "_") + "_id"
     return CycleFilter
+
+
+def every_cycle() -> list[Cycle]:
+    """Every cycle with its program, in the cycles' own order, from the programs' content
+    (``selectors.programs``: no query while staff have not changed it). Read-only: the
+    objects are shared by every request."""
+    every = [cycle for program in selectors.programs() for cycle in program.cycles.all()]
+    return sorted(
+        every, key=lambda c: (c.program.position, c.program.name, -c.starts_on.toordinal())
+    )
+
+
+def program_filter(field_path: str) -> type[admin.SimpleListFilter]:
+    """Filter a changelist by the program at ``field_path``, as the stock related-field
+    filter does (the same parameter), naming the programs from the programs' content
+    instead of a query on every visit. A value that is not a program's id leaves the list
+    unfiltered."""
+
+    class ProgramFilter(admin.SimpleListFilter):
+        title = _("program")
+        parameter_name = f"{field_path}__id__exact"
+
+        def lookups(self, request, model_admin):
+            return [(str(p.pk), str(p)) for p in selectors.programs()]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value and value.isdigit():
+                return queryset.filter(**{f"{field_path}_id": int(value)})
+            return queryset
+
+    return ProgramFilter
 
 
 @admin.register(User)

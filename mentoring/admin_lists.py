@@ -94,8 +94,12 @@ class LeanRows:
 
     list_only: tuple[str, ...] = ()
 
+    def action_checkbox_label(self, obj) -> str:
+        """How a row's checkbox names it to a screen reader."""
+        return str(obj)
+
     def action_checkbox(self, obj) -> str:
-        return action_checkbox_html(obj.pk, str(obj))
+        return action_checkbox_html(obj.pk, self.action_checkbox_label(obj))
 
     def get_changelist(self, request: HttpRequest, **kwargs):
         changelist = super().get_changelist(request, **kwargs)
