@@ -185,12 +185,7 @@ def render_issue_delivery(delivery: Delivery) -> RenderedEmail:
         content = memo[("newsletter", issue_id)] = issue_sections.issue_content_get(issue_id)
     sections = memo.get(("newsletter-sections", issue_id))
     if sections is None or recipient.pk not in sections:
-        batch = memo.get("delivery_ids") or [delivery.pk]
-        people = set(
-            Delivery.objects.filter(pk__in=batch, message_key=delivery.message_key).values_list(
-                "recipient_id", flat=True
-            )
-        ) | {recipient.pk}
+        people = set(memo.get("recipient_ids") or ()) | {recipient.pk}
         found = issue_sections.goal_sections_for(content.cycle.pk, people)
         sections = memo[("newsletter-sections", issue_id)] = {
             pk: found.get(pk, []) for pk in people
