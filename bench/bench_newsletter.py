@@ -103,6 +103,15 @@ def _rss_kb(pid: int) -> tuple[int, int]:
     return values.get("VmRSS", 0), values.get("VmHWM", 0)
 
 
+def _cpu_ticks(pid: int) -> int:
+    """A process's CPU time so far (utime + stime), in clock ticks."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
 def _group(pgid: int) -> list[int]:
     """The processes of the worker's process group (its main process and pool)."""
     pids = []
@@ -125,7 +134,13 @@ class MemoryWatch(threading.Thread):
         self.pgid = pgid
         self.peak_total_kb = 0
         self.peak_process_kb = 0
+        self.cpu_ticks: dict[int, int] = {}
         self._done = threading.Event()
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time the worker's processes used (user + system), as last sampled."""
+        return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
 
     def run(self):
         while not self._done.is_set():
@@ -133,7 +148,10 @@ class MemoryWatch(threading.Thread):
             time.sleep(0.25)
 
     def sample(self):
-        rows = [_rss_kb(pid) for pid in _group(self.pgid)]
+        pids = _group(self.pgid)
+        for pid in pids:
+            self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
+        rows = [_rss_kb(pid) for pid in pids]
         self.peak_total_kb = max(self.peak_total_kb, sum(rss for rss, _ in rows))
         self.peak_process_kb = max(self.peak_process_kb, *(hwm for _, hwm in rows), 0)
 
@@ -217,8 +235,8 @@ def _queries_per_delivery(cycle, report) -> None:
         "queries per extra delivery in a batch (marginal)",
         (per_batch[50] - per_batch[10]) / 40,
         "queries",
-        target="constant, 3",
-        ok=(per_batch[50] - per_batch[10]) == 3 * 40,
+        target="constant, 1",
+        ok=(per_batch[50] - per_batch[10]) == 1 * 40,
     )
 
 
@@ -243,6 +261,8 @@ def run(report) -> None:
         celery_worker(smtp_port=port, broker=broker, concurrency=concurrency) as worker,
     ):
         watch = MemoryWatch(worker.process.pid)
+        watch.sample()
+        cpu_at_start = watch.cpu_seconds
         watch.start()
         t0 = time.perf_counter()
         with publishing_to(broker):
@@ -278,6 +298,13 @@ def run(report) -> None:
         "msg/s",
         target=f">= {TARGET_MESSAGES_PER_SECOND}",
         ok=RECIPIENTS / total >= TARGET_MESSAGES_PER_SECOND,
+    )
+    # On a shared machine the rate depends on who else runs; the worker's own CPU time a
+    # copy does not.
+    report(
+        "worker CPU time per copy (user + system, all processes)",
+        (watch.cpu_seconds - cpu_at_start) / RECIPIENTS * 1000,
+        "ms",
     )
     report("copies accepted by the sink (each recipient once)", unique, "messages")
     report("mean message size", sink.bytes / received / 1024, "KiB")

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import logging
 import smtplib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.template.loader import render_to_string
@@ -202,22 +204,55 @@ def _is_permanent(exc: Exception) -> bool:
     return isinstance(code, int) and 500 <= code < 600
 
 
+def _claimable(now: dt.datetime) -> Q:
+    """Pending, or claimed by a worker that died (its claim older than
+    DELIVERY_CLAIM_TIMEOUT)."""
+    stale = now - dt.timedelta(seconds=settings.DELIVERY_CLAIM_TIMEOUT)
+    return Q(status=Delivery.Status.PENDING) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=stale
+    )
+
+
 def delivery_claim(*, delivery_id: int) -> bool:
-    """Take a delivery for sending. Only one caller ever gets True for a pending row;
-    a claim older than DELIVERY_CLAIM_TIMEOUT belonged to a worker that died."""
+    """Take a delivery for sending. Only one caller ever gets True for a pending row."""
     now = timezone.now()
-    stale = now - timezone.timedelta(seconds=settings.DELIVERY_CLAIM_TIMEOUT)
     return bool(
         Delivery.objects.filter(pk=delivery_id)
-        .filter(
-            Q(status=Delivery.Status.PENDING)
-            | Q(status=Delivery.Status.SENDING, claimed_at__lt=stale)
-        )
+        .filter(_claimable(now))
         .update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
 
 
-def delivery_send(*, delivery_id: int, connection=None) -> str:
+def deliveries_claim(*, delivery_ids: Sequence[int]) -> list[Delivery]:
+    """Take a batch's deliveries for sending in one transaction, and return those taken
+    with their recipients, in the batch's order.
+
+    The rows are locked as they are read (``SKIP LOCKED``: a second worker given the same
+    ids takes none of the rows this one reads) and updated before the commit, so only one
+    caller ever takes a row, as with :func:`delivery_claim`. The claim is committed
+    durably before the first copy is sent. SQLite has no row locks; it lets one writer
+    at a time through the transaction, and a second one fails rather than takes a row
+    twice."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = {
+            delivery.pk: delivery
+            for delivery in Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk__in=delivery_ids)
+            .filter(_claimable(now))
+        }
+        if claimed:
+            Delivery.objects.filter(pk__in=claimed).update(
+                status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    for delivery in claimed.values():
+        delivery.status, delivery.claimed_at = Delivery.Status.SENDING, now
+        delivery.attempts += 1
+    return [claimed[pk] for pk in dict.fromkeys(delivery_ids) if pk in claimed]
+
+
+def delivery_send(*, delivery_id: int) -> str:
     """Send one delivery if nobody else has; return what happened.
 
     Raises :class:`TransientDeliveryError` when the mail server should be tried again
@@ -226,37 +261,56 @@ def delivery_send(*, delivery_id: int, connection=None) -> str:
     if not delivery_claim(delivery_id=delivery_id):
         return "skipped"
     delivery = Delivery.objects.select_related("recipient").get(pk=delivery_id)
-    own_connection = connection is None
+    connection = None
     try:
-        message = build_message(delivery)
-        if own_connection:
-            connection = get_connection()
-            connection.open()
+        message = _message_or_failure(delivery)
+        if message is None:
+            return "failed"
+        connection = get_connection()
+        return _send_claimed(delivery, message, connection)
+    finally:
+        # Saying goodbye to the server (QUIT) comes after the row is marked, not before.
+        if connection is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                connection.close()
+
+
+def _message_or_failure(delivery: Delivery) -> EmailMultiAlternatives | None:
+    """The delivery's message; None, with the row marked failed, when it cannot be built
+    (a bug in rendering, a recipient gone): recorded rather than retried forever."""
+    try:
+        return build_message(delivery)
+    except Exception as exc:
+        logger.exception("Delivery %s could not be built", delivery.pk)
+        _finish(delivery.pk, Delivery.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return None
+
+
+def _send_claimed(delivery: Delivery, message: EmailMultiAlternatives, connection) -> str:
+    """Send a claimed delivery's message and record the outcome on its row."""
+    try:
         # Everything that can be done before the server accepts is done: the message is
         # built and the connection open, so nothing but the update below stands between
         # the accept and the row marked sent (the window in which a crash repeats it).
+        connection.open()
         message.connection = connection
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         if _is_permanent(exc) or delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
-            _finish(delivery_id, Delivery.Status.FAILED, error=error)
+            _finish(delivery.pk, Delivery.Status.FAILED, error=error)
             return "failed"
-        _finish(delivery_id, Delivery.Status.PENDING, error=error)
+        _finish(delivery.pk, Delivery.Status.PENDING, error=error)
         raise TransientDeliveryError(error) from exc
     except Exception as exc:
-        # A bug in rendering: record it and stop, rather than retrying forever.
-        logger.exception("Delivery %s could not be built", delivery_id)
-        _finish(delivery_id, Delivery.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        # A message that cannot be encoded: recorded, rather than retried forever.
+        logger.exception("Delivery %s could not be sent", delivery.pk)
+        _finish(delivery.pk, Delivery.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         return "failed"
-    else:
-        _finish(delivery_id, Delivery.Status.SENT)
-        return "sent"
-    finally:
-        # Saying goodbye to the server (QUIT) comes after the row is marked, not before.
-        if own_connection and connection is not None:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                connection.close()
+    # One committed UPDATE per copy, on its own, right after the accept: a crash repeats
+    # at most the copy being sent (with its Message-ID), never the batch.
+    _finish(delivery.pk, Delivery.Status.SENT)
+    return "sent"
 
 
 def _finish(delivery_id: int, status: str, *, error: str = "") -> None:
@@ -274,9 +328,9 @@ _batch_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 
 
 def batch_memo() -> dict:
-    """A dict shared by the renders of the batch being sent, holding ``delivery_ids``
-    (the whole batch, so a renderer can load what every message needs in one go);
-    outside a batch, an empty dict that nothing else sees."""
+    """A dict shared by the renders of the batch being sent, holding ``recipient_ids``
+    (the recipients of the whole batch, so a renderer can load what every message needs
+    in one go); outside a batch, an empty dict that nothing else sees."""
     memo = _batch_memo.get()
     return memo if memo is not None else {}
 
@@ -292,9 +346,12 @@ class BatchOutcome:
 def deliveries_send(*, delivery_ids: list[int]) -> BatchOutcome:
     """Send several deliveries over one SMTP connection (a newsletter batch).
 
-    A refused address is recorded and the others go on; a delivery the server could not
-    take now is left pending and listed in ``to_retry``. Raises
-    :class:`TransientDeliveryError` when the mail server cannot be reached at all.
+    The batch is claimed and loaded at once (:func:`deliveries_claim`); each copy is then
+    built, sent and marked sent on its own. A refused address is recorded and the others
+    go on; a delivery the server could not take now is left pending and listed in
+    ``to_retry``, and so are the rest when the batch runs so long that their claims
+    would expire. Raises :class:`TransientDeliveryError` when the mail server cannot be
+    reached at all.
     """
     outcome = BatchOutcome()
     connection = get_connection()
@@ -302,49 +359,44 @@ def deliveries_send(*, delivery_ids: list[int]) -> BatchOutcome:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
         raise TransientDeliveryError(f"{type(exc).__name__}: {exc}") from exc
-    memo = _batch_memo.set({"delivery_ids": list(delivery_ids)})
     try:
-        with _marks_without_flush():
-            for delivery_id in delivery_ids:
+        claimed = deliveries_claim(delivery_ids=delivery_ids)
+        outcome.skipped = len(delivery_ids) - len(claimed)
+        # Half the claim's life: past it, another worker could take the rest over.
+        give_up_at = time.monotonic() + settings.DELIVERY_CLAIM_TIMEOUT / 2
+        memo = _batch_memo.set({"recipient_ids": [d.recipient_id for d in claimed]})
+        try:
+            for position, delivery in enumerate(claimed):
+                if time.monotonic() > give_up_at:
+                    _release(claimed[position:], outcome)
+                    break
+                message = _message_or_failure(delivery)
+                if message is None:
+                    outcome.failed += 1
+                    continue
                 try:
-                    result = delivery_send(delivery_id=delivery_id, connection=connection)
+                    result = _send_claimed(delivery, message, connection)
                 except TransientDeliveryError:
-                    outcome.to_retry.append(delivery_id)
+                    outcome.to_retry.append(delivery.pk)
                     # The connection may be broken; start a fresh one for the rest.
                     connection.close()
                     connection = get_connection()
                 else:
                     setattr(outcome, result, getattr(outcome, result) + 1)
+        finally:
+            _batch_memo.reset(memo)
     finally:
-        _batch_memo.reset(memo)
         connection.close()
     return outcome
 
 
-@contextlib.contextmanager
-def _marks_without_flush():
-    """Within a batch, PostgreSQL commits each claim and each "sent" mark without
-    waiting for its write-ahead log to reach the disk (``synchronous_commit = off``).
-
-    Two flushes a copy were most of a copy's time on a busy machine. The marks are
-    seen by every other worker at once all the same (the claim still excludes them);
-    only a crash of the database server itself can lose the last fraction of a second
-    of them, and then a copy is sent again with its same Message-ID: the "at worst the
-    same message again" that a crash between the mail server's accept and the record
-    already allows. Inside a transaction (nothing commits per copy) it does nothing."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql" or db.in_atomic_block:
-        yield
-        return
-    with db.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-    try:
-        yield
-    finally:
-        # The session outlives the batch (the worker's connection is kept): back to the
-        # server's setting for everything else it writes.
-        with contextlib.suppress(DatabaseError), db.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+def _release(deliveries: Sequence[Delivery], outcome: BatchOutcome) -> None:
+    """Hand back claimed deliveries unsent (pending again) to be retried on their own."""
+    ids = [delivery.pk for delivery in deliveries]
+    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.PENDING
+    )
+    outcome.to_retry.extend(ids)
 
 
 def retry_countdown(retries: int) -> int:

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from mentoring.mail import (
@@ -98,37 +100,59 @@ def shared_parts(content: IssueContent) -> SharedParts:
     return parts
 
 
-def issue_context(
-    content: IssueContent,
-    recipient: User | None,
-    sections: Sequence[GoalSection],
-    *,
-    test_for: User | None = None,
-) -> dict[str, Any]:
-    """A copy's context, in the active language (its reader's)."""
-    issue = content.issue
-    reader = test_for or recipient
-    shared = shared_parts(content)
-    return {
-        **base_context(),
-        "content": content,
-        "issue": issue,
-        "program": content.program,
-        "cycle": content.cycle,
-        "recipient": recipient,
-        "name": recipient.get_short_name() if recipient else "",
-        "sections": list(sections),
-        "goals_heading": goals_heading(sections),
-        "shared": shared,
-        "news_html": shared.news_html,
-        "archive_url": shared.archive_url,
-        "preferences_url": shared.preferences_url,
-        # A test copy's links are the tester's own: unsubscribing from a test must not
-        # unsubscribe the participant it was previewed as.
-        "unsubscribe_url": unsubscribe_url(reader.pk, "newsletter") if reader else "",
-        "catalog_url": shared.catalog_url,
-        "test_for": test_for,
-    }
+# Stand-ins for what differs from one reader to the next in an issue's frame, which is
+# rendered once a batch for each language; each copy puts its own in their place. (No
+# name, link or rendered goal section holds a NUL character.)
+NAME_SLOT = "\x00issue:name\x00"
+GOALS_SLOT = "\x00issue:goals\x00"
+UNSUBSCRIBE_SLOT = "\x00issue:unsubscribe\x00"
+
+
+@dataclass(frozen=True)
+class IssueFrame:
+    """An issue's copy, text and HTML, with the slots where a reader's name, goal
+    section and unsubscribe link go."""
+
+    html: str
+    text: str
+
+
+def issue_frame(
+    content: IssueContent, *, recipient: User | None, test_for: User | None
+) -> IssueFrame:
+    """``newsletter/emails/issue.html`` and ``.txt`` with slots for what is the reader's
+    own, in the active language. A batch renders it once for each language its readers
+    read (the batch memo); a test copy, which names its tester, has its own."""
+    memo = batch_memo() if test_for is None else {}
+    key = ("newsletter-frame", content.issue.pk, translation.get_language(), recipient is None)
+    frame = memo.get(key)
+    if frame is None:
+        shared = shared_parts(content)
+        context = {
+            **base_context(),
+            "content": content,
+            "issue": content.issue,
+            "program": content.program,
+            "cycle": content.cycle,
+            "recipient": recipient,
+            "test_for": test_for,
+            "shared": shared,
+            "news_html": shared.news_html,
+            "archive_url": shared.archive_url,
+            "preferences_url": shared.preferences_url,
+            "catalog_url": shared.catalog_url,
+            "name": NAME_SLOT,
+            "goals_html": mark_safe(GOALS_SLOT),
+            "goals_text": GOALS_SLOT,
+            # A test copy's links are the tester's own: unsubscribing from a test must
+            # not unsubscribe the participant it was previewed as.
+            "unsubscribe_url": UNSUBSCRIBE_SLOT if (test_for or recipient) else "",
+        }
+        frame = memo[key] = IssueFrame(
+            html=render_to_string("newsletter/emails/issue.html", context),
+            text=render_to_string("newsletter/emails/issue.txt", context),
+        )
+    return frame
 
 
 def render_issue(
@@ -139,27 +163,48 @@ def render_issue(
     test_for: User | None = None,
 ) -> RenderedEmail:
     """An issue as ``recipient`` reads it: the same news, question, activities and
-    timeline as everyone, and their own goal section."""
+    timeline as everyone (the frame), and their own greeting, goal section and
+    unsubscribe link, rendered from ``newsletter/emails/_issue_goals.html`` and ``.txt``."""
     # In the recipient's language: the fixed parts from the catalogue, the issue's own
     # text in their language where staff wrote it, else in English. A test copy reads as
     # the participant it previews.
     with translation.override(person_language(recipient or test_for)):
-        context = issue_context(content, recipient, sections, test_for=test_for)
-        subject = content.issue.subject
-        headers = {}
+        frame = issue_frame(content, recipient=recipient, test_for=test_for)
         reader = test_for or recipient
+        goals_context = {
+            **base_context(),
+            "sections": list(sections),
+            "goals_heading": goals_heading(sections),
+            "test_for": test_for,
+        }
+        goals_html = render_to_string("newsletter/emails/_issue_goals.html", goals_context)
+        goals_text = render_to_string("newsletter/emails/_issue_goals.txt", goals_context)
+        name = recipient.get_short_name() if recipient else ""
+        unsubscribe = unsubscribe_url(reader.pk, "newsletter") if reader else ""
+        headers = {}
         if reader is not None:
             headers = unsubscribe_headers(
                 reader.pk, "newsletter", list_id=list_id(content.program, "newsletter")
             )
+        subject = content.issue.subject
         if test_for is not None:
             subject = gettext("[Test] %(subject)s") % {"subject": subject}
         return RenderedEmail(
             subject=subject,
-            text=tidy_text(render_to_string("newsletter/emails/issue.txt", context)),
-            html=render_to_string("newsletter/emails/issue.html", context),
+            text=tidy_text(_fill(frame.text, name, goals_text, unsubscribe)),
+            html=_fill(
+                frame.html, conditional_escape(name), goals_html, conditional_escape(unsubscribe)
+            ),
             headers=headers,
         )
+
+
+def _fill(frame: str, name: str, goals: str, unsubscribe: str) -> str:
+    return (
+        frame.replace(NAME_SLOT, name)
+        .replace(GOALS_SLOT, goals)
+        .replace(UNSUBSCRIBE_SLOT, unsubscribe)
+    )
 
 
 class RecipientGone(Exception):
@@ -185,12 +230,7 @@ def render_issue_delivery(delivery: Delivery) -> RenderedEmail:
         content = memo[("newsletter", issue_id)] = issue_sections.issue_content_get(issue_id)
     sections = memo.get(("newsletter-sections", issue_id))
     if sections is None or recipient.pk not in sections:
-        batch = memo.get("delivery_ids") or [delivery.pk]
-        people = set(
-            Delivery.objects.filter(pk__in=batch, message_key=delivery.message_key).values_list(
-                "recipient_id", flat=True
-            )
-        ) | {recipient.pk}
+        people = set(memo.get("recipient_ids") or ()) | {recipient.pk}
         found = issue_sections.goal_sections_for(content.cycle.pk, people)
         sections = memo[("newsletter-sections", issue_id)] = {
             pk: found.get(pk, []) for pk in people

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from applications.models import Application
 from goals import selectors as goal_selectors
 from goals.models import CheckIn, Goal
 from matches.models import Match
@@ -240,11 +241,18 @@ def goal_sections_for(cycle_id: int, user_ids: Iterable[int]) -> dict[int, list[
     sections: dict[int, list[GoalSection]] = defaultdict(list)
     if not ids:
         return sections
+    # Their applications first, then the matches by the applications' ids: an OR across
+    # two joins makes PostgreSQL read every match of the cycle (100 ms at 5,000).
+    applications = list(
+        Application.objects.filter(cycle_id=cycle_id, applicant_id__in=ids)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     matches = list(
         goal_selectors.match_queryset()
         .active()
         .filter(cycle_id=cycle_id)
-        .filter(Q(mentor__applicant_id__in=ids) | Q(mentee__applicant_id__in=ids))
+        .filter(Q(mentor_id__in=applications) | Q(mentee_id__in=applications))
         .order_by("pk")
     )
     summaries = goal_selectors.goal_sheet_summaries(matches)

@@ -1,10 +1,12 @@
 """The email machinery: recorded once, sent once, failures recorded, nothing lost."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.core import mail as django_mail
 from django.db import connection
+from django.utils import timezone
 
 from mentoring import mail
 from mentoring.models import Delivery
@@ -155,6 +157,43 @@ def test_a_batch_goes_on_past_a_refused_address(smtp):
 
     assert (outcome.sent, outcome.failed, outcome.to_retry) == (2, 1, [ids[2]])
     assert sorted(smtp.recipients()) == ["a@example.org", "b@example.org"]
+
+
+def test_a_batch_takes_only_what_nobody_else_holds(settings):
+    ids = [queue(to=f"p{i}@example.org", key="claims")[0].pk for i in range(4)]
+    Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.PENDING, attempts=0)
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.DELIVERY_CLAIM_TIMEOUT + 1)
+    Delivery.objects.filter(pk=ids[1]).update(status=Delivery.Status.SENDING, claimed_at=now)
+    Delivery.objects.filter(pk=ids[2]).update(status=Delivery.Status.SENDING, claimed_at=stale)
+    Delivery.objects.filter(pk=ids[3]).update(status=Delivery.Status.SENT)
+    django_mail.outbox.clear()
+
+    outcome = mail.deliveries_send(delivery_ids=ids)
+
+    # The pending one and the one whose worker died; not the one another worker holds.
+    assert (outcome.sent, outcome.skipped) == (2, 2)
+    assert sorted(m.to[0] for m in django_mail.outbox) == ["p0@example.org", "p2@example.org"]
+    assert mail.deliveries_send(delivery_ids=ids).skipped == 4
+
+
+def test_a_batch_that_outlives_half_its_claim_hands_the_rest_back(settings, monkeypatch):
+    ids = [queue(to=f"q{i}@example.org", key="slow")[0].pk for i in range(3)]
+    Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.PENDING, attempts=0)
+    django_mail.outbox.clear()
+    clock = iter([0.0, 1.0, 10_000.0, 10_001.0])
+    monkeypatch.setattr(mail.time, "monotonic", lambda: next(clock))
+
+    outcome = mail.deliveries_send(delivery_ids=ids)
+
+    assert (outcome.sent, outcome.to_retry) == (1, ids[1:])
+    assert list(
+        Delivery.objects.filter(pk__in=ids).order_by("pk").values_list("status", flat=True)
+    ) == [
+        Delivery.Status.SENT,
+        Delivery.Status.PENDING,
+        Delivery.Status.PENDING,
+    ]
 
 
 def test_a_broker_that_is_down_loses_nothing(django_capture_on_commit_callbacks):
