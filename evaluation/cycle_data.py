@@ -64,10 +64,12 @@ def next_month(day: dt.date) -> dt.date:
 # --- Rows: what the figures read of each match and goal, without model objects --------
 # A program year of 1,500 matches is 9,000 model objects (match, both applications, goal
 # sheet, goals), built and torn down on every view of the page: most of its time. The
-# figures read a few columns of each, so each is a row of those columns.
+# figures read a few columns of each, so each is a row of those columns. The rows are
+# plain (not frozen) dataclasses: a frozen one sets each field through object.__setattr__,
+# five times the cost of building it, and nothing here changes them.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Partner:
     """One side of a match: the columns of its application the page shows."""
 
@@ -86,7 +88,7 @@ class Partner:
         return str(Application.Role(self.role).label)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SheetRow:
     """A match's goal sheet: where it stands, and its agreed revision if any."""
 
@@ -95,7 +97,7 @@ class SheetRow:
     agreed_revision: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MatchRow:
     """A match at work or concluded, with its partners, goal sheet, the days of its
     latest check-in, activity and meeting up to the as-of day, and the minutes met."""
@@ -150,7 +152,7 @@ def _loaded(model, **values):
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class GoalRow:
     """A goal on a current sheet: ``latest_status`` is its latest check-in's up to the
     as-of day; ``agreed`` whether its sheet has an agreed revision."""
