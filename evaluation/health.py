@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import (
     Prefetch,
@@ -60,7 +61,7 @@ class ProgramHealthReport:
     def started(self) -> bool:
         return self.as_of >= self.cycle.starts_on
 
-    @property
+    @cached_property
     def risk_counts(self) -> list[tuple[str, str, int]]:
         counts = Counter(code for item in self.at_risk for code in set(item.codes))
         return [(code, label, counts[code]) for code, label in REASONS.items()]

@@ -135,7 +135,8 @@ def _labels(question: Question) -> list[str]:
 
 def survey_results(survey: Survey) -> SurveyResults:
     """A survey's results per objective, by role: mean, distribution, count and response
-    rate; and the answers of those who agreed to be named. Six queries."""
+    rate; and the answers of those who agreed to be named. A fixed number of queries
+    however many answered, one more when an objective has several questions."""
     questions = list(survey.questions.select_related("objective").order_by("position", "id"))
     invited = {"mentee": 0, "mentor": 0}
     answered = {"mentee": 0, "mentor": 0}
@@ -151,6 +152,12 @@ def survey_results(survey: Survey) -> SurveyResults:
     answered["all"] = sum(answered.values())
 
     tallies: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    # People who answered at least one of an objective's questions, and at least one of
+    # its 1-5 questions (the size of the group its combined figures describe).
+    respondents: dict[int | None, Counter] = defaultdict(Counter)
+    scale_people: dict[int | None, Counter] = defaultdict(Counter)
+    objective_of = {q.pk: q.objective_id for q in questions}
+    asked = Counter(objective_of.values())
     for row in (
         Answer.objects.filter(invitation__survey=survey, invitation__answered_at__isnull=False)
         .values("question_id", "invitation__role", "number", "choice")
@@ -159,22 +166,32 @@ def survey_results(survey: Survey) -> SurveyResults:
     ):
         value = str(row["number"]) if row["number"] is not None else row["choice"]
         tallies[row["question_id"]][row["invitation__role"]][value] += row["n"]
-
-    # People who answered at least one of an objective's questions, and at least one of
-    # its 1-5 questions (the size of the group its combined figures describe).
-    respondents: dict[int | None, Counter] = defaultdict(Counter)
-    scale_people: dict[int | None, Counter] = defaultdict(Counter)
-    for row in (
-        Answer.objects.filter(invitation__survey=survey, invitation__answered_at__isnull=False)
-        .values("question__objective_id", "invitation__role")
-        .annotate(
-            n=Count("invitation", distinct=True),
-            on_scale=Count("invitation", distinct=True, filter=Q(number__isnull=False)),
-        )
-        .order_by()
-    ):
-        respondents[row["question__objective_id"]][row["invitation__role"]] += row["n"]
-        scale_people[row["question__objective_id"]][row["invitation__role"]] += row["on_scale"]
+        # A person answers a question once: an objective of one question counts its
+        # answers; only one of several questions needs people counted apart.
+        objective = objective_of.get(row["question_id"])
+        if asked[objective] == 1:
+            respondents[objective][row["invitation__role"]] += row["n"]
+            if row["number"] is not None:
+                scale_people[objective][row["invitation__role"]] += row["n"]
+    several = [pk for pk, n in asked.items() if n > 1]
+    if several:
+        of_several = Q(question__objective_id__in=[pk for pk in several if pk is not None])
+        if None in several:
+            of_several |= Q(question__objective__isnull=True)
+        for row in (
+            Answer.objects.filter(
+                of_several, invitation__survey=survey, invitation__answered_at__isnull=False
+            )
+            .values("question__objective_id", "invitation__role")
+            .annotate(
+                n=Count("invitation", distinct=True),
+                on_scale=Count("invitation", distinct=True, filter=Q(number__isnull=False)),
+            )
+            .order_by()
+        ):
+            objective = row["question__objective_id"]
+            respondents[objective][row["invitation__role"]] += row["n"]
+            scale_people[objective][row["invitation__role"]] += row["on_scale"]
 
     by_objective: dict[int | None, list[QuestionResult]] = defaultdict(list)
     objectives: dict[int | None, ProgramObjective | None] = {None: None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import (
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from goals.models import GoalSheet
-from matches.models import Match
+from matches.models import HelpRequest, Match
 from mentoring.dates import long_date
 from mentoring.models import Delivery
 
@@ -32,6 +32,8 @@ from .cycle_data import (
     CycleData,
     GoalRow,
     MatchRow,
+    Partner,
+    SheetRow,
     goal_achieved,
 )
 from .sections import sheet_overdue
@@ -73,10 +75,16 @@ class RiskReason:
         return REASONS[self.code]
 
 
+# A reason found: its code and what its explanation reads (a help request, the goal
+# sheet, the days of a silence, the late goals, a partner and the failed delivery).
+Finding = tuple[str, object]
+
+
 @dataclass(frozen=True)
 class MatchAtRisk:
     row: MatchRow
-    reasons: list[RiskReason]
+    findings: tuple[Finding, ...]
+    explain: _Explanations = field(repr=False, compare=False)
 
     @cached_property
     def match(self) -> Match:
@@ -84,13 +92,19 @@ class MatchAtRisk:
         every match at risk, and the page lists the first fifty)."""
         return self.row.as_match()
 
+    @cached_property
+    def reasons(self) -> list[RiskReason]:
+        """Each reason in words with its link, written when the page shows the match
+        (translating and formatting the dates of 1,500 matches was most of the page)."""
+        return [self.explain(self.row, finding) for finding in self.findings]
+
     @property
     def url(self) -> str:
-        return reverse("admin:matches_match_change", args=[self.row.pk])
+        return self.explain.url("admin:matches_match_change", self.row.pk)
 
     @property
     def codes(self) -> list[str]:
-        return [r.code for r in self.reasons]
+        return [code for code, _facts in self.findings]
 
 
 class _AdminUrls:
@@ -116,125 +130,156 @@ class _AdminUrls:
 
 def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
     """The matches that need the committee's attention, each with every reason and a
-    link to where to look; the ones with most reasons first."""
+    link to where to look; the ones with most reasons first. Every match is judged
+    here; a reason is put in words only when the page shows its match."""
     goals_late = _goals_past_target(data)
     bouncing = _bouncing_newsletters(data)
-    tz = data.program.tz
-    url = _AdminUrls()
+    explain = _Explanations(data)
     result = []
     for match in data.matches:
-        reasons: list[RiskReason] = []
-        for item in data.open_help_requests.get(match.pk, []):
-            reasons.append(
-                RiskReason(
-                    HELP_REQUESTED,
-                    gettext("The %(role)s wrote on %(day)s; not resolved yet.")
-                    % {
-                        "role": item.get_role_display().lower(),
-                        "day": long_date(timezone.localdate(item.created_at, tz)),
-                    },
-                    url("admin:matches_helprequest_change", item.pk),
-                    gettext("Request"),
-                )
-            )
+        findings: list[Finding] = [
+            (HELP_REQUESTED, item) for item in data.open_help_requests.get(match.pk, ())
+        ]
         sheet = data.sheet(match)
         # An agreed revision stands while a reopened sheet is redrafted: the match has a
         # goal sheet, even if the redraft is late.
         if sheet_overdue(data, sheet) and (sheet is None or sheet.agreed_revision is None):
-            state = SHEET_STATES[sheet.status if sheet else None]
-            reasons.append(
-                RiskReason(
-                    NO_GOAL_SHEET,
-                    gettext("Due %(day)s; %(state)s.")
-                    % {"day": long_date(data.due_on), "state": state},
-                    url("admin:goals_goalsheet_change", sheet.pk)
-                    if sheet
-                    else url("admin:matches_match_change", match.pk),
-                    gettext("Goal sheet") if sheet else gettext("Match"),
-                )
-            )
+            findings.append((NO_GOAL_SHEET, sheet))
         quiet = _quiet_since(data, match)
         if quiet is not None:
-            since, last = quiet
-            days = (data.as_of - since).days
-            detail = (
-                gettext("Last check-in or activity on %(day)s.") % {"day": long_date(last)}
-                if last
-                else gettext("Nothing recorded since %(day)s.") % {"day": long_date(since)}
-            )
-            reasons.append(
-                RiskReason(
-                    QUIET,
-                    ngettext("%(days)s day without news.", "%(days)s days without news.", days)
-                    % {"days": days}
-                    + f" {detail}",
-                    url("admin:activities_activitylogentry_changelist")
-                    + f"?match__id__exact={match.pk}",
-                    gettext("Activity log"),
-                )
-            )
+            findings.append((QUIET, quiet))
         no_meeting = _without_meeting_since(data, match)
         if no_meeting is not None:
-            since, last = no_meeting
-            days = (data.as_of - since).days
-            detail = (
-                gettext("Last meeting on %(day)s.") % {"day": long_date(last)}
-                if last
-                else gettext("No meeting recorded since %(day)s.") % {"day": long_date(since)}
-            )
-            reasons.append(
-                RiskReason(
-                    NO_MEETING,
-                    ngettext(
-                        "%(days)s day without a meeting (this cycle allows %(allowed)s).",
-                        "%(days)s days without a meeting (this cycle allows %(allowed)s).",
-                        days,
-                    )
-                    % {"days": days, "allowed": data.cycle.days_without_meeting}
-                    + f" {detail}",
-                    url("admin:matches_meeting_changelist") + f"?match__id__exact={match.pk}",
-                    gettext("Meetings"),
-                )
-            )
+            findings.append((NO_MEETING, no_meeting))
         late = goals_late.get(match.pk)
         if late:
-            titles = "; ".join(
-                gettext("“%(title)s” (target %(day)s)")
-                % {"title": g.title, "day": long_date(g.target_date)}
-                for g in late
-            )
-            reasons.append(
-                RiskReason(
-                    GOAL_PAST_TARGET,
-                    gettext("Not marked achieved: %(goals)s.") % {"goals": titles},
-                    url("admin:goals_goalsheet_change", late[0].sheet_id),
-                    gettext("Goal sheet"),
-                )
-            )
-        for application in (match.mentee, match.mentor):
-            delivery = bouncing.get(application.applicant_id)
+            findings.append((GOAL_PAST_TARGET, late))
+        for partner in (match.mentee, match.mentor):
+            delivery = bouncing.get(partner.applicant_id)
             if delivery is not None:
-                reasons.append(
-                    RiskReason(
-                        NEWSLETTER_BOUNCING,
-                        (
-                            gettext("%(name)s (%(role)s): “%(subject)s” to %(email)s failed.")
-                            % {
-                                "name": application.display_name or application.email,
-                                "role": application.get_role_display().lower(),
-                                "subject": delivery.subject,
-                                "email": delivery.to_email,
-                            }
-                            + f" {delivery.last_error}"
-                        ).strip(),
-                        url("admin:mentoring_delivery_change", delivery.pk),
-                        gettext("Delivery"),
-                    )
-                )
-        if reasons:
-            result.append(MatchAtRisk(row=match, reasons=reasons))
-    result.sort(key=lambda r: -len(r.reasons))
+                findings.append((NEWSLETTER_BOUNCING, (partner, delivery)))
+        if findings:
+            result.append(MatchAtRisk(row=match, findings=tuple(findings), explain=explain))
+    result.sort(key=lambda r: -len(r.findings))
     return result
+
+
+class _Explanations:
+    """The words and the link of each reason found, for the matches the page shows."""
+
+    def __init__(self, data: CycleData):
+        self.data = data
+        self.url = _AdminUrls()
+        self._days: dict[dt.date, str] = {}
+
+    def day(self, day: dt.date) -> str:
+        if day not in self._days:
+            self._days[day] = long_date(day)
+        return self._days[day]
+
+    def __call__(self, match: MatchRow, finding: Finding) -> RiskReason:
+        code, facts = finding
+        words = {
+            HELP_REQUESTED: self.help_requested,
+            NO_GOAL_SHEET: self.no_goal_sheet,
+            QUIET: self.quiet,
+            NO_MEETING: self.no_meeting,
+            GOAL_PAST_TARGET: self.goal_past_target,
+            NEWSLETTER_BOUNCING: self.newsletter_bouncing,
+        }[code]
+        return words(match, facts)
+
+    def help_requested(self, match: MatchRow, item: HelpRequest) -> RiskReason:
+        asked = timezone.localdate(item.created_at, self.data.program.tz)
+        return RiskReason(
+            HELP_REQUESTED,
+            gettext("The %(role)s wrote on %(day)s; not resolved yet.")
+            % {"role": item.get_role_display().lower(), "day": self.day(asked)},
+            self.url("admin:matches_helprequest_change", item.pk),
+            gettext("Request"),
+        )
+
+    def no_goal_sheet(self, match: MatchRow, sheet: SheetRow | None) -> RiskReason:
+        state = SHEET_STATES[sheet.status if sheet else None]
+        return RiskReason(
+            NO_GOAL_SHEET,
+            gettext("Due %(day)s; %(state)s.")
+            % {"day": self.day(self.data.due_on), "state": state},
+            self.url("admin:goals_goalsheet_change", sheet.pk)
+            if sheet
+            else self.url("admin:matches_match_change", match.pk),
+            gettext("Goal sheet") if sheet else gettext("Match"),
+        )
+
+    def quiet(self, match: MatchRow, quiet: tuple[dt.date, dt.date | None]) -> RiskReason:
+        since, last = quiet
+        days = (self.data.as_of - since).days
+        detail = (
+            gettext("Last check-in or activity on %(day)s.") % {"day": self.day(last)}
+            if last
+            else gettext("Nothing recorded since %(day)s.") % {"day": self.day(since)}
+        )
+        return RiskReason(
+            QUIET,
+            ngettext("%(days)s day without news.", "%(days)s days without news.", days)
+            % {"days": days}
+            + f" {detail}",
+            self.url("admin:activities_activitylogentry_changelist")
+            + f"?match__id__exact={match.pk}",
+            gettext("Activity log"),
+        )
+
+    def no_meeting(self, match: MatchRow, no_meeting: tuple[dt.date, dt.date | None]) -> RiskReason:
+        since, last = no_meeting
+        days = (self.data.as_of - since).days
+        detail = (
+            gettext("Last meeting on %(day)s.") % {"day": self.day(last)}
+            if last
+            else gettext("No meeting recorded since %(day)s.") % {"day": self.day(since)}
+        )
+        return RiskReason(
+            NO_MEETING,
+            ngettext(
+                "%(days)s day without a meeting (this cycle allows %(allowed)s).",
+                "%(days)s days without a meeting (this cycle allows %(allowed)s).",
+                days,
+            )
+            % {"days": days, "allowed": self.data.cycle.days_without_meeting}
+            + f" {detail}",
+            self.url("admin:matches_meeting_changelist") + f"?match__id__exact={match.pk}",
+            gettext("Meetings"),
+        )
+
+    def goal_past_target(self, match: MatchRow, late: list[GoalRow]) -> RiskReason:
+        titles = "; ".join(
+            gettext("“%(title)s” (target %(day)s)")
+            % {"title": g.title, "day": self.day(g.target_date)}
+            for g in late
+        )
+        return RiskReason(
+            GOAL_PAST_TARGET,
+            gettext("Not marked achieved: %(goals)s.") % {"goals": titles},
+            self.url("admin:goals_goalsheet_change", late[0].sheet_id),
+            gettext("Goal sheet"),
+        )
+
+    def newsletter_bouncing(self, match: MatchRow, bounce: tuple[Partner, Delivery]) -> RiskReason:
+        partner, delivery = bounce
+        return RiskReason(
+            NEWSLETTER_BOUNCING,
+            (
+                gettext("%(name)s (%(role)s): “%(subject)s” to %(email)s failed.")
+                % {
+                    "name": partner.display_name or partner.email,
+                    "role": partner.get_role_display().lower(),
+                    "subject": delivery.subject,
+                    "email": delivery.to_email,
+                }
+                + f" {delivery.last_error}"
+            ).strip(),
+            self.url("admin:mentoring_delivery_change", delivery.pk),
+            gettext("Delivery"),
+        )
 
 
 def _quiet_since(data: CycleData, match: MatchRow) -> tuple[dt.date, dt.date | None] | None:

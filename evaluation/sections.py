@@ -32,7 +32,6 @@ from .cycle_data import (
     NEWSLETTER_KIND,
     OWN_ACTIVITIES,
     CycleData,
-    GoalRow,
     SheetRow,
     goal_achieved,
     month_start,
@@ -101,22 +100,30 @@ def funnel(data: CycleData) -> Funnel:
         for value, label in Application.Status.choices
     ]
 
-    goals_by_match: dict[int, list[GoalRow]] = defaultdict(list)
+    # One pass over the goals: which matches achieved one, and the agreed goals' counts.
+    achieved_matches: set[int] = set()
+    goals_agreed = goals_achieved = 0
     for goal in data.goals:
-        goals_by_match[goal.match_id].append(goal)
+        achieved_goal = goal_achieved(goal)
+        if achieved_goal:
+            achieved_matches.add(goal.match_id)
+        if goal.agreed:
+            goals_agreed += 1
+            goals_achieved += achieved_goal
     matched: dict[str, set[int]] = {"mentee": set(), "mentor": set()}
     agreed: dict[str, set[int]] = {"mentee": set(), "mentor": set()}
     achieved: dict[str, set[int]] = {"mentee": set(), "mentor": set()}
     for match in data.matches:
-        sheet = data.sheet(match)
-        matched["mentee"].add(match.mentee_id)
-        matched["mentor"].add(match.mentor_id)
+        sheet = match.sheet
+        mentee_id, mentor_id = match.mentee.pk, match.mentor.pk
+        matched["mentee"].add(mentee_id)
+        matched["mentor"].add(mentor_id)
         if sheet is not None and sheet.agreed_revision is not None:
-            agreed["mentee"].add(match.mentee_id)
-            agreed["mentor"].add(match.mentor_id)
-            if any(goal_achieved(g) for g in goals_by_match[match.pk]):
-                achieved["mentee"].add(match.mentee_id)
-                achieved["mentor"].add(match.mentor_id)
+            agreed["mentee"].add(mentee_id)
+            agreed["mentor"].add(mentor_id)
+            if match.pk in achieved_matches:
+                achieved["mentee"].add(mentee_id)
+                achieved["mentor"].add(mentor_id)
     accepted = Application.Status.ACCEPTED
     stages = [
         FunnelStage("applied", gettext("Applied"), applied["mentee"], applied["mentor"]),
@@ -137,12 +144,11 @@ def funnel(data: CycleData) -> Funnel:
             len(achieved["mentor"]),
         ),
     ]
-    agreed_goals = [g for g in data.goals if g.agreed]
     return Funnel(
         by_status=by_status,
         stages=stages,
-        goals_agreed=len(agreed_goals),
-        goals_achieved=sum(1 for g in agreed_goals if goal_achieved(g)),
+        goals_agreed=goals_agreed,
+        goals_achieved=goals_achieved,
     )
 
 

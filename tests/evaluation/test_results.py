@@ -273,3 +273,26 @@ def test_the_results_csv_is_in_the_language_of_the_staff_member_downloading(
     assert {r[2] for r in combined} == {"Escala del 1 al 5"}
     assert {r[3] for r in combined} == {"Mentorados", "Mentores", "Todos"}
     assert not {"Mentees", "Everyone", "Scale of 1 to 5"} & {c for r in rows for c in r}
+
+
+def test_an_objective_of_one_question_counts_the_people_who_answered_it(
+    cycle, objectives, django_assert_num_queries
+):
+    survey = SurveyFactory(cycle=cycle, title="Mid-year pulse")
+    survey.q = {
+        "confident": QuestionFactory(survey=survey, position=1, objective=objectives[0]),
+        "often": QuestionFactory(
+            survey=survey, position=2, kind=Question.Kind.CHOICE, objective=objectives[1]
+        ),
+    }
+    for number in (5, 4, 2, 3):
+        respond(survey, "mentee", {"confident": number, "often": "Every week"})
+    respond(survey, "mentor", {"often": "Every month"})
+
+    with django_assert_num_queries(4):  # no count of people apart: one answer per person
+        results = survey_results(survey)
+
+    confident, often = results.objectives
+    assert confident.respondents == {"mentee": 4, "mentor": 0, "all": 4}
+    assert confident.scale["mentee"].count == 4 and confident.scale["mentee"].shown
+    assert often.respondents == {"mentee": 4, "mentor": 1, "all": 5}
