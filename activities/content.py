@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from applications.models import Interest
+from applications.selectors import CHOICES
 from mentoring import content_cache
 from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
@@ -69,6 +70,7 @@ def _ensure_competency_areas(program: Program, names: list[str], log) -> None:
         interest.full_clean()
     Interest.objects.bulk_create(missing)
     if missing:
+        content_cache.content_changed(CHOICES)  # bulk inserts send no signal
         log(f"Created {len(missing)} competency areas of {program.short_name}")
 
 

@@ -20,6 +20,7 @@ from applications.models import Interest
 from goals.models import Goal
 from matches.models import Match
 from mentoring.models import Cycle, Milestone, Program
+from mentoring.sql import IdArrayAgg
 
 from .models import ANY_PHASE, PHASE_CHOICES, Activity, ActivityLogEntry, Category, Resource
 
@@ -272,15 +273,49 @@ def planned_activities(
 
 def recent_and_planned_titles(
     *, matches: Sequence[Match], limit: int = 3
-) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
+) -> tuple[dict[int, list[dict]], dict[int, list[dict]], dict[int, set[int]]]:
     """For each match (by id): its latest ``limit`` done activities, newest first, and
     its next ``limit`` planned ones, soonest first, as plain rows (``title``, ``on``) for
-    a summary. One query: each kind ranked in its own window."""
+    a summary; and the catalog activities it logged, done or planned (what
+    :func:`suggested_activities` leaves out). One query: each kind ranked in its own
+    window, the logged activities gathered over the whole log."""
     ids = [m.pk for m in matches]
     recent: dict[int, list[dict]] = {pk: [] for pk in ids}
     planned: dict[int, list[dict]] = {pk: [] for pk in ids}
+    logged: dict[int, set[int]] = {pk: set() for pk in ids}
     if not ids:
-        return recent, planned
+        return recent, planned, logged
+    done, later = ActivityLogEntry.Status.DONE, ActivityLogEntry.Status.PLANNED
+
+    # Newest first among the done, soonest first among the planned (the id breaks ties):
+    # in each window one pair of these keys is the day and id, the other pair is NULL.
+    def only(status, name):
+        return Case(When(status=status, then=F(name)))
+
+    order = [
+        only(done, "on").desc(),
+        only(done, "id").desc(),
+        only(later, "on").asc(),
+        only(later, "id").asc(),
+    ]
+    rows = (
+        ActivityLogEntry.objects.filter(match_id__in=ids, status__in=[done, later])
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("match_id"), F("status")], order_by=order),
+            # Computed over every entry of the match, before the ranks are filtered.
+            logged=Window(
+                IdArrayAgg("activity_id", filter=Q(activity__isnull=False)),
+                partition_by=[F("match_id")],
+            ),
+        )
+        .filter(rank__lte=limit)
+        .order_by("match_id", "status", "rank")
+        .values("match_id", "status", "title", "on", "logged")
+    )
+    for row in rows:
+        logged[row["match_id"]].update(row.pop("logged") or ())
+        (recent if row["status"] == done else planned)[row["match_id"]].append(row)
+    return recent, planned, logged
     done, later = ActivityLogEntry.Status.DONE, ActivityLogEntry.Status.PLANNED
 
     # Newest first among the done, soonest first among the planned (the id breaks ties):

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from mentoring import content_cache
 from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
 
 from .models import Conference, Interest
+from .selectors import CHOICES
 
 CONTENT_FILE = Path(__file__).parent / "data" / "interests.json"
 
@@ -60,6 +62,8 @@ def load(*, log=print) -> None:
             ["name", "short_name", "description"],
             catalogue(CONTENT_FILE.parent),
         )
+        # Bulk inserts and updates send no signal: the shared copy of the choices is old.
+        content_cache.content_changed(CHOICES)
         log(
             f"{program.short_name}: {len(new_interests)} interests and "
             f"{len(new_conferences)} conferences added "

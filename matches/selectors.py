@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 
 from applications.geography import STATE_NAMES
 from applications.models import Application
+from applications.selectors import attach_chosen, choices, chosen_ids
 from mentoring.models import Milestone
 from mentoring.timeline import goal_sheet_due_on
 
@@ -42,13 +43,13 @@ def matches_of(user) -> QuerySet[Match]:
 
 def match_for_partner(*, user, pk: int) -> Match:
     """One of the person's own matches with everything the page shows, or 404."""
-    application_qs = Application.objects.prefetch_related("interests", "conferences")
     match = get_object_or_404(
         _visible_to(user)
-        .select_related("cycle__program")
+        .select_related("cycle__program", "mentor", "mentee")
+        # The partners' interests and conferences as ids with the row, the objects from
+        # the shared content (attach_chosen below): no query of their own.
+        .annotate(**chosen_ids("mentor"), **chosen_ids("mentee"))
         .prefetch_related(
-            Prefetch("mentor", queryset=application_qs),
-            Prefetch("mentee", queryset=application_qs),
             Prefetch(
                 "cycle__milestones",
                 queryset=Milestone.objects.filter(kind=Milestone.Kind.INTRODUCTIONS).order_by(
@@ -61,6 +62,9 @@ def match_for_partner(*, user, pk: int) -> Match:
     )
     if match.role_of(user) is None:
         raise Http404("Not your match")
+    known = choices()
+    attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
+    attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
     return match
 
 

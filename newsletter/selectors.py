@@ -202,13 +202,12 @@ def archive_for(user: User) -> list[NewsletterIssue]:
 
 def latest_newsletter_for(user: User) -> NewsletterIssue | None:
     """The newest issue a person received or can read (for the "My mentoring"
-    dashboard), with its cycle and program; None before the first one. One query."""
+    dashboard, which links it by its subject); None before the first one. One query."""
     if not user.is_authenticated:
         return None
     return (
         NewsletterIssue.objects.released()
         .filter(cycle__in=cycles_of(user))
-        .select_related("cycle__program")
         .order_by("-month", "-sent_at", "-pk")
         .first()
     )
