@@ -21,7 +21,7 @@ from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
 
 from .models import Activity, Category, Resource
-from .selectors import CATALOG
+from .selectors import CATALOG, CATALOG_FILTERS
 
 DATA = Path(__file__).parent / "data"
 
@@ -49,6 +49,7 @@ def load(*, log=print) -> None:
         Activity.objects.all(), ["title", "summary", "steps", "discussion_question"], words
     )
     content_cache.content_changed(CATALOG)  # bulk inserts and update() send no signal
+    content_cache.content_changed(CATALOG_FILTERS)
 
 
 def _ensure_competency_areas(program: Program, names: list[str], log) -> None:

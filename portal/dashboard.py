@@ -190,5 +190,6 @@ def dashboard_for(user: User) -> Dashboard:
         user=user,
         panels=involved or list(panels.values()),
         surveys_waiting=surveys_waiting,
-        latest_newsletter=latest_newsletter_for(user),
+        # The cycles of the matches loaded above (active or concluded, as cycles_of).
+        latest_newsletter=latest_newsletter_for(user, cycle_ids=[m.cycle_id for m in matches]),
     )
