@@ -19,10 +19,15 @@ from .models import GoalSheet
 
 def match_of(request: HttpRequest, match_id: int) -> Match:
     """The match, if the person is its mentor or mentee (active or concluded); else 404."""
+    shown_only = request.method in ("GET", "HEAD")
     match = get_object_or_404(
-        selectors.match_queryset(milestones=False).of_person(request.user).current(), pk=match_id
+        selectors.match_queryset(milestones=not shown_only).of_person(request.user).current(),
+        pk=match_id,
     )
-    with_shared_cycle(match)  # the cycle's milestones (the due date) from the shared content
+    if shown_only:
+        # A page shows the cycle's dates from the shared content; a write checks its
+        # rules (the outcomes' grace date) against the cycle's row.
+        with_shared_cycle(match)
     return match
 
 
