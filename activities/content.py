@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from applications.models import Interest
-from applications.selectors import INTERESTS
+from applications.selectors import CHOICES
 from mentoring import content_cache
 from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
 
 from .models import Activity, Category, Resource
-from .selectors import CATALOG
+from .selectors import CATALOG, CATALOG_FILTERS
 
 DATA = Path(__file__).parent / "data"
 
@@ -49,6 +49,7 @@ def load(*, log=print) -> None:
         Activity.objects.all(), ["title", "summary", "steps", "discussion_question"], words
     )
     content_cache.content_changed(CATALOG)  # bulk inserts and update() send no signal
+    content_cache.content_changed(CATALOG_FILTERS)
 
 
 def _ensure_competency_areas(program: Program, names: list[str], log) -> None:
@@ -69,8 +70,8 @@ def _ensure_competency_areas(program: Program, names: list[str], log) -> None:
     for interest in missing:
         interest.full_clean()
     Interest.objects.bulk_create(missing)
-    content_cache.content_changed(INTERESTS)  # bulk inserts send no signal
     if missing:
+        content_cache.content_changed(CHOICES)  # bulk inserts send no signal
         log(f"Created {len(missing)} competency areas of {program.short_name}")
 
 

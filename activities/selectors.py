@@ -17,9 +17,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from applications.models import Interest
+from applications.selectors import choices
 from goals.models import Goal
 from matches.models import Match
-from mentoring.models import Cycle, Milestone, Program
+from mentoring import content_cache
+from mentoring import selectors as program_selectors
+from mentoring.models import Cycle, Program
+from mentoring.sql import IdArrayAgg
 
 from .models import ANY_PHASE, PHASE_CHOICES, Activity, ActivityLogEntry, Category, Resource
 
@@ -35,18 +39,32 @@ def catalog_activities(
     category: Category | None = None,
     competency_area: Interest | None = None,
     search: str = "",
-) -> QuerySet[Activity]:
-    """Published activities, filtered, with what the catalog shows of each."""
-    activities = Activity.objects.published().for_listing()
-    if program is not None:
-        activities = activities.filter(program=program)
-    if category is not None:
-        activities = activities.filter(category=category)
-    if competency_area is not None:
-        activities = activities.filter(competency_areas=competency_area)
+) -> Sequence[Activity]:
+    """Published activities, filtered, with what the catalog shows of each (program,
+    category, competency areas), in catalog order. Without a search they come from the
+    shared copy of the published catalog (:func:`published_catalog`), filtered here:
+    no query; a search asks the database."""
     if search.strip():
-        activities = activities.search(search)
-    return activities.order_by("program__position", "category__position", "position", "title")
+        activities = Activity.objects.published().for_listing().search(search)
+        if program is not None:
+            activities = activities.filter(program=program)
+        if category is not None:
+            activities = activities.filter(category=category)
+        if competency_area is not None:
+            activities = activities.filter(competency_areas=competency_area)
+        return activities.order_by("program__position", "category__position", "position", "title")
+    rows = [a for listed in published_catalog().values() for a in listed]
+    if program is not None:
+        rows = [a for a in rows if a.program_id == program.pk]
+    if category is not None:
+        rows = [a for a in rows if a.category_id == category.pk]
+    if competency_area is not None:
+        rows = [
+            a for a in rows if any(i.pk == competency_area.pk for i in a.competency_areas.all())
+        ]
+    return sorted(
+        rows, key=lambda a: (a.program.position, a.category.position, a.position, a.title)
+    )
 
 
 @dataclass(frozen=True)
@@ -58,14 +76,30 @@ class CatalogChoices:
     competency_areas: list[Interest]
 
 
+# The categories the catalog's filters offer: the same for everyone, kept in the shared
+# cache until staff change them (``apps.py``; the loader says so itself).
+CATALOG_FILTERS = "activity-catalog-filters"
+
+
 def catalog_choices() -> CatalogChoices:
+    """The programs, categories and competency areas in the filters' order, from the
+    shared content (programs, categories, the applications' interests): no query while
+    unchanged."""
+    programs = sorted(program_selectors.programs(), key=lambda p: (p.position, p.name))
+    position = {p.pk: p.position for p in programs}
+    categories = content_cache.kept(CATALOG_FILTERS, lambda: list(Category.objects.all()))
+    areas = [
+        i
+        for i in choices().interests.values()
+        if i.kind == Interest.Kind.COMPETENCY and i.is_active
+    ]
     return CatalogChoices(
-        programs=list(Program.objects.order_by("position", "name")),
-        categories=list(Category.objects.order_by("program__position", "position", "name")),
-        competency_areas=list(
-            Interest.objects.filter(kind=Interest.Kind.COMPETENCY, is_active=True).order_by(
-                "program__position", "position", "name"
-            )
+        programs=programs,
+        categories=sorted(
+            categories, key=lambda c: (position.get(c.program_id, 0), c.position, c.name)
+        ),
+        competency_areas=sorted(
+            areas, key=lambda i: (position.get(i.program_id, 0), i.position, i.name)
         ),
     )
 
@@ -151,15 +185,15 @@ def match_for_partner(*, user, match_id: int) -> Match:
     404 for anybody else's."""
     if not user.is_authenticated:
         raise Http404("No such match")
-    return get_object_or_404(
+    match = get_object_or_404(
         Match.objects.current()
         .of_person(user)
-        .select_related("cycle__program", "mentor__applicant", "mentee__applicant")
-        .prefetch_related(
-            Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("starts_on"))
-        ),
+        .select_related("cycle__program", "mentor__applicant", "mentee__applicant"),
         pk=match_id,
     )
+    # The cycle's milestones (the phase, for the suggestions) from the shared content.
+    program_selectors.with_shared_cycle(match)
+    return match
 
 
 def active_matches_in_program(*, user, program: Program) -> list[Match]:
@@ -175,15 +209,24 @@ def active_matches_in_program(*, user, program: Program) -> list[Match]:
 
 
 def active_matches_of(user) -> list[Match]:
-    """This person's active matches in any program, with both partners' names."""
+    """This person's active matches in any program, with both partners' names and the
+    cycle and program (from the programs' shared content): what the catalog links."""
     if not user.is_authenticated:
         return []
-    return list(
+    names = ("preferred_name", "full_name", "anonymised_at")
+    matches = list(
         Match.objects.active()
         .of_person(user)
-        .select_related("cycle__program", "mentor", "mentee")
+        .select_related("mentor", "mentee")
+        .only("cycle_id", *(f"{who}__{name}" for who in ("mentor", "mentee") for name in names))
         .order_by("-cycle__starts_on", "id")
     )
+    cycles = {c.pk: c for p in program_selectors.programs() for c in p.cycles.all()}
+    for match in matches:
+        if match.cycle_id in cycles:
+            match.cycle = cycles[match.cycle_id]
+        # else: a cycle the shared content does not know yet is read when asked for.
+    return matches
 
 
 def logged_by_matches(
@@ -272,15 +315,18 @@ def planned_activities(
 
 def recent_and_planned_titles(
     *, matches: Sequence[Match], limit: int = 3
-) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
+) -> tuple[dict[int, list[dict]], dict[int, list[dict]], dict[int, set[int]]]:
     """For each match (by id): its latest ``limit`` done activities, newest first, and
     its next ``limit`` planned ones, soonest first, as plain rows (``title``, ``on``) for
-    a summary. One query: each kind ranked in its own window."""
+    a summary; and the catalog activities it logged, done or planned (what
+    :func:`suggested_activities` leaves out). One query: each kind ranked in its own
+    window, the logged activities gathered over the whole log."""
     ids = [m.pk for m in matches]
     recent: dict[int, list[dict]] = {pk: [] for pk in ids}
     planned: dict[int, list[dict]] = {pk: [] for pk in ids}
+    logged: dict[int, set[int]] = {pk: set() for pk in ids}
     if not ids:
-        return recent, planned
+        return recent, planned, logged
     done, later = ActivityLogEntry.Status.DONE, ActivityLogEntry.Status.PLANNED
 
     # Newest first among the done, soonest first among the planned (the id breaks ties):
@@ -297,15 +343,21 @@ def recent_and_planned_titles(
     rows = (
         ActivityLogEntry.objects.filter(match_id__in=ids, status__in=[done, later])
         .annotate(
-            rank=Window(RowNumber(), partition_by=[F("match_id"), F("status")], order_by=order)
+            rank=Window(RowNumber(), partition_by=[F("match_id"), F("status")], order_by=order),
+            # Computed over every entry of the match, before the ranks are filtered.
+            logged=Window(
+                IdArrayAgg("activity_id", filter=Q(activity__isnull=False)),
+                partition_by=[F("match_id")],
+            ),
         )
         .filter(rank__lte=limit)
         .order_by("match_id", "status", "rank")
-        .values("match_id", "status", "title", "on")
+        .values("match_id", "status", "title", "on", "logged")
     )
     for row in rows:
+        logged[row["match_id"]].update(row.pop("logged") or ())
         (recent if row["status"] == done else planned)[row["match_id"]].append(row)
-    return recent, planned
+    return recent, planned, logged
 
 
 # What to suggest next lives in its own module; its names are offered here too.

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 
 from applications.models import Application
 from goals.models import Goal
+from goals.selectors import attach_competency_areas, with_competency_area_ids
 from matches.models import Match
 from mentoring import content_cache
 from mentoring.timeline import phase_on
@@ -161,12 +162,13 @@ def suggested_activities(
     if goals_by_match is not None:
         goals_of.update(goals_by_match)
     else:
-        for goal in (
-            Goal.objects.filter(sheet__match_id__in=ids)
+        goals = list(
+            with_competency_area_ids(Goal.objects.filter(sheet__match_id__in=ids))
             .select_related("sheet")
-            .prefetch_related("competency_areas")
             .order_by("position", "id")
-        ):
+        )
+        attach_competency_areas(goals)
+        for goal in goals:
             goals_of[goal.sheet.match_id].append(goal)
 
     interests_of, interest_names = _partner_interests(matches)

@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring import selectors as mentoring_selectors
 from mentoring.admin import every_cycle
 
 from .geography import STATE_NAMES
 from .models import Application
-from .selectors import every_interest
+from .selectors import choices
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -39,14 +40,16 @@ class InterestFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # From the shared cache (no query), in the forms' order, named in the reader's
         # language.
+        programs = {p.pk: p for p in mentoring_selectors.programs()}
         interests = sorted(
-            every_interest(), key=lambda i: (i.program.position, i.kind, i.position, i.name)
+            choices().interests.values(),
+            key=lambda i: (programs[i.program_id].position, i.kind, i.position, i.name),
         )
         cycle_id = request.GET.get("cycle")
         if cycle_id and cycle_id.isdigit():
             program_ids = {c.program_id for c in every_cycle() if c.pk == int(cycle_id)}
             return [(str(i.pk), i.name) for i in interests if i.program_id in program_ids]
-        return [(str(i.pk), f"{i.program.short_name} · {i.name}") for i in interests]
+        return [(str(i.pk), f"{programs[i.program_id].short_name} · {i.name}") for i in interests]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():

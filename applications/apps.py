@@ -7,12 +7,12 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        # The tasks answer the services' signals (queued decisions go to a worker).
-        # The interests, kept in the shared cache, are read afresh once staff change one.
         from mentoring import content_cache
 
+        # The tasks answer the services' signals (queued decisions go to a worker).
         from . import tasks  # noqa: F401
-        from .models import Interest
-        from .selectors import INTERESTS
+        from .models import Conference, Interest
+        from .selectors import CHOICES
 
-        content_cache.connect_signals(INTERESTS, [Interest])
+        # The interests and conferences kept in the shared cache (selectors.choices).
+        content_cache.connect_signals(CHOICES, [Interest, Conference])

@@ -19,7 +19,7 @@ from mentoring.content_spanish import catalogue, fill_spanish
 from mentoring.models import Program
 
 from .models import Conference, Interest
-from .selectors import INTERESTS
+from .selectors import CHOICES
 
 CONTENT_FILE = Path(__file__).parent / "data" / "interests.json"
 
@@ -62,7 +62,8 @@ def load(*, log=print) -> None:
             ["name", "short_name", "description"],
             catalogue(CONTENT_FILE.parent),
         )
-        content_cache.content_changed(INTERESTS)  # bulk writes send no signal
+        # Bulk inserts and updates send no signal: the shared copy of the choices is old.
+        content_cache.content_changed(CHOICES)
         log(
             f"{program.short_name}: {len(new_interests)} interests and "
             f"{len(new_conferences)} conferences added "

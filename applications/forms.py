@@ -24,6 +24,7 @@ from mentoring.models import Program
 
 from .geography import STATE_CHOICES, TIME_ZONE_CHOICES
 from .models import Answers, Application, Conference, Interest
+from .selectors import choices
 
 Role = Application.Role
 
@@ -394,9 +395,12 @@ class ApplicationForm(forms.Form):
             "membership."
         ) % {"program": short}
 
-        # Inactive interests stay on the form of someone who already chose them.
+        # Inactive interests stay on the form of someone who already chose them. From the
+        # shared content (the same for everyone), in the interests' own order.
         interests = [
-            i for i in program.interests.all() if i.is_active or i.pk in chosen_interest_ids
+            i
+            for i in choices().interests.values()
+            if i.program_id == program.pk and (i.is_active or i.pk in chosen_interest_ids)
         ]
         self.interests_by_id = {str(i.pk): i for i in interests}
         groups = [

@@ -4,10 +4,11 @@ page shows up front, so the page costs the same queries however many rows."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring import content_cache
 from mentoring.models import Cycle, Milestone, Program, User
+from mentoring.sql import IdArray
 
 from . import rules
 from .geography import STATE_NAMES
@@ -23,10 +25,97 @@ from .models import (
     Application,
     ApplicationReview,
     ApplicationStatusChange,
+    Conference,
     Interest,
 )
 
 HIDDEN = _("Hidden until you score it")
+
+# The interests and conferences people choose from: program content, the same for
+# everyone, kept in the shared cache until staff change them (``apps.py`` connects the
+# signals; the loaders that write them in bulk say so themselves).
+CHOICES = "interests"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Every interest and conference by id, and each one's place in its list's order."""
+
+    interests: dict[int, Interest]
+    conferences: dict[int, Conference]
+    order: dict[tuple[type, int], int]
+
+
+def choices() -> Choices:
+    """The interests and conferences, from the shared cache while unchanged. Read-only:
+    the objects are every request's."""
+
+    def load() -> Choices:
+        interests = {i.pk: i for i in Interest.objects.all()}
+        conferences = {c.pk: c for c in Conference.objects.all()}
+        order = {(Interest, pk): n for n, pk in enumerate(interests)}
+        order.update({(Conference, pk): n for n, pk in enumerate(conferences)})
+        return Choices(interests, conferences, order)
+
+    return content_cache.kept(CHOICES, load)
+
+
+def chosen_ids(application: str, *, conferences: bool = True) -> dict[str, IdArray]:
+    """Annotations holding the ids of the interests (and conferences) chosen on the
+    application ``application`` points at (``"mentor"`` on a match, ``"pk"`` on an
+    application), for :func:`attach_chosen`: no query of their own."""
+    outer = "pk" if application == "pk" else f"{application}_id"
+    prefix = "" if application == "pk" else f"{application}_"
+    ids = {
+        f"{prefix}interest_ids": IdArray(
+            Application.interests.through.objects.filter(application_id=OuterRef(outer)),
+            "interest_id",
+        )
+    }
+    if conferences:
+        ids[f"{prefix}conference_ids"] = IdArray(
+            Application.conferences.through.objects.filter(application_id=OuterRef(outer)),
+            "conference_id",
+        )
+    return ids
+
+
+def attach_chosen(
+    application: Application,
+    interest_ids: Iterable[int],
+    conference_ids: Iterable[int],
+    known: Choices,
+) -> None:
+    """Give ``application`` its interests and conferences as ``prefetch_related`` would
+    (``application.interests.all()`` asks nothing more), from ``known``
+    (:func:`choices`, read once for all the rows)."""
+    attach_interests(application, "interests", interest_ids, known)
+    _attach(application, "conferences", Conference, conference_ids, known)
+
+
+def attach_interests(instance: models.Model, name: str, ids: Iterable[int], known: Choices) -> None:
+    """Fill the many-to-many ``name`` of ``instance`` to interests (an application's
+    interests, a goal's competency areas) with the interests ``ids`` from ``known``
+    (:func:`choices`), as ``prefetch_related`` would."""
+    _attach(instance, name, Interest, ids, known)
+
+
+def _attach(
+    instance: models.Model, name: str, model: type, ids: Iterable[int], known: Choices
+) -> None:
+    by_id = known.interests if model is Interest else known.conferences
+    ids = set(ids or ())
+    rows = model.objects.filter(pk__in=ids)
+    # An id the shared copy does not know yet (written where no signal told it): the
+    # rows are read from the database when asked for.
+    if ids <= by_id.keys():
+        rows._result_cache = sorted(
+            (by_id[pk] for pk in ids), key=lambda row: known.order[model, row.pk]
+        )
+        rows._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = rows
 
 
 def applications_of(user: User, *, with_history: bool = True) -> QuerySet[Application]:
@@ -144,18 +233,6 @@ def _blind_sorts() -> dict:
             output_field=models.FloatField(),
         ),
     }
-
-
-# The shared cache's name for every program's interests (mentoring/content_cache.py).
-INTERESTS = "interests"
-
-
-def every_interest() -> list[Interest]:
-    """Every program's interests with their program, from the shared cache while staff
-    have not changed them. Read-only: the objects are shared by every request."""
-    return content_cache.kept(
-        INTERESTS, lambda: list(Interest.objects.select_related("program").order_by("pk"))
-    )
 
 
 INTEREST_LABEL = ("program_id", "kind", "position", "name", "short_name")

@@ -31,11 +31,14 @@ def certificate_of(user: User, match_id: int) -> Certificate:
 
 def certificates_by_match(user: User, matches: Iterable[Match]) -> dict[int, Certificate]:
     """The person's downloadable certificates of these matches, by match id: one query,
-    none for someone with no match."""
+    none for someone with no concluded match."""
+    concluded = [m.pk for m in matches if m.status == Match.Status.CONCLUDED]
+    if not concluded:
+        return {}
     return {
         c.match_id: c
         for c in Certificate.objects.issued().filter(
-            match__in=[m.pk for m in matches],
+            match__in=concluded,
             match__status=Match.Status.CONCLUDED,
             application__applicant=user,
         )

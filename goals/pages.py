@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from matches.models import Match
+from mentoring.selectors import with_shared_cycle
 
 from . import selectors, services
 from .models import GoalSheet
@@ -18,9 +19,16 @@ from .models import GoalSheet
 
 def match_of(request: HttpRequest, match_id: int) -> Match:
     """The match, if the person is its mentor or mentee (active or concluded); else 404."""
-    return get_object_or_404(
-        selectors.match_queryset().of_person(request.user).current(), pk=match_id
+    shown_only = request.method in ("GET", "HEAD")
+    match = get_object_or_404(
+        selectors.match_queryset(milestones=not shown_only).of_person(request.user).current(),
+        pk=match_id,
     )
+    if shown_only:
+        # A page shows the cycle's dates from the shared content; a write checks its
+        # rules (the outcomes' grace date) against the cycle's row.
+        with_shared_cycle(match)
+    return match
 
 
 def sheet_of(request: HttpRequest, match_id: int) -> tuple[Match, GoalSheet]:

@@ -26,8 +26,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.selectors import Choices, attach_interests, choices
 from matches.models import Match, Meeting
 from mentoring.models import Milestone, Program, User
+from mentoring.sql import IdArray
 from mentoring.timeline import goal_sheet_due_on
 
 from .models import (
@@ -57,25 +59,50 @@ def _check_ins_prefetch() -> Prefetch:
     )
 
 
+def with_competency_area_ids(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    """The goals with their competency areas' ids, for :func:`attach_competency_areas`."""
+    return goals.annotate(
+        competency_area_ids=IdArray(
+            Goal.competency_areas.through.objects.filter(goal_id=OuterRef("pk")), "interest_id"
+        )
+    )
+
+
+def attach_competency_areas(goals: Iterable[Goal], known: Choices | None = None) -> None:
+    """Each goal's competency areas from the shared content (``goal.competency_areas.all()``
+    asks nothing more): the goals come from :func:`with_competency_area_ids`."""
+    for goal in goals:
+        known = known or choices()
+        attach_interests(goal, "competency_areas", goal.competency_area_ids, known)
+
+
 def goals_with_progress() -> QuerySet[Goal]:
-    """Goals with their competency areas and check-ins (newest first) fetched."""
-    return Goal.objects.prefetch_related("competency_areas", _check_ins_prefetch())
+    """Goals with their check-ins (newest first) fetched and their competency areas'
+    ids (the areas themselves come from the shared content in :func:`_attach_progress`)."""
+    return with_competency_area_ids(Goal.objects.all()).prefetch_related(_check_ins_prefetch())
 
 
-def _attach_progress(goals: Iterable[Goal]) -> list[Goal]:
+def _attach_progress(goals: Iterable[Goal], known: Choices) -> list[Goal]:
     goals = list(goals)
+    attach_competency_areas(goals, known)
     for goal in goals:
         goal.check_in_list = list(goal.check_ins.all())
         goal.latest_check_in = goal.check_in_list[0] if goal.check_in_list else None
     return goals
 
 
-def match_queryset() -> QuerySet[Match]:
+def match_queryset(*, milestones: bool = True) -> QuerySet[Match]:
     """Matches with what a goal sheet page shows about them: partners, cycle, program
-    and the cycle's milestones (for the due date)."""
-    return Match.objects.select_related(
+    and (unless the caller attaches the shared cycle) the cycle's milestones (for the
+    due date)."""
+    matches = Match.objects.select_related(
         "cycle__program", "mentor__applicant", "mentee__applicant"
-    ).prefetch_related(Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("id")))
+    )
+    if not milestones:
+        return matches
+    return matches.prefetch_related(
+        Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("id"))
+    )
 
 
 @dataclass(frozen=True)
@@ -151,9 +178,10 @@ def goal_sheet_summaries(
         )
     }
     summaries = {}
+    known = choices() if sheets else None
     for match in matches:
         sheet = sheets.get(match.pk)
-        goals = _attach_progress(sheet.goals.all()) if sheet else []
+        goals = _attach_progress(sheet.goals.all(), known) if sheet else []
         summaries[match.pk] = GoalSheetSummary(
             match=match,
             sheet=sheet,

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, ngettext
 
 from applications.geography import STATE_NAMES
 from applications.models import Application
-from mentoring.models import Milestone
+from applications.selectors import attach_chosen, choices, chosen_ids
+from mentoring.selectors import with_shared_cycle
 from mentoring.timeline import goal_sheet_due_on
 
 from .cohorts import LIBRARY_TYPE_PHRASES, OUTSIDE_STATE, utc_offset_hours
@@ -42,25 +43,21 @@ def matches_of(user) -> QuerySet[Match]:
 
 def match_for_partner(*, user, pk: int) -> Match:
     """One of the person's own matches with everything the page shows, or 404."""
-    application_qs = Application.objects.prefetch_related("interests", "conferences")
     match = get_object_or_404(
         _visible_to(user)
-        .select_related("cycle__program")
-        .prefetch_related(
-            Prefetch("mentor", queryset=application_qs),
-            Prefetch("mentee", queryset=application_qs),
-            Prefetch(
-                "cycle__milestones",
-                queryset=Milestone.objects.filter(kind=Milestone.Kind.INTRODUCTIONS).order_by(
-                    "ends_on"
-                ),
-                to_attr="introduction_milestones",
-            ),
-        ),
+        .select_related("cycle__program", "mentor", "mentee")
+        # The partners' interests and conferences as ids with the row, the objects from
+        # the shared content (attach_chosen below): no query of their own.
+        .annotate(**chosen_ids("mentor"), **chosen_ids("mentee")),
         pk=pk,
     )
     if match.role_of(user) is None:
         raise Http404("Not your match")
+    # The cycle's milestones (the goal sheet's due date) from the shared content.
+    with_shared_cycle(match)
+    known = choices()
+    attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
+    attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
     return match
 
 

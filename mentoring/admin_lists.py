@@ -98,6 +98,10 @@ class LeanRows:
         """How a row's checkbox names it to a screen reader."""
         return str(obj)
 
+    def lean_rows_of(self, queryset) -> dict:
+        """The page's narrowed rows by key (a list may attach what its columns read)."""
+        return queryset.in_bulk()
+
     def action_checkbox(self, obj) -> str:
         return action_checkbox_html(obj.pk, self.action_checkbox_label(obj))
 
@@ -114,7 +118,9 @@ class LeanRows:
                 # with what the columns show. Sorting whole rows made the database compute
                 # every row's annotations (review means, sheet progress) before paging.
                 keys = list(dict.fromkeys(self.result_list.values_list("pk", flat=True)))
-                rows = self.queryset.order_by().filter(pk__in=keys).only(*only).in_bulk()
+                rows = self.model_admin.lean_rows_of(
+                    self.queryset.order_by().filter(pk__in=keys).only(*only)
+                )
                 self.result_list = [rows[key] for key in keys if key in rows]
 
         return LeanChangeList

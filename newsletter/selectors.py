@@ -200,18 +200,23 @@ def archive_for(user: User) -> list[NewsletterIssue]:
     )
 
 
-def latest_newsletter_for(user: User) -> NewsletterIssue | None:
+def latest_newsletter_for(
+    user: User, *, cycle_ids: Iterable[int] | None = None
+) -> NewsletterIssue | None:
     """The newest issue a person received or can read (for the "My mentoring"
-    dashboard), with its cycle and program; None before the first one. One query."""
+    dashboard, which links it by its subject: only that is read); None before the first
+    one. One query, none when ``cycle_ids`` (the cycles of the person's active or
+    concluded matches, when the caller has them) is empty."""
     if not user.is_authenticated:
         return None
-    return (
-        NewsletterIssue.objects.released()
-        .filter(cycle__in=cycles_of(user))
-        .select_related("cycle__program")
-        .order_by("-month", "-sent_at", "-pk")
-        .first()
-    )
+    if cycle_ids is None:
+        issues = NewsletterIssue.objects.filter(cycle__in=cycles_of(user))
+    else:
+        cycle_ids = set(cycle_ids)
+        if not cycle_ids:
+            return None
+        issues = NewsletterIssue.objects.filter(cycle_id__in=cycle_ids)
+    return issues.released().only("id", "subject").order_by("-month", "-sent_at", "-pk").first()
 
 
 def archive_issue_get(user: User, pk: int) -> NewsletterIssue:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import prefetch_related_objects
-
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
-from applications.selectors import applications_of
+from applications.selectors import applications_of, attach_chosen, choices, chosen_ids
 from certificates.models import Certificate
 from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
@@ -119,6 +117,9 @@ def _matches_of(user: User, programs: list) -> list[Match]:
         Match.objects.of_person(user)
         .current()
         .select_related("mentor__applicant", "mentee__applicant")
+        # Both partners' interests and conferences as ids with the rows, the objects
+        # from the programs' shared content: no query of their own.
+        .annotate(**chosen_ids("mentor"), **chosen_ids("mentee"))
         .order_by("status", "-cycle__starts_on", "pk")
     )
     # Each match's cycle with its program and milestones, from the programs' content
@@ -134,14 +135,11 @@ def _matches_of(user: User, programs: list) -> list[Match]:
             .select_related("program")
             .prefetch_related("milestones")
         )
+    known = choices() if matches else None
     for match in matches:
         match.cycle = cycles[match.cycle_id]
-    # Both partners' applications of every match at once: two queries, not one per role.
-    prefetch_related_objects(
-        [application for m in matches for application in (m.mentor, m.mentee)],
-        "interests",
-        "conferences",
-    )
+        attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
+        attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
     return matches
 
 
@@ -152,11 +150,13 @@ def dashboard_for(user: User) -> Dashboard:
     matches = _matches_of(user, programs)
 
     sheets = goal_sheet_summaries(matches)
-    recent, planned = recent_and_planned_titles(matches=matches)
+    recent, planned, logged = recent_and_planned_titles(matches=matches)
     # The goals just loaded (with their competency areas) and the partners' interests
     # prefetched above: the suggestions need no query of their own for them.
     goals = {pk: [*s.goals, *s.retired_goals] for pk, s in sheets.items()}
-    suggestions = suggested_activities(matches=matches, limit=3, goals_by_match=goals)
+    suggestions = suggested_activities(
+        matches=matches, limit=3, goals_by_match=goals, logged_by_match=logged
+    )
     certificates = certificates_by_match(user, matches)
 
     panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}
@@ -190,5 +190,6 @@ def dashboard_for(user: User) -> Dashboard:
         user=user,
         panels=involved or list(panels.values()),
         surveys_waiting=surveys_waiting,
-        latest_newsletter=latest_newsletter_for(user),
+        # The cycles of the matches loaded above (active or concluded, as cycles_of).
+        latest_newsletter=latest_newsletter_for(user, cycle_ids=[m.cycle_id for m in matches]),
     )

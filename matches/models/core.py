@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from mentoring.models import Cycle
+from mentoring.sql import AnyOf
 
 # Why staff concluded or dissolved a match early (the forms take as much).
 REASON_MAX_LENGTH = 2000
@@ -28,8 +29,15 @@ class MatchQuerySet(models.QuerySet):
         return self.filter(status__in=[Match.Status.ACTIVE, Match.Status.CONCLUDED])
 
     def of_person(self, user) -> MatchQuerySet:
-        """Matches in which this person is the mentor or the mentee."""
-        return self.filter(Q(mentor__applicant=user) | Q(mentee__applicant=user))
+        """Matches in which this person is the mentor or the mentee.
+
+        The mentor or the mentee is one of their applications (``AnyOf``): the database
+        reads each side from its index. Joined to the applications with an OR, it joined
+        every match to both partners before filtering."""
+        applications = Subquery(Application.objects.filter(applicant=user).values("pk"))
+        return self.filter(
+            Q(AnyOf(F("mentor_id"), applications)) | Q(AnyOf(F("mentee_id"), applications))
+        )
 
 
 class Match(models.Model):

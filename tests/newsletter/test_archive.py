@@ -119,6 +119,7 @@ def test_the_archive_and_an_issue_cost_constant_queries(reader, cycle, match):
     agreed_sheet(match, titles=["Goal one", "Goal two"])
 
     def queries(path) -> int:
+        reader.get(path)  # the first visit after a change reads the shared content again
         with CaptureQueriesContext(connection) as ctx:
             assert reader.get(path).status_code == 200
         return len(ctx.captured_queries)
