@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_list import (
     _boolean_icon,
     result_headers,
@@ -30,6 +29,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from ..admin_lists import action_checkbox_html
 
 register = template.Library()
 
@@ -166,18 +167,11 @@ def _checkbox_cell(model_admin):
     """A row's action checkbox, as ``action_checkbox_html`` writes it, with the prompt
     translated once for the page; the row is named by the admin's
     ``action_checkbox_label`` (a blind review's neutral label), else by ``str()``."""
-    prompt = escape(_("Select this object for an action - {}"))
-    name = escape(ACTION_CHECKBOX_NAME)
+    prompt = _("Select this object for an action - {}")
     label_of = getattr(model_admin, "action_checkbox_label", str)
 
     def render(obj):
-        label = escape(label_of(obj))
-        pk = escape(obj.pk)
-        return (
-            f'<input type="checkbox" name="{name}" value="{pk}" class="action-select" '
-            f'aria-label="{prompt.replace("{}", label)}">',
-            False,
-        )
+        return action_checkbox_html(obj.pk, label_of(obj), prompt), False
 
     return render
 
