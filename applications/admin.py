@@ -121,16 +121,23 @@ class ApplicationAdmin(
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return selectors.applications_for_committee(viewer=request.user)
 
-    def lean_rows_of(self, queryset) -> dict:
+    def lean_rows_of(self, queryset) -> list:
         # The interests column: ids with the rows, the interests from the shared content,
         # not a prefetch building a manager and an object per row.
         rows = queryset.prefetch_related(None).annotate(
             **selectors.chosen_ids("pk", conferences=False)
         )
-        rows = rows.in_bulk()
+        rows = list(rows)
         known = selectors.choices()
-        for application in rows.values():
-            selectors.attach_interests(application, "interests", application.interest_ids, known)
+        for application in rows:
+            ids = set(application.interest_ids or ())
+            if ids <= known.interests.keys():
+                # The column's own list: no queryset and no manager per row.
+                application.shown_interests = sorted(
+                    (known.interests[pk] for pk in ids), key=lambda i: known.order[Interest, i.pk]
+                )
+            else:  # one the shared copy does not know yet: read when asked for
+                selectors.attach_interests(application, "interests", ids, known)
         return rows
 
     def get_ordering(self, request: HttpRequest):
@@ -214,7 +221,8 @@ class ApplicationAdmin(
 
     @admin.display(description=_("Interests"))
     def interest_list(self, application: Application) -> str:
-        labels = [i.label for i in application.interests.all()]
+        shown = getattr(application, "shown_interests", None)
+        labels = [i.label for i in (application.interests.all() if shown is None else shown)]
         shown = ", ".join(labels[:3])
         return f"{shown} +{len(labels) - 3}" if len(labels) > 3 else shown
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import admin
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -85,12 +88,16 @@ class WholeListActions:
 
 
 class LeanRows:
-    """A ModelAdmin mixin: a changelist page loads only the columns its cells show
-    (``list_only``, as for ``QuerySet.only``), not every text field of every joined row.
+    """A ModelAdmin mixin: a changelist page comes in one query, with only the columns its
+    cells show (``list_only``, as for ``QuerySet.only``), not every text field of every
+    joined row.
 
-    Only the page of rows shown is narrowed: the count, the filters and the actions work on
-    the full queryset, so an action never reads a deferred field row by row. The page is
-    found by its keys, then its rows loaded: one query more, a sort of narrow rows."""
+    Stock Django asks four times for a page: the filtered count, the full count, the
+    page's keys (sorted on the narrow row) and then its rows. Here the page's rows come
+    with both counts beside them, and their keys are found (sorted on the narrow row) in
+    a subquery; on a 2-core server each round trip costs about a third of a whole simple
+    page. Only the page of rows is narrowed: the filters and the actions work on the full
+    queryset, so an action never reads a deferred field row by row."""
 
     list_only: tuple[str, ...] = ()
 
@@ -98,32 +105,85 @@ class LeanRows:
         """How a row's checkbox names it to a screen reader."""
         return str(obj)
 
-    def lean_rows_of(self, queryset) -> dict:
-        """The page's narrowed rows by key (a list may attach what its columns read)."""
-        return queryset.in_bulk()
+    def lean_rows_of(self, queryset) -> list:
+        """The page's narrowed rows, in order (a list may attach what its columns read)."""
+        return list(queryset)
 
     def action_checkbox(self, obj) -> str:
         return action_checkbox_html(obj.pk, self.action_checkbox_label(obj))
 
     def get_changelist(self, request: HttpRequest, **kwargs):
         changelist = super().get_changelist(request, **kwargs)
-        only = self.list_only
-        if not only:
+        if not self.list_only:
             return changelist
 
         class LeanChangeList(changelist):
             def get_results(self, request):
-                super().get_results(request)
-                # The page's keys first, sorted on the narrow row; then those rows alone
-                # with what the columns show. Sorting whole rows made the database compute
-                # every row's annotations (review means, sheet progress) before paging.
-                keys = list(dict.fromkeys(self.result_list.values_list("pk", flat=True)))
-                rows = self.model_admin.lean_rows_of(
-                    self.queryset.order_by().filter(pk__in=keys).only(*only)
-                )
-                self.result_list = [rows[key] for key in keys if key in rows]
+                if self.show_all or type(self.model_admin).get_paginator is not _STOCK_PAGINATOR:
+                    # "Show all" (every row, no page) keeps Django's way, narrowed.
+                    super().get_results(request)
+                    self.result_list = self.model_admin.lean_rows_of(
+                        self.result_list.only(*self.model_admin.list_only)
+                    )
+                    return
+                lean_page(self, request)
 
         return LeanChangeList
+
+
+_STOCK_PAGINATOR = admin.ModelAdmin.get_paginator
+# A page starting further than this is past every list's end (and past what the database
+# takes as an offset): answered as any page past the end, without asking.
+_NO_LIST_IS_LONGER = 2**31
+
+
+class _Constant(RawSQL):
+    """A scalar subquery whose value is the same for every row: nothing to group by."""
+
+    def get_group_by_cols(self):
+        return []
+
+
+def _count_of(queryset) -> _Constant:
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return _Constant(f"SELECT COUNT(*) FROM ({sql}) counted", params, output_field=IntegerField())
+
+
+def lean_page(changelist, request: HttpRequest) -> None:
+    """Set what ``ChangeList.get_results`` sets, from one query: the page's rows, each
+    with the filtered and the full count."""
+    admin_ = changelist.model_admin
+    per_page = changelist.list_per_page
+    number = changelist.page_num
+    start = (number - 1) * per_page
+    if number < 1 or start > _NO_LIST_IS_LONGER:
+        raise IncorrectLookupParameters  # no such page, as Django answers it
+    keys = changelist.queryset.values("pk")[start : start + per_page]
+    full = admin_.show_full_result_count
+    page = changelist.queryset.filter(pk__in=keys).only(*admin_.list_only)
+    page = page.annotate(lean_shown=_count_of(changelist.queryset))
+    if full:
+        page = page.annotate(lean_total=_count_of(changelist.root_queryset))
+    rows = admin_.lean_rows_of(page)
+    if rows:
+        result_count = rows[0].lean_shown
+        full_count = rows[0].lean_total if full else None
+    elif number > 1:
+        raise IncorrectLookupParameters  # past the last page, as Django answers it
+    else:
+        result_count = 0
+        full_count = changelist.root_queryset.count() if full else None
+    paginator = admin_.get_paginator(request, changelist.queryset, per_page)
+    paginator.count = result_count  # known: the paginator need not count again
+    changelist.result_count = result_count
+    changelist.show_full_result_count = full
+    # Actions show if there is at least one row, or if rows are not counted.
+    changelist.show_admin_actions = not full or bool(full_count)
+    changelist.full_result_count = full_count
+    changelist.result_list = rows
+    changelist.can_show_all = result_count <= changelist.list_max_show_all
+    changelist.multi_page = result_count > per_page
+    changelist.paginator = paginator
 
 
 def action_checkbox_html(pk, label: str, prompt: str | None = None) -> str:

@@ -48,3 +48,56 @@ def test_the_lean_rows_are_the_admins_own(client, monkeypatch, model, url_name):
     assert lean.status_code == plain.status_code == 200
     assert lean.context["cl"].result_count >= 3
     assert _rows(lean.content.decode()) == _rows(plain.content.decode())
+
+
+def _page_facts(response) -> tuple:
+    cl = response.context["cl"]
+    return (
+        [row.pk for row in cl.result_list],
+        cl.result_count,
+        cl.full_result_count,
+        cl.multi_page,
+        cl.can_show_all,
+        cl.show_admin_actions,
+        cl.paginator.num_pages,
+    )
+
+
+@pytest.mark.parametrize(("model", "url_name"), LEAN, ids=[u for _, u in LEAN])
+def test_a_lean_page_has_the_rows_and_counts_of_the_admins_own(
+    client, monkeypatch, model, url_name
+):
+    client.force_login(verified_user(is_staff=True, is_superuser=True))
+    for _ in range(5):
+        GoalSheetFactory(match=MatchFactory(status="active"))
+    model_admin = admin.site._registry[model]
+    monkeypatch.setattr(model_admin, "list_per_page", 2)
+    url = reverse(url_name)
+
+    lean = [client.get(url, {"p": n}) for n in (1, 2, 3)]
+    monkeypatch.setattr(model_admin, "list_only", ())
+    plain = [client.get(url, {"p": n}) for n in (1, 2, 3)]
+
+    for mine, theirs in zip(lean, plain, strict=True):
+        assert mine.status_code == theirs.status_code == 200
+        assert _page_facts(mine) == _page_facts(theirs)
+    assert _page_facts(lean[0])[1] >= 5  # five rows at least, two a page
+    assert _page_facts(lean[0])[6] >= 3
+
+
+@pytest.mark.parametrize("page", ["9", "0", "-1", "99999999999999999999"])
+def test_a_page_past_the_end_of_a_lean_list_is_answered_as_django_answers_it(client, page):
+    client.force_login(verified_user(is_staff=True, is_superuser=True))
+    GoalSheetFactory(match=MatchFactory(status="active"))
+    response = client.get(reverse("admin:matches_match_changelist"), {"p": page})
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+def test_an_empty_lean_list_counts_nothing_and_the_whole_list(client):
+    client.force_login(verified_user(is_staff=True, is_superuser=True))
+    GoalSheetFactory(match=MatchFactory(status="active"))
+    response = client.get(reverse("admin:matches_match_changelist"), {"q": "nobody-here"})
+    cl = response.context["cl"]
+    assert (cl.result_count, cl.full_result_count, list(cl.result_list)) == (0, 1, [])
+    assert cl.show_admin_actions
