@@ -57,6 +57,9 @@ CONTACT_FIELDS = {"email", "phone", "applicant_account"}
 REVIEWER_SEARCH_FIELDS = ["full_name", "preferred_name", "organization"]
 
 
+ROLE_LABELS = dict(Application.Role.choices)  # lazy labels, translated when shown
+
+
 @admin.register(Application)
 class ApplicationAdmin(
     ApplicationActions,
@@ -129,13 +132,16 @@ class ApplicationAdmin(
         )
         rows = list(rows)
         known = selectors.choices()
+        label_of = {}  # each interest's label (in the reader's language) once a page
         for application in rows:
             ids = set(application.interest_ids or ())
             if ids <= known.interests.keys():
                 # The column's own list: no queryset and no manager per row.
-                application.shown_interests = sorted(
-                    (known.interests[pk] for pk in ids), key=lambda i: known.order[Interest, i.pk]
-                )
+                for pk in ids - label_of.keys():
+                    label_of[pk] = known.interests[pk].label
+                application.interest_labels = [
+                    label_of[pk] for pk in sorted(ids, key=lambda pk: known.order[Interest, pk])
+                ]
             else:  # one the shared copy does not know yet: read when asked for
                 selectors.attach_interests(application, "interests", ids, known)
         return rows
@@ -192,9 +198,12 @@ class ApplicationAdmin(
 
     def label(self, application: Application) -> str:
         """How messages name an application without breaking a blind review."""
+        # The role's label from its enum, not get_role_display(), which builds the
+        # field's choices anew on every call (a changelist asks for each row).
+        role = ROLE_LABELS.get(application.role, application.role)
         if self._hidden(application):
-            return f"{application.get_role_display()} application #{application.pk}"
-        return f"{application.full_name or application.email} ({application.get_role_display()})"
+            return f"{role} application #{application.pk}"
+        return f"{application.full_name or application.email} ({role})"
 
     # --- changelist columns ------------------------------------------------------------
 
@@ -221,8 +230,9 @@ class ApplicationAdmin(
 
     @admin.display(description=_("Interests"))
     def interest_list(self, application: Application) -> str:
-        shown = getattr(application, "shown_interests", None)
-        labels = [i.label for i in (application.interests.all() if shown is None else shown)]
+        labels = getattr(application, "interest_labels", None)
+        if labels is None:
+            labels = [i.label for i in application.interests.all()]
         shown = ", ".join(labels[:3])
         return f"{shown} +{len(labels) - 3}" if len(labels) > 3 else shown
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from functools import wraps
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications import rules as application_rules
@@ -72,6 +76,11 @@ def _sees_machinery(user) -> bool:
     return user.is_superuser or user.has_perm("mentoring.change_user")
 
 
+# The admin's URLs by name (see CommitteeAdminSite._url): fixed once the URLconf is
+# loaded, so kept for the process.
+_URLS: dict[tuple, str | None] = {}
+
+
 class CommitteeAutocomplete(AutocompleteJsonView):
     """The admin's autocomplete, naming each row as its admin names it to the viewer
     (``autocomplete_text``): stock Django uses str(), an applicant's name even where a
@@ -127,6 +136,62 @@ class CommitteeAdminSite(admin.AdminSite):
         ]
         extra_context = {**(extra_context or {}), "worklists": [w for w in tasks if w[1]]}
         return super().index(request, extra_context)
+
+    def _build_app_dict(self, request: HttpRequest, label: str | None = None):
+        """Django's own, with each model's URLs reversed once per process (per script
+        prefix, URLconf and language), not on every page: the navigation lists some
+        thirty models, and their sixty-odd reversals cost as much as a whole simple page.
+        Which models a person sees is still asked of their permissions every time."""
+        app_dict = {}
+        for model, model_admin in self._registry.items():
+            app_label = model._meta.app_label
+            if label and app_label != label:
+                continue
+            has_module_perms = model_admin.has_module_permission(request)
+            if not has_module_perms:
+                continue
+            perms = model_admin.get_model_perms(request)
+            if True not in perms.values():
+                continue
+            name = f"{app_label}_{model._meta.model_name}"
+            model_dict = {
+                "model": model,
+                "name": capfirst(model._meta.verbose_name_plural),
+                "object_name": model._meta.object_name,
+                "perms": perms,
+                "admin_url": None,
+                "add_url": None,
+            }
+            if perms.get("change") or perms.get("view"):
+                model_dict["view_only"] = not perms.get("change")
+                model_dict["admin_url"] = self._url(f"admin:{name}_changelist")
+            if perms.get("add"):
+                model_dict["add_url"] = self._url(f"admin:{name}_add")
+            if app_label in app_dict:
+                app_dict[app_label]["models"].append(model_dict)
+            else:
+                app_dict[app_label] = {
+                    "name": apps.get_app_config(app_label).verbose_name,
+                    "app_label": app_label,
+                    "app_url": self._url("admin:app_list", app_label),
+                    "has_module_perms": has_module_perms,
+                    "models": [model_dict],
+                }
+        return app_dict
+
+    def _url(self, name: str, app_label: str | None = None) -> str | None:
+        key = (name, app_label, get_script_prefix(), get_urlconf(), get_language())
+        try:
+            return _URLS[key]
+        except KeyError:
+            pass
+        kwargs = {"app_label": app_label} if app_label else None
+        try:
+            url = reverse(name, kwargs=kwargs, current_app=self.name)
+        except NoReverseMatch:
+            url = None
+        _URLS[key] = url
+        return url
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None):
         if app_label is not None:  # one app's own page: as Django lays it out

@@ -18,7 +18,8 @@ from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 WHOLE_LIST = "whole_list"
@@ -189,12 +190,13 @@ def lean_page(changelist, request: HttpRequest) -> None:
 def action_checkbox_html(pk, label: str, prompt: str | None = None) -> str:
     """A row's action checkbox as Django's renders it, written out: the checkbox widget
     goes through the form renderer's templates, about half of a 100-row page's time.
-    ``prompt``: the translated "Select this object…", when a page has it already."""
-    return format_html(
-        '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-        helpers.ACTION_CHECKBOX_NAME,
-        pk,
-        format_html(prompt or _("Select this object for an action - {}"), label),
+    ``prompt``: the translated "Select this object…", when a page has it already.
+    (As ``format_html`` would, with one string built rather than two: a page has a
+    hundred.)"""
+    aria = (prompt or _("Select this object for an action - {}")).format(conditional_escape(label))
+    return mark_safe(
+        f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
+        f'value="{conditional_escape(pk)}" class="action-select" aria-label="{aria}">'
     )
 
 

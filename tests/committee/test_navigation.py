@@ -1,0 +1,68 @@
+"""The admin's navigation: the committee site builds the same app list as Django's own,
+with its URLs reversed once, and a person's apps are those of their permissions."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.test import RequestFactory
+from django.utils import translation
+
+from mentoring.backends import ModelBackendInOneQuery
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _people():
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.set(
+        Permission.objects.filter(codename__in=["change_newsletterissue", "view_match"])
+    )
+    grouped = UserFactory(is_staff=True)
+    group, _ = Group.objects.get_or_create(name="reviewers of goal sheets")
+    group.permissions.set(Permission.objects.filter(codename__in=["view_goalsheet", "add_goal"]))
+    grouped.groups.add(group)
+    return [editor, grouped, UserFactory(is_staff=True, is_superuser=True)]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_navigation_is_the_app_list_django_builds(language):
+    for person in _people():
+        request = RequestFactory().get("/admin/")
+        request.user = person
+        with translation.override(language):
+            ours = admin.site._build_app_dict(request)
+            twice = admin.site._build_app_dict(request)  # the URLs from the memo
+            django = admin.AdminSite._build_app_dict(admin.site, request)
+            labelled = admin.site._build_app_dict(request, "matches")
+            django_labelled = admin.AdminSite._build_app_dict(admin.site, request, "matches")
+        assert ours == twice == django
+        assert labelled == django_labelled
+        assert ours, f"{person} sees some of the admin"
+
+
+def test_a_person_may_open_the_apps_of_their_permissions_and_no_others():
+    labels = {m._meta.app_label for m in admin.site._registry} | {"nothing_here"}
+    for person in [*_people(), UserFactory(is_staff=True, is_active=False)]:
+        ours, django = ModelBackendInOneQuery(), ModelBackend()
+        for label in sorted(labels):
+            assert ours.has_module_perms(person, label) == django.has_module_perms(person, label), (
+                person,
+                label,
+            )
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_newsletterissue"))
+    assert ModelBackendInOneQuery().has_module_perms(editor, "newsletter")
+    assert not ModelBackendInOneQuery().has_module_perms(editor, "goals")
+
+
+def test_a_permission_granted_later_opens_its_app_once_the_person_is_read_again():
+    person = UserFactory(is_staff=True)
+    backend = ModelBackendInOneQuery()
+    assert not backend.has_module_perms(person, "goals")
+    person.user_permissions.add(Permission.objects.get(codename="view_goalsheet"))
+    del person._perm_cache  # what reading the person again does
+    assert backend.has_module_perms(person, "goals")
