@@ -17,11 +17,13 @@ outage lasts at most :data:`TIMEOUT`.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -41,17 +43,49 @@ TIMEOUT = 10 * 60
 _held: dict[str, tuple[str, object]] = {}
 
 
+# Each content's version as this request first read it: a page reads programs, choices
+# and the catalog several times, and asking the cache each time cost a round trip each.
+# A request sees the content as it was when it began (as a transaction would); the next
+# request sees any change. Only inside a request (a task or a command reads afresh
+# every time), and a change this request makes drops its content's version from here.
+_this_request = threading.local()
+# Every content name read so far in this process: their versions come in one round trip.
+_names: set[str] = set()
+
+
+def _begin_request(**kwargs) -> None:
+    _this_request.versions = {}
+
+
+def _end_request(**kwargs) -> None:
+    _this_request.versions = None
+
+
+request_started.connect(_begin_request, dispatch_uid="content-cache-begin")
+request_finished.connect(_end_request, dispatch_uid="content-cache-end")
+
+
 def _version_key(name: str) -> str:
     return f"{name}:version"
 
 
 def _version(name: str = PROGRAMS) -> int | None:
+    read = getattr(_this_request, "versions", None)
+    if read is not None and name in read:
+        return read[name]
+    _names.add(name)
+    names = sorted(_names - read.keys()) if read is not None else [name]
+    found = cache.get_many([_version_key(n) for n in names])
     key = _version_key(name)
-    version = cache.get(key)
+    version = found.get(key)
     if version is None:
         # Never a number used before, even after the cache lost the key.
         cache.add(key, time.time_ns(), timeout=None)
         version = cache.get(key)
+        found[key] = version
+    if read is not None:
+        read.update({n: found[_version_key(n)] for n in names if _version_key(n) in found})
+        read[name] = version
     return version
 
 
@@ -80,6 +114,9 @@ def program_content(load: Callable[[], T]) -> T:
 
 def _renew(name: str) -> None:
     cache.set(_version_key(name), time.time_ns(), timeout=None)
+    read = getattr(_this_request, "versions", None)
+    if read is not None:
+        read.pop(name, None)  # this request reads its own change
 
 
 class _RenewOnCommit:

@@ -126,3 +126,59 @@ def test_content_read_by_a_transaction_that_rolls_back_reaches_nobody(cycle):
         raise RuntimeError("rolled back")
 
     assert selectors.programs()[0].description != "Never committed."
+
+
+def _version_reads(monkeypatch) -> list:
+    """Every read of a content version from the cache (one entry a round trip)."""
+    from django.core.cache import cache
+
+    reads = []
+    get, get_many = cache.get, cache.get_many
+
+    def counted_get(key, *args, **kwargs):
+        if str(key).endswith(":version"):
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        if any(str(k).endswith(":version") for k in keys):
+            reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counted_get)
+    monkeypatch.setattr(cache, "get_many", counted_get_many)
+    return reads
+
+
+def test_a_page_reads_every_contents_version_in_one_round_trip(client, cycle, monkeypatch):
+    from tests.factories import verified_user
+
+    client.force_login(verified_user(is_staff=True, is_superuser=True))
+    url = reverse("admin:applications_application_changelist")
+    client.get(url)  # every content read once in this process: their names are known
+    reads = _version_reads(monkeypatch)
+
+    assert client.get(url).status_code == 200
+
+    assert len(reads) == 1
+    assert {"program-content:version"} < {str(k).rsplit(":", 2)[-2] + ":version" for k in reads[0]}
+
+
+def test_a_request_reads_its_own_change_and_a_task_reads_every_change(cycle):
+    from django.core.cache import cache
+
+    content_cache._begin_request()
+    try:
+        before = content_cache._version(content_cache.PROGRAMS)
+        # Another process's change is not seen by a request under way...
+        cache.set("program-content:version", before + 1, timeout=None)
+        assert content_cache._version(content_cache.PROGRAMS) == before
+        # ... its own is.
+        content_cache.content_changed()
+        mine = content_cache._version(content_cache.PROGRAMS)
+        assert mine not in (before, before + 1)
+    finally:
+        content_cache._end_request()
+    # Outside a request (a task, a command), each read asks the cache.
+    cache.set("program-content:version", mine + 7, timeout=None)
+    assert content_cache._version(content_cache.PROGRAMS) == mine + 7
