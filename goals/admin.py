@@ -223,6 +223,21 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_due_on().annotate(**sheet_progress_annotations())
 
+    def lean_rows_of(self, queryset) -> list:
+        # Whether each row is overdue, with "today" worked out once for each program
+        # (in its time zone), not once a row.
+        rows = list(queryset)
+        now = timezone.now()
+        todays = {}
+        for sheet in rows:
+            program = sheet.match.cycle.program
+            if program.pk not in todays:
+                todays[program.pk] = timezone.localdate(now, program.tz)
+            sheet.late = is_overdue(
+                status=sheet.status, due_on=sheet.due_on, program=program, today=todays[program.pk]
+            )
+        return rows
+
     def has_add_permission(self, request) -> bool:
         return False  # a sheet opens with its match; the partners write it
 
@@ -283,8 +298,10 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     @admin.display(description=_("Overdue"))
     def overdue(self, sheet: GoalSheet) -> str:
         # Words, not the admin's red cross: "no" is the good answer here.
-        program = sheet.match.cycle.program
-        late = is_overdue(status=sheet.status, due_on=sheet.due_on, program=program)
+        late = getattr(sheet, "late", None)
+        if late is None:
+            program = sheet.match.cycle.program
+            late = is_overdue(status=sheet.status, due_on=sheet.due_on, program=program)
         return gettext("Overdue") if late else gettext("No")
 
     @admin.display(description=_("Goals"), ordering="goals_count")

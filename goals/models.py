@@ -58,14 +58,20 @@ def outcomes_open_on(cycle: Cycle, milestones: Iterable[Milestone]) -> dt.date:
 
 
 def is_overdue(
-    *, status: str | None, due_on: dt.date | None, program: Program, now: dt.datetime | None = None
+    *,
+    status: str | None,
+    due_on: dt.date | None,
+    program: Program,
+    now: dt.datetime | None = None,
+    today: dt.date | None = None,
 ) -> bool:
     """Overdue: the due date has passed in the program's time zone (the sheet is due by
     the end of that day there) and the sheet is not agreed. ``status`` None means the
-    match has no sheet yet."""
+    match has no sheet yet. ``today``: the program's, when the caller knows it."""
     if due_on is None or status == GoalSheet.Status.AGREED:
         return False
-    today = timezone.localdate(now or timezone.now(), program.tz)
+    if today is None:
+        today = timezone.localdate(now or timezone.now(), program.tz)
     return today > due_on
 
 
