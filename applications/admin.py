@@ -102,6 +102,7 @@ class ApplicationAdmin(
     list_select_related = ["cycle__program"]
     # What the columns, the row's label and blind review read (the summary annotations
     # come with the rows whatever this leaves out).
+    list_shared_cycle = "cycle"
     list_only = (
         *("full_name", "email", "role", "status", "library_type", "state"),
         *("years_experience", "funding_requested", "submitted_at", "decision_sent_at"),
@@ -130,7 +131,7 @@ class ApplicationAdmin(
         rows = queryset.prefetch_related(None).annotate(
             **selectors.chosen_ids("pk", conferences=False)
         )
-        rows = list(rows)
+        rows = self.lean_fetch(rows)
         known = selectors.choices()
         label_of = {}  # each interest's label (in the reader's language) once a page
         for application in rows:

@@ -175,6 +175,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     list_select_related = ["match__cycle__program", "match__mentor", "match__mentee"]
     # The columns, the partners' names (the row's label too) and the program's time zone
     # (overdue is reckoned in it).
+    list_shared_cycle = "match__cycle"
     list_only = (
         *("status", "revision", "agreed_at", "match__status"),
         *(
@@ -226,7 +227,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     def lean_rows_of(self, queryset) -> list:
         # Whether each row is overdue, with "today" worked out once for each program
         # (in its time zone), not once a row.
-        rows = list(queryset)
+        rows = self.lean_fetch(queryset)
         now = timezone.now()
         todays = {}
         for sheet in rows:

@@ -69,6 +69,7 @@ class MatchAdmin(
     ]
     list_select_related = ["mentor", "mentee", "cycle__program"]
     # The names (and the row's label: Match.__str__), the cycle's and the columns.
+    list_shared_cycle = "cycle"
     list_only = (
         *("status", "score", "locked", "confirmed_at", "proposed_at"),
         *(f"{p}__{f}" for p in ("mentor", "mentee") for f in PARTNER_NAME_FIELDS),

@@ -22,6 +22,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from . import selectors
+from .models import Cycle
+
 WHOLE_LIST = "whole_list"
 
 # Actions an app higher up offers on lists it does not own (the newsletter's "message
@@ -101,6 +104,10 @@ class LeanRows:
     queryset, so an action never reads a deferred field row by row."""
 
     list_only: tuple[str, ...] = ()
+    # The rows' cycle foreign key ("cycle", "match__cycle"): each row's cycle, with its
+    # program, is the one in the programs' shared content (read-only), not columns
+    # joined into every row and two more objects built for each.
+    list_shared_cycle: str = ""
 
     def action_checkbox_label(self, obj) -> str:
         """How a row's checkbox names it to a screen reader."""
@@ -108,7 +115,27 @@ class LeanRows:
 
     def lean_rows_of(self, queryset) -> list:
         """The page's narrowed rows, in order (a list may attach what its columns read)."""
-        return list(queryset)
+        return self.lean_fetch(queryset)
+
+    def lean_narrowed(self, queryset):
+        """``queryset`` loading only what the columns show."""
+        path = self.list_shared_cycle
+        if not path:
+            return queryset.only(*self.list_only)
+        within = f"{path}__"
+        related = [r for r in self.list_select_related if r != path and not r.startswith(within)]
+        queryset = queryset.select_related(None)
+        if related:  # (select_related() with no names would follow every key)
+            queryset = queryset.select_related(*related)
+        only = [f for f in self.list_only if not f.startswith(within)]
+        return queryset.only(*only, path)
+
+    def lean_fetch(self, queryset) -> list:
+        """The rows of ``queryset`` with their shared cycles (``list_shared_cycle``)."""
+        rows = list(queryset)
+        if self.list_shared_cycle:
+            attach_shared_cycles(rows, self.list_shared_cycle)
+        return rows
 
     def action_checkbox(self, obj) -> str:
         return action_checkbox_html(obj.pk, self.action_checkbox_label(obj))
@@ -124,7 +151,7 @@ class LeanRows:
                     # "Show all" (every row, no page) keeps Django's way, narrowed.
                     super().get_results(request)
                     self.result_list = self.model_admin.lean_rows_of(
-                        self.result_list.only(*self.model_admin.list_only)
+                        self.model_admin.lean_narrowed(self.result_list)
                     )
                     return
                 lean_page(self, request)
@@ -150,6 +177,27 @@ def _count_of(queryset) -> _Constant:
     return _Constant(f"SELECT COUNT(*) FROM ({sql}) counted", params, output_field=IntegerField())
 
 
+def attach_shared_cycles(rows: list, path: str) -> None:
+    """Give each row's object at ``path`` ("match__cycle": ``row.match.cycle``) its cycle
+    from the programs' shared content; one the content does not know yet (written where
+    no signal told it) is read from the database, all such in one query."""
+    *hops, name = path.split("__")
+    owners = []
+    for row in rows:
+        for hop in hops:
+            row = getattr(row, hop)
+        owners.append(row)
+    shared = {cycle.pk: cycle for program in selectors.programs() for cycle in program.cycles.all()}
+    attname = f"{name}_id"
+    missing = {getattr(o, attname) for o in owners} - shared.keys() - {None}
+    if missing:
+        shared |= Cycle.objects.select_related("program").in_bulk(missing)
+    for owner in owners:
+        key = getattr(owner, attname)
+        if key is not None:
+            setattr(owner, name, shared[key])
+
+
 def lean_page(changelist, request: HttpRequest) -> None:
     """Set what ``ChangeList.get_results`` sets, from one query: the page's rows, each
     with the filtered and the full count."""
@@ -161,7 +209,7 @@ def lean_page(changelist, request: HttpRequest) -> None:
         raise IncorrectLookupParameters  # no such page, as Django answers it
     keys = changelist.queryset.values("pk")[start : start + per_page]
     full = admin_.show_full_result_count
-    page = changelist.queryset.filter(pk__in=keys).only(*admin_.list_only)
+    page = admin_.lean_narrowed(changelist.queryset.filter(pk__in=keys))
     page = page.annotate(lean_shown=_count_of(changelist.queryset))
     if full:
         page = page.annotate(lean_total=_count_of(changelist.root_queryset))
