@@ -309,3 +309,82 @@ def program_todays(
     """Each program's today in its own time zone."""
     now = now or timezone.now()
     return {p.pk: timezone.localdate(now, p.tz) for p in programs}
+
+
+def goal_sheet_glances(
+    matches: Iterable[Match], *, known: Choices | None = None, now: dt.datetime | None = None
+) -> dict[int, GoalSheetSummary]:
+    """What “My mentoring” shows of each match's goal sheet, by match id: the state and
+    each goal's title, target date, competency areas and latest check-in (its status and
+    day only). One query, the sheets joined to their goals: the summaries' whole rows,
+    authors and every check-in took longer to build than the page needs."""
+    matches = list(matches)
+    latest = CheckIn.objects.filter(goal_id=OuterRef("goals__id")).order_by(
+        "-on", "-created_at", "-id"
+    )
+    rows = (
+        GoalSheet.objects.filter(match_id__in=[m.pk for m in matches])
+        .annotate(
+            check_in_status=Subquery(latest.values("status")[:1]),
+            check_in_on=Subquery(latest.values("on")[:1]),
+            area_ids=IdArray(
+                Goal.competency_areas.through.objects.filter(goal_id=OuterRef("goals__id")),
+                "interest_id",
+            ),
+        )
+        .order_by("goals__position", "goals__id")
+        .values_list(
+            "id",
+            "match_id",
+            "status",
+            "revision",
+            "agreed_revision",
+            "agreed_at",
+            "goals__id",
+            "goals__position",
+            "goals__title",
+            "goals__target_date",
+            "check_in_status",
+            "check_in_on",
+            "area_ids",
+        )
+    )
+    sheets: dict[int, GoalSheet] = {}
+    goals: dict[int, list[Goal]] = {}
+    for row in rows:
+        pk, match_id, status, revision, agreed_revision, agreed_at, goal_id = row[:7]
+        if match_id not in sheets:
+            sheets[match_id] = GoalSheet(
+                id=pk,
+                match_id=match_id,
+                status=status,
+                revision=revision,
+                agreed_revision=agreed_revision,
+                agreed_at=agreed_at,
+            )
+            goals[match_id] = []
+        if goal_id is None:
+            continue
+        position, title, target_date, check_in_status, check_in_on, area_ids = row[7:]
+        goal = Goal(id=goal_id, sheet_id=pk, position=position, title=title)
+        goal.target_date = target_date
+        known = known or choices()
+        attach_interests(goal, "competency_areas", area_ids, known)
+        goal.latest_check_in = (
+            CheckIn(goal_id=goal_id, status=check_in_status, on=check_in_on)
+            if check_in_status is not None
+            else None
+        )
+        goals[match_id].append(goal)
+    summaries = {}
+    for match in matches:
+        sheet = sheets.get(match.pk)
+        mine = goals.get(match.pk, [])
+        summaries[match.pk] = GoalSheetSummary(
+            match=match,
+            sheet=sheet,
+            state=goal_sheet_state(match=match, sheet=sheet, now=now),
+            goals=[g for g in mine if g.is_current],
+            retired_goals=[g for g in mine if not g.is_current],
+        )
+    return summaries

@@ -16,7 +16,7 @@ from certificates.models import Certificate
 from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
 from evaluation.selectors import invitations_of_person
-from goals.selectors import GoalSheetSummary, goal_sheet_summaries
+from goals.selectors import GoalSheetSummary, goal_sheet_glances
 from matches.models import Match
 from matches.selectors import Introduction, introduction
 from mentoring import selectors
@@ -110,13 +110,38 @@ class Dashboard:
         return any(panel.applications for panel in self.panels)
 
 
+_SIDES = ("mentor", "mentee")
+_MATCH_FIELDS = ("cycle_id", "mentor_id", "mentee_id", "status", "reasons")
+# What a card and its introduction (matches.selectors.introduction) read of a partner.
+_PARTNER_FIELDS = (
+    "applicant_id",
+    "full_name",
+    "preferred_name",
+    "anonymised_at",
+    "email",
+    "phone",
+    "communication_methods",
+    "position_title",
+    "organization",
+    "city",
+    "state",
+    "country",
+    "time_zone",
+    "library_type",
+    "in_person_ok",
+)
+
+
 def _matches_of(user: User, programs: list) -> list[Match]:
     """The person's confirmed matches (active, then concluded), newest year first, with
     what their cards show."""
     matches = list(
         Match.objects.of_person(user)
         .current()
-        .select_related("mentor__applicant", "mentee__applicant")
+        .select_related("mentor", "mentee")
+        # Only what the cards, the introductions and the suggestions read: the whole
+        # rows of both applications took longer to build than the rest of the query.
+        .only(*_MATCH_FIELDS, *(f"{side}__{name}" for side in _SIDES for name in _PARTNER_FIELDS))
         # Both partners' interests and conferences as ids with the rows, the objects
         # from the programs' shared content: no query of their own.
         .annotate(**chosen_ids("mentor"), **chosen_ids("mentee"))
@@ -149,7 +174,7 @@ def dashboard_for(user: User) -> Dashboard:
     applications = list(applications_of(user, with_history=False))
     matches = _matches_of(user, programs)
 
-    sheets = goal_sheet_summaries(matches)
+    sheets = goal_sheet_glances(matches)
     recent, planned, logged = recent_and_planned_titles(matches=matches)
     # The goals just loaded (with their competency areas) and the partners' interests
     # prefetched above: the suggestions need no query of their own for them.
