@@ -8,6 +8,9 @@ of queries, whatever the person's history.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
 
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
@@ -59,7 +62,7 @@ class ProgramPanel:
     def program(self):
         return self.overview.program
 
-    @property
+    @cached_property  # the template asks twice
     def coming_up(self) -> list[TimelineEntry]:
         timeline = self.overview.timeline
         return timeline.coming_up(NEXT_ON_THE_TIMELINE) if timeline else []
@@ -132,11 +135,15 @@ _PARTNER_FIELDS = (
 )
 
 
-def _matches_of(user: User, programs: list) -> list[Match]:
-    """The person's confirmed matches (active, then concluded), newest year first, with
-    what their cards show."""
+def _matches_of(applications: list[Application], programs: list) -> list[Match]:
+    """The confirmed matches (active, then concluded) of the person whose
+    ``applications`` these are, newest year first, with what their cards show."""
+    ids = [a.pk for a in applications]
+    if not ids:
+        return []
     matches = list(
-        Match.objects.of_person(user)
+        # The person's applications are loaded already: their ids, not a subquery.
+        Match.objects.filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
         .current()
         .select_related("mentor", "mentee")
         # Only what the cards, the introductions and the suggestions read: the whole
@@ -145,7 +152,8 @@ def _matches_of(user: User, programs: list) -> list[Match]:
         # Both partners' interests and conferences as ids with the rows, the objects
         # from the programs' shared content: no query of their own.
         .annotate(**chosen_ids("mentor"), **chosen_ids("mentee"))
-        .order_by("status", "-cycle__starts_on", "pk")
+        # Sorted below by the cycles at hand: no join to them.
+        .order_by()
     )
     # Each match's cycle with its program and milestones, from the programs' content
     # already loaded (shared, cached): no join and no milestone query per page.
@@ -160,11 +168,9 @@ def _matches_of(user: User, programs: list) -> list[Match]:
             .select_related("program")
             .prefetch_related("milestones")
         )
-    known = choices() if matches else None
     for match in matches:
         match.cycle = cycles[match.cycle_id]
-        attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
-        attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
+    matches.sort(key=lambda m: (m.status, -m.cycle.starts_on.toordinal(), m.pk))
     return matches
 
 
@@ -172,9 +178,14 @@ def dashboard_for(user: User) -> Dashboard:
     """Everything “My mentoring” shows for ``user``."""
     programs = selectors.programs()
     applications = list(applications_of(user, with_history=False))
-    matches = _matches_of(user, programs)
+    matches = _matches_of(applications, programs)
+    # The interests and conferences, read once for the partners and the goals.
+    known = choices() if matches else None
+    for match in matches:
+        attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
+        attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
 
-    sheets = goal_sheet_glances(matches)
+    sheets = goal_sheet_glances(matches, known=known)
     recent, planned, logged = recent_and_planned_titles(matches=matches)
     # The goals just loaded (with their competency areas) and the partners' interests
     # prefetched above: the suggestions need no query of their own for them.
