@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
-from applications.selectors import applications_of, attach_chosen, choices, chosen_ids
+from applications.selectors import attach_chosen, choices, chosen_ids
 from certificates.models import Certificate
 from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
@@ -135,6 +135,37 @@ _PARTNER_FIELDS = (
 )
 
 
+def _cycles(programs: list, wanted: set[int]) -> dict[int, Cycle]:
+    """The cycles ``wanted`` with their program and milestones, from the programs'
+    content already loaded (shared, cached): no join and no milestone query per page."""
+    cycles = {cycle.pk: cycle for program in programs for cycle in program.cycles.all()}
+    missing = wanted - cycles.keys()
+    if missing:
+        # A cycle written where no signal told the shared content (a bulk insert): read
+        # it from the database rather than fail.
+        cycles.update(
+            (cycle.pk, cycle)
+            for cycle in Cycle.objects.filter(pk__in=missing)
+            .select_related("program")
+            .prefetch_related("milestones")
+        )
+    return cycles
+
+
+def _applications_of(user: User, programs: list) -> list[Application]:
+    """The person's applications, newest year first, with only what the page reads of
+    them (role, status, cycle): the whole rows with their cycle and program joined took
+    longer to build than the page needs."""
+    applications = list(
+        Application.objects.of_person(user).only("cycle_id", "role", "status").order_by()
+    )
+    cycles = _cycles(programs, {a.cycle_id for a in applications})
+    for application in applications:
+        application.cycle = cycles[application.cycle_id]
+    applications.sort(key=lambda a: (-a.cycle.starts_on.toordinal(), a.role, a.pk))
+    return applications
+
+
 def _matches_of(applications: list[Application], programs: list) -> list[Match]:
     """The confirmed matches (active, then concluded) of the person whose
     ``applications`` these are, newest year first, with what their cards show."""
@@ -155,19 +186,7 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
         # Sorted below by the cycles at hand: no join to them.
         .order_by()
     )
-    # Each match's cycle with its program and milestones, from the programs' content
-    # already loaded (shared, cached): no join and no milestone query per page.
-    cycles = {cycle.pk: cycle for program in programs for cycle in program.cycles.all()}
-    missing = {m.cycle_id for m in matches} - cycles.keys()
-    if missing:
-        # A cycle written where no signal told the shared content (a bulk insert): read
-        # it from the database rather than fail.
-        cycles.update(
-            (cycle.pk, cycle)
-            for cycle in Cycle.objects.filter(pk__in=missing)
-            .select_related("program")
-            .prefetch_related("milestones")
-        )
+    cycles = _cycles(programs, {m.cycle_id for m in matches})
     for match in matches:
         match.cycle = cycles[match.cycle_id]
     matches.sort(key=lambda m: (m.status, -m.cycle.starts_on.toordinal(), m.pk))
@@ -177,7 +196,7 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
 def dashboard_for(user: User) -> Dashboard:
     """Everything “My mentoring” shows for ``user``."""
     programs = selectors.programs()
-    applications = list(applications_of(user, with_history=False))
+    applications = _applications_of(user, programs)
     matches = _matches_of(applications, programs)
     # The interests and conferences, read once for the partners and the goals.
     known = choices() if matches else None
