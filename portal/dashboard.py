@@ -16,7 +16,7 @@ from activities.selectors import Suggestion, recent_and_planned_titles, suggeste
 from applications.models import Application
 from applications.selectors import attach_chosen, choices, chosen_ids
 from certificates.models import Certificate
-from certificates.selectors import certificates_by_match
+from certificates.selectors import certificates_by_match, issued_code
 from evaluation.models import Invitation
 from evaluation.selectors import invitations_of_person
 from goals.selectors import GoalSheetSummary, goal_sheet_glances
@@ -183,6 +183,8 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
         # Both partners' interests and conferences as ids with the rows, the objects
         # from the programs' shared content: no query of their own.
         .annotate(**chosen_ids("mentor"), **chosen_ids("mentee"))
+        # The person's certificate of each match with it (see certificates_by_match).
+        .annotate(certificate_code=issued_code(ids))
         # Sorted below by the cycles at hand: no join to them.
         .order_by()
     )
@@ -212,7 +214,7 @@ def dashboard_for(user: User) -> Dashboard:
     suggestions = suggested_activities(
         matches=matches, limit=3, goals_by_match=goals, logged_by_match=logged
     )
-    certificates = certificates_by_match(user, matches)
+    certificates = certificates_by_match(matches)
 
     panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}
     for application in applications:
