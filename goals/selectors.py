@@ -316,23 +316,20 @@ def goal_sheet_glances(
 ) -> dict[int, GoalSheetSummary]:
     """What “My mentoring” shows of each match's goal sheet, by match id: the state and
     each goal's title, target date, competency areas and latest check-in (its status and
-    day only). One query, the sheets joined to their goals: the summaries' whole rows,
-    authors and every check-in took longer to build than the page needs."""
+    day only). One query, the sheets joined to their goals and the goals' check-ins (a
+    few short columns each, the latest picked here): the summaries' whole rows, authors
+    and three queries took longer to build than the page needs, and a subquery per
+    check-in column longer to compose than these rows to read."""
     matches = list(matches)
-    latest = CheckIn.objects.filter(goal_id=OuterRef("goals__id")).order_by(
-        "-on", "-created_at", "-id"
-    )
     rows = (
         GoalSheet.objects.filter(match_id__in=[m.pk for m in matches])
         .annotate(
-            check_in_status=Subquery(latest.values("status")[:1]),
-            check_in_on=Subquery(latest.values("on")[:1]),
             area_ids=IdArray(
                 Goal.competency_areas.through.objects.filter(goal_id=OuterRef("goals__id")),
                 "interest_id",
             ),
         )
-        .order_by("goals__position", "goals__id")
+        .order_by()
         .values_list(
             "id",
             "match_id",
@@ -344,13 +341,16 @@ def goal_sheet_glances(
             "goals__position",
             "goals__title",
             "goals__target_date",
-            "check_in_status",
-            "check_in_on",
             "area_ids",
+            "goals__check_ins__on",
+            "goals__check_ins__created_at",
+            "goals__check_ins__id",
+            "goals__check_ins__status",
         )
     )
     sheets: dict[int, GoalSheet] = {}
-    goals: dict[int, list[Goal]] = {}
+    goals: dict[int, Goal] = {}
+    latest: dict[int, tuple] = {}
     for row in rows:
         pk, match_id, status, revision, agreed_revision, agreed_at, goal_id = row[:7]
         if match_id not in sheets:
@@ -362,24 +362,31 @@ def goal_sheet_glances(
                 agreed_revision=agreed_revision,
                 agreed_at=agreed_at,
             )
-            goals[match_id] = []
         if goal_id is None:
             continue
-        position, title, target_date, check_in_status, check_in_on, area_ids = row[7:]
-        goal = Goal(id=goal_id, sheet_id=pk, position=position, title=title)
-        goal.target_date = target_date
-        known = known or choices()
-        attach_interests(goal, "competency_areas", area_ids, known)
+        if goal_id not in goals:
+            position, title, target_date, area_ids = row[7:11]
+            goal = Goal(id=goal_id, sheet_id=pk, position=position, title=title)
+            goal.target_date = target_date
+            known = known or choices()
+            attach_interests(goal, "competency_areas", area_ids, known)
+            goals[goal_id] = goal
+        check_in = row[11:]
+        # The newest by day, then by when it was written (as the goal sheet page shows).
+        if check_in[2] is not None and check_in > latest.get(goal_id, ()):
+            latest[goal_id] = check_in
+    by_match: dict[int, list[Goal]] = {}
+    sheet_match = {sheet.pk: match_id for match_id, sheet in sheets.items()}
+    for goal in sorted(goals.values(), key=lambda g: (g.position is None, g.position, g.pk)):
+        found = latest.get(goal.pk)
         goal.latest_check_in = (
-            CheckIn(goal_id=goal_id, status=check_in_status, on=check_in_on)
-            if check_in_status is not None
-            else None
+            CheckIn(goal_id=goal.pk, on=found[0], status=found[3]) if found else None
         )
-        goals[match_id].append(goal)
+        by_match.setdefault(sheet_match[goal.sheet_id], []).append(goal)
     summaries = {}
     for match in matches:
         sheet = sheets.get(match.pk)
-        mine = goals.get(match.pk, [])
+        mine = by_match.get(match.pk, [])
         summaries[match.pk] = GoalSheetSummary(
             match=match,
             sheet=sheet,
