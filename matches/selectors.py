@@ -137,10 +137,14 @@ class Introduction:
 _NOT_GIVEN = object()
 
 
-def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduction:
+def introduction(
+    match: Match, reader_role: str, *, due=_NOT_GIVEN, shared_choices: bool = True
+) -> Introduction:
     """The introduction of ``match`` for its mentor or mentee (``reader_role``). Uses the
     applications' prefetched interests and conferences when present. ``due`` is the goal
-    sheet's due date when the caller knows it (None for a cycle without one)."""
+    sheet's due date when the caller knows it (None for a cycle without one). Without
+    ``shared_choices`` the interests and conferences they share are left empty, unread:
+    for a summary that shows none of them (the “My mentoring” card)."""
     if reader_role == Role.MENTOR:
         reader, partner = match.mentor, match.mentee
     else:
@@ -152,10 +156,14 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
         for code in Communication.values
         if code in (partner.communication_methods or [])
     ]
-    reader_interests = {i.pk for i in reader.interests.all()}
-    shared_interests = [i.label for i in partner.interests.all() if i.pk in reader_interests]
-    reader_conferences = {c.pk for c in reader.conferences.all()}
-    shared_conferences = [c.name for c in partner.conferences.all() if c.pk in reader_conferences]
+    shared_interests, shared_conferences = [], []
+    if shared_choices:
+        reader_interests = {i.pk for i in reader.interests.all()}
+        shared_interests = [i.label for i in partner.interests.all() if i.pk in reader_interests]
+        reader_conferences = {c.pk for c in reader.conferences.all()}
+        shared_conferences = [
+            c.name for c in partner.conferences.all() if c.pk in reader_conferences
+        ]
     same_type = ""
     if reader.library_type and reader.library_type == partner.library_type:
         same_type = LIBRARY_TYPE_PHRASES.get(reader.library_type, "")

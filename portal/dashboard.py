@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
-from applications.selectors import attach_chosen, choices, chosen_ids
+from applications.selectors import attach_interests, choices, chosen_ids
 from certificates.models import Certificate
 from certificates.selectors import certificates_by_match, issued_code
 from evaluation.models import Invitation
@@ -180,9 +180,12 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
         # Only what the cards, the introductions and the suggestions read: the whole
         # rows of both applications took longer to build than the rest of the query.
         .only(*_MATCH_FIELDS, *(f"{side}__{name}" for side in _SIDES for name in _PARTNER_FIELDS))
-        # Both partners' interests and conferences as ids with the rows, the objects
-        # from the programs' shared content: no query of their own.
-        .annotate(**chosen_ids("mentor"), **chosen_ids("mentee"))
+        # Both partners' interests (for the suggestions) as ids with the rows, the
+        # objects from the programs' shared content: no query of their own. Not their
+        # conferences: the card shows none (its introduction leaves them out).
+        .annotate(
+            **chosen_ids("mentor", conferences=False), **chosen_ids("mentee", conferences=False)
+        )
         # The person's certificate of each match with it (see certificates_by_match).
         .annotate(certificate_code=issued_code(ids))
         # Sorted below by the cycles at hand: no join to them.
@@ -200,11 +203,11 @@ def dashboard_for(user: User) -> Dashboard:
     programs = selectors.programs()
     applications = _applications_of(user, programs)
     matches = _matches_of(applications, programs)
-    # The interests and conferences, read once for the partners and the goals.
+    # The interests, read once for the partners and the goals.
     known = choices() if matches else None
     for match in matches:
-        attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
-        attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
+        attach_interests(match.mentor, "interests", match.mentor_interest_ids, known)
+        attach_interests(match.mentee, "interests", match.mentee_interest_ids, known)
 
     sheets = goal_sheet_glances(matches, known=known)
     recent, planned, logged = recent_and_planned_titles(matches=matches)
@@ -227,7 +230,9 @@ def dashboard_for(user: User) -> Dashboard:
             MatchCard(
                 match=match,
                 role=role,
-                intro=introduction(match, role, due=sheets[match.pk].state.due_on),
+                intro=introduction(
+                    match, role, due=sheets[match.pk].state.due_on, shared_choices=False
+                ),
                 goal_sheet=sheets[match.pk],
                 recent=recent[match.pk],
                 planned=planned[match.pk],
