@@ -43,9 +43,13 @@ def matches_of(user) -> QuerySet[Match]:
 
 def match_for_partner(*, user, pk: int) -> Match:
     """One of the person's own matches with everything the page shows, or 404."""
+    if not user.is_authenticated:
+        raise Http404("No such match")
     match = get_object_or_404(
-        _visible_to(user)
-        .select_related("cycle__program", "mentor", "mentee")
+        # Found by its key, the person's part in it checked on the partners' rows below:
+        # the same matches as _visible_to, without its subqueries to compose.
+        Match.objects.current()
+        .select_related("mentor", "mentee")
         # The partners' interests and conferences as ids with the row, the objects from
         # the shared content (attach_chosen below): no query of their own.
         .annotate(**chosen_ids("mentor"), **chosen_ids("mentee")),
@@ -53,7 +57,8 @@ def match_for_partner(*, user, pk: int) -> Match:
     )
     if match.role_of(user) is None:
         raise Http404("Not your match")
-    # The cycle's milestones (the goal sheet's due date) from the shared content.
+    # The cycle with its program and milestones (the goal sheet's due date) from the
+    # shared content: not joined above.
     with_shared_cycle(match)
     known = choices()
     attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
