@@ -18,7 +18,7 @@ from applications.selectors import attach_interests, choices, chosen_ids
 from certificates.models import Certificate
 from certificates.selectors import certificates_by_match, issued_code
 from evaluation.models import Invitation
-from evaluation.selectors import invitations_of_person
+from evaluation.selectors import invitations_waiting
 from goals.selectors import GoalSheetSummary, goal_sheet_glances
 from matches.models import Match
 from matches.selectors import Introduction, introduction
@@ -241,12 +241,12 @@ def dashboard_for(user: User) -> Dashboard:
             )
         )
     involved = [p for p in panels.values() if p.applications or p.match_cards]
-    surveys_waiting = [
-        invitation
-        for invitation in invitations_of_person(user)
-        if invitation.answered_at is None
-        and invitation.survey.takes_answers_on(invitation.survey.cycle.program.today())
-    ]
+    surveys_waiting = []
+    for invitation in invitations_waiting(user):
+        survey = invitation.survey
+        survey.cycle = _cycles(programs, {survey.cycle_id})[survey.cycle_id]
+        if survey.takes_answers_on(survey.cycle.program.today()):
+            surveys_waiting.append(invitation)
     # Someone new sees every program, to apply to; a participant sees their own.
     return Dashboard(
         user=user,
