@@ -67,7 +67,7 @@ class ProgramPanel:
         timeline = self.overview.timeline
         return timeline.coming_up(NEXT_ON_THE_TIMELINE) if timeline else []
 
-    @property
+    @cached_property  # the template and awaiting_match ask several times
     def current_applications(self) -> list[Application]:
         """Applications of the cycle under way or taking applications: the ones that
         still matter (older years are on “My applications”)."""
