@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -30,26 +29,19 @@ def certificate_of(user: User, match_id: int) -> Certificate:
     )
 
 
-def issued_code(application_ids: Iterable[int]) -> Subquery:
-    """For a query of a person's matches: the code of the certificate issued for each
-    match to one of their applications (``application_ids``), not withheld; None
-    without one. Read with the matches, it costs the page no query of its own."""
-    return Subquery(
-        Certificate.objects.issued()
-        .filter(match_id=OuterRef("pk"), application_id__in=list(application_ids))
-        .order_by()
-        .values("code")[:1]
-    )
-
-
-def certificates_by_match(matches: Iterable[Match]) -> dict[int, Certificate]:
-    """The downloadable certificates of these matches, by match id, from the matches
-    annotated with :func:`issued_code` as ``certificate_code``: only a concluded match
-    has one to download."""
+def certificates_by_match(user: User, matches: Iterable[Match]) -> dict[int, Certificate]:
+    """The person's downloadable certificates of these matches, by match id: one query,
+    none for someone with no concluded match."""
+    concluded = [m.pk for m in matches if m.status == Match.Status.CONCLUDED]
+    if not concluded:
+        return {}
     return {
-        m.pk: Certificate(match_id=m.pk, code=m.certificate_code)
-        for m in matches
-        if m.status == Match.Status.CONCLUDED and m.certificate_code
+        c.match_id: c
+        for c in Certificate.objects.issued().filter(
+            match__in=concluded,
+            match__status=Match.Status.CONCLUDED,
+            application__applicant=user,
+        )
     }
 
 

@@ -16,7 +16,7 @@ from activities.selectors import Suggestion, recent_and_planned_titles, suggeste
 from applications.models import Application
 from applications.selectors import attach_interests, choices, chosen_ids
 from certificates.models import Certificate
-from certificates.selectors import certificates_by_match, issued_code
+from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
 from evaluation.selectors import invitations_waiting
 from goals.selectors import GoalSheetSummary, goal_sheet_glances
@@ -186,8 +186,6 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
         .annotate(
             **chosen_ids("mentor", conferences=False), **chosen_ids("mentee", conferences=False)
         )
-        # The person's certificate of each match with it (see certificates_by_match).
-        .annotate(certificate_code=issued_code(ids))
         # Sorted below by the cycles at hand: no join to them.
         .order_by()
     )
@@ -217,7 +215,7 @@ def dashboard_for(user: User) -> Dashboard:
     suggestions = suggested_activities(
         matches=matches, limit=3, goals_by_match=goals, logged_by_match=logged
     )
-    certificates = certificates_by_match(matches)
+    certificates = certificates_by_match(user, matches)
 
     panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}
     for application in applications:
