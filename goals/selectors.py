@@ -366,8 +366,9 @@ def goal_sheet_glances(
             continue
         if goal_id not in goals:
             position, title, target_date, area_ids = row[7:11]
-            goal = Goal(id=goal_id, sheet_id=pk, position=position, title=title)
-            goal.target_date = target_date
+            goal = Goal(
+                id=goal_id, sheet_id=pk, position=position, title=title, target_date=target_date
+            )
             known = known or choices()
             attach_interests(goal, "competency_areas", area_ids, known)
             goals[goal_id] = goal
@@ -380,7 +381,9 @@ def goal_sheet_glances(
     for goal in sorted(goals.values(), key=lambda g: (g.position is None, g.position, g.pk)):
         found = latest.get(goal.pk)
         goal.latest_check_in = (
-            CheckIn(goal_id=goal.pk, on=found[0], status=found[3]) if found else None
+            CheckIn(id=found[2], goal_id=goal.pk, on=found[0], created_at=found[1], status=found[3])
+            if found
+            else None
         )
         by_match.setdefault(sheet_match[goal.sheet_id], []).append(goal)
     summaries = {}
