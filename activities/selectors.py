@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,7 +23,6 @@ from matches.models import Match
 from mentoring import content_cache
 from mentoring import selectors as program_selectors
 from mentoring.models import Cycle, Program
-from mentoring.sql import IdArrayAgg
 
 from .models import ANY_PHASE, PHASE_CHOICES, Activity, ActivityLogEntry, Category, Resource
 
@@ -319,8 +318,10 @@ def recent_and_planned_titles(
     """For each match (by id): its latest ``limit`` done activities, newest first, and
     its next ``limit`` planned ones, soonest first, as plain rows (``title``, ``on``) for
     a summary; and the catalog activities it logged, done or planned (what
-    :func:`suggested_activities` leaves out). One query: each kind ranked in its own
-    window, the logged activities gathered over the whole log."""
+    :func:`suggested_activities` leaves out). One query of a few columns of each entry,
+    ranked here: a year's log is a few dozen short rows, and ranking them in SQL (a
+    window per kind, filtered in a subquery) took the ORM several times longer to
+    compose than reading them all."""
     ids = [m.pk for m in matches]
     recent: dict[int, list[dict]] = {pk: [] for pk in ids}
     planned: dict[int, list[dict]] = {pk: [] for pk in ids}
@@ -328,35 +329,21 @@ def recent_and_planned_titles(
     if not ids:
         return recent, planned, logged
     done, later = ActivityLogEntry.Status.DONE, ActivityLogEntry.Status.PLANNED
-
-    # Newest first among the done, soonest first among the planned (the id breaks ties):
-    # in each window one pair of these keys is the day and id, the other pair is NULL.
-    def only(status, name):
-        return Case(When(status=status, then=F(name)))
-
-    order = [
-        only(done, "on").desc(),
-        only(done, "id").desc(),
-        only(later, "on").asc(),
-        only(later, "id").asc(),
-    ]
-    rows = (
-        ActivityLogEntry.objects.filter(match_id__in=ids, status__in=[done, later])
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("match_id"), F("status")], order_by=order),
-            # Computed over every entry of the match, before the ranks are filtered.
-            logged=Window(
-                IdArrayAgg("activity_id", filter=Q(activity__isnull=False)),
-                partition_by=[F("match_id")],
-            ),
-        )
-        .filter(rank__lte=limit)
-        .order_by("match_id", "status", "rank")
-        .values("match_id", "status", "title", "on", "logged")
+    rows = ActivityLogEntry.objects.filter(match_id__in=ids, status__in=[done, later]).values_list(
+        "match_id", "status", "title", "on", "id", "activity_id"
     )
-    for row in rows:
-        logged[row["match_id"]].update(row.pop("logged") or ())
-        (recent if row["status"] == done else planned)[row["match_id"]].append(row)
+    ranked: dict[tuple[int, str], list[tuple]] = {}
+    for match_id, status, title, on, pk, activity_id in rows:
+        if activity_id is not None:
+            logged[match_id].add(activity_id)
+        ranked.setdefault((match_id, status), []).append((on, pk, title))
+    for (match_id, status), entries in ranked.items():
+        # Newest first among the done, soonest first among the planned; the id breaks ties.
+        entries.sort(reverse=status == done)
+        (recent if status == done else planned)[match_id].extend(
+            {"match_id": match_id, "status": status, "title": title, "on": on}
+            for on, _, title in entries[:limit]
+        )
     return recent, planned, logged
 
 

@@ -22,6 +22,20 @@ def invitations_of_person(user: User) -> QuerySet[Invitation]:
 _SENT = [Survey.Status.OPEN, Survey.Status.CLOSED]
 
 
+def invitations_waiting(user: User) -> QuerySet[Invitation]:
+    """A person's unanswered invitations to surveys open now (by status: the caller
+    checks each survey's closing day against its program's today), the newest first,
+    with their survey but not its cycle and program: a caller holding the programs'
+    shared content gives each survey its cycle from there."""
+    return (
+        Invitation.objects.filter(
+            person=user, answered_at__isnull=True, survey__status=Survey.Status.OPEN
+        )
+        .select_related("survey")
+        .order_by("-survey__opens_on", "-pk")
+    )
+
+
 def invitation_by_token(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("survey__cycle__program", "person")

@@ -309,3 +309,92 @@ def program_todays(
     """Each program's today in its own time zone."""
     now = now or timezone.now()
     return {p.pk: timezone.localdate(now, p.tz) for p in programs}
+
+
+def goal_sheet_glances(
+    matches: Iterable[Match], *, known: Choices | None = None, now: dt.datetime | None = None
+) -> dict[int, GoalSheetSummary]:
+    """What “My mentoring” shows of each match's goal sheet, by match id: the state and
+    each goal's title, target date, competency areas and latest check-in (its status and
+    day only). One query, the sheets joined to their goals and the goals' check-ins (a
+    few short columns each, the latest picked here): the summaries' whole rows, authors
+    and three queries took longer to build than the page needs, and a subquery per
+    check-in column longer to compose than these rows to read."""
+    matches = list(matches)
+    rows = (
+        GoalSheet.objects.filter(match_id__in=[m.pk for m in matches])
+        .annotate(
+            area_ids=IdArray(
+                Goal.competency_areas.through.objects.filter(goal_id=OuterRef("goals__id")),
+                "interest_id",
+            ),
+        )
+        .order_by()
+        .values_list(
+            "id",
+            "match_id",
+            "status",
+            "revision",
+            "agreed_revision",
+            "agreed_at",
+            "goals__id",
+            "goals__position",
+            "goals__title",
+            "goals__target_date",
+            "area_ids",
+            "goals__check_ins__on",
+            "goals__check_ins__created_at",
+            "goals__check_ins__id",
+            "goals__check_ins__status",
+        )
+    )
+    sheets: dict[int, GoalSheet] = {}
+    goals: dict[int, Goal] = {}
+    latest: dict[int, tuple] = {}
+    for row in rows:
+        pk, match_id, status, revision, agreed_revision, agreed_at, goal_id = row[:7]
+        if match_id not in sheets:
+            sheets[match_id] = GoalSheet(
+                id=pk,
+                match_id=match_id,
+                status=status,
+                revision=revision,
+                agreed_revision=agreed_revision,
+                agreed_at=agreed_at,
+            )
+        if goal_id is None:
+            continue
+        if goal_id not in goals:
+            position, title, target_date, area_ids = row[7:11]
+            goal = Goal(
+                id=goal_id, sheet_id=pk, position=position, title=title, target_date=target_date
+            )
+            known = known or choices()
+            attach_interests(goal, "competency_areas", area_ids, known)
+            goals[goal_id] = goal
+        check_in = row[11:]
+        # The newest by day, then by when it was written (as the goal sheet page shows).
+        if check_in[2] is not None and check_in > latest.get(goal_id, ()):
+            latest[goal_id] = check_in
+    by_match: dict[int, list[Goal]] = {}
+    sheet_match = {sheet.pk: match_id for match_id, sheet in sheets.items()}
+    for goal in sorted(goals.values(), key=lambda g: (g.position is None, g.position, g.pk)):
+        found = latest.get(goal.pk)
+        goal.latest_check_in = (
+            CheckIn(id=found[2], goal_id=goal.pk, on=found[0], created_at=found[1], status=found[3])
+            if found
+            else None
+        )
+        by_match.setdefault(sheet_match[goal.sheet_id], []).append(goal)
+    summaries = {}
+    for match in matches:
+        sheet = sheets.get(match.pk)
+        mine = by_match.get(match.pk, [])
+        summaries[match.pk] = GoalSheetSummary(
+            match=match,
+            sheet=sheet,
+            state=goal_sheet_state(match=match, sheet=sheet, now=now),
+            goals=[g for g in mine if g.is_current],
+            retired_goals=[g for g in mine if not g.is_current],
+        )
+    return summaries

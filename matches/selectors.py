@@ -43,9 +43,13 @@ def matches_of(user) -> QuerySet[Match]:
 
 def match_for_partner(*, user, pk: int) -> Match:
     """One of the person's own matches with everything the page shows, or 404."""
+    if not user.is_authenticated:
+        raise Http404("No such match")
     match = get_object_or_404(
-        _visible_to(user)
-        .select_related("cycle__program", "mentor", "mentee")
+        # Found by its key, the person's part in it checked on the partners' rows below:
+        # the same matches as _visible_to, without its subqueries to compose.
+        Match.objects.current()
+        .select_related("mentor", "mentee")
         # The partners' interests and conferences as ids with the row, the objects from
         # the shared content (attach_chosen below): no query of their own.
         .annotate(**chosen_ids("mentor"), **chosen_ids("mentee")),
@@ -53,7 +57,8 @@ def match_for_partner(*, user, pk: int) -> Match:
     )
     if match.role_of(user) is None:
         raise Http404("Not your match")
-    # The cycle's milestones (the goal sheet's due date) from the shared content.
+    # The cycle with its program and milestones (the goal sheet's due date) from the
+    # shared content: not joined above.
     with_shared_cycle(match)
     known = choices()
     attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
@@ -137,10 +142,14 @@ class Introduction:
 _NOT_GIVEN = object()
 
 
-def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduction:
+def introduction(
+    match: Match, reader_role: str, *, due=_NOT_GIVEN, shared_choices: bool = True
+) -> Introduction:
     """The introduction of ``match`` for its mentor or mentee (``reader_role``). Uses the
     applications' prefetched interests and conferences when present. ``due`` is the goal
-    sheet's due date when the caller knows it (None for a cycle without one)."""
+    sheet's due date when the caller knows it (None for a cycle without one). Without
+    ``shared_choices`` the interests and conferences they share are left empty, unread:
+    for a summary that shows none of them (the “My mentoring” card)."""
     if reader_role == Role.MENTOR:
         reader, partner = match.mentor, match.mentee
     else:
@@ -152,10 +161,14 @@ def introduction(match: Match, reader_role: str, *, due=_NOT_GIVEN) -> Introduct
         for code in Communication.values
         if code in (partner.communication_methods or [])
     ]
-    reader_interests = {i.pk for i in reader.interests.all()}
-    shared_interests = [i.label for i in partner.interests.all() if i.pk in reader_interests]
-    reader_conferences = {c.pk for c in reader.conferences.all()}
-    shared_conferences = [c.name for c in partner.conferences.all() if c.pk in reader_conferences]
+    shared_interests, shared_conferences = [], []
+    if shared_choices:
+        reader_interests = {i.pk for i in reader.interests.all()}
+        shared_interests = [i.label for i in partner.interests.all() if i.pk in reader_interests]
+        reader_conferences = {c.pk for c in reader.conferences.all()}
+        shared_conferences = [
+            c.name for c in partner.conferences.all() if c.pk in reader_conferences
+        ]
     same_type = ""
     if reader.library_type and reader.library_type == partner.library_type:
         same_type = LIBRARY_TYPE_PHRASES.get(reader.library_type, "")

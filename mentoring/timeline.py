@@ -126,20 +126,21 @@ class Timeline:
         """The next ``limit`` entries from today. A milestone that only announces an
         event of the same name inside it (the networking session's month and the
         session itself) is left out: the event says when, to the hour."""
-        events = [e for e in self.entries if e.is_event]
-        shown = [
-            entry
-            for entry in self.from_today
-            if not (
-                entry.is_milestone
-                and any(
-                    e.item.title.casefold() == entry.item.title.casefold()
-                    and entry.starts_on <= e.starts_on <= entry.ends_on
-                    for e in events
-                )
-            )
-        ]
-        return shown[:limit]
+        # Each title read once, and no further than the ``limit`` shown: a translated
+        # title is slow to read and a year holds dozens of entries.
+        events = [(e.item.title.casefold(), e.starts_on) for e in self.entries if e.is_event]
+        shown = []
+        for entry in self.from_today:
+            if len(shown) == limit:
+                break
+            if entry.is_milestone:
+                title = entry.item.title.casefold()
+                if any(
+                    name == title and entry.starts_on <= on <= entry.ends_on for name, on in events
+                ):
+                    continue
+            shown.append(entry)
+        return shown
 
 
 def timeline_on(milestones: Sequence[Milestone], events: Sequence[Event], day: dt.date) -> Timeline:

@@ -8,15 +8,18 @@ of queries, whatever the person's history.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
 
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
-from applications.selectors import applications_of, attach_chosen, choices, chosen_ids
+from applications.selectors import attach_interests, choices, chosen_ids
 from certificates.models import Certificate
 from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
-from evaluation.selectors import invitations_of_person
-from goals.selectors import GoalSheetSummary, goal_sheet_summaries
+from evaluation.selectors import invitations_waiting
+from goals.selectors import GoalSheetSummary, goal_sheet_glances
 from matches.models import Match
 from matches.selectors import Introduction, introduction
 from mentoring import selectors
@@ -59,12 +62,12 @@ class ProgramPanel:
     def program(self):
         return self.overview.program
 
-    @property
+    @cached_property  # the template asks twice
     def coming_up(self) -> list[TimelineEntry]:
         timeline = self.overview.timeline
         return timeline.coming_up(NEXT_ON_THE_TIMELINE) if timeline else []
 
-    @property
+    @cached_property  # the template and awaiting_match ask several times
     def current_applications(self) -> list[Application]:
         """Applications of the cycle under way or taking applications: the ones that
         still matter (older years are on “My applications”)."""
@@ -110,22 +113,33 @@ class Dashboard:
         return any(panel.applications for panel in self.panels)
 
 
-def _matches_of(user: User, programs: list) -> list[Match]:
-    """The person's confirmed matches (active, then concluded), newest year first, with
-    what their cards show."""
-    matches = list(
-        Match.objects.of_person(user)
-        .current()
-        .select_related("mentor__applicant", "mentee__applicant")
-        # Both partners' interests and conferences as ids with the rows, the objects
-        # from the programs' shared content: no query of their own.
-        .annotate(**chosen_ids("mentor"), **chosen_ids("mentee"))
-        .order_by("status", "-cycle__starts_on", "pk")
-    )
-    # Each match's cycle with its program and milestones, from the programs' content
-    # already loaded (shared, cached): no join and no milestone query per page.
+_SIDES = ("mentor", "mentee")
+_MATCH_FIELDS = ("cycle_id", "mentor_id", "mentee_id", "status", "reasons")
+# What a card and its introduction (matches.selectors.introduction) read of a partner.
+_PARTNER_FIELDS = (
+    "applicant_id",
+    "full_name",
+    "preferred_name",
+    "anonymised_at",
+    "email",
+    "phone",
+    "communication_methods",
+    "position_title",
+    "organization",
+    "city",
+    "state",
+    "country",
+    "time_zone",
+    "library_type",
+    "in_person_ok",
+)
+
+
+def _cycles(programs: list, wanted: set[int]) -> dict[int, Cycle]:
+    """The cycles ``wanted`` with their program and milestones, from the programs'
+    content already loaded (shared, cached): no join and no milestone query per page."""
     cycles = {cycle.pk: cycle for program in programs for cycle in program.cycles.all()}
-    missing = {m.cycle_id for m in matches} - cycles.keys()
+    missing = wanted - cycles.keys()
     if missing:
         # A cycle written where no signal told the shared content (a bulk insert): read
         # it from the database rather than fail.
@@ -135,21 +149,65 @@ def _matches_of(user: User, programs: list) -> list[Match]:
             .select_related("program")
             .prefetch_related("milestones")
         )
-    known = choices() if matches else None
+    return cycles
+
+
+def _applications_of(user: User, programs: list) -> list[Application]:
+    """The person's applications, newest year first, with only what the page reads of
+    them (role, status, cycle): the whole rows with their cycle and program joined took
+    longer to build than the page needs."""
+    applications = list(
+        Application.objects.of_person(user).only("cycle_id", "role", "status").order_by()
+    )
+    cycles = _cycles(programs, {a.cycle_id for a in applications})
+    for application in applications:
+        application.cycle = cycles[application.cycle_id]
+    applications.sort(key=lambda a: (-a.cycle.starts_on.toordinal(), a.role, a.pk))
+    return applications
+
+
+def _matches_of(applications: list[Application], programs: list) -> list[Match]:
+    """The confirmed matches (active, then concluded) of the person whose
+    ``applications`` these are, newest year first, with what their cards show."""
+    ids = [a.pk for a in applications]
+    if not ids:
+        return []
+    matches = list(
+        # The person's applications are loaded already: their ids, not a subquery.
+        Match.objects.filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
+        .current()
+        .select_related("mentor", "mentee")
+        # Only what the cards, the introductions and the suggestions read: the whole
+        # rows of both applications took longer to build than the rest of the query.
+        .only(*_MATCH_FIELDS, *(f"{side}__{name}" for side in _SIDES for name in _PARTNER_FIELDS))
+        # Both partners' interests (for the suggestions) as ids with the rows, the
+        # objects from the programs' shared content: no query of their own. Not their
+        # conferences: the card shows none (its introduction leaves them out).
+        .annotate(
+            **chosen_ids("mentor", conferences=False), **chosen_ids("mentee", conferences=False)
+        )
+        # Sorted below by the cycles at hand: no join to them.
+        .order_by()
+    )
+    cycles = _cycles(programs, {m.cycle_id for m in matches})
     for match in matches:
         match.cycle = cycles[match.cycle_id]
-        attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
-        attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
+    matches.sort(key=lambda m: (m.status, -m.cycle.starts_on.toordinal(), m.pk))
     return matches
 
 
 def dashboard_for(user: User) -> Dashboard:
     """Everything “My mentoring” shows for ``user``."""
     programs = selectors.programs()
-    applications = list(applications_of(user, with_history=False))
-    matches = _matches_of(user, programs)
+    applications = _applications_of(user, programs)
+    matches = _matches_of(applications, programs)
+    # The interests, read once for the partners and the goals.
+    known = choices() if matches else None
+    for match in matches:
+        attach_interests(match.mentor, "interests", match.mentor_interest_ids, known)
+        attach_interests(match.mentee, "interests", match.mentee_interest_ids, known)
 
-    sheets = goal_sheet_summaries(matches)
+    sheets = goal_sheet_glances(matches, known=known)
     recent, planned, logged = recent_and_planned_titles(matches=matches)
     # The goals just loaded (with their competency areas) and the partners' interests
     # prefetched above: the suggestions need no query of their own for them.
@@ -170,7 +228,9 @@ def dashboard_for(user: User) -> Dashboard:
             MatchCard(
                 match=match,
                 role=role,
-                intro=introduction(match, role, due=sheets[match.pk].state.due_on),
+                intro=introduction(
+                    match, role, due=sheets[match.pk].state.due_on, shared_choices=False
+                ),
                 goal_sheet=sheets[match.pk],
                 recent=recent[match.pk],
                 planned=planned[match.pk],
@@ -179,12 +239,12 @@ def dashboard_for(user: User) -> Dashboard:
             )
         )
     involved = [p for p in panels.values() if p.applications or p.match_cards]
-    surveys_waiting = [
-        invitation
-        for invitation in invitations_of_person(user)
-        if invitation.answered_at is None
-        and invitation.survey.takes_answers_on(invitation.survey.cycle.program.today())
-    ]
+    surveys_waiting = []
+    for invitation in invitations_waiting(user):
+        survey = invitation.survey
+        survey.cycle = _cycles(programs, {survey.cycle_id})[survey.cycle_id]
+        if survey.takes_answers_on(survey.cycle.program.today()):
+            surveys_waiting.append(invitation)
     # Someone new sees every program, to apply to; a participant sees their own.
     return Dashboard(
         user=user,

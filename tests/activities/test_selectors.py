@@ -335,3 +335,36 @@ def test_the_catalog_is_read_from_the_shared_cache_until_staff_change_it(cycle, 
 
     services.activities_set_published(activities=[storytime], published=False)
     assert suggested(match) == []
+
+
+def test_recent_and_planned_titles_agree_with_the_full_lists_in_one_query(cycle):
+    matches = [active_match(cycle), active_match(cycle)]
+    catalog = [ActivityFactory(), ActivityFactory()]
+    for k, match in enumerate(matches):
+        for days in (3, 1, 1, 7, 2):  # a tie on the day: the later entry counts as newer
+            ActivityLogEntryFactory(
+                match=match, on=today() - dt.timedelta(days=days), title=f"done {k} {days}"
+            )
+        for days in (5, 1, 1, 9):
+            ActivityLogEntryFactory(
+                match=match,
+                status=PLANNED,
+                on=today() + dt.timedelta(days=days),
+                title=f"planned {k} {days}",
+                activity=catalog[k],
+            )
+
+    with CaptureQueriesContext(connection) as ctx:
+        recent, planned, logged = selectors.recent_and_planned_titles(matches=matches, limit=3)
+
+    assert len(ctx.captured_queries) == 1
+    full_recent = selectors.recent_activities(matches=matches, limit=3)
+    full_planned = selectors.planned_activities(matches=matches, limit=3)
+    for k, match in enumerate(matches):
+        assert [(r["title"], r["on"]) for r in recent[match.pk]] == [
+            (e.title, e.on) for e in full_recent[match.pk]
+        ]
+        assert [(r["title"], r["on"]) for r in planned[match.pk]] == [
+            (e.title, e.on) for e in full_planned[match.pk]
+        ]
+        assert catalog[k].pk in logged[match.pk]

@@ -72,3 +72,43 @@ def test_the_hourly_task_opens_a_sheet_for_each_active_match_once(cycle):
 
     assert open_goal_sheets.delay().get() == 2
     assert open_goal_sheets.delay().get() == 0
+
+
+def test_glances_show_what_the_summaries_show_of_each_goal_in_one_query(cycle, today):
+    sheet = GoalSheetFactory(match=MatchFactory(cycle=cycle))
+    first, second = GoalFactory(sheet=sheet), GoalFactory(sheet=sheet)
+    CheckInFactory(goal=first, status="not_started", on=today - dt.timedelta(days=10))
+    CheckInFactory(goal=first, status="in_progress", on=today - dt.timedelta(days=2))
+    CheckInFactory(goal=first, status="done", on=today - dt.timedelta(days=5))
+    retired = GoalFactory(sheet=sheet, position=None)
+    without_sheet = MatchFactory(cycle=cycle)
+    matches = list(selectors.match_queryset().filter(pk__in=[sheet.match_id, without_sheet.pk]))
+    summaries = selectors.goal_sheet_summaries(matches)
+    selectors.goal_sheet_glances(matches)  # the first read fills the shared cache
+
+    with CaptureQueriesContext(connection) as ctx:
+        glances = selectors.goal_sheet_glances(matches)
+
+    assert len(ctx.captured_queries) == 1
+    for match in matches:
+        glance, summary = glances[match.pk], summaries[match.pk]
+        assert glance.state == summary.state
+        for seen, full in zip(
+            [*glance.goals, *glance.retired_goals],
+            [*summary.goals, *summary.retired_goals],
+            strict=True,
+        ):
+            assert (seen.pk, seen.title, seen.target_date) == (
+                full.pk,
+                full.title,
+                full.target_date,
+            )
+            assert list(seen.competency_areas.all()) == list(full.competency_areas.all())
+            latest, expected = seen.latest_check_in, full.latest_check_in
+            assert (latest and (latest.status, latest.on)) == (
+                expected and (expected.status, expected.on)
+            )
+    assert [g.pk for g in glances[sheet.match_id].goals] == [first.pk, second.pk]
+    assert [g.pk for g in glances[sheet.match_id].retired_goals] == [retired.pk]
+    assert glances[sheet.match_id].goals[0].latest_check_in.status == "in_progress"
+    assert glances[without_sheet.pk].sheet is None and glances[without_sheet.pk].goals == []
