@@ -134,22 +134,32 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
     here; a reason is put in words only when the page shows its match."""
     goals_late = _goals_past_target(data)
     bouncing = _bouncing_newsletters(data)
+    help_requests = data.open_help_requests
     explain = _Explanations(data)
+    # Each rule's deadline worked out once, as a day: a match is then judged by comparing
+    # its own days with them (every rule runs on every match, 1,500 in a large year).
+    sheet_past_due = sheet_overdue(data, None)
+    quiet_by = data.as_of - dt.timedelta(days=QUIET_DAYS)
+    meeting_by = data.as_of - dt.timedelta(days=data.cycle.days_without_meeting)
     result = []
     for match in data.matches:
         findings: list[Finding] = [
-            (HELP_REQUESTED, item) for item in data.open_help_requests.get(match.pk, ())
+            (HELP_REQUESTED, item) for item in help_requests.get(match.pk, ())
         ]
-        sheet = data.sheet(match)
+        sheet = match.sheet
         # An agreed revision stands while a reopened sheet is redrafted: the match has a
         # goal sheet, even if the redraft is late.
-        if sheet_overdue(data, sheet) and (sheet is None or sheet.agreed_revision is None):
+        if sheet_past_due and (
+            sheet is None
+            or (sheet.status != GoalSheet.Status.AGREED and sheet.agreed_revision is None)
+        ):
             findings.append((NO_GOAL_SHEET, sheet))
-        quiet = _quiet_since(data, match)
-        if quiet is not None:
+        start = _start(data, match)
+        quiet = _quiet_since(match, start)
+        if quiet[0] <= quiet_by:
             findings.append((QUIET, quiet))
-        no_meeting = _without_meeting_since(data, match)
-        if no_meeting is not None:
+        no_meeting = _without_meeting_since(match, start)
+        if no_meeting[0] <= meeting_by:
             findings.append((NO_MEETING, no_meeting))
         late = goals_late.get(match.pk)
         if late:
@@ -282,35 +292,31 @@ class _Explanations:
         )
 
 
-def _quiet_since(data: CycleData, match: MatchRow) -> tuple[dt.date, dt.date | None] | None:
-    """(the day the silence began, the last day with news or None) when the match has
-    been quiet for QUIET_DAYS or more by the as-of day; else None. A match is not quiet
-    before its program year started or its partners were introduced."""
-    news = [d for d in (match.last_check_in, match.last_activity) if d]
+def _start(data: CycleData, match: MatchRow) -> dt.date:
+    """The day from which a match's silences count: the start of the program year, or
+    the partners' introduction if later (a match is not quiet before either)."""
     start = data.cycle.starts_on
-    if match.confirmed_on:
-        start = max(start, match.confirmed_on)
-    last = max(news) if news else None
-    since = max([start, *news])
-    if (data.as_of - since).days >= QUIET_DAYS:
-        return since, last
-    return None
+    if match.confirmed_on and match.confirmed_on > start:
+        return match.confirmed_on
+    return start
 
 
-def _without_meeting_since(
-    data: CycleData, match: MatchRow
-) -> tuple[dt.date, dt.date | None] | None:
-    """(the day since which the partners have not met, their last meeting or None) when
-    that is the cycle's ``days_without_meeting`` or more by the as-of day; else None.
-    Counted, like the silence above, from the start of the year or the introduction."""
-    start = data.cycle.starts_on
-    if match.confirmed_on:
-        start = max(start, match.confirmed_on)
+def _quiet_since(match: MatchRow, start: dt.date) -> tuple[dt.date, dt.date | None]:
+    """(the day the match's silence began, its last day with news or None): the match
+    is quiet once that silence has lasted QUIET_DAYS by the as-of day."""
+    last = match.last_check_in
+    activity = match.last_activity
+    if last is None or (activity is not None and activity > last):
+        last = activity
+    return (last if last is not None and last > start else start), last
+
+
+def _without_meeting_since(match: MatchRow, start: dt.date) -> tuple[dt.date, dt.date | None]:
+    """(the day since which the partners have not met, their last meeting or None):
+    counted, like the silence above, from ``start``; the match is at risk once that is
+    the cycle's ``days_without_meeting`` by the as-of day."""
     last = match.last_meeting
-    since = max(start, last) if last else start
-    if (data.as_of - since).days >= data.cycle.days_without_meeting:
-        return since, last
-    return None
+    return (last if last is not None and last > start else start), last
 
 
 def _goals_past_target(data: CycleData) -> dict[int, list[GoalRow]]:
