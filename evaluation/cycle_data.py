@@ -10,11 +10,12 @@ year stood when it concluded).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import router
-from django.db.models import F, Max, Sum, Window
+from django.db.models import F, Max, Q, Sum, Window
 from django.db.models.base import DEFERRED
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
@@ -90,36 +91,80 @@ class SheetRow:
     agreed_revision: int | None
 
 
+# The columns of a partner's application (:class:`Partner`), in its order.
+PARTNER_COLUMNS = ("id", "applicant_id", "role", "full_name", "preferred_name", "email",
+                   "anonymised_at")  # fmt: skip
+
+
+class Partners:
+    """The partners of a cycle's matches (:class:`Partner`) by application, read when a
+    page shows them: the names and addresses of 3,000 people were a third of the time
+    reading the matches, and the page names fifty. :meth:`load` reads those of the
+    matches given in one query; a partner asked for before that reads every match's in
+    one query (never one query a match)."""
+
+    # More applications than this are read as the cycle's matches' rather than by id.
+    BY_ID = 500
+
+    def __init__(self, data: CycleData):
+        self._data = data
+        self._loaded: dict[int, Partner] = {}
+
+    def load(self, rows: Iterable[MatchRow]) -> None:
+        wanted = {pk for row in rows for pk in (row.mentee_id, row.mentor_id)}
+        wanted -= self._loaded.keys()
+        if not wanted:
+            return
+        if len(wanted) <= self.BY_ID:
+            applications = Application.objects.filter(pk__in=wanted)
+        else:
+            matches = Match.objects.filter(cycle=self._data.cycle, status__in=CURRENT_MATCH)
+            applications = Application.objects.filter(
+                Q(pk__in=matches.values("mentee_id")) | Q(pk__in=matches.values("mentor_id"))
+            )
+        for row in applications.order_by().values_list(*PARTNER_COLUMNS):
+            self._loaded[row[0]] = Partner(*row)
+
+    def __getitem__(self, pk: int) -> Partner:
+        if pk not in self._loaded:
+            self.load(self._data.matches)
+        return self._loaded[pk]
+
+
 @dataclass(slots=True)
 class MatchRow:
-    """A match at work or concluded, with its partners, goal sheet, the days of its
-    latest check-in, activity and meeting up to the as-of day, and the minutes met."""
+    """A match at work or concluded: its partners' applications (the people, the
+    ``*_person_id``; their names from ``partners`` when shown), goal sheet, the days of
+    its latest check-in, activity and meeting up to the as-of day, and the minutes met."""
 
     pk: int
     cycle_id: int
     status: str
     confirmed_on: dt.date | None  # in the program's time zone
-    mentee: Partner
-    mentor: Partner
+    mentee_id: int
+    mentor_id: int
+    mentee_person_id: int | None
+    mentor_person_id: int | None
     sheet: SheetRow | None
     last_check_in: dt.date | None
     last_activity: dt.date | None
     last_meeting: dt.date | None
     meeting_minutes: int | None
+    partners: Partners = field(repr=False, compare=False)
 
     @property
-    def mentee_id(self) -> int:
-        return self.mentee.pk
+    def mentee(self) -> Partner:
+        return self.partners[self.mentee_id]
 
     @property
-    def mentor_id(self) -> int:
-        return self.mentor.pk
+    def mentor(self) -> Partner:
+        return self.partners[self.mentor_id]
 
     def as_match(self) -> Match:
         """The match as a model object with these columns loaded (what a link or a name
         on the page needs; any other field is read on demand), built without a query."""
         match = _loaded(Match, id=self.pk, cycle_id=self.cycle_id, status=self.status,
-                        mentor_id=self.mentor.pk, mentee_id=self.mentee.pk)  # fmt: skip
+                        mentor_id=self.mentor_id, mentee_id=self.mentee_id)  # fmt: skip
         for name in ("mentee", "mentor"):
             partner: Partner = getattr(self, name)
             setattr(match, name, _loaded(Application, id=partner.pk,
@@ -201,8 +246,6 @@ class CycleData:
             last=Max("on"),
             minutes=Sum("minutes"),
         )
-        partner = ("id", "applicant_id", "role", "full_name", "preferred_name", "email",
-                   "anonymised_at")  # fmt: skip
         # The day of the introduction, not its moment: a timestamp costs the driver ten
         # times a date to read, and 1,500 of them were a tenth of the page.
         rows = (
@@ -210,31 +253,32 @@ class CycleData:
             .annotate(confirmed_on=TruncDate("confirmed_at", tzinfo=self.program.tz))
             .order_by("mentee__full_name", "pk")
             .values_list(
-                *("id", "cycle_id", "status", "confirmed_on"),
-                *(f"mentee__{name}" for name in partner),
-                *(f"mentor__{name}" for name in partner),
+                *("id", "cycle_id", "status", "confirmed_on", "mentee_id", "mentor_id"),
+                *("mentee__applicant_id", "mentor__applicant_id"),
                 *("goal_sheet__id", "goal_sheet__status", "goal_sheet__agreed_revision"),
             )
         )
-        n, none = len(partner), (None, None)
+        none = (None, None)
         result = []
         for row in rows:
             pk = row[0]
-            sheet = row[4 + 2 * n : 7 + 2 * n]
             last_meeting, minutes = meetings.get(pk, none)
             result.append(
                 MatchRow(
-                    *row[:4],
-                    mentee=Partner(*row[4 : 4 + n]),
-                    mentor=Partner(*row[4 + n : 4 + 2 * n]),
-                    sheet=SheetRow(*sheet) if sheet[0] is not None else None,
+                    *row[:8],
+                    sheet=SheetRow(*row[8:]) if row[8] is not None else None,
                     last_check_in=check_ins.get(pk),
                     last_activity=activities.get(pk, none)[0],
                     last_meeting=last_meeting,
                     meeting_minutes=minutes,
+                    partners=self.partners,
                 )
             )
         return result
+
+    @cached_property
+    def partners(self) -> Partners:
+        return Partners(self)
 
     @cached_property
     def latest_check_ins(self) -> dict[int, tuple[int, dt.date, str]]:

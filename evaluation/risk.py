@@ -107,6 +107,14 @@ class MatchAtRisk:
         return [code for code, _facts in self.findings]
 
 
+def with_partners(items: list[MatchAtRisk]) -> list[MatchAtRisk]:
+    """``items``, their partners read in one query: the page names the matches it shows
+    (their reasons may name a partner too)."""
+    if items:
+        items[0].row.partners.load(item.row for item in items)
+    return items
+
+
 class _AdminUrls:
     """Admin URLs of many rows: each name reversed once, then the key put in (with 1,500
     matches at risk, reversing every link was a third of the page)."""
@@ -164,10 +172,13 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
         late = goals_late.get(match.pk)
         if late:
             findings.append((GOAL_PAST_TARGET, late))
-        for partner in (match.mentee, match.mentor):
-            delivery = bouncing.get(partner.applicant_id)
+        for side, person_id in (
+            ("mentee", match.mentee_person_id),
+            ("mentor", match.mentor_person_id),
+        ):
+            delivery = bouncing.get(person_id)
             if delivery is not None:
-                findings.append((NEWSLETTER_BOUNCING, (partner, delivery)))
+                findings.append((NEWSLETTER_BOUNCING, (side, delivery)))
         if findings:
             result.append(MatchAtRisk(row=match, findings=tuple(findings), explain=explain))
     result.sort(key=lambda r: -len(r.findings))
@@ -273,8 +284,9 @@ class _Explanations:
             gettext("Goal sheet"),
         )
 
-    def newsletter_bouncing(self, match: MatchRow, bounce: tuple[Partner, Delivery]) -> RiskReason:
-        partner, delivery = bounce
+    def newsletter_bouncing(self, match: MatchRow, bounce: tuple[str, Delivery]) -> RiskReason:
+        side, delivery = bounce
+        partner: Partner = getattr(match, side)
         return RiskReason(
             NEWSLETTER_BOUNCING,
             (
