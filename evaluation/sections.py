@@ -115,7 +115,7 @@ def funnel(data: CycleData) -> Funnel:
     achieved: dict[str, set[int]] = {"mentee": set(), "mentor": set()}
     for match in data.matches:
         sheet = match.sheet
-        mentee_id, mentor_id = match.mentee.pk, match.mentor.pk
+        mentee_id, mentor_id = match.mentee_id, match.mentor_id
         matched["mentee"].add(mentee_id)
         matched["mentor"].add(mentor_id)
         if sheet is not None and sheet.agreed_revision is not None:
