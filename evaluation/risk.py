@@ -11,7 +11,6 @@ from functools import cached_property
 from django.db.models import (
     Exists,
     OuterRef,
-    Q,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +18,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application
 from goals.models import GoalSheet
 from matches.models import HelpRequest, Match
 from mentoring.dates import long_date
 from mentoring.models import Delivery
 
 from .cycle_data import (
-    CURRENT_MATCH,
     NEWSLETTER_KIND,
     QUIET_DAYS,
     CycleData,
@@ -284,7 +281,7 @@ class _Explanations:
             gettext("Goal sheet"),
         )
 
-    def newsletter_bouncing(self, match: MatchRow, bounce: tuple[str, Delivery]) -> RiskReason:
+    def newsletter_bouncing(self, match: MatchRow, bounce: tuple[str, Bounce]) -> RiskReason:
         side, delivery = bounce
         partner: Partner = getattr(match, side)
         return RiskReason(
@@ -344,22 +341,31 @@ def _goals_past_target(data: CycleData) -> dict[int, list[GoalRow]]:
     return late
 
 
-def _bouncing_newsletters(data: CycleData) -> dict[int, Delivery]:
+@dataclass(frozen=True)
+class Bounce:
+    """A failed newsletter delivery: what the reason says of it, and its admin page."""
+
+    pk: int
+    subject: str
+    to_email: str
+    last_error: str
+
+
+def _bouncing_newsletters(data: CycleData) -> dict[int, Bounce]:
     """The people of the cycle's matches whose latest newsletter failed, with that
-    delivery."""
+    delivery. Every failed newsletter with no later one to its address is read (a few,
+    from the address index), and kept when its person is in one of the matches: their
+    people are on the match rows already, and asking the database to find them again
+    was most of the time this took."""
+    people = {person for m in data.matches for person in (m.mentee_person_id, m.mentor_person_id)}
+    people.discard(None)  # an application whose person has gone matches no delivery
     later = Delivery.objects.filter(
         kind=NEWSLETTER_KIND, to_email=OuterRef("to_email"), created_at__gt=OuterRef("created_at")
     )
-    people = Application.objects.filter(
-        Q(mentee_matches__cycle=data.cycle, mentee_matches__status__in=CURRENT_MATCH)
-        | Q(mentor_matches__cycle=data.cycle, mentor_matches__status__in=CURRENT_MATCH)
-    ).values("applicant_id")
     failed = (
-        Delivery.objects.filter(
-            kind=NEWSLETTER_KIND, status=Delivery.Status.FAILED, recipient_id__in=people
-        )
+        Delivery.objects.filter(kind=NEWSLETTER_KIND, status=Delivery.Status.FAILED)
         .filter(~Exists(later))
-        .only("pk", "recipient_id", "to_email", "subject", "last_error", "created_at")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
+        .values_list("recipient_id", "pk", "subject", "to_email", "last_error")
     )
-    return {delivery.recipient_id: delivery for delivery in failed}
+    return {row[0]: Bounce(*row[1:]) for row in failed if row[0] in people}
