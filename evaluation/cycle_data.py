@@ -344,9 +344,6 @@ class CycleData:
                 found.setdefault(item.match_id, []).append(item)
         return found
 
-    def sheet(self, match: MatchRow) -> SheetRow | None:
-        return match.sheet
-
 
 def goal_achieved(goal: GoalRow) -> bool:
     """A goal counts as achieved once its final outcome says so, or its latest check-in."""

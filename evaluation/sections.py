@@ -195,12 +195,11 @@ def sheet_overdue(data: CycleData, sheet: SheetRow | None) -> bool:
 
 
 def goal_sheet_progress(data: CycleData) -> GoalSheetProgress:
-    states: Counter[str] = Counter()
-    overdue = 0
-    for match in data.matches:
-        sheet = data.sheet(match)
-        states[sheet.status if sheet else "not_started"] += 1
-        overdue += sheet_overdue(data, sheet)
+    states = Counter(m.sheet.status if m.sheet else "not_started" for m in data.matches)
+    # Every sheet not agreed is overdue once the due date has passed (sheet_overdue's rule).
+    overdue = (
+        len(data.matches) - states[GoalSheet.Status.AGREED] if sheet_overdue(data, None) else 0
+    )
     # Each sheet's first submission and agreement, as days in the program's time zone.
     tz = data.program.tz
     firsts = (
