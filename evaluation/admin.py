@@ -26,7 +26,7 @@ from mentoring.dates import long_date
 from mentoring.models import Cycle, Milestone, Program, ProgramObjective
 from mentoring.timeline import phase_on
 
-from . import charts, cycle_data, health, services
+from . import charts, cycle_data, health, risk, services
 from .admin_report import YearReportPages
 from .admin_results import SurveyPages, may_see_results
 from .models import Invitation, ProgramHealth, Question, Survey
@@ -175,9 +175,11 @@ class ProgramHealthAdmin(YearReportPages, admin.ModelAdmin):
             "quiet_days": cycle_data.QUIET_DAYS,
             "min_group": cycle_data.MIN_GROUP,
             # The most urgent first; the whole list on request (a bad year lists them all).
-            "at_risk_shown": report.at_risk
-            if request.GET.get("risks") == "all"
-            else report.at_risk[:AT_RISK_SHOWN],
+            "at_risk_shown": risk.with_partners(
+                report.at_risk
+                if request.GET.get("risks") == "all"
+                else report.at_risk[:AT_RISK_SHOWN]
+            ),
         }
         with timezone.override(cycle.program.tz):
             return TemplateResponse(request, "evaluation/admin/health.html", context)

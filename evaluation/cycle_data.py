@@ -10,13 +10,14 @@ year stood when it concluded).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import router
-from django.db.models import F, Max, Sum, Window
+from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.db.models.base import DEFERRED
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,38 +91,80 @@ class SheetRow:
     agreed_revision: int | None
 
 
+# The columns of a partner's application (:class:`Partner`), in its order.
+PARTNER_COLUMNS = ("id", "applicant_id", "role", "full_name", "preferred_name", "email",
+                   "anonymised_at")  # fmt: skip
+
+
+class Partners:
+    """The partners of a cycle's matches (:class:`Partner`) by application, read when a
+    page shows them: the names and addresses of 3,000 people were a third of the time
+    reading the matches, and the page names fifty. :meth:`load` reads those of the
+    matches given in one query; a partner asked for before that reads every match's in
+    one query (never one query a match)."""
+
+    # More applications than this are read as the cycle's matches' rather than by id.
+    BY_ID = 500
+
+    def __init__(self, data: CycleData):
+        self._data = data
+        self._loaded: dict[int, Partner] = {}
+
+    def load(self, rows: Iterable[MatchRow]) -> None:
+        wanted = {pk for row in rows for pk in (row.mentee_id, row.mentor_id)}
+        wanted -= self._loaded.keys()
+        if not wanted:
+            return
+        if len(wanted) <= self.BY_ID:
+            applications = Application.objects.filter(pk__in=wanted)
+        else:
+            matches = Match.objects.filter(cycle=self._data.cycle, status__in=CURRENT_MATCH)
+            applications = Application.objects.filter(
+                Q(pk__in=matches.values("mentee_id")) | Q(pk__in=matches.values("mentor_id"))
+            )
+        for row in applications.order_by().values_list(*PARTNER_COLUMNS):
+            self._loaded[row[0]] = Partner(*row)
+
+    def __getitem__(self, pk: int) -> Partner:
+        if pk not in self._loaded:
+            self.load(self._data.matches)
+        return self._loaded[pk]
+
+
 @dataclass(slots=True)
 class MatchRow:
-    """A match at work or concluded, with its partners, goal sheet, the days of its
-    latest check-in, activity and meeting up to the as-of day, and the minutes met."""
+    """A match at work or concluded: its partners' applications (the people, the
+    ``*_person_id``; their names from ``partners`` when shown), goal sheet, the days of
+    its latest check-in, activity and meeting up to the as-of day, and the minutes met."""
 
     pk: int
     cycle_id: int
     status: str
-    confirmed_at: dt.datetime | None
     confirmed_on: dt.date | None  # in the program's time zone
-    mentee: Partner
-    mentor: Partner
+    mentee_id: int
+    mentor_id: int
+    mentee_person_id: int | None
+    mentor_person_id: int | None
     sheet: SheetRow | None
     last_check_in: dt.date | None
     last_activity: dt.date | None
     last_meeting: dt.date | None
     meeting_minutes: int | None
+    partners: Partners = field(repr=False, compare=False)
 
     @property
-    def mentee_id(self) -> int:
-        return self.mentee.pk
+    def mentee(self) -> Partner:
+        return self.partners[self.mentee_id]
 
     @property
-    def mentor_id(self) -> int:
-        return self.mentor.pk
+    def mentor(self) -> Partner:
+        return self.partners[self.mentor_id]
 
     def as_match(self) -> Match:
         """The match as a model object with these columns loaded (what a link or a name
         on the page needs; any other field is read on demand), built without a query."""
-        match = _loaded(Match, id=self.pk, cycle_id=self.cycle_id,
-                        status=self.status, mentor_id=self.mentor.pk, mentee_id=self.mentee.pk,
-                        confirmed_at=self.confirmed_at)  # fmt: skip
+        match = _loaded(Match, id=self.pk, cycle_id=self.cycle_id, status=self.status,
+                        mentor_id=self.mentor_id, mentee_id=self.mentee_id)  # fmt: skip
         for name in ("mentee", "mentor"):
             partner: Partner = getattr(self, name)
             setattr(match, name, _loaded(Application, id=partner.pk,
@@ -147,8 +190,8 @@ def _loaded(model, **values):
 
 @dataclass(slots=True)
 class GoalRow:
-    """A goal on a current sheet: ``latest_status`` is its latest check-in's up to the
-    as-of day; ``agreed`` whether its sheet has an agreed revision."""
+    """A goal on a current sheet: ``latest_achieved`` whether its latest check-in up to
+    the as-of day says achieved; ``agreed`` whether its sheet has an agreed revision."""
 
     pk: int
     sheet_id: int
@@ -157,7 +200,7 @@ class GoalRow:
     title: str
     target_date: dt.date | None
     final_outcome: str
-    latest_status: str | None
+    latest_achieved: bool
     agreed: bool
 
 
@@ -185,10 +228,7 @@ class CycleData:
         # The latest days and the minutes come from one grouped scan of each table (a
         # subquery per match ran 1,500 times each).
         up_to = {"on__lte": self.as_of}
-        check_ins: dict[int, dt.date] = {}
-        for match_id, day, _status in self.latest_check_ins.values():
-            if match_id not in check_ins or day > check_ins[match_id]:
-                check_ins[match_id] = day
+        check_ins = self.last_check_ins
         of_matches = {"match__cycle": self.cycle, "match__status__in": CURRENT_MATCH}
         activities = _by_match(
             ActivityLogEntry.objects.filter(
@@ -203,62 +243,75 @@ class CycleData:
             last=Max("on"),
             minutes=Sum("minutes"),
         )
-        partner = ("id", "applicant_id", "role", "full_name", "preferred_name", "email",
-                   "anonymised_at")  # fmt: skip
+        # The day of the introduction, not its moment: a timestamp costs the driver ten
+        # times a date to read, and 1,500 of them were a tenth of the page.
         rows = (
             Match.objects.filter(cycle=self.cycle, status__in=CURRENT_MATCH)
             .annotate(confirmed_on=TruncDate("confirmed_at", tzinfo=self.program.tz))
             .order_by("mentee__full_name", "pk")
             .values_list(
-                *("id", "cycle_id", "status", "confirmed_at", "confirmed_on"),
-                *(f"mentee__{name}" for name in partner),
-                *(f"mentor__{name}" for name in partner),
+                *("id", "cycle_id", "status", "confirmed_on", "mentee_id", "mentor_id"),
+                *("mentee__applicant_id", "mentor__applicant_id"),
                 *("goal_sheet__id", "goal_sheet__status", "goal_sheet__agreed_revision"),
             )
         )
-        n, none = len(partner), (None, None)
+        none = (None, None)
         result = []
         for row in rows:
             pk = row[0]
-            sheet = row[5 + 2 * n : 8 + 2 * n]
             last_meeting, minutes = meetings.get(pk, none)
             result.append(
                 MatchRow(
-                    *row[:5],
-                    mentee=Partner(*row[5 : 5 + n]),
-                    mentor=Partner(*row[5 + n : 5 + 2 * n]),
-                    sheet=SheetRow(*sheet) if sheet[0] is not None else None,
+                    *row[:8],
+                    sheet=SheetRow(*row[8:]) if row[8] is not None else None,
                     last_check_in=check_ins.get(pk),
                     last_activity=activities.get(pk, none)[0],
                     last_meeting=last_meeting,
                     meeting_minutes=minutes,
+                    partners=self.partners,
                 )
             )
         return result
 
     @cached_property
-    def latest_check_ins(self) -> dict[int, tuple[int, dt.date, str]]:
-        """Each goal's latest check-in up to the as-of day, retired goals' too, by goal:
-        (match, day, status). One sorted scan of the check-ins (a subquery per goal ran
-        3,000 times)."""
-        rows = (
-            CheckIn.objects.filter(
-                goal__sheet__match__cycle=self.cycle,
-                goal__sheet__match__status__in=CURRENT_MATCH,
-                on__lte=self.as_of,
-            )
-            .annotate(
-                place=Window(
-                    RowNumber(),
-                    partition_by=F("goal_id"),
-                    order_by=[F("on").desc(), F("created_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(place=1)
-            .order_by()
-            .values_list("goal_id", "goal__sheet__match_id", "on", "status")
+    def partners(self) -> Partners:
+        return Partners(self)
+
+    @cached_property
+    def last_check_ins(self) -> dict[int, dt.date]:
+        """The day of each match's latest check-in up to the as-of day, retired goals'
+        too, by match."""
+        return {
+            match_id: day
+            for match_id, (day,) in _by_match(
+                CheckIn.objects.filter(
+                    goal__sheet__match__cycle=self.cycle,
+                    goal__sheet__match__status__in=CURRENT_MATCH,
+                    on__lte=self.as_of,
+                ),
+                "goal__sheet__match_id",
+                last=Max("on"),
+            ).items()
+        }
+
+    @cached_property
+    def achieved_by_check_in(self) -> set[int]:
+        """The goals whose latest check-in up to the as-of day (the latest day, then the
+        one written last) says achieved. Only the achieved check-ins are read, each
+        asking the index whether a later one exists: sorting all 9,000 check-ins of a
+        large year to find each goal's latest cost twice that."""
+        later = CheckIn.objects.filter(goal_id=OuterRef("goal_id"), on__lte=self.as_of).filter(
+            Q(on__gt=OuterRef("on"))
+            | Q(on=OuterRef("on"), created_at__gt=OuterRef("created_at"))
+            | Q(on=OuterRef("on"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
         )
-        return {row[0]: row[1:] for row in rows}
+        achieved = CheckIn.objects.filter(
+            goal__sheet__match__cycle=self.cycle,
+            goal__sheet__match__status__in=CURRENT_MATCH,
+            on__lte=self.as_of,
+            status=CheckIn.Status.ACHIEVED,
+        ).filter(~Exists(later))
+        return set(achieved.order_by().values_list("goal_id", flat=True))
 
     @cached_property
     def goals(self) -> list[GoalRow]:
@@ -272,9 +325,8 @@ class CycleData:
                 *("final_outcome", "sheet__agreed_revision"),
             )
         )
-        latest = self.latest_check_ins
-        none = (None, None, None)
-        return [GoalRow(*row[:7], latest.get(row[0], none)[2], row[7] is not None) for row in rows]
+        achieved = self.achieved_by_check_in
+        return [GoalRow(*row[:7], row[0] in achieved, row[7] is not None) for row in rows]
 
     @cached_property
     def open_help_requests(self) -> dict[int, list[HelpRequest]]:
@@ -292,13 +344,7 @@ class CycleData:
                 found.setdefault(item.match_id, []).append(item)
         return found
 
-    def sheet(self, match: MatchRow) -> SheetRow | None:
-        return match.sheet
-
 
 def goal_achieved(goal: GoalRow) -> bool:
     """A goal counts as achieved once its final outcome says so, or its latest check-in."""
-    return (
-        goal.final_outcome == Goal.Outcome.ACHIEVED
-        or getattr(goal, "latest_status", None) == CheckIn.Status.ACHIEVED
-    )
+    return goal.final_outcome == Goal.Outcome.ACHIEVED or goal.latest_achieved

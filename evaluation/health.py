@@ -63,7 +63,9 @@ class ProgramHealthReport:
 
     @cached_property
     def risk_counts(self) -> list[tuple[str, str, int]]:
-        counts = Counter(code for item in self.at_risk for code in set(item.codes))
+        counts = Counter(
+            code for item in self.at_risk for code in {code for code, _facts in item.findings}
+        )
         return [(code, label, counts[code]) for code, label in REASONS.items()]
 
 
@@ -100,6 +102,8 @@ def program_health(
     data = CycleData(cycle, today=today)
     surveys = survey_summaries(data)
     chosen = results_survey(surveys, survey_id) if with_results else None
+    # Its invitations are counted in its summary already.
+    counted = next((s for s in surveys if s.survey is chosen), None)
     return ProgramHealthReport(
         cycle=cycle,
         today=data.today,
@@ -111,6 +115,8 @@ def program_health(
         at_risk=matches_at_risk(data),
         newsletters=newsletter_deliveries(data),
         surveys=surveys,
-        results=survey_results(chosen) if chosen else None,
+        results=survey_results(chosen, counted=(counted.invited, counted.answered))
+        if chosen
+        else None,
         returning=alumni.returning_by_cycle([cycle.pk])[cycle.pk],
     )

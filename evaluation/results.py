@@ -91,6 +91,23 @@ class SurveyResults:
         return self.answered["all"] > 0
 
 
+def _invitations_counted(survey: Survey) -> tuple[dict[str, int], dict[str, int]]:
+    """The invited and the answered by role, and everyone ("all")."""
+    invited = {"mentee": 0, "mentor": 0}
+    answered = {"mentee": 0, "mentor": 0}
+    for row in (
+        Invitation.objects.filter(survey=survey)
+        .values("role")
+        .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by()
+    ):
+        invited[row["role"]] = row["n"]
+        answered[row["role"]] = row["answered"]
+    invited["all"] = sum(invited.values())
+    answered["all"] = sum(answered.values())
+    return invited, answered
+
+
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -133,23 +150,20 @@ def _labels(question: Question) -> list[str]:
     return []
 
 
-def survey_results(survey: Survey) -> SurveyResults:
+def survey_results(
+    survey: Survey, *, counted: tuple[dict[str, int], dict[str, int]] | None = None
+) -> SurveyResults:
     """A survey's results per objective, by role: mean, distribution, count and response
     rate; and the answers of those who agreed to be named. A fixed number of queries
-    however many answered, one more when an objective has several questions."""
+    however many answered, one more when an objective has several questions.
+
+    ``counted``: the invited and the answered by role (and "all"), when the caller has
+    counted them already (the health page's :class:`SurveySummary`)."""
     questions = list(survey.questions.select_related("objective").order_by("position", "id"))
-    invited = {"mentee": 0, "mentor": 0}
-    answered = {"mentee": 0, "mentor": 0}
-    for row in (
-        Invitation.objects.filter(survey=survey)
-        .values("role")
-        .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
-        .order_by()
-    ):
-        invited[row["role"]] = row["n"]
-        answered[row["role"]] = row["answered"]
-    invited["all"] = sum(invited.values())
-    answered["all"] = sum(answered.values())
+    if counted is not None:
+        invited, answered = dict(counted[0]), dict(counted[1])
+    else:
+        invited, answered = _invitations_counted(survey)
 
     tallies: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     # People who answered at least one of an objective's questions, and at least one of

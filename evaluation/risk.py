@@ -11,7 +11,6 @@ from functools import cached_property
 from django.db.models import (
     Exists,
     OuterRef,
-    Q,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +18,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application
 from goals.models import GoalSheet
 from matches.models import HelpRequest, Match
 from mentoring.dates import long_date
 from mentoring.models import Delivery
 
 from .cycle_data import (
-    CURRENT_MATCH,
     NEWSLETTER_KIND,
     QUIET_DAYS,
     CycleData,
@@ -107,6 +104,14 @@ class MatchAtRisk:
         return [code for code, _facts in self.findings]
 
 
+def with_partners(items: list[MatchAtRisk]) -> list[MatchAtRisk]:
+    """``items``, their partners read in one query: the page names the matches it shows
+    (their reasons may name a partner too)."""
+    if items:
+        items[0].row.partners.load(item.row for item in items)
+    return items
+
+
 class _AdminUrls:
     """Admin URLs of many rows: each name reversed once, then the key put in (with 1,500
     matches at risk, reversing every link was a third of the page)."""
@@ -134,30 +139,43 @@ def matches_at_risk(data: CycleData) -> list[MatchAtRisk]:
     here; a reason is put in words only when the page shows its match."""
     goals_late = _goals_past_target(data)
     bouncing = _bouncing_newsletters(data)
+    help_requests = data.open_help_requests
     explain = _Explanations(data)
+    # Each rule's deadline worked out once, as a day: a match is then judged by comparing
+    # its own days with them (every rule runs on every match, 1,500 in a large year).
+    sheet_past_due = sheet_overdue(data, None)
+    quiet_by = data.as_of - dt.timedelta(days=QUIET_DAYS)
+    meeting_by = data.as_of - dt.timedelta(days=data.cycle.days_without_meeting)
     result = []
     for match in data.matches:
         findings: list[Finding] = [
-            (HELP_REQUESTED, item) for item in data.open_help_requests.get(match.pk, ())
+            (HELP_REQUESTED, item) for item in help_requests.get(match.pk, ())
         ]
-        sheet = data.sheet(match)
+        sheet = match.sheet
         # An agreed revision stands while a reopened sheet is redrafted: the match has a
         # goal sheet, even if the redraft is late.
-        if sheet_overdue(data, sheet) and (sheet is None or sheet.agreed_revision is None):
+        if sheet_past_due and (
+            sheet is None
+            or (sheet.status != GoalSheet.Status.AGREED and sheet.agreed_revision is None)
+        ):
             findings.append((NO_GOAL_SHEET, sheet))
-        quiet = _quiet_since(data, match)
-        if quiet is not None:
+        start = _start(data, match)
+        quiet = _quiet_since(match, start)
+        if quiet[0] <= quiet_by:
             findings.append((QUIET, quiet))
-        no_meeting = _without_meeting_since(data, match)
-        if no_meeting is not None:
+        no_meeting = _without_meeting_since(match, start)
+        if no_meeting[0] <= meeting_by:
             findings.append((NO_MEETING, no_meeting))
         late = goals_late.get(match.pk)
         if late:
             findings.append((GOAL_PAST_TARGET, late))
-        for partner in (match.mentee, match.mentor):
-            delivery = bouncing.get(partner.applicant_id)
+        for side, person_id in (
+            ("mentee", match.mentee_person_id),
+            ("mentor", match.mentor_person_id),
+        ):
+            delivery = bouncing.get(person_id)
             if delivery is not None:
-                findings.append((NEWSLETTER_BOUNCING, (partner, delivery)))
+                findings.append((NEWSLETTER_BOUNCING, (side, delivery)))
         if findings:
             result.append(MatchAtRisk(row=match, findings=tuple(findings), explain=explain))
     result.sort(key=lambda r: -len(r.findings))
@@ -263,8 +281,9 @@ class _Explanations:
             gettext("Goal sheet"),
         )
 
-    def newsletter_bouncing(self, match: MatchRow, bounce: tuple[Partner, Delivery]) -> RiskReason:
-        partner, delivery = bounce
+    def newsletter_bouncing(self, match: MatchRow, bounce: tuple[str, Bounce]) -> RiskReason:
+        side, delivery = bounce
+        partner: Partner = getattr(match, side)
         return RiskReason(
             NEWSLETTER_BOUNCING,
             (
@@ -282,35 +301,31 @@ class _Explanations:
         )
 
 
-def _quiet_since(data: CycleData, match: MatchRow) -> tuple[dt.date, dt.date | None] | None:
-    """(the day the silence began, the last day with news or None) when the match has
-    been quiet for QUIET_DAYS or more by the as-of day; else None. A match is not quiet
-    before its program year started or its partners were introduced."""
-    news = [d for d in (match.last_check_in, match.last_activity) if d]
+def _start(data: CycleData, match: MatchRow) -> dt.date:
+    """The day from which a match's silences count: the start of the program year, or
+    the partners' introduction if later (a match is not quiet before either)."""
     start = data.cycle.starts_on
-    if match.confirmed_on:
-        start = max(start, match.confirmed_on)
-    last = max(news) if news else None
-    since = max([start, *news])
-    if (data.as_of - since).days >= QUIET_DAYS:
-        return since, last
-    return None
+    if match.confirmed_on and match.confirmed_on > start:
+        return match.confirmed_on
+    return start
 
 
-def _without_meeting_since(
-    data: CycleData, match: MatchRow
-) -> tuple[dt.date, dt.date | None] | None:
-    """(the day since which the partners have not met, their last meeting or None) when
-    that is the cycle's ``days_without_meeting`` or more by the as-of day; else None.
-    Counted, like the silence above, from the start of the year or the introduction."""
-    start = data.cycle.starts_on
-    if match.confirmed_on:
-        start = max(start, match.confirmed_on)
+def _quiet_since(match: MatchRow, start: dt.date) -> tuple[dt.date, dt.date | None]:
+    """(the day the match's silence began, its last day with news or None): the match
+    is quiet once that silence has lasted QUIET_DAYS by the as-of day."""
+    last = match.last_check_in
+    activity = match.last_activity
+    if last is None or (activity is not None and activity > last):
+        last = activity
+    return (last if last is not None and last > start else start), last
+
+
+def _without_meeting_since(match: MatchRow, start: dt.date) -> tuple[dt.date, dt.date | None]:
+    """(the day since which the partners have not met, their last meeting or None):
+    counted, like the silence above, from ``start``; the match is at risk once that is
+    the cycle's ``days_without_meeting`` by the as-of day."""
     last = match.last_meeting
-    since = max(start, last) if last else start
-    if (data.as_of - since).days >= data.cycle.days_without_meeting:
-        return since, last
-    return None
+    return (last if last is not None and last > start else start), last
 
 
 def _goals_past_target(data: CycleData) -> dict[int, list[GoalRow]]:
@@ -326,22 +341,31 @@ def _goals_past_target(data: CycleData) -> dict[int, list[GoalRow]]:
     return late
 
 
-def _bouncing_newsletters(data: CycleData) -> dict[int, Delivery]:
+@dataclass(frozen=True)
+class Bounce:
+    """A failed newsletter delivery: what the reason says of it, and its admin page."""
+
+    pk: int
+    subject: str
+    to_email: str
+    last_error: str
+
+
+def _bouncing_newsletters(data: CycleData) -> dict[int, Bounce]:
     """The people of the cycle's matches whose latest newsletter failed, with that
-    delivery."""
+    delivery. Every failed newsletter with no later one to its address is read (a few,
+    from the address index), and kept when its person is in one of the matches: their
+    people are on the match rows already, and asking the database to find them again
+    was most of the time this took."""
+    people = {person for m in data.matches for person in (m.mentee_person_id, m.mentor_person_id)}
+    people.discard(None)  # an application whose person has gone matches no delivery
     later = Delivery.objects.filter(
         kind=NEWSLETTER_KIND, to_email=OuterRef("to_email"), created_at__gt=OuterRef("created_at")
     )
-    people = Application.objects.filter(
-        Q(mentee_matches__cycle=data.cycle, mentee_matches__status__in=CURRENT_MATCH)
-        | Q(mentor_matches__cycle=data.cycle, mentor_matches__status__in=CURRENT_MATCH)
-    ).values("applicant_id")
     failed = (
-        Delivery.objects.filter(
-            kind=NEWSLETTER_KIND, status=Delivery.Status.FAILED, recipient_id__in=people
-        )
+        Delivery.objects.filter(kind=NEWSLETTER_KIND, status=Delivery.Status.FAILED)
         .filter(~Exists(later))
-        .only("pk", "recipient_id", "to_email", "subject", "last_error", "created_at")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
+        .values_list("recipient_id", "pk", "subject", "to_email", "last_error")
     )
-    return {delivery.recipient_id: delivery for delivery in failed}
+    return {row[0]: Bounce(*row[1:]) for row in failed if row[0] in people}

@@ -18,7 +18,7 @@ from django.db.models import (
     Min,
     Q,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -115,7 +115,7 @@ def funnel(data: CycleData) -> Funnel:
     achieved: dict[str, set[int]] = {"mentee": set(), "mentor": set()}
     for match in data.matches:
         sheet = match.sheet
-        mentee_id, mentor_id = match.mentee.pk, match.mentor.pk
+        mentee_id, mentor_id = match.mentee_id, match.mentor_id
         matched["mentee"].add(mentee_id)
         matched["mentor"].add(mentor_id)
         if sheet is not None and sheet.agreed_revision is not None:
@@ -195,12 +195,11 @@ def sheet_overdue(data: CycleData, sheet: SheetRow | None) -> bool:
 
 
 def goal_sheet_progress(data: CycleData) -> GoalSheetProgress:
-    states: Counter[str] = Counter()
-    overdue = 0
-    for match in data.matches:
-        sheet = data.sheet(match)
-        states[sheet.status if sheet else "not_started"] += 1
-        overdue += sheet_overdue(data, sheet)
+    states = Counter(m.sheet.status if m.sheet else "not_started" for m in data.matches)
+    # Every sheet not agreed is overdue once the due date has passed (sheet_overdue's rule).
+    overdue = (
+        len(data.matches) - states[GoalSheet.Status.AGREED] if sheet_overdue(data, None) else 0
+    )
     # Each sheet's first submission and agreement, as days in the program's time zone.
     tz = data.program.tz
     firsts = (
@@ -292,16 +291,19 @@ class ActivityByMonth:
 
 def activity_by_month(data: CycleData) -> ActivityByMonth:
     cycle, end = data.cycle, data.as_of
+    # Counted by day in SQL and summed into months here: the database's DATE_TRUNC turns
+    # each of 9,000 dates into a timestamp with a time zone first, and a year has only a
+    # few hundred days with news.
     check_ins = (
         CheckIn.objects.filter(
             goal__sheet__match__cycle=cycle,
             goal__sheet__match__status__in=CURRENT_MATCH,
             on__lte=end,
         )
-        .annotate(month=TruncMonth("on"))
-        .values("month")
+        .values("on")
         .annotate(n=Count("pk"))
         .order_by()
+        .values_list("on", "n")
     )
     entries = (
         ActivityLogEntry.objects.filter(
@@ -310,21 +312,20 @@ def activity_by_month(data: CycleData) -> ActivityByMonth:
             status=ActivityLogEntry.Status.DONE,
             on__lte=end,
         )
-        .annotate(month=TruncMonth("on"))
-        .values("month", "activity__category__name", "activity__category__position")
+        .values("on", "activity__category__name", "activity__category__position")
         .annotate(n=Count("pk"))
         .order_by()
+        .values_list("on", "activity__category__name", "activity__category__position", "n")
     )
     by_month: dict[dt.date, dict[str, int]] = defaultdict(dict)
-    check_ins_by_month: dict[dt.date, int] = {}
+    check_ins_by_month: dict[dt.date, int] = defaultdict(int)
     order: dict[str, tuple] = {}
-    for row in check_ins:
-        check_ins_by_month[_as_date(row["month"])] = row["n"]
-    for row in entries:
-        name = row["activity__category__name"] or str(OWN_ACTIVITIES)
-        month = _as_date(row["month"])
-        by_month[month][name] = by_month[month].get(name, 0) + row["n"]
-        position = row["activity__category__position"]
+    for day, n in check_ins:
+        check_ins_by_month[month_start(day)] += n
+    for day, name, position, n in entries:
+        name = name or str(OWN_ACTIVITIES)
+        month = by_month[month_start(day)]
+        month[name] = month.get(name, 0) + n
         order[name] = (position is None, position or 0, name)
     months = set(check_ins_by_month) | set(by_month)
     if end >= cycle.starts_on:
@@ -344,10 +345,6 @@ def activity_by_month(data: CycleData) -> ActivityByMonth:
         ],
         categories=categories,
     )
-
-
-def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 # --- Newsletters --------------------------------------------------------------------------

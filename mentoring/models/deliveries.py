@@ -109,6 +109,11 @@ class Delivery(models.Model):
                 fields=["message_key", "to_email"], name="delivery_once_per_message_and_address"
             ),
         ]
+        indexes = [
+            # "Is a later email to this address?" (the program health page's bouncing
+            # newsletters): without it, that question scanned every delivery.
+            models.Index(fields=["to_email", "created_at"], name="delivery_address_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email}"

@@ -455,7 +455,7 @@ def test_a_match_at_risk_is_read_as_its_match_and_partners_without_a_query(cycle
     match = MatchFactory(cycle=cycle, **confirmed(cycle, today))
     Application.objects.filter(pk=match.mentor.pk).update(preferred_name="Robin")
     Application.objects.filter(pk=match.mentee.pk).update(anonymised_at=timezone.now())
-    (item,) = risk.matches_at_risk(data(cycle))
+    (item,) = risk.with_partners(risk.matches_at_risk(data(cycle)))
 
     with CaptureQueriesContext(connection) as ctx:
         shown = item.match
@@ -473,6 +473,26 @@ def test_a_match_at_risk_is_read_as_its_match_and_partners_without_a_query(cycle
     assert read == (cycle.pk, "active", FORMER_PARTICIPANT, "Robin", match.mentor.email, "Mentor")
     assert item.row.mentee.display_name == FORMER_PARTICIPANT
     assert item.row.mentor.display_name == "Robin"
+
+
+def test_the_partners_of_the_matches_shown_are_read_in_one_query_and_any_other_with_all(
+    cycle, today
+):
+    for _ in range(3):
+        MatchFactory(cycle=cycle, **confirmed(cycle, today))
+    risks = risk.matches_at_risk(data(cycle))
+    assert len(risks) == 3
+
+    with CaptureQueriesContext(connection) as shown:
+        risk.with_partners(risks[:2])
+        names = [(item.row.mentee.full_name, item.row.mentor.full_name) for item in risks[:2]]
+    with CaptureQueriesContext(connection) as the_rest:
+        last = risks[2].row.mentee.full_name
+        again = [item.row.mentor.full_name for item in risks]
+
+    assert len(shown.captured_queries) == 1 and len(the_rest.captured_queries) == 1
+    assert names == [(i.match.mentee.full_name, i.match.mentor.full_name) for i in risks[:2]]
+    assert last == risks[2].match.mentee.full_name and len(again) == 3
 
 
 # --- A concluded cycle, and the cost ------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Each goal's latest check-in, read for the whole cycle in one sorted scan: the status
-that says whether a goal is achieved, and the day that says when a match last had news."""
+"""Each goal's latest check-in, read for the whole cycle in a fixed number of queries:
+whether it says the goal is achieved, and the day that says when a match last had news."""
 
 from __future__ import annotations
 
@@ -28,9 +28,24 @@ def test_two_check_ins_on_one_day_the_one_written_last_counts(cycle, today):
 
     data = CycleData(cycle)
 
-    assert data.latest_check_ins[goal.pk] == (match.pk, days_ago(today, 3), later.status)
-    assert [g.latest_status for g in data.goals] == [CheckIn.Status.ACHIEVED]
+    assert data.achieved_by_check_in == {goal.pk} and later.status == CheckIn.Status.ACHIEVED
+    assert [g.latest_achieved for g in data.goals] == [True]
+    assert data.last_check_ins == {match.pk: days_ago(today, 3)}
     assert sections.funnel(data).goals_achieved == 1
+
+
+def test_an_achieved_check_in_followed_by_another_no_longer_counts(cycle, today):
+    match = agreed_match(cycle, today)
+    goal = match.goal_sheet.goals.get()
+    CheckInFactory(goal=goal, status=CheckIn.Status.ACHIEVED, on=days_ago(today, 9))
+    first = CheckInFactory(goal=goal, status=CheckIn.Status.ACHIEVED, on=days_ago(today, 4))
+    CheckInFactory(goal=goal, status=CheckIn.Status.IN_PROGRESS, on=days_ago(today, 4))
+    CheckIn.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+
+    data = CycleData(cycle)
+
+    assert [g.latest_achieved for g in data.goals] == [False]
+    assert sections.funnel(data).goals_achieved == 0
 
 
 def test_a_check_in_after_the_as_of_day_is_not_read(cycle, today):
@@ -41,7 +56,7 @@ def test_a_check_in_after_the_as_of_day_is_not_read(cycle, today):
 
     data = CycleData(cycle, today=days_ago(today, 1))
 
-    assert [g.latest_status for g in data.goals] == [CheckIn.Status.IN_PROGRESS]
+    assert [g.latest_achieved for g in data.goals] == [False]
     (row,) = data.matches
     assert row.last_check_in == days_ago(today, 10)
 
