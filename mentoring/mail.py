@@ -37,6 +37,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from . import mail_wire
 from .models import Delivery, User
 
 logger = logging.getLogger(__name__)
@@ -294,7 +295,11 @@ def _send_claimed(delivery: Delivery, message: EmailMultiAlternatives, connectio
         # the accept and the row marked sent (the window in which a crash repeats it).
         connection.open()
         message.connection = connection
-        message.send(fail_silently=False)
+        if mail_wire.is_smtp(connection):
+            # The same envelope and bytes as the backend's, built for a fraction of it.
+            mail_wire.send(connection, message)
+        else:
+            message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         if _is_permanent(exc) or delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
