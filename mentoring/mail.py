@@ -9,7 +9,9 @@ Delivery is at-least-once, with one Message-ID. Between the mail server's accept
 row marked sent there is one UPDATE; a worker killed in that moment leaves the row
 claimed, and once the claim expires it is sent again, with the Message-ID stored on the
 row before the first attempt, so the repeat is the same message (mail systems and
-clients fold copies with one Message-ID into one), never a lost one.
+clients fold copies with one Message-ID into one), never a lost one. In a batch that
+UPDATE does not wait for the database's disk (:func:`_marks_unflushed`): a crash of the
+database server itself repeats, the same way, the copies marked in its last moments.
 
 Apps write one function per email in their ``emails.py``; each renders a subject, a
 text and an HTML template (``templates/<app>/emails/<name>_subject.txt``, ``.txt``,
