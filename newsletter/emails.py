@@ -184,7 +184,10 @@ def render_issue(
         headers = {}
         if reader is not None:
             headers = unsubscribe_headers(
-                reader.pk, "newsletter", list_id=list_id(content.program, "newsletter")
+                reader.pk,
+                "newsletter",
+                list_id=list_id(content.program, "newsletter"),
+                url=unsubscribe,
             )
         subject = content.issue.subject
         if test_for is not None:

@@ -34,11 +34,14 @@ def unsubscribe_url(user_id: int, list_name: str) -> str:
     return settings.SITE_URL + reverse("newsletter:unsubscribe", kwargs={"token": token})
 
 
-def unsubscribe_headers(user_id: int, list_name: str, *, list_id: str) -> dict[str, str]:
+def unsubscribe_headers(
+    user_id: int, list_name: str, *, list_id: str, url: str | None = None
+) -> dict[str, str]:
     """The RFC 2369 / RFC 8058 headers: mail clients show an "Unsubscribe" button that
-    posts to the link, no sign-in needed."""
+    posts to the link, no sign-in needed. ``url``: the link, when the caller has it
+    (signing it again for each newsletter copy cost as much as the rest of the headers)."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(user_id, list_name)}>",
+        "List-Unsubscribe": f"<{url or unsubscribe_url(user_id, list_name)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": list_id,
     }

@@ -55,6 +55,22 @@ def test_an_email_is_sent_after_commit_with_text_and_html(django_capture_on_comm
     assert delivery.sent_at is not None
 
 
+def test_a_copy_is_marked_sent_at_the_time_it_was_accepted_and_only_while_claimed():
+    delivery, _ = queue()
+    Delivery.objects.filter(pk=delivery.pk).update(last_error="451 busy earlier")
+    before = timezone.now()
+
+    assert mail.delivery_send(delivery_id=delivery.pk) == "sent"
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == (Delivery.Status.SENT, "")
+    assert before <= delivery.sent_at <= timezone.now()
+    # A row nobody holds (failed meanwhile, handed back) is left as it is.
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
+    mail._finish(delivery.pk, Delivery.Status.SENT)
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.FAILED
+
+
 def test_queuing_the_same_message_twice_records_and_sends_it_once(
     django_capture_on_commit_callbacks,
 ):
