@@ -91,18 +91,18 @@ def _attach_progress(goals: Iterable[Goal], known: Choices) -> list[Goal]:
     return goals
 
 
-def match_queryset(*, milestones: bool = True) -> QuerySet[Match]:
+def match_with_partners() -> QuerySet[Match]:
+    """Matches with their partners (applications and accounts) only: for a page that
+    gives the match its cycle from the shared content (``with_shared_cycle``)."""
+    return Match.objects.select_related("mentor__applicant", "mentee__applicant")
+
+
+def match_queryset() -> QuerySet[Match]:
     """Matches with what a goal sheet page shows about them: partners, cycle, program
-    and (unless the caller attaches the shared cycle) the cycle's milestones (for the
-    due date)."""
-    matches = Match.objects.select_related(
+    and the cycle's milestones (for the due date)."""
+    return Match.objects.select_related(
         "cycle__program", "mentor__applicant", "mentee__applicant"
-    )
-    if not milestones:
-        return matches
-    return matches.prefetch_related(
-        Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("id"))
-    )
+    ).prefetch_related(Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("id")))
 
 
 @dataclass(frozen=True)

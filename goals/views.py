@@ -24,7 +24,7 @@ from .forms import (
     VersionForm,
 )
 from .models import GoalSheet, GoalSheetRevision
-from .pages import message_of, name_of, render_page, sheet_of, to_sheet
+from .pages import match_of, message_of, name_of, open_sheet, render_page, sheet_of, to_sheet
 from .progress import OutcomeInput
 from .services import GoalSheetConflict
 
@@ -39,8 +39,12 @@ def my_sheets(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sheet_detail(request: HttpRequest, match_id: int) -> HttpResponse:
-    match, sheet = sheet_of(request, match_id)
+    match = match_of(request, match_id)
+    # The sheet is read once, with its goals; only the first visit opens it.
     summary = selectors.goal_sheet_summary(match)
+    if summary.sheet is None:
+        open_sheet(match)
+        summary = selectors.goal_sheet_summary(match)
     sheet = summary.sheet
     sheet.match = match
     user = request.user
