@@ -242,9 +242,18 @@ def _partner_interests(
 
 
 def suggestions_for_match(
-    *, match: Match, limit: int = 5, logged: set[int] | None = None
+    *,
+    match: Match,
+    limit: int = 5,
+    logged: set[int] | None = None,
+    goals: list[Goal] | None = None,
 ) -> list[Suggestion]:
     """What to suggest one match; ``logged``: the catalog activities it logged, when the
-    caller holds its whole log."""
-    by_match = None if logged is None else {match.pk: logged}
-    return suggested_activities(matches=[match], limit=limit, logged_by_match=by_match)[match.pk]
+    caller holds its whole log; ``goals``: its goals with their competency areas, when
+    the caller holds them."""
+    return suggested_activities(
+        matches=[match],
+        limit=limit,
+        logged_by_match=None if logged is None else {match.pk: logged},
+        goals_by_match=None if goals is None else {match.pk: goals},
+    )[match.pk]

@@ -70,7 +70,8 @@ def reading_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def log(request: HttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_partner(user=request.user, match_id=match_id)
-    entries = selectors.match_log(match=match)
+    log = selectors.log_page(match=match)
+    entries = log.entries
     is_active = match.status == Match.Status.ACTIVE
     context = {
         "match": match,
@@ -78,7 +79,9 @@ def log(request: HttpRequest, match_id: int) -> HttpResponse:
         "planned": sorted((e for e in entries if not e.is_done), key=lambda e: (e.on, e.pk)),
         "done": [e for e in entries if e.is_done],
         "suggestions": selectors.suggestions_for_match(
-            match=match, logged={e.activity_id for e in entries if e.activity_id}
+            match=match,
+            logged={e.activity_id for e in entries if e.activity_id},
+            goals=log.goals,
         )
         if is_active
         else [],
