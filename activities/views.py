@@ -18,6 +18,7 @@ from mentoring import form_tokens
 
 from . import selectors, services
 from .forms import CatalogFilterForm, LogEntryForm
+from .log_rows import attach_rows
 from .models import ActivityLogEntry
 
 CATALOG_PAGE_SIZE = 30
@@ -73,6 +74,8 @@ def log(request: HttpRequest, match_id: int) -> HttpResponse:
     log = selectors.log_page(match=match)
     entries = log.entries
     is_active = match.status == Match.Status.ACTIVE
+    today = match.cycle.program.today()
+    attach_rows(entries, request=request, match=match, can_change=is_active, today=today)
     context = {
         "match": match,
         "partner": match.partner_of(request.user),
@@ -86,7 +89,6 @@ def log(request: HttpRequest, match_id: int) -> HttpResponse:
         if is_active
         else [],
         "can_change": is_active,
-        "today": match.cycle.program.today(),
     }
     return render(request, "activities/log.html", context)
 
