@@ -17,6 +17,7 @@ from matches.models import Match
 from mentoring import form_tokens
 
 from . import selectors, services
+from .cards import with_cards
 from .forms import CatalogFilterForm, LogEntryForm
 from .log_rows import attach_rows
 from .models import ActivityLogEntry
@@ -43,6 +44,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "filtered": any(filters.values()),
         "page": page,
         "activities": page.object_list,
+        "cards": with_cards(page.object_list),
         "programs": choices.programs,
         "my_matches": selectors.active_matches_of(request.user),
     }
