@@ -50,27 +50,45 @@ def attach_rows(
         "partner": escape(partner.display_name) if partner is not None else "",
     }
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+    urls = {name: _entry_url(name, match) for name in ENTRY_URLS}
     for entry in entries:
         entry.row = _row(
             entry,
-            match=match,
             user_pk=user_pk,
             can_change=can_change,
             today=today,
             words=words,
             csrf=csrf,
+            urls=urls,
         )
+
+
+ENTRY_URLS = ("log_entry_mark_done", "log_entry_edit", "log_entry_delete")
+# An entry id no entry has, reversed in its place and then swapped for each entry's.
+_NO_ENTRY = 2_147_483_647
+
+
+def _entry_url(name: str, match: Match) -> tuple[str, str]:
+    """An entry link of the match, split around the entry's id: one reverse a page for
+    each kind of link, not one for each entry."""
+    url = reverse(f"activities:{name}", args=[match.pk, _NO_ENTRY])
+    head, tail = url.rsplit(f"/{_NO_ENTRY}/", 1)
+    return head, tail
+
+
+def _link(url: tuple[str, str], pk: int) -> str:
+    return f"{url[0]}/{pk}/{url[1]}"
 
 
 def _row(
     entry: ActivityLogEntry,
     *,
-    match: Match,
     user_pk: int,
     can_change: bool,
     today: dt.date,
     words: dict[str, str],
     csrf: str,
+    urls: dict[str, tuple[str, str]],
 ) -> SafeString:
     pk = entry.pk
     title = escape(entry.title)
@@ -106,7 +124,7 @@ def _row(
     if can_change:
         mark_done = ""
         if not entry.is_done:
-            url = reverse("activities:log_entry_mark_done", args=[match.pk, pk])
+            url = _link(urls["log_entry_mark_done"], pk)
             mark_done = (
                 f'\n        <form method="post" action="{url}">\n'
                 f"          {csrf}\n"
@@ -116,8 +134,8 @@ def _row(
             )
         own = ""
         if entry.recorded_by_id == user_pk:
-            edit = reverse("activities:log_entry_edit", args=[match.pk, pk])
-            delete = reverse("activities:log_entry_delete", args=[match.pk, pk])
+            edit = _link(urls["log_entry_edit"], pk)
+            delete = _link(urls["log_entry_delete"], pk)
             own = (
                 f'\n        <a class="btn btn-sm btn-outline-secondary" href="{edit}">'
                 f'{words["edit"]}<span class="visually-hidden"> {title}</span></a>\n'

@@ -186,13 +186,12 @@ def match_for_partner(*, user, match_id: int) -> Match:
     404 for anybody else's."""
     if not user.is_authenticated:
         raise Http404("No such match")
-    # Read with its partners alone, who tell whether this person is one of them: no
-    # subquery of their applications, no join of the cycle and program, to plan on every
-    # visit. The cycle, its program and milestones (the phase, for the suggestions) come
-    # from the shared content.
+    # Read with its partners' applications alone, which tell whether this person is one
+    # of them (and name them): no subquery of their applications, no join of the cycle,
+    # program or accounts, to plan on every visit. The cycle, its program and milestones
+    # (the phase, for the suggestions) come from the shared content.
     match = get_object_or_404(
-        Match.objects.current().select_related("mentor__applicant", "mentee__applicant"),
-        pk=match_id,
+        Match.objects.current().select_related("mentor", "mentee"), pk=match_id
     )
     if match.role_of(user) is None:
         raise Http404("No such match")

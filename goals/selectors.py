@@ -92,9 +92,10 @@ def _attach_progress(goals: Iterable[Goal], known: Choices) -> list[Goal]:
 
 
 def match_with_partners() -> QuerySet[Match]:
-    """Matches with their partners (applications and accounts) only: for a page that
-    gives the match its cycle from the shared content (``with_shared_cycle``)."""
-    return Match.objects.select_related("mentor__applicant", "mentee__applicant")
+    """Matches with their partners' applications only (which name them and tell whose
+    they are): for a page that gives the match its cycle from the shared content
+    (``with_shared_cycle``) and reads no partner's account."""
+    return Match.objects.select_related("mentor", "mentee")
 
 
 def match_queryset() -> QuerySet[Match]:
