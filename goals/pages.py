@@ -75,6 +75,15 @@ def name_of(match: Match, user) -> str:
     return user.get_short_name()
 
 
+def updated_by_name(match: Match, sheet: GoalSheet) -> str:
+    """Who last changed the sheet, as :func:`name_of` names them; a partner (nearly
+    always) without reading their account."""
+    for application in (match.mentor, match.mentee):
+        if application.applicant_id == sheet.updated_by_id and application.display_name:
+            return application.display_name
+    return name_of(match, sheet.updated_by)
+
+
 def to_sheet(match: Match) -> HttpResponse:
     return redirect("goals:sheet", match_id=match.pk)
 

@@ -172,9 +172,7 @@ def goal_sheet_summaries(
     matches = list(matches)
     sheets = {
         sheet.match_id: sheet
-        for sheet in GoalSheet.objects.filter(match__in=matches)
-        .select_related("updated_by", "returned_by")
-        .prefetch_related(
+        for sheet in GoalSheet.objects.filter(match__in=matches).prefetch_related(
             Prefetch("goals", queryset=goals_with_progress().order_by("position", "id"))
         )
     }

@@ -24,7 +24,15 @@ from .forms import (
     VersionForm,
 )
 from .models import GoalSheet, GoalSheetRevision
-from .pages import match_of, message_of, name_of, open_sheet, render_page, sheet_of, to_sheet
+from .pages import (
+    match_of,
+    message_of,
+    open_sheet,
+    render_page,
+    sheet_of,
+    to_sheet,
+    updated_by_name,
+)
 from .progress import OutcomeInput
 from .services import GoalSheetConflict
 
@@ -68,7 +76,7 @@ def sheet_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         "outcomes_open": rules.outcomes_open(sheet),
         "incomplete": [(g, g.missing_parts()) for g in summary.goals if g.missing_parts()],
         "has_revisions": sheet.revision > 1 or sheet.status != GoalSheet.Status.DRAFT,
-        "updated_by": name_of(match, sheet.updated_by) if sheet.updated_by_id else "",
+        "updated_by": updated_by_name(match, sheet) if sheet.updated_by_id else "",
     }
     return render_page(request, "goals/sheet.html", match, context)
 
