@@ -264,10 +264,11 @@ def log_activity_choices(*, match: Match, entry: ActivityLogEntry | None = None)
 class LogPage:
     """What a match's log page reads: its entries, newest first, each with its activity
     and the goals it served (``entry.goals.all()``), and the match's goals with their
-    competency areas (for the suggestions)."""
+    competency areas and the published catalog (for the suggestions)."""
 
     entries: list[ActivityLogEntry]
     goals: list[Goal]
+    catalog: dict[int, list[Activity]]  # the published catalog, for the suggestions
 
 
 def log_page(*, match: Match) -> LogPage:
@@ -292,10 +293,10 @@ def log_page(*, match: Match) -> LogPage:
         )
         .order_by("-on", "-id")
     )
-    published = {a.pk: a for listed in published_catalog().values() for a in listed}
-    _attach_activities(entries, published)
+    catalog = published_catalog()
+    _attach_activities(entries, {a.pk: a for listed in catalog.values() for a in listed})
     _attach_goals(entries, goals)
-    return LogPage(entries, goals)
+    return LogPage(entries, goals, catalog)
 
 
 def _attach_activities(entries: list[ActivityLogEntry], published: dict[int, Activity]) -> None:

@@ -87,6 +87,7 @@ def log(request: HttpRequest, match_id: int) -> HttpResponse:
             match=match,
             logged={e.activity_id for e in entries if e.activity_id},
             goals=log.goals,
+            catalog=log.catalog,
         )
         if is_active
         else [],
