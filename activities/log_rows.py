@@ -33,7 +33,7 @@ def attach_rows(
     today: dt.date,
 ) -> None:
     """Give each entry its markup as ``entry.row`` (the entries come with their activity,
-    who recorded them and their goals, ``selectors.log_page``)."""
+    who recorded them and their goals, ``entry.served_goals``: ``selectors.log_page``)."""
     user_pk = request.user.pk
     partner = match.partner_of(request.user)
     # The words every entry repeats, translated once (escaped, as {% translate %} is).
@@ -105,7 +105,7 @@ def _row(
         if entry.on < today:
             when += f' <span class="badge text-bg-warning">{words["date_passed"]}</span>'
     notes = f'<p class="mb-1 log-notes">{linebreaksbr(entry.notes)}</p>' if entry.notes else ""
-    goals = list(entry.goals.all())
+    goals = entry.served_goals
     served = ""
     if goals:
         the_goals = ngettext("the goal", "the goals", len(goals)) % {"counter": len(goals)}

@@ -263,7 +263,7 @@ def log_activity_choices(*, match: Match, entry: ActivityLogEntry | None = None)
 @dataclass(frozen=True)
 class LogPage:
     """What a match's log page reads: its entries, newest first, each with its activity
-    and the goals it served (``entry.goals.all()``), and the match's goals with their
+    and the goals it served (``entry.served_goals``), and the match's goals with their
     competency areas and the published catalog (for the suggestions)."""
 
     entries: list[ActivityLogEntry]
@@ -310,20 +310,17 @@ def _attach_activities(entries: list[ActivityLogEntry], published: dict[int, Act
 
 
 def _attach_goals(entries: list[ActivityLogEntry], goals: list[Goal]) -> None:
-    """Each entry's goals as ``prefetch_related`` would give them, in goal order (a goal
-    of another sheet, which no form lets a log name, is read from the database)."""
+    """Each entry's goals as ``entry.served_goals``, in goal order (a goal of another sheet,
+    which no form lets a log name, is read from the database)."""
     by_id = {g.pk: g for g in goals}
     named = {pk for e in entries for pk in e.goal_ids or ()}
     if not named <= by_id.keys():
         by_id.update(Goal.objects.in_bulk(named - by_id.keys()))
     for entry in entries:
-        rows = Goal.objects.filter(pk__in=entry.goal_ids or ())
-        rows._result_cache = sorted(
+        entry.served_goals = sorted(
             (by_id[pk] for pk in entry.goal_ids or () if pk in by_id),
             key=lambda g: (g.position, g.pk),
         )
-        rows._prefetch_done = True
-        entry._prefetched_objects_cache = {"goals": rows}
 
 
 def match_goals(*, match: Match) -> QuerySet[Goal]:
