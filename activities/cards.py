@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -25,10 +26,34 @@ def with_cards(activities: Iterable[Activity]) -> list[tuple[Activity, SafeStrin
         "takes": escape(gettext("Takes:")),
         "areas": escape(gettext("Competency areas")),
     }
-    return [(activity, _card(activity, words)) for activity in activities]
+    links = _Links()
+    return [(activity, _card(activity, words, links)) for activity in activities]
 
 
-def _card(activity: Activity, words: dict[str, str]) -> SafeString:
+# A slug no activity has, reversed in its place and then swapped for each activity's.
+_NO_SLUG = "no-such-activity"
+
+
+class _Links:
+    """Each activity's page (``get_absolute_url``) from one reverse per program, not one
+    per card."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def of(self, activity: Activity) -> str:
+        program = activity.program.slug
+        parts = self._parts.get(program)
+        if parts is None:
+            url = reverse(
+                "activities:activity_detail", kwargs={"program_slug": program, "slug": _NO_SLUG}
+            )
+            head, tail = url.rsplit(f"/{_NO_SLUG}/", 1)
+            parts = self._parts[program] = (head, tail)
+        return f"{parts[0]}/{activity.slug}/{parts[1]}"
+
+
+def _card(activity: Activity, words: dict[str, str], links: _Links) -> SafeString:
     pk = activity.pk
     if activity.suits_any_phase:
         phase = words["any_time"]
@@ -48,7 +73,7 @@ def _card(activity: Activity, words: dict[str, str]) -> SafeString:
             f"            {items}\n"
             "          </ul>\n          "
         )
-    link = f'<a href="{escape(activity.get_absolute_url())}">{escape(activity.title)}</a>'
+    link = f'<a href="{escape(links.of(activity))}">{escape(activity.title)}</a>'
     # Every value above is escaped, or the site's own markup.
     return mark_safe(
         f'<article class="card activity-card mb-3" aria-labelledby="activity-{pk}">\n'
