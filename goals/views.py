@@ -35,6 +35,7 @@ from .pages import (
 )
 from .progress import OutcomeInput
 from .services import GoalSheetConflict
+from .sheet_cards import goal_cards
 
 PREFIX = "goals"
 
@@ -57,6 +58,7 @@ def sheet_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     sheet.match = match
     user = request.user
     today = match.cycle.program.today()
+    can_check_in = rules.may_check_in(sheet, user)
     context = {
         "summary": summary,
         "sheet": sheet,
@@ -72,7 +74,10 @@ def sheet_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         "can_withdraw": rules.may(sheet, GoalSheet.Action.WITHDRAW, user),
         "can_review": rules.may(sheet, GoalSheet.Action.CONFIRM, user),
         "can_reopen": rules.may(sheet, GoalSheet.Action.REOPEN, user),
-        "can_check_in": rules.may_check_in(sheet, user),
+        "can_check_in": can_check_in,
+        "goal_cards": goal_cards(
+            summary.goals, match=match, sheet=sheet, can_check_in=can_check_in
+        ),
         "outcomes_open": rules.outcomes_open(sheet),
         "incomplete": [(g, g.missing_parts()) for g in summary.goals if g.missing_parts()],
         "has_revisions": sheet.revision > 1 or sheet.status != GoalSheet.Status.DRAFT,
