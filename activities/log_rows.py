@@ -49,7 +49,13 @@ def attach_rows(
         "delete": escape(gettext("Delete")),
         "partner": escape(partner.display_name) if partner is not None else "",
     }
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+    # The "We did this" forms' token, as {% csrf_token %} writes it (only a log that can
+    # change has the forms).
+    csrf = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        if can_change
+        else ""
+    )
     urls = {name: _entry_url(name, match) for name in ENTRY_URLS}
     for entry in entries:
         entry.row = _row(
