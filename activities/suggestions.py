@@ -138,6 +138,7 @@ def suggested_activities(
     day: dt.date | None = None,
     goals_by_match: dict[int, list[Goal]] | None = None,
     logged_by_match: dict[int, set[int]] | None = None,
+    catalog: dict[int, list[Activity]] | None = None,
 ) -> dict[int, list[Suggestion]]:
     """For each match (by id), the catalog activities it has not logged yet (done or
     planned), best fit first: the competency areas of its goals, both partners'
@@ -146,7 +147,8 @@ def suggested_activities(
     Nine queries whatever the number of matches, goals, interests or activities; one
     when the caller already holds the goals (``goals_by_match``, with their competency
     areas) and the partners' applications with their interests prefetched; none more
-    when it holds the catalog activities each match logged (``logged_by_match``).
+    when it holds the catalog activities each match logged (``logged_by_match``);
+    ``catalog``: :func:`published_catalog`, when the caller read it already.
     """
     ids = [m.pk for m in matches]
     if not ids:
@@ -182,7 +184,8 @@ def suggested_activities(
         ).values_list("match_id", "activity_id"):
             logged[match_id].add(activity_id)
 
-    catalog = published_catalog()
+    if catalog is None:
+        catalog = published_catalog()
 
     suggestions: dict[int, list[Suggestion]] = {}
     for match in matches:
@@ -242,9 +245,20 @@ def _partner_interests(
 
 
 def suggestions_for_match(
-    *, match: Match, limit: int = 5, logged: set[int] | None = None
+    *,
+    match: Match,
+    limit: int = 5,
+    logged: set[int] | None = None,
+    goals: list[Goal] | None = None,
+    catalog: dict[int, list[Activity]] | None = None,
 ) -> list[Suggestion]:
     """What to suggest one match; ``logged``: the catalog activities it logged, when the
-    caller holds its whole log."""
-    by_match = None if logged is None else {match.pk: logged}
-    return suggested_activities(matches=[match], limit=limit, logged_by_match=by_match)[match.pk]
+    caller holds its whole log; ``goals``: its goals with their competency areas, and
+    ``catalog``: the published catalog, when the caller holds them."""
+    return suggested_activities(
+        matches=[match],
+        limit=limit,
+        logged_by_match=None if logged is None else {match.pk: logged},
+        goals_by_match=None if goals is None else {match.pk: goals},
+        catalog=catalog,
+    )[match.pk]

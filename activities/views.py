@@ -17,7 +17,9 @@ from matches.models import Match
 from mentoring import form_tokens
 
 from . import selectors, services
+from .cards import with_cards
 from .forms import CatalogFilterForm, LogEntryForm
+from .log_rows import attach_rows
 from .models import ActivityLogEntry
 
 CATALOG_PAGE_SIZE = 30
@@ -42,6 +44,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "filtered": any(filters.values()),
         "page": page,
         "activities": page.object_list,
+        "cards": with_cards(page.object_list),
         "programs": choices.programs,
         "my_matches": selectors.active_matches_of(request.user),
     }
@@ -70,20 +73,25 @@ def reading_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def log(request: HttpRequest, match_id: int) -> HttpResponse:
     match = selectors.match_for_partner(user=request.user, match_id=match_id)
-    entries = selectors.match_log(match=match)
+    log = selectors.log_page(match=match)
+    entries = log.entries
     is_active = match.status == Match.Status.ACTIVE
+    today = match.cycle.program.today()
+    attach_rows(entries, request=request, match=match, can_change=is_active, today=today)
     context = {
         "match": match,
         "partner": match.partner_of(request.user),
         "planned": sorted((e for e in entries if not e.is_done), key=lambda e: (e.on, e.pk)),
         "done": [e for e in entries if e.is_done],
         "suggestions": selectors.suggestions_for_match(
-            match=match, logged={e.activity_id for e in entries if e.activity_id}
+            match=match,
+            logged={e.activity_id for e in entries if e.activity_id},
+            goals=log.goals,
+            catalog=log.catalog,
         )
         if is_active
         else [],
         "can_change": is_active,
-        "today": match.cycle.program.today(),
     }
     return render(request, "activities/log.html", context)
 

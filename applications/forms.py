@@ -415,7 +415,14 @@ class ApplicationForm(forms.Form):
         self.fields["interests"].choices = (
             grouped if len(grouped) > 1 else sum((options for _, options in grouped), [])
         )
+        # The queryset checks what is posted; the boxes offered come from the shared
+        # content too (a query per page otherwise), in the conferences' own order.
         self.fields["conferences"].queryset = program.conferences.filter(is_active=True)
+        self.fields["conferences"].choices = [
+            (c.pk, c.name)
+            for c in choices().conferences.values()
+            if c.program_id == program.pk and c.is_active
+        ]
 
         # A time zone outside the usual list (any IANA zone is valid) stays choosable.
         zone = self.initial.get("time_zone") or self.data.get("time_zone", "")

@@ -148,23 +148,34 @@ def application_of(user: User, pk: int) -> Application:
     )
 
 
-def application_prefill(user: User, program: Program) -> tuple[dict, Application | None]:
+def applications_in_program(user: User, program: Program) -> list[Application]:
+    """A person's applications to a program, the latest changed first, with their cycle
+    (a handful): the application form finds both the one it may continue and the one
+    it fills in from here, in one query."""
+    return list(
+        Application.objects.of_person(user)
+        .filter(cycle__program=program)
+        .select_related("cycle")
+        .order_by("-updated_at")
+    )
+
+
+def application_prefill(
+    user: User, program: Program, *, applications: list[Application] | None = None
+) -> tuple[dict, Application | None]:
     """A new application's answers from the account and, when the person applied before
     to this program (the other role, or an earlier year), from their latest answers
     (contact, library, interests and ways to talk; every field stays editable); with
-    that earlier application."""
+    that earlier application. ``applications``: :func:`applications_in_program`, when
+    the caller holds them."""
     values: dict = {
         "full_name": user.full_name,
         "preferred_name": user.preferred_name,
         "email": user.email,
     }
-    previous = (
-        Application.objects.of_person(user)
-        .filter(cycle__program=program)
-        .select_related("cycle")
-        .order_by("-updated_at")
-        .first()
-    )
+    if applications is None:
+        applications = applications_in_program(user, program)
+    previous = applications[0] if applications else None
     if previous is not None:
         for name in [
             "full_name",

@@ -59,11 +59,12 @@ def apply(request: HttpRequest, program_slug: str, role: str) -> HttpResponse:
     cycle = window.cycle if window.is_open else _posted_cycle(request, program)
     if cycle is None:
         return _closed_page(request, program, window, role)
-    existing = Application.objects.of_person(request.user).filter(cycle=cycle, role=role).first()
+    mine = selectors.applications_in_program(request.user, program)
+    existing = next((a for a in mine if a.cycle_id == cycle.pk and a.role == role), None)
     if existing is not None and request.method != "POST":
         return redirect(_continue_url(existing))
 
-    initial, previous = selectors.application_prefill(request.user, program)
+    initial, previous = selectors.application_prefill(request.user, program, applications=mine)
     form = ApplicationForm(request.POST or None, program=program, role=role, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

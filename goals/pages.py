@@ -19,26 +19,35 @@ from .models import GoalSheet
 
 def match_of(request: HttpRequest, match_id: int) -> Match:
     """The match, if the person is its mentor or mentee (active or concluded); else 404."""
-    shown_only = request.method in ("GET", "HEAD")
-    match = get_object_or_404(
-        selectors.match_queryset(milestones=not shown_only).of_person(request.user).current(),
-        pk=match_id,
-    )
-    if shown_only:
-        # A page shows the cycle's dates from the shared content; a write checks its
-        # rules (the outcomes' grace date) against the cycle's row.
-        with_shared_cycle(match)
+    if request.method not in ("GET", "HEAD"):
+        # A write checks its rules (the outcomes' grace date) against the cycle's row.
+        return get_object_or_404(
+            selectors.match_queryset().of_person(request.user).current(), pk=match_id
+        )
+    # A page shows the cycle's dates from the shared content, so the match is read
+    # without its cycle and program; and the partners it is read with tell whether the
+    # person is one of them (no subquery of their applications to plan on every visit).
+    match = get_object_or_404(selectors.match_with_partners().current(), pk=match_id)
+    if match.role_of(request.user) is None:
+        raise Http404("No such match")
+    with_shared_cycle(match)
     return match
 
 
 def sheet_of(request: HttpRequest, match_id: int) -> tuple[Match, GoalSheet]:
     match = match_of(request, match_id)
-    try:
-        sheet = services.goal_sheet_open(match=match)
-    except ValidationError as exc:
-        raise Http404("This match has no goal sheet.") from exc
+    sheet = open_sheet(match)
     sheet.match = match  # keep the match loaded with its partners and milestones
     return match, sheet
+
+
+def open_sheet(match: Match) -> GoalSheet:
+    """The match's sheet, opened as a draft the first time (an active match's only:
+    any other without one gets a 404)."""
+    try:
+        return services.goal_sheet_open(match=match)
+    except ValidationError as exc:
+        raise Http404("This match has no goal sheet.") from exc
 
 
 def render_page(
@@ -64,6 +73,15 @@ def name_of(match: Match, user) -> str:
         if application.applicant_id == user.pk and application.display_name:
             return application.display_name
     return user.get_short_name()
+
+
+def updated_by_name(match: Match, sheet: GoalSheet) -> str:
+    """Who last changed the sheet, as :func:`name_of` names them; a partner (nearly
+    always) without reading their account."""
+    for application in (match.mentor, match.mentee):
+        if application.applicant_id == sheet.updated_by_id and application.display_name:
+            return application.display_name
+    return name_of(match, sheet.updated_by)
 
 
 def to_sheet(match: Match) -> HttpResponse:

@@ -91,18 +91,19 @@ def _attach_progress(goals: Iterable[Goal], known: Choices) -> list[Goal]:
     return goals
 
 
-def match_queryset(*, milestones: bool = True) -> QuerySet[Match]:
+def match_with_partners() -> QuerySet[Match]:
+    """Matches with their partners' applications only (which name them and tell whose
+    they are): for a page that gives the match its cycle from the shared content
+    (``with_shared_cycle``) and reads no partner's account."""
+    return Match.objects.select_related("mentor", "mentee")
+
+
+def match_queryset() -> QuerySet[Match]:
     """Matches with what a goal sheet page shows about them: partners, cycle, program
-    and (unless the caller attaches the shared cycle) the cycle's milestones (for the
-    due date)."""
-    matches = Match.objects.select_related(
+    and the cycle's milestones (for the due date)."""
+    return Match.objects.select_related(
         "cycle__program", "mentor__applicant", "mentee__applicant"
-    )
-    if not milestones:
-        return matches
-    return matches.prefetch_related(
-        Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("id"))
-    )
+    ).prefetch_related(Prefetch("cycle__milestones", queryset=Milestone.objects.order_by("id")))
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,7 @@ def goal_sheet_summaries(
     matches = list(matches)
     sheets = {
         sheet.match_id: sheet
-        for sheet in GoalSheet.objects.filter(match__in=matches)
-        .select_related("updated_by", "returned_by")
-        .prefetch_related(
+        for sheet in GoalSheet.objects.filter(match__in=matches).prefetch_related(
             Prefetch("goals", queryset=goals_with_progress().order_by("position", "id"))
         )
     }

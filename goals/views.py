@@ -24,9 +24,18 @@ from .forms import (
     VersionForm,
 )
 from .models import GoalSheet, GoalSheetRevision
-from .pages import message_of, name_of, render_page, sheet_of, to_sheet
+from .pages import (
+    match_of,
+    message_of,
+    open_sheet,
+    render_page,
+    sheet_of,
+    to_sheet,
+    updated_by_name,
+)
 from .progress import OutcomeInput
 from .services import GoalSheetConflict
+from .sheet_cards import goal_cards
 
 PREFIX = "goals"
 
@@ -39,12 +48,17 @@ def my_sheets(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sheet_detail(request: HttpRequest, match_id: int) -> HttpResponse:
-    match, sheet = sheet_of(request, match_id)
+    match = match_of(request, match_id)
+    # The sheet is read once, with its goals; only the first visit opens it.
     summary = selectors.goal_sheet_summary(match)
+    if summary.sheet is None:
+        open_sheet(match)
+        summary = selectors.goal_sheet_summary(match)
     sheet = summary.sheet
     sheet.match = match
     user = request.user
     today = match.cycle.program.today()
+    can_check_in = rules.may_check_in(sheet, user)
     context = {
         "summary": summary,
         "sheet": sheet,
@@ -60,11 +74,14 @@ def sheet_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         "can_withdraw": rules.may(sheet, GoalSheet.Action.WITHDRAW, user),
         "can_review": rules.may(sheet, GoalSheet.Action.CONFIRM, user),
         "can_reopen": rules.may(sheet, GoalSheet.Action.REOPEN, user),
-        "can_check_in": rules.may_check_in(sheet, user),
+        "can_check_in": can_check_in,
+        "goal_cards": goal_cards(
+            summary.goals, match=match, sheet=sheet, can_check_in=can_check_in
+        ),
         "outcomes_open": rules.outcomes_open(sheet),
         "incomplete": [(g, g.missing_parts()) for g in summary.goals if g.missing_parts()],
         "has_revisions": sheet.revision > 1 or sheet.status != GoalSheet.Status.DRAFT,
-        "updated_by": name_of(match, sheet.updated_by) if sheet.updated_by_id else "",
+        "updated_by": updated_by_name(match, sheet) if sheet.updated_by_id else "",
     }
     return render_page(request, "goals/sheet.html", match, context)
 

@@ -16,6 +16,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,24 @@ logger = logging.getLogger(__name__)
 # Seconds: a command to Redis on the same network answers in well under a millisecond.
 SOCKET_TIMEOUT = 0.25
 RETRY_AFTER = 5.0
+
+
+class _OneClientPerPool(RedisCacheClient):
+    """Django's client, keeping one ``redis.Redis`` for each connection pool: Django's
+    made a new one for every command, building its table of reply callbacks (hundreds of
+    entries) each time, which cost more than the command itself. A ``Redis`` takes its
+    connections from the pool, command by command, as before."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class RedisCache(DjangoRedisCache):
@@ -33,6 +52,7 @@ class RedisCache(DjangoRedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _OneClientPerPool
         self._skip_until = 0.0
 
     def _try(self, operation: str, missed, call):

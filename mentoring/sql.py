@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from django.db import models
-from django.db.models import Aggregate, Lookup, Subquery
+from django.db.models import Lookup, Subquery
 
 
 class _IdList(models.Field):
@@ -36,17 +36,6 @@ class IdArray(Subquery):
         column = connection.ops.quote_name(self.column)
         template = f"(SELECT JSON_GROUP_ARRAY({column}) FROM (%(subquery)s))"
         return self.as_sql(compiler, connection, template=template, **extra)
-
-
-class IdArrayAgg(Aggregate):
-    """The ids of a group (or a window) as a list: ``ARRAY_AGG`` on PostgreSQL,
-    ``JSON_GROUP_ARRAY`` on SQLite. A group with none: ``None`` or empty."""
-
-    function = "ARRAY_AGG"
-    output_field = _IdList()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
 
 
 class AnyOf(Lookup):
