@@ -245,19 +245,28 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the partners' contract and its history are kept
 
+    def _not_started(self, changelist):
+        """The active matches of the list's cycles that have no goal sheet yet."""
+        not_started = Match.objects.filter(status=Match.Status.ACTIVE, goal_sheet__isnull=True)
+        cycles = cycle_spec(changelist)
+        if cycles is not None and cycles.chosen is not None:
+            not_started = not_started.filter(cycle_id__in=cycles.chosen)
+        return not_started
+
+    def lean_counts(self, changelist) -> dict:
+        return {"not_started": self._not_started(changelist)}
+
     def list_notes(self, request: HttpRequest, changelist) -> list[str]:
         """Besides why the list is empty: the active matches it cannot show, which have
         no sheet yet (a sheet is made when the partners start it)."""
         notes = super().list_notes(request, changelist)
         cycles = cycle_spec(changelist)
-        not_started = Match.objects.filter(status=Match.Status.ACTIVE, goal_sheet__isnull=True)
         params = {"status__exact": Match.Status.ACTIVE, "goal_sheet": "none"}
-        if cycles is not None:
-            if cycles.chosen is not None:
-                not_started = not_started.filter(cycle_id__in=cycles.chosen)
-            if cycles.value() is not None:
-                params["cycle_id"] = cycles.value()
-        count = not_started.count()
+        if cycles is not None and cycles.value() is not None:
+            params["cycle_id"] = cycles.value()
+        count = getattr(changelist, "lean_counts", {}).get("not_started")
+        if count is None:
+            count = self._not_started(changelist).count()
         if count:
             words = ngettext(
                 "%d active match has not started its goal sheet",

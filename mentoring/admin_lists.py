@@ -117,6 +117,11 @@ class LeanRows:
         """The page's narrowed rows, in order (a list may attach what its columns read)."""
         return self.lean_fetch(queryset)
 
+    def lean_counts(self, changelist) -> dict:
+        """Counts the page's notes need, by name, asked with its rows rather than in a
+        query each (read back from ``changelist.lean_counts``)."""
+        return {}
+
     def lean_narrowed(self, queryset):
         """``queryset`` loading only what the columns show."""
         path = self.list_shared_cycle
@@ -213,7 +218,11 @@ def lean_page(changelist, request: HttpRequest) -> None:
     page = page.annotate(lean_shown=_count_of(changelist.queryset))
     if full:
         page = page.annotate(lean_total=_count_of(changelist.root_queryset))
+    extra = admin_.lean_counts(changelist)
+    page = page.annotate(**{f"lean_{name}": _count_of(qs) for name, qs in extra.items()})
     rows = admin_.lean_rows_of(page)
+    # With no row to read them from, a note asks for its count itself.
+    changelist.lean_counts = {n: getattr(rows[0], f"lean_{n}") for n in extra} if rows else {}
     if rows:
         result_count = rows[0].lean_shown
         full_count = rows[0].lean_total if full else None
