@@ -10,17 +10,31 @@ ones the template's ``blocktranslate trimmed`` made).
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from mentoring.templatetags.dates import date as date_filter
 from mentoring.templatetags.program import daterange
 
 register = template.Library()
+
+
+def _day(day) -> str:
+    """``day|daterange`` for one day, escaped: the same few days (goals' target dates,
+    check-ins) come back on every card, each formatted once a process and language."""
+    return _formatted_day(day, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _formatted_day(day, language: str) -> str:  # the language: part of the key only
+    return esc(daterange(day))
+
 
 # The whitespace between the rows, as the template's loop left it.
 _GOAL_INDENT = "\n            "
@@ -35,11 +49,11 @@ def dashboard_goals(goals) -> str:
     for goal in goals:
         target = ""
         if goal.target_date:
-            by = gettext("· by %(target_date)s") % {"target_date": esc(daterange(goal.target_date))}
+            by = gettext("· by %(target_date)s") % {"target_date": _day(goal.target_date)}
             target = f'<span class="text-muted"> {by}</span>'
         check_in = goal.latest_check_in
         if check_in:
-            on = gettext("last check-in %(on)s") % {"on": esc(daterange(check_in.on))}
+            on = gettext("last check-in %(on)s") % {"on": _day(check_in.on)}
             latest = (
                 f'<span class="badge check-in-status check-in-{esc(check_in.status)}">'
                 f"{esc(check_in.get_status_display())}</span>\n"
@@ -62,8 +76,7 @@ def dashboard_entries(entries) -> str:
     """Activities done or planned: their title and day."""
     return mark_safe(
         "".join(
-            f'<li>{esc(entry["title"])} <span class="text-muted">· {esc(daterange(entry["on"]))}'
-            "</span></li>"
+            f'<li>{esc(entry["title"])} <span class="text-muted">· {_day(entry["on"])}</span></li>'
             for entry in entries
         )
     )
@@ -240,7 +253,7 @@ def _goal_sheet(card, pk) -> str:
         )
         summary = (
             "\n            "
-            f'<p class="mt-2 mb-2">{due} <strong>{esc(daterange(state.due_on))}</strong>'
+            f'<p class="mt-2 mb-2">{due} <strong>{_day(state.due_on)}</strong>'
             f"{_t(': one to three SMART goals,')} {by_whom}.</p>"
             "\n          "
         )
