@@ -20,7 +20,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from mentoring.templatetags.dates import date as date_filter
-from mentoring.templatetags.program import daterange
+from mentoring.templatetags.program import daterange, entry_dates, event_when
 
 register = template.Library()
 
@@ -333,3 +333,34 @@ def _activities(card, pk) -> str:
     }</a>{record}</p>
         </div>
       </section>"""
+
+
+@register.simple_tag
+def dashboard_applications(applications) -> str:
+    """A program's current applications: a link to each and its status
+    (``applications/_status_badge.html``'s badge)."""
+    return mark_safe(
+        "".join(
+            f'{_GOAL_INDENT}<li class="mb-2"><a href="'
+            f'{reverse("applications:detail", args=[application.pk])}">'
+            f"{esc(application.get_role_display())}, {esc(application.cycle.name)}</a><br>"
+            f'<span class="badge status-badge status-{esc(application.status)}">'
+            f"{esc(application.get_status_display())}</span>\n</li>{_GOAL_INDENT}"
+            for application in applications
+        )
+    )
+
+
+@register.simple_tag
+def dashboard_coming_up(entries) -> str:
+    """The next entries of a program's timeline, each with its dates (an event's in its
+    own time zone)."""
+    return mark_safe(
+        "".join(
+            f'{_GOAL_INDENT}<li class="mb-2"><span class="fw-semibold">{esc(entry.item.title)}'
+            '</span><br><span class="text-muted small">'
+            f"{esc(event_when(entry.item) if entry.is_event else entry_dates(entry))}"
+            f"</span></li>{_GOAL_INDENT}"
+            for entry in entries
+        )
+    )
