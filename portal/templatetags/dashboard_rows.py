@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from mentoring.templatetags.dates import date as date_filter
 from mentoring.templatetags.program import daterange, entry_dates, event_when
@@ -44,16 +45,16 @@ _GOAL_INDENT = "\n            "
 def dashboard_goals(goals) -> str:
     """The goals of a goal sheet: ``<li>`` after ``<li>``, each with its target date
     and its latest check-in (``goals/_check_in_badge.html``'s badge)."""
-    no_check_in = esc(gettext("No check-in yet"))
+    no_check_in = esc(_("No check-in yet"))
     rows = []
     for goal in goals:
         target = ""
         if goal.target_date:
-            by = gettext("· by %(target_date)s") % {"target_date": _day(goal.target_date)}
+            by = _("· by %(target_date)s") % {"target_date": _day(goal.target_date)}
             target = f'<span class="text-muted"> {by}</span>'
         check_in = goal.latest_check_in
         if check_in:
-            on = gettext("last check-in %(on)s") % {"on": _day(check_in.on)}
+            on = _("last check-in %(on)s") % {"on": _day(check_in.on)}
             latest = (
                 f'<span class="badge check-in-status check-in-{esc(check_in.status)}">'
                 f"{esc(check_in.get_status_display())}</span>\n"
@@ -107,15 +108,10 @@ _SHEET_BADGES = {
 _NOT_STARTED_BADGE = ("none", gettext_lazy("Not started"))
 
 
-def _t(message: str) -> str:
-    """What ``{% translate %}`` writes: the translation, escaped."""
-    return esc(gettext(message))
-
-
-def _bt(message: str, **values) -> str:
+def _bt(translated: str, **values) -> str:
     """What ``{% blocktranslate trimmed %}`` writes: the translation (not escaped) with
-    its values escaped."""
-    return gettext(message) % {key: esc(value) for key, value in values.items()}
+    its values escaped. (``{% translate %}``'s is ``esc(_("..."))``: escaped.)"""
+    return translated % {key: esc(value) for key, value in values.items()}
 
 
 @register.simple_tag
@@ -140,7 +136,7 @@ def _match_article(card, pk) -> str:
     intro = card.intro
     partner = intro.partner
     role = intro.partner_role
-    concluded = "" if card.is_active else " " + _t("· concluded")
+    concluded = "" if card.is_active else " " + esc(_("· concluded"))
     organization = f", {esc(partner.organization)}" if partner.organization else ""
     location = (
         f'<p class="mb-1 text-muted">{esc(intro.partner_location)}</p>'
@@ -151,8 +147,10 @@ def _match_article(card, pk) -> str:
         reach = (
             '<p class="mb-1 text-muted">'
             + _bt(
-                "Your %(partner_role)s deleted their account; your match's history is kept"
-                " without their name.",
+                _(
+                    "Your %(partner_role)s deleted their account; your match's history is kept"
+                    " without their name."
+                ),
                 partner_role=role,
             )
             + "</p>"
@@ -165,27 +163,27 @@ def _match_article(card, pk) -> str:
         reach = f'<p class="mb-1"><a href="mailto:{email}">{email}</a>{phone}</p>'
     shared = (
         '<p class="mb-1">'
-        + _bt("You both like %(shared_ways_words)s.", shared_ways_words=intro.shared_ways_words)
+        + _bt(_("You both like %(shared_ways_words)s."), shared_ways_words=intro.shared_ways_words)
         + "</p>"
         if intro.shared_ways
         else ""
     )
     if intro.in_person_possible:
-        meet = _bt("You can meet in person: you are %(place)s.", place=intro.place)
+        meet = _bt(_("You can meet in person: you are %(place)s."), place=intro.place)
     else:
-        meet = _t("You will most likely meet online or by phone.")
+        meet = esc(_("You will most likely meet online or by phone."))
     difference = (
         f'<p class="mb-1 text-muted">{esc(intro.time_difference)}</p>'
         if intro.time_difference
         else ""
     )
     name = partner.display_name
-    more = _bt("More about %(display_name)s and how to reach them", display_name=name)
+    more = _bt(_("More about %(display_name)s and how to reach them"), display_name=name)
     return f"""      <article class="card match-card mb-4" aria-labelledby="match-{pk}">
         <div class="card-body">
           <p class="text-muted mb-1">{esc(card.match.cycle.name)}{concluded}</p>
           <h3 class="h4" id="match-{pk}">{
-        _bt("Your %(partner_role)s: %(display_name)s", partner_role=role, display_name=name)
+        _bt(_("Your %(partner_role)s: %(display_name)s"), partner_role=role, display_name=name)
     }</h3>
           <div class="row g-3">
             <div class="col-md-6">
@@ -209,52 +207,57 @@ def _certificate(card, pk) -> str:
     if not certificate:
         return ""
     download = reverse("certificates:download", args=[pk])
-    complete = _bt("Your year as a %(role)s is complete. Verification code", role=card.role)
+    complete = _bt(_("Your year as a %(role)s is complete. Verification code"), role=card.role)
+    code = f"<code>{esc(certificate.display_code)}</code>"
+    check_label = esc(_("check it on this site"))
+    check = f'<a href="{esc(certificate.get_absolute_url())}">{check_label}</a>'
+    anyone_can = esc(_(": anyone can"))
+    heading = esc(_("Certificate of completion"))
+    with_goals = f'<a class="btn btn-primary" href="{download}">'
+    with_goals += esc(_("Download the certificate (PDF)")) + "</a>"
+    without_goals = f'<a class="btn btn-link" href="{download}?goals=0">'
+    without_goals += esc(_("Without the goals")) + "</a>"
     return f"""
       <section class="card mb-4 border-success" aria-labelledby="certificate-{pk}">
         <div class="card-body">
-          <h3 class="h5" id="certificate-{pk}">{_t("Certificate of completion")}</h3>
-          <p class="mb-2">{complete} <code>{esc(certificate.display_code)}</code>{
-        _t(": anyone can")
-    } <a href="{esc(certificate.get_absolute_url())}">{_t("check it on this site")}</a>.</p>
-          <p class="mb-0"><a class="btn btn-primary" href="{download}">{
-        _t("Download the certificate (PDF)")
-    }</a> <a class="btn btn-link" href="{download}?goals=0">{_t("Without the goals")}</a></p>
+          <h3 class="h5" id="certificate-{pk}">{heading}</h3>
+          <p class="mb-2">{complete} {code}{anyone_can} {check}.</p>
+          <p class="mb-0">{with_goals} {without_goals}</p>
         </div>
       </section>
       """
 
 
 def _goal_sheet(card, pk) -> str:
+    overdue_label = esc(_("Overdue"))
+    contract = esc(_("Your contract for the year"))
+    smart_goals = esc(_(": one to three SMART goals,"))
+    heading = esc(_("Goal sheet"))
     sheet = card.goal_sheet
     state = sheet.state
     status = state.status
     css, label = _SHEET_BADGES.get(status, _NOT_STARTED_BADGE)
     badge = f'<span class="badge sheet-status sheet-status-{css}">{esc(label)}</span>\n'
-    overdue = f'<span class="badge text-bg-danger">{_t("Overdue")}</span>' if state.overdue else ""
+    overdue = f'<span class="badge text-bg-danger">{overdue_label}</span>' if state.overdue else ""
     summary = ""
     if status == "agreed":
         agreed = ""
         if sheet.sheet.agreed_at:
             # The template's |date:"F j, Y" (the site's filter: the reader's order).
             day = date_filter(template_localtime(sheet.sheet.agreed_at), "F j, Y")
-            agreed = _bt(", agreed on %(agreed_at)s", agreed_at=day)
-        summary = (
-            "\n            "
-            f'<p class="mt-2 mb-2">{_t("Your contract for the year")}{agreed}.</p>'
-            "\n          "
-        )
+            agreed = _bt(_(", agreed on %(agreed_at)s"), agreed_at=day)
+        summary = f'\n            <p class="mt-2 mb-2">{contract}{agreed}.</p>\n          '
     elif state.due_on:
-        due = _t("It was due on") if state.overdue else _t("Due by")
+        due = esc(_("It was due on")) if state.overdue else esc(_("Due by"))
         by_whom = (
-            _t("submitted by you and confirmed by your mentor")
+            esc(_("submitted by you and confirmed by your mentor"))
             if card.role == "mentee"
-            else _t("submitted by your mentee and confirmed by you")
+            else esc(_("submitted by your mentee and confirmed by you"))
         )
         summary = (
             "\n            "
             f'<p class="mt-2 mb-2">{due} <strong>{_day(state.due_on)}</strong>'
-            f"{_t(': one to three SMART goals,')} {by_whom}.</p>"
+            f"{smart_goals} {by_whom}.</p>"
             "\n          "
         )
     goals = ""
@@ -264,19 +267,19 @@ def _goal_sheet(card, pk) -> str:
             f"{dashboard_goals(sheet.goals)}\n          </ul>\n          "
         )
     if status == "not_started":
-        open_it = _t("Start your goal sheet")
+        open_it = esc(_("Start your goal sheet"))
     elif status == "agreed":
-        open_it = _t("Open the goal sheet and record progress")
+        open_it = esc(_("Open the goal sheet and record progress"))
     elif status == "submitted" and card.role == "mentor":
-        open_it = _t("Review the goal sheet: confirm it or send it back")
+        open_it = esc(_("Review the goal sheet: confirm it or send it back"))
     elif status == "submitted":
-        open_it = _t("Open the goal sheet (waiting for your mentor)")
+        open_it = esc(_("Open the goal sheet (waiting for your mentor)"))
     else:
-        open_it = _t("Continue the goal sheet")
+        open_it = esc(_("Continue the goal sheet"))
     return f"""      <section class="card mb-4" aria-labelledby="goals-{pk}">
         <div class="card-body">
           <div class="d-flex flex-wrap align-items-baseline gap-2">
-            <h3 class="h5 mb-0" id="goals-{pk}">{_t("Goal sheet")}</h3>
+            <h3 class="h5 mb-0" id="goals-{pk}">{heading}</h3>
             {badge}
             {overdue}
           </div>
@@ -288,14 +291,23 @@ def _goal_sheet(card, pk) -> str:
 
 
 def _activities(card, pk) -> str:
+    nothing_yet = esc(_("Nothing logged yet."))
+    planned_heading = esc(_("Planned"))
+    tried_all = esc(_("You have tried every suggestion in the catalog."))
+    record_label = esc(_("Record an activity"))
+    heading = esc(_("Activities"))
+    done_heading = esc(_("Done lately"))
+    suggested_heading = esc(_("Suggested next"))
+    log_label = esc(_("Your activity log"))
+    log_url = reverse("activities:log", args=[pk])
     if card.recent:
         recent = f'<ul class="list-unstyled small mb-0">{dashboard_entries(card.recent)}</ul>'
     else:
-        recent = f'<p class="small text-muted mb-0">{_t("Nothing logged yet.")}</p>'
+        recent = f'<p class="small text-muted mb-0">{nothing_yet}</p>'
     planned = ""
     if card.planned:
         planned = (
-            f'<h4 class="h6 mt-3">{_t("Planned")}</h4>'
+            f'<h4 class="h6 mt-3">{planned_heading}</h4>'
             f'<ul class="list-unstyled small mb-0">{dashboard_entries(card.planned)}</ul>'
         )
     if card.suggestions:
@@ -304,33 +316,27 @@ def _activities(card, pk) -> str:
             f"{dashboard_suggestions(card.suggestions)}\n              </ul>\n              "
         )
     else:
-        suggested = (
-            f'<p class="small text-muted mb-0">'
-            f"{_t('You have tried every suggestion in the catalog.')}</p>"
-        )
+        suggested = f'<p class="small text-muted mb-0">{tried_all}</p>'
     record = ""
     if card.is_active:
         record = (
-            f' · <a href="{reverse("activities:log_entry_create", args=[pk])}">'
-            f"{_t('Record an activity')}</a>"
+            f' · <a href="{reverse("activities:log_entry_create", args=[pk])}">{record_label}</a>'
         )
     return f"""      <section class="card mb-4" aria-labelledby="activities-{pk}">
         <div class="card-body">
-          <h3 class="h5" id="activities-{pk}">{_t("Activities")}</h3>
+          <h3 class="h5" id="activities-{pk}">{heading}</h3>
           <div class="row g-3">
             <div class="col-md-6">
-              <h4 class="h6">{_t("Done lately")}</h4>
+              <h4 class="h6">{done_heading}</h4>
               {recent}
               {planned}
             </div>
             <div class="col-md-6">
-              <h4 class="h6">{_t("Suggested next")}</h4>
+              <h4 class="h6">{suggested_heading}</h4>
               {suggested}
             </div>
           </div>
-          <p class="mt-3 mb-0"><a href="{reverse("activities:log", args=[pk])}">{
-        _t("Your activity log")
-    }</a>{record}</p>
+          <p class="mt-3 mb-0"><a href="{log_url}">{log_label}</a>{record}</p>
         </div>
       </section>"""
 
