@@ -105,7 +105,11 @@ def _attach(
 ) -> None:
     by_id = known.interests if model is Interest else known.conferences
     ids = set(ids or ())
-    rows = model.objects.filter(pk__in=ids)
+    rows = model.objects.all()
+    # The filter is added when the rows are read or narrowed, as a related manager's is:
+    # built for every goal and partner of a page, it cost more than the rest of this.
+    rows._defer_next_filter = True
+    rows = rows.filter(pk__in=ids)
     # An id the shared copy does not know yet (written where no signal told it): the
     # rows are read from the database when asked for.
     if ids <= by_id.keys():

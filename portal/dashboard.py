@@ -23,7 +23,7 @@ from goals.selectors import GoalSheetSummary, goal_sheet_glances
 from matches.models import Match
 from matches.selectors import Introduction, introduction
 from mentoring import selectors
-from mentoring.models import Cycle, User
+from mentoring.models import Cycle, Program, User
 from mentoring.selectors import ProgramOverview
 from mentoring.timeline import TimelineEntry
 from newsletter.models import NewsletterIssue
@@ -54,13 +54,13 @@ class MatchCard:
 class ProgramPanel:
     """A program the person takes part in (or could apply to), with their part in it."""
 
-    overview: ProgramOverview
+    program: Program
     applications: list[Application] = field(default_factory=list)
     match_cards: list[MatchCard] = field(default_factory=list)
 
-    @property
-    def program(self):
-        return self.overview.program
+    @cached_property  # worked out for the panels shown only: a participant's programs
+    def overview(self) -> ProgramOverview:
+        return selectors.program_overview(self.program)
 
     @cached_property  # the template asks twice
     def coming_up(self) -> list[TimelineEntry]:
@@ -217,7 +217,7 @@ def dashboard_for(user: User) -> Dashboard:
     )
     certificates = certificates_by_match(user, matches)
 
-    panels = {p.pk: ProgramPanel(overview=selectors.program_overview(p)) for p in programs}
+    panels = {p.pk: ProgramPanel(program=p) for p in programs}
     for application in applications:
         panels[application.cycle.program_id].applications.append(application)
     for match in matches:

@@ -255,3 +255,23 @@ def test_the_latest_newsletter_is_linked(client, match):
     assert "November news from the mentoring program" in body
     assert reverse("newsletter:issue", args=[issue.pk]) in body
     assert reverse("newsletter:preferences") in body
+
+
+def test_the_cards_rows_follow_the_readers_language_and_escape_what_people_wrote(client, match):
+    # The cards are written in Python (portal/templatetags/dashboard_rows.py): each day
+    # is formatted once a process per language, and titles are escaped as a template's.
+    sheet = GoalSheetFactory(match=match)
+    GoalFactory(sheet=sheet, title="<b>Crafts</b> & more", target_date=dt.date(2027, 6, 30))
+    ActivityLogEntryFactory(match=match, title="Story <time>", on=dt.date(2027, 1, 5))
+    user = match.mentee.applicant
+
+    english = page(client, user)
+    user.language = "es"
+    user.save(update_fields=["language"])
+    spanish = page(client, user)
+
+    assert "&lt;b&gt;Crafts&lt;/b&gt; &amp; more" in english and "<b>Crafts" not in english
+    assert "Story &lt;time&gt;" in english
+    assert "· by June 30, 2027" in english and "January 5, 2027" in english
+    assert "30 de junio de 2027" in spanish and "5 de enero de 2027" in spanish
+    assert "June 30, 2027" not in spanish

@@ -1,0 +1,372 @@
+"""The repeated rows of “My mentoring” written out in Python (``{% load dashboard_rows %}``).
+
+Each match card lists its goals with their latest check-in, the activities done lately
+and planned, and the suggested ones. In the template, every row went through a loop,
+an include, one or two ``blocktranslate`` and a filter or two: on a page of two
+matches, most of the time the page took above the site's layout. Here each row is one
+string, with the same markup and the same translations (the catalogue's msgids are the
+ones the template's ``blocktranslate trimmed`` made).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from mentoring.templatetags.dates import date as date_filter
+from mentoring.templatetags.program import daterange, entry_dates, event_when
+
+register = template.Library()
+
+
+def _day(day) -> str:
+    """``day|daterange`` for one day, escaped: the same few days (goals' target dates,
+    check-ins) come back on every card, each formatted once a process and language."""
+    return _formatted_day(day, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _formatted_day(day, language: str) -> str:  # the language: part of the key only
+    return esc(daterange(day))
+
+
+# The whitespace between the rows, as the template's loop left it.
+_GOAL_INDENT = "\n            "
+
+
+@register.simple_tag
+def dashboard_goals(goals) -> str:
+    """The goals of a goal sheet: ``<li>`` after ``<li>``, each with its target date
+    and its latest check-in (``goals/_check_in_badge.html``'s badge)."""
+    no_check_in = esc(_("No check-in yet"))
+    rows = []
+    for goal in goals:
+        target = ""
+        if goal.target_date:
+            by = _("· by %(target_date)s") % {"target_date": _day(goal.target_date)}
+            target = f'<span class="text-muted"> {by}</span>'
+        check_in = goal.latest_check_in
+        if check_in:
+            on = _("last check-in %(on)s") % {"on": _day(check_in.on)}
+            latest = (
+                f'<span class="badge check-in-status check-in-{esc(check_in.status)}">'
+                f"{esc(check_in.get_status_display())}</span>\n"
+                f' <span class="text-muted small">{on}</span>'
+            )
+        else:
+            latest = f'<span class="text-muted small">{no_check_in}</span>'
+        rows.append(
+            f"{_GOAL_INDENT}<li>\n"
+            f'              <span class="fw-semibold">{esc(goal.title)}</span>\n'
+            f"              {target}\n"
+            f"              <br>{latest}\n"
+            f"            </li>{_GOAL_INDENT}"
+        )
+    return mark_safe("".join(rows))
+
+
+@register.simple_tag
+def dashboard_entries(entries) -> str:
+    """Activities done or planned: their title and day."""
+    return mark_safe(
+        "".join(
+            f'<li>{esc(entry["title"])} <span class="text-muted">· {_day(entry["on"])}</span></li>'
+            for entry in entries
+        )
+    )
+
+
+@register.simple_tag
+def dashboard_suggestions(suggestions) -> str:
+    """The suggested activities, each with a link and its first reason."""
+    rows = []
+    for suggestion in suggestions:
+        activity = suggestion.activity
+        reason = ""
+        if suggestion.reasons:
+            reason = f'<br><span class="text-muted">{esc(suggestion.reasons[0])}</span>'
+        rows.append(
+            f'<li class="mb-2"><a href="{esc(activity.get_absolute_url())}">'
+            f"{esc(activity.title)}</a>{reason}</li>"
+        )
+    return mark_safe("".join(rows))
+
+
+# A goal sheet's status badge, as goals/_status_badge.html draws it.
+_SHEET_BADGES = {
+    "agreed": ("agreed", gettext_lazy("Agreed")),
+    "submitted": ("submitted", gettext_lazy("Submitted")),
+    "draft": ("draft", gettext_lazy("Draft")),
+}
+_NOT_STARTED_BADGE = ("none", gettext_lazy("Not started"))
+
+
+def _bt(translated: str, **values) -> str:
+    """What ``{% blocktranslate trimmed %}`` writes: the translation (not escaped) with
+    its values escaped. (``{% translate %}``'s is ``esc(_("..."))``: escaped.)"""
+    return translated % {key: esc(value) for key, value in values.items()}
+
+
+@register.simple_tag
+def dashboard_card(card) -> str:
+    """One match's card, its certificate, its goal sheet and its activities: what the
+    template's loop over ``panel.match_cards`` wrote for each."""
+    pk = card.match.pk
+    return mark_safe(
+        "\n"
+        + _match_article(card, pk)
+        + "\n      "
+        + _certificate(card, pk)
+        + "\n\n"
+        + _goal_sheet(card, pk)
+        + "\n\n"
+        + _activities(card, pk)
+        + "\n      "
+    )
+
+
+def _match_article(card, pk) -> str:
+    intro = card.intro
+    partner = intro.partner
+    role = intro.partner_role
+    concluded = "" if card.is_active else " " + esc(_("· concluded"))
+    organization = f", {esc(partner.organization)}" if partner.organization else ""
+    location = (
+        f'<p class="mb-1 text-muted">{esc(intro.partner_location)}</p>'
+        if intro.partner_location
+        else ""
+    )
+    if partner.is_anonymised:
+        reach = (
+            '<p class="mb-1 text-muted">'
+            + _bt(
+                _(
+                    "Your %(partner_role)s deleted their account; your match's history is kept"
+                    " without their name."
+                ),
+                partner_role=role,
+            )
+            + "</p>"
+        )
+    else:
+        email = esc(partner.email)
+        phone = ""
+        if partner.phone and "phone" in partner.communication_methods:
+            phone = f' · <a href="tel:{esc(partner.phone)}">{esc(partner.phone)}</a>'
+        reach = f'<p class="mb-1"><a href="mailto:{email}">{email}</a>{phone}</p>'
+    shared = (
+        '<p class="mb-1">'
+        + _bt(_("You both like %(shared_ways_words)s."), shared_ways_words=intro.shared_ways_words)
+        + "</p>"
+        if intro.shared_ways
+        else ""
+    )
+    if intro.in_person_possible:
+        meet = _bt(_("You can meet in person: you are %(place)s."), place=intro.place)
+    else:
+        meet = esc(_("You will most likely meet online or by phone."))
+    difference = (
+        f'<p class="mb-1 text-muted">{esc(intro.time_difference)}</p>'
+        if intro.time_difference
+        else ""
+    )
+    name = partner.display_name
+    more = _bt(_("More about %(display_name)s and how to reach them"), display_name=name)
+    return f"""      <article class="card match-card mb-4" aria-labelledby="match-{pk}">
+        <div class="card-body">
+          <p class="text-muted mb-1">{esc(card.match.cycle.name)}{concluded}</p>
+          <h3 class="h4" id="match-{pk}">{
+        _bt(_("Your %(partner_role)s: %(display_name)s"), partner_role=role, display_name=name)
+    }</h3>
+          <div class="row g-3">
+            <div class="col-md-6">
+              <p class="mb-1">{esc(partner.position_title)}{organization}</p>
+              {location}
+              {reach}
+            </div>
+            <div class="col-md-6">
+              {shared}
+              <p class="mb-1">{meet}</p>
+              {difference}
+            </div>
+          </div>
+          <p class="mt-2 mb-0"><a href="{reverse("matches:detail", args=[pk])}">{more}</a></p>
+        </div>
+      </article>"""
+
+
+def _certificate(card, pk) -> str:
+    certificate = card.certificate
+    if not certificate:
+        return ""
+    download = reverse("certificates:download", args=[pk])
+    complete = _bt(_("Your year as a %(role)s is complete. Verification code"), role=card.role)
+    code = f"<code>{esc(certificate.display_code)}</code>"
+    check_label = esc(_("check it on this site"))
+    check = f'<a href="{esc(certificate.get_absolute_url())}">{check_label}</a>'
+    anyone_can = esc(_(": anyone can"))
+    heading = esc(_("Certificate of completion"))
+    with_goals = f'<a class="btn btn-primary" href="{download}">'
+    with_goals += esc(_("Download the certificate (PDF)")) + "</a>"
+    without_goals = f'<a class="btn btn-link" href="{download}?goals=0">'
+    without_goals += esc(_("Without the goals")) + "</a>"
+    return f"""
+      <section class="card mb-4 border-success" aria-labelledby="certificate-{pk}">
+        <div class="card-body">
+          <h3 class="h5" id="certificate-{pk}">{heading}</h3>
+          <p class="mb-2">{complete} {code}{anyone_can} {check}.</p>
+          <p class="mb-0">{with_goals} {without_goals}</p>
+        </div>
+      </section>
+      """
+
+
+def _goal_sheet(card, pk) -> str:
+    overdue_label = esc(_("Overdue"))
+    contract = esc(_("Your contract for the year"))
+    smart_goals = esc(_(": one to three SMART goals,"))
+    heading = esc(_("Goal sheet"))
+    sheet = card.goal_sheet
+    state = sheet.state
+    status = state.status
+    css, label = _SHEET_BADGES.get(status, _NOT_STARTED_BADGE)
+    badge = f'<span class="badge sheet-status sheet-status-{css}">{esc(label)}</span>\n'
+    overdue = f'<span class="badge text-bg-danger">{overdue_label}</span>' if state.overdue else ""
+    summary = ""
+    if status == "agreed":
+        agreed = ""
+        if sheet.sheet.agreed_at:
+            # The template's |date:"F j, Y" (the site's filter: the reader's order).
+            day = date_filter(template_localtime(sheet.sheet.agreed_at), "F j, Y")
+            agreed = _bt(_(", agreed on %(agreed_at)s"), agreed_at=day)
+        summary = f'\n            <p class="mt-2 mb-2">{contract}{agreed}.</p>\n          '
+    elif state.due_on:
+        due = esc(_("It was due on")) if state.overdue else esc(_("Due by"))
+        by_whom = (
+            esc(_("submitted by you and confirmed by your mentor"))
+            if card.role == "mentee"
+            else esc(_("submitted by your mentee and confirmed by you"))
+        )
+        summary = (
+            "\n            "
+            f'<p class="mt-2 mb-2">{due} <strong>{_day(state.due_on)}</strong>'
+            f"{smart_goals} {by_whom}.</p>"
+            "\n          "
+        )
+    goals = ""
+    if sheet.goals:
+        goals = (
+            '\n          <ul class="list-unstyled dashboard-goals mb-2">\n            '
+            f"{dashboard_goals(sheet.goals)}\n          </ul>\n          "
+        )
+    if status == "not_started":
+        open_it = esc(_("Start your goal sheet"))
+    elif status == "agreed":
+        open_it = esc(_("Open the goal sheet and record progress"))
+    elif status == "submitted" and card.role == "mentor":
+        open_it = esc(_("Review the goal sheet: confirm it or send it back"))
+    elif status == "submitted":
+        open_it = esc(_("Open the goal sheet (waiting for your mentor)"))
+    else:
+        open_it = esc(_("Continue the goal sheet"))
+    return f"""      <section class="card mb-4" aria-labelledby="goals-{pk}">
+        <div class="card-body">
+          <div class="d-flex flex-wrap align-items-baseline gap-2">
+            <h3 class="h5 mb-0" id="goals-{pk}">{heading}</h3>
+            {badge}
+            {overdue}
+          </div>
+          {summary}
+          {goals}
+          <p class="mb-0"><a href="{reverse("goals:sheet", args=[pk])}">{open_it}</a></p>
+        </div>
+      </section>"""
+
+
+def _activities(card, pk) -> str:
+    nothing_yet = esc(_("Nothing logged yet."))
+    planned_heading = esc(_("Planned"))
+    tried_all = esc(_("You have tried every suggestion in the catalog."))
+    record_label = esc(_("Record an activity"))
+    heading = esc(_("Activities"))
+    done_heading = esc(_("Done lately"))
+    suggested_heading = esc(_("Suggested next"))
+    log_label = esc(_("Your activity log"))
+    log_url = reverse("activities:log", args=[pk])
+    if card.recent:
+        recent = f'<ul class="list-unstyled small mb-0">{dashboard_entries(card.recent)}</ul>'
+    else:
+        recent = f'<p class="small text-muted mb-0">{nothing_yet}</p>'
+    planned = ""
+    if card.planned:
+        planned = (
+            f'<h4 class="h6 mt-3">{planned_heading}</h4>'
+            f'<ul class="list-unstyled small mb-0">{dashboard_entries(card.planned)}</ul>'
+        )
+    if card.suggestions:
+        suggested = (
+            '\n              <ul class="list-unstyled small mb-0">\n                '
+            f"{dashboard_suggestions(card.suggestions)}\n              </ul>\n              "
+        )
+    else:
+        suggested = f'<p class="small text-muted mb-0">{tried_all}</p>'
+    record = ""
+    if card.is_active:
+        record = (
+            f' · <a href="{reverse("activities:log_entry_create", args=[pk])}">{record_label}</a>'
+        )
+    return f"""      <section class="card mb-4" aria-labelledby="activities-{pk}">
+        <div class="card-body">
+          <h3 class="h5" id="activities-{pk}">{heading}</h3>
+          <div class="row g-3">
+            <div class="col-md-6">
+              <h4 class="h6">{done_heading}</h4>
+              {recent}
+              {planned}
+            </div>
+            <div class="col-md-6">
+              <h4 class="h6">{suggested_heading}</h4>
+              {suggested}
+            </div>
+          </div>
+          <p class="mt-3 mb-0"><a href="{log_url}">{log_label}</a>{record}</p>
+        </div>
+      </section>"""
+
+
+@register.simple_tag
+def dashboard_applications(applications) -> str:
+    """A program's current applications: a link to each and its status
+    (``applications/_status_badge.html``'s badge)."""
+    return mark_safe(
+        "".join(
+            f'{_GOAL_INDENT}<li class="mb-2"><a href="'
+            f'{reverse("applications:detail", args=[application.pk])}">'
+            f"{esc(application.get_role_display())}, {esc(application.cycle.name)}</a><br>"
+            f'<span class="badge status-badge status-{esc(application.status)}">'
+            f"{esc(application.get_status_display())}</span>\n</li>{_GOAL_INDENT}"
+            for application in applications
+        )
+    )
+
+
+@register.simple_tag
+def dashboard_coming_up(entries) -> str:
+    """The next entries of a program's timeline, each with its dates (an event's in its
+    own time zone)."""
+    return mark_safe(
+        "".join(
+            f'{_GOAL_INDENT}<li class="mb-2"><span class="fw-semibold">{esc(entry.item.title)}'
+            '</span><br><span class="text-muted small">'
+            f"{esc(event_when(entry.item) if entry.is_event else entry_dates(entry))}"
+            f"</span></li>{_GOAL_INDENT}"
+            for entry in entries
+        )
+    )
