@@ -18,11 +18,12 @@ from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .escaping import conditional_escape
 from .models import Cycle
 
 WHOLE_LIST = "whole_list"

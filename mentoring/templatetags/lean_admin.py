@@ -28,11 +28,12 @@ from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..admin_lists import action_checkbox_html
+from ..escaping import conditional_escape, escape
 
 register = template.Library()
 
