@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -252,7 +252,7 @@ def action_checkbox_html(pk, label: str, prompt: str | None = None) -> str:
     (As ``format_html`` would, with one string built rather than two: a page has a
     hundred.)"""
     aria = (prompt or _("Select this object for an action - {}")).format(conditional_escape(label))
-    return mark_safe(
+    return SafeString(
         f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
         f'value="{conditional_escape(pk)}" class="action-select" aria-label="{aria}">'
     )

@@ -128,6 +128,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
+    def has_module_perms(self, app_label: str) -> bool:
+        # The admin asks this for each of its thirty-odd models on every page, and Django
+        # asks each backend in turn: allauth's, a ModelBackend too, walks every permission
+        # the person holds again for each app they may not open. The answer is kept per
+        # app on this object, for as long as its permissions are (Django's _perm_cache).
+        granted = getattr(self, "_perm_cache", None)
+        memo = self.__dict__.get("_module_perms_memo")
+        if memo is None or memo[0] is not granted:
+            memo = self._module_perms_memo = (granted, {})
+        if app_label not in memo[1]:
+            memo[1][app_label] = super().has_module_perms(app_label)
+            if memo[0] is None:  # the permissions were read just now: key on them
+                memo = self._module_perms_memo = (getattr(self, "_perm_cache", None), memo[1])
+        return memo[1][app_label]
+
     def get_short_name(self) -> str:
         if self.preferred_name:
             return self.preferred_name

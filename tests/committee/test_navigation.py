@@ -66,3 +66,17 @@ def test_a_permission_granted_later_opens_its_app_once_the_person_is_read_again(
     person.user_permissions.add(Permission.objects.get(codename="view_goalsheet"))
     del person._perm_cache  # what reading the person again does
     assert backend.has_module_perms(person, "goals")
+
+
+def test_a_persons_apps_are_asked_once_and_again_when_their_permissions_are_read_again():
+    person = UserFactory(is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="change_newsletterissue"))
+    assert person.has_module_perms("newsletter")
+    assert not person.has_module_perms("goals")
+    assert not person.has_module_perms("goals")  # from the memo: the same answer
+
+    person.user_permissions.add(Permission.objects.get(codename="view_goalsheet"))
+    del person._perm_cache  # what reading the person again does
+    assert person.has_module_perms("goals")
+    assert UserFactory(is_staff=True, is_superuser=True).has_module_perms("anything")
+    assert not UserFactory(is_staff=True, is_active=False).has_module_perms("newsletter")
