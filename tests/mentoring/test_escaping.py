@@ -11,7 +11,7 @@ from mentoring import escaping
 
 VALUES = [
     "plain",
-    "<b>Ana & Bo's \"team\"</b>",
+    '<b>Ana & Bo\'s "team"</b>',
     mark_safe("<i>already safe</i>"),
     gettext_lazy("Select this object for an action - {}"),
     42,
