@@ -128,6 +128,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
+    def has_perm(self, perm: str, obj=None) -> bool:
+        # A permission the person holds, once their permissions are read (Django's
+        # _perm_cache, kept on this object by the backend): yes, as every backend would
+        # say, without loading each backend anew for each of the admin's hundred-odd
+        # questions a page. Anything else is asked of the backends as Django does.
+        if obj is None and self.is_active and perm in getattr(self, "_perm_cache", ()):
+            return True
+        return super().has_perm(perm, obj)
+
     def has_module_perms(self, app_label: str) -> bool:
         # The admin asks this for each of its thirty-odd models on every page, and Django
         # asks each backend in turn: allauth's, a ModelBackend too, walks every permission

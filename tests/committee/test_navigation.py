@@ -80,3 +80,25 @@ def test_a_persons_apps_are_asked_once_and_again_when_their_permissions_are_read
     assert person.has_module_perms("goals")
     assert UserFactory(is_staff=True, is_superuser=True).has_module_perms("anything")
     assert not UserFactory(is_staff=True, is_active=False).has_module_perms("newsletter")
+
+
+def test_a_persons_permissions_answer_as_every_backend_would():
+    from django.contrib.auth.models import _user_has_perm
+
+    people = [*_people(), UserFactory(is_staff=True, is_active=False)]
+    codenames = ["change_newsletterissue", "view_match", "view_goalsheet", "add_goal"]
+    perms = [f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.all()]
+    perms += ["nothing.at_all"]
+    for person in people:
+        for perm in perms:
+            expected = person.is_active and (
+                person.is_superuser or _user_has_perm(person, perm, None)
+            )
+            assert person.has_perm(perm) == expected, (person, perm)
+    assert any(people[0].has_perm(f"{a}.{c}") for a in ("newsletter", "matches") for c in codenames)
+    # A permission granted later: held once the person's permissions are read again.
+    person = UserFactory(is_staff=True)
+    assert not person.has_perm("goals.view_goalsheet")
+    person.user_permissions.add(Permission.objects.get(codename="view_goalsheet"))
+    del person._perm_cache
+    assert person.has_perm("goals.view_goalsheet")
