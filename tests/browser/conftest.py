@@ -98,6 +98,9 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def axe_violations(page) -> list[dict]:
     """Run axe-core in the page (through the DevTools protocol, so the site's
     Content-Security-Policy stays on) and return its WCAG 2.1 A/AA violations."""
+    # A click that navigates returns before the next document exists: axe would find no
+    # document (or the old one's half). Wait for the page a test is looking at.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(f"() => {{ {AXE_SOURCE}\n }}")
     # Only the violations in full: axe skips collecting every passing node, which is most

@@ -55,6 +55,7 @@ def test_a_mentee_downloads_her_data_then_deletes_her_account(page, live_server,
 
     page.goto("/my/")
     page.get_by_role("link", name="Delete your account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account")
     assert_accessible(page)
     by_label(page, "Your password").fill("not my password")
     page.get_by_role("button", name="Delete my account").click()
