@@ -6,7 +6,8 @@
    queries, and its multiple of the base-layout floor. Targets: participant pages at
    most 5x the floor and 12 queries; the admin changelists (100 rows) at most 10x.
 2. **Mixed workload, under load.** gunicorn (2 processes x 4 threads, production
-   settings) and wrk at 16 connections, each request a random one of: a random mentee's
+   settings, each process taking 8 of the connections) and wrk at 16 connections, each
+   request a random one of: a random mentee's
    My mentoring, match page, goal sheet, activity log or newsletter archive (80 %);
    that mentee posting an activity-log entry through the form, with its CSRF token
    (10 %); a committee member's applications, matches or goal sheets changelist
@@ -357,7 +358,7 @@ def run(report) -> None:
     mentees = year.participants[:MIXED_MENTEES]
     visitors = sessions_for([p for p, _ in mentees] + year.staff_ids)
     results = []
-    with gunicorn(port=free_port()) as base:
+    with gunicorn(port=free_port(), connections=CONNECTIONS) as base:
         ceiling_url = base + ONE_QUERY
         person, match = mentees[0]
         _check_signed_in(base, visitors[person], f"/matches/{match}/activities/")

@@ -40,8 +40,13 @@ def server_environment() -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(*, port: int = 8765, workers: int = 2, threads: int = 4):
-    """gunicorn on the benchmark database, as it would run in production."""
+def gunicorn(*, port: int = 8765, workers: int = 2, threads: int = 4, connections: int = 16):
+    """gunicorn on the benchmark database, as it would run in production.
+
+    wrk's ``connections`` are kept alive, and each stays with the process that accepted
+    it: left to chance, one process sometimes takes them all and the other core idles
+    (the one-query ceiling then halves, from one round to the next). Each process takes
+    at most its share, as a load balancer in front of two servers would spread them."""
     env = server_environment()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -56,6 +61,7 @@ def gunicorn(*, port: int = 8765, workers: int = 2, threads: int = 4):
             sys.executable, "-m", "gunicorn", "mentoring.wsgi",
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--threads", str(threads), "--worker-class", "gthread",
+            "--worker-connections", str(-(-connections // workers)),
             "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
