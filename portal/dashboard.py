@@ -7,14 +7,15 @@ of queries, whatever the person's history.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connection
 
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
-from applications.selectors import attach_interests, choices, chosen_ids
+from applications.selectors import attach_interests, choices
 from certificates.models import Certificate
 from certificates.selectors import certificates_by_match
 from evaluation.models import Invitation
@@ -22,7 +23,7 @@ from evaluation.selectors import invitations_waiting
 from goals.selectors import GoalSheetSummary, goal_sheet_glances
 from matches.models import Match
 from matches.selectors import Introduction, introduction
-from mentoring import selectors
+from mentoring import selectors, sql
 from mentoring.models import Cycle, Program, User
 from mentoring.selectors import ProgramOverview
 from mentoring.timeline import TimelineEntry
@@ -172,28 +173,70 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
     ids = [a.pk for a in applications]
     if not ids:
         return []
-    matches = list(
-        # The person's applications are loaded already: their ids, not a subquery.
-        Match.objects.filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
-        .current()
-        .select_related("mentor", "mentee")
-        # Only what the cards, the introductions and the suggestions read: the whole
-        # rows of both applications took longer to build than the rest of the query.
-        .only(*_MATCH_FIELDS, *(f"{side}__{name}" for side in _SIDES for name in _PARTNER_FIELDS))
-        # Both partners' interests (for the suggestions) as ids with the rows, the
-        # objects from the programs' shared content: no query of their own. Not their
-        # conferences: the card shows none (its introduction leaves them out).
-        .annotate(
-            **chosen_ids("mentor", conferences=False), **chosen_ids("mentee", conferences=False)
-        )
-        # Sorted below by the cycles at hand: no join to them.
-        .order_by()
+    rows = sql.read(
+        _matches_sql(len(ids), connection.vendor),
+        [*ids, *ids, Match.Status.ACTIVE, Match.Status.CONCLUDED],
+        _MATCH_READ_FIELDS,
     )
-    cycles = _cycles(programs, {m.cycle_id for m in matches})
-    for match in matches:
+    known = choices()
+    cycles = _cycles(programs, {row[1] for row in rows})
+    matches = []
+    fields, partner_fields = len(_MATCH_FIELDS) + 1, len(_PARTNER_FIELDS) + 1
+    for row in rows:
+        match = Match.from_db(DEFAULT_DB_ALIAS, _MATCH_ATTNAMES, row[:fields])
         match.cycle = cycles[match.cycle_id]
+        for side, start, interest_ids in (
+            (Match.mentor, fields, row[-2]),
+            (Match.mentee, fields + partner_fields, row[-1]),
+        ):
+            partner = Application.from_db(
+                DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[start : start + partner_fields]
+            )
+            # The interests (for the suggestions) from the programs' shared content.
+            attach_interests(partner, "interests", sql.id_list(interest_ids), known)
+            side.field.set_cached_value(match, partner)
+        matches.append(match)
     matches.sort(key=lambda m: (m.status, -m.cycle.starts_on.toordinal(), m.pk))
     return matches
+
+
+_MATCH_READ = sql.model_fields(Match, _MATCH_FIELDS)
+_PARTNER_READ = sql.model_fields(Application, _PARTNER_FIELDS)
+_MATCH_ATTNAMES = [f.attname for f in _MATCH_READ]
+_PARTNER_ATTNAMES = [f.attname for f in _PARTNER_READ]
+# The two interest id lists, last: no field of their own.
+_MATCH_READ_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None)
+
+
+@functools.lru_cache(maxsize=32)
+def _matches_sql(applications: int, vendor: str = "") -> str:
+    """The person's current matches with both partners (only what the cards, the
+    introductions and the suggestions read of them) and both partners' interests as ids,
+    the ids of the person's ``applications`` given. Written out, not composed by the ORM
+    on every visit: composing the query took several times longer than running it. The
+    cycles come from the programs' shared content, and the rows are sorted by them here:
+    no join to them."""
+    del vendor  # part of the cache's key only: the SQL differs between databases
+    interests = Application.interests.through
+    selected = [sql.columns(_MATCH_READ, "m")]
+    selected += [sql.columns(_PARTNER_READ, alias) for alias in ("mentor", "mentee")]
+    for alias in ("mentor", "mentee"):
+        chosen = (
+            f"SELECT {sql.column(interests, 'interest')} FROM {sql.table(interests)} "
+            f"WHERE {sql.column(interests, 'application')} = {sql.column(Match, alias, 'm')}"
+        )
+        selected.append(sql.id_array(chosen, interests._meta.get_field("interest").column))
+    listed = sql.placeholders(range(applications))
+    return (
+        f"SELECT {', '.join(selected)} FROM {sql.table(Match, 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentor')} "
+        f"ON {sql.column(Application, 'id', 'mentor')} = {sql.column(Match, 'mentor', 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentee')} "
+        f"ON {sql.column(Application, 'id', 'mentee')} = {sql.column(Match, 'mentee', 'm')} "
+        f"WHERE ({sql.column(Match, 'mentor', 'm')} IN ({listed}) "
+        f"OR {sql.column(Match, 'mentee', 'm')} IN ({listed})) "
+        f"AND {sql.column(Match, 'status', 'm')} IN (%s, %s)"
+    )
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -201,12 +244,8 @@ def dashboard_for(user: User) -> Dashboard:
     programs = selectors.programs()
     applications = _applications_of(user, programs)
     matches = _matches_of(applications, programs)
-    # The interests, read once for the partners and the goals.
+    # The interests, read once for the partners (above) and the goals.
     known = choices() if matches else None
-    for match in matches:
-        attach_interests(match.mentor, "interests", match.mentor_interest_ids, known)
-        attach_interests(match.mentee, "interests", match.mentee_interest_ids, known)
-
     sheets = goal_sheet_glances(matches, known=known)
     recent, planned, logged = recent_and_planned_titles(matches=matches)
     # The goals just loaded (with their competency areas) and the partners' interests
