@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable
-
-from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from applications.models import Application
 from goals.models import Goal
 from matches.models import Match
 from mentoring import sql
@@ -33,43 +28,27 @@ def certificate_of(user: User, match_id: int) -> Certificate:
     )
 
 
-def certificates_by_match(user: User, matches: Iterable[Match]) -> dict[int, Certificate]:
-    """The person's downloadable certificates of these matches, by match id: one query,
-    none for someone with no concluded match. Written out (“My mentoring” reads it on
-    every visit): the ORM took longer to compose it than the database to answer."""
-    concluded = [m.pk for m in matches if m.status == Match.Status.CONCLUDED]
-    if not concluded:
-        return {}
-    rows = sql.read(
-        _certificates_sql(len(concluded)),
-        [user.pk, *concluded, Match.Status.CONCLUDED],
-        _CERTIFICATE_FIELDS,
-    )
-    certificates = (Certificate.from_db(DEFAULT_DB_ALIAS, _CERTIFICATE_ATTNAMES, r) for r in rows)
-    return {c.match_id: c for c in certificates}
-
-
-_CERTIFICATE_FIELDS = tuple(sql.model_fields(Certificate))
-_CERTIFICATE_ATTNAMES = [f.attname for f in _CERTIFICATE_FIELDS]
-
-
-@functools.lru_cache(maxsize=8)
-def _certificates_sql(matches: int) -> str:
-    """certificates_by_match's query: issued certificates of a person's applications
-    in ``matches`` concluded matches."""
-    c, a, m = Certificate, Application, Match
+def issued_code_sql(match: str, applications: int) -> str:
+    """For a query of a person's matches written out: the code of the certificate issued
+    for the match whose id is in the column ``match``, to one of the person's
+    ``applications`` (as many ids, its parameters), not withheld; NULL without one. Read
+    with the matches, the certificates cost the page no query of their own."""
+    c = Certificate
     return (
-        f"SELECT {sql.columns(_CERTIFICATE_FIELDS, 'c')} FROM {sql.table(c, 'c')} "
-        f"INNER JOIN {sql.table(a, 'a')} "
-        f"ON {sql.column(a, 'id', 'a')} = {sql.column(c, 'application', 'c')} "
-        f"INNER JOIN {sql.table(m, 'm')} "
-        f"ON {sql.column(m, 'id', 'm')} = {sql.column(c, 'match', 'c')} "
-        f"WHERE {sql.column(c, 'withheld_at', 'c')} IS NULL "
-        f"AND {sql.column(a, 'applicant', 'a')} = %s "
-        f"AND {sql.column(c, 'match', 'c')} IN ({sql.placeholders(range(matches))}) "
-        f"AND {sql.column(m, 'status', 'm')} = %s "
-        f"ORDER BY {sql.column(c, 'issued_at', 'c')} DESC, {sql.column(c, 'id', 'c')} ASC"
+        f"(SELECT {sql.column(c, 'code', 'certificate')} FROM {sql.table(c, 'certificate')} "
+        f"WHERE {sql.column(c, 'match', 'certificate')} = {match} "
+        f"AND {sql.column(c, 'withheld_at', 'certificate')} IS NULL "
+        f"AND {sql.column(c, 'application', 'certificate')} "
+        f"IN ({sql.placeholders(range(applications))}))"
     )
+
+
+def downloadable_certificate(match: Match, code: str | None) -> Certificate | None:
+    """The person's certificate of ``match`` from the code read with it
+    (:func:`issued_code_sql`): only a concluded match has one to download."""
+    if match.status != Match.Status.CONCLUDED or not code:
+        return None
+    return Certificate(match_id=match.pk, code=code)
 
 
 def goal_lines(certificate: Certificate) -> list[GoalLine]:

@@ -17,7 +17,7 @@ from activities.selectors import Suggestion, recent_and_planned_titles, suggeste
 from applications.models import Application
 from applications.selectors import attach_interests, choices
 from certificates.models import Certificate
-from certificates.selectors import certificates_by_match
+from certificates.selectors import downloadable_certificate, issued_code_sql
 from evaluation.models import Invitation
 from evaluation.selectors import invitations_waiting
 from goals.selectors import GoalSheetSummary, goal_sheet_glances
@@ -156,15 +156,31 @@ def _cycles(programs: list, wanted: set[int]) -> dict[int, Cycle]:
 def _applications_of(user: User, programs: list) -> list[Application]:
     """The person's applications, newest year first, with only what the page reads of
     them (role, status, cycle): the whole rows with their cycle and program joined took
-    longer to build than the page needs."""
-    applications = list(
-        Application.objects.of_person(user).only("cycle_id", "role", "status").order_by()
-    )
+    longer to build than the page needs, and the ORM longer to compose even this query
+    than the database to answer it (:func:`_applications_sql`)."""
+    if not user.is_authenticated:
+        return []
+    applications = [
+        Application.from_db(DEFAULT_DB_ALIAS, _APPLICATION_ATTNAMES, row)
+        for row in sql.read(_applications_sql(), [user.pk], _APPLICATION_READ)
+    ]
     cycles = _cycles(programs, {a.cycle_id for a in applications})
     for application in applications:
         application.cycle = cycles[application.cycle_id]
     applications.sort(key=lambda a: (-a.cycle.starts_on.toordinal(), a.role, a.pk))
     return applications
+
+
+_APPLICATION_READ = tuple(sql.model_fields(Application, ("cycle", "role", "status")))
+_APPLICATION_ATTNAMES = [f.attname for f in _APPLICATION_READ]
+
+
+@functools.cache
+def _applications_sql() -> str:
+    return (
+        f"SELECT {sql.columns(_APPLICATION_READ)} FROM {sql.table(Application)} "
+        f"WHERE {sql.column(Application, 'applicant')} = %s"
+    )
 
 
 def _matches_of(applications: list[Application], programs: list) -> list[Match]:
@@ -175,7 +191,7 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
         return []
     rows = sql.read(
         _matches_sql(len(ids), connection.vendor),
-        [*ids, *ids, Match.Status.ACTIVE, Match.Status.CONCLUDED],
+        [*ids, *ids, *ids, Match.Status.ACTIVE, Match.Status.CONCLUDED],
         _MATCH_READ_FIELDS,
     )
     known = choices()
@@ -186,8 +202,8 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
         match = Match.from_db(DEFAULT_DB_ALIAS, _MATCH_ATTNAMES, row[:fields])
         match.cycle = cycles[match.cycle_id]
         for side, start, interest_ids in (
-            (Match.mentor, fields, row[-2]),
-            (Match.mentee, fields + partner_fields, row[-1]),
+            (Match.mentor, fields, row[-3]),
+            (Match.mentee, fields + partner_fields, row[-2]),
         ):
             partner = Application.from_db(
                 DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[start : start + partner_fields]
@@ -195,6 +211,7 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
             # The interests (for the suggestions) from the programs' shared content.
             attach_interests(partner, "interests", sql.id_list(interest_ids), known)
             side.field.set_cached_value(match, partner)
+        match.certificate = downloadable_certificate(match, row[-1])
         matches.append(match)
     matches.sort(key=lambda m: (m.status, -m.cycle.starts_on.toordinal(), m.pk))
     return matches
@@ -204,15 +221,16 @@ _MATCH_READ = sql.model_fields(Match, _MATCH_FIELDS)
 _PARTNER_READ = sql.model_fields(Application, _PARTNER_FIELDS)
 _MATCH_ATTNAMES = [f.attname for f in _MATCH_READ]
 _PARTNER_ATTNAMES = [f.attname for f in _PARTNER_READ]
-# The two interest id lists, last: no field of their own.
-_MATCH_READ_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None)
+# The two interest id lists and the certificate's code, last: no field of their own.
+_MATCH_READ_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None, None)
 
 
 @functools.lru_cache(maxsize=32)
 def _matches_sql(applications: int, vendor: str = "") -> str:
     """The person's current matches with both partners (only what the cards, the
-    introductions and the suggestions read of them) and both partners' interests as ids,
-    the ids of the person's ``applications`` given. Written out, not composed by the ORM
+    introductions and the suggestions read of them), both partners' interests as ids and
+    the person's certificate's code, the ids of the person's ``applications`` given (three
+    times: the certificates, the mentors, the mentees). Written out, not composed by the ORM
     on every visit: composing the query took several times longer than running it. The
     cycles come from the programs' shared content, and the rows are sorted by them here:
     no join to them."""
@@ -226,6 +244,8 @@ def _matches_sql(applications: int, vendor: str = "") -> str:
             f"WHERE {sql.column(interests, 'application')} = {sql.column(Match, alias, 'm')}"
         )
         selected.append(sql.id_array(chosen, interests._meta.get_field("interest").column))
+    # The person's certificate of each match (a concluded one's, to download).
+    selected.append(issued_code_sql(sql.column(Match, "id", "m"), applications))
     listed = sql.placeholders(range(applications))
     return (
         f"SELECT {', '.join(selected)} FROM {sql.table(Match, 'm')} "
@@ -254,7 +274,6 @@ def dashboard_for(user: User) -> Dashboard:
     suggestions = suggested_activities(
         matches=matches, limit=3, goals_by_match=goals, logged_by_match=logged
     )
-    certificates = certificates_by_match(user, matches)
 
     panels = {p.pk: ProgramPanel(program=p) for p in programs}
     for application in applications:
@@ -274,7 +293,7 @@ def dashboard_for(user: User) -> Dashboard:
                 recent=recent[match.pk],
                 planned=planned[match.pk],
                 suggestions=suggestions[match.pk],
-                certificate=certificates.get(match.pk),
+                certificate=match.certificate,
             )
         )
     involved = [p for p in panels.values() if p.applications or p.match_cards]
