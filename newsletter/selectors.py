@@ -243,9 +243,7 @@ def _latest_sql(cycles: int) -> str:
     """latest_newsletter_for's query for ``cycles`` cycle ids, as ``.released()`` and
     ``_NEWEST_FIRST`` would write it."""
     issue = NewsletterIssue
-    order = ", ".join(
-        f"{sql.column(issue, name.lstrip('-'))} DESC" for name in ("month", "sent_at", "id")
-    )
+    order = ", ".join(f"{sql.column(issue, name)} DESC" for name in ("month", "sent_at", "id"))
     return (
         f"SELECT {sql.columns(_LATEST_FIELDS)} FROM {sql.table(issue)} "
         f"WHERE {sql.column(issue, 'cycle')} IN ({sql.placeholders(range(cycles))}) "

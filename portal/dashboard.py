@@ -114,7 +114,6 @@ class Dashboard:
         return any(panel.applications for panel in self.panels)
 
 
-_SIDES = ("mentor", "mentee")
 _MATCH_FIELDS = ("cycle_id", "mentor_id", "mentee_id", "status", "reasons")
 # What a card and its introduction (matches.selectors.introduction) read of a partner.
 _PARTNER_FIELDS = (
@@ -197,7 +196,7 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
     known = choices()
     cycles = _cycles(programs, {row[1] for row in rows})
     matches = []
-    fields, partner_fields = len(_MATCH_FIELDS) + 1, len(_PARTNER_FIELDS) + 1
+    fields, partner_fields = len(_MATCH_READ), len(_PARTNER_READ)
     for row in rows:
         match = Match.from_db(DEFAULT_DB_ALIAS, _MATCH_ATTNAMES, row[:fields])
         match.cycle = cycles[match.cycle_id]
@@ -211,6 +210,7 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
             # The interests (for the suggestions) from the programs' shared content.
             attach_interests(partner, "interests", sql.id_list(interest_ids), known)
             side.field.set_cached_value(match, partner)
+        # Kept with the match for its card (see dashboard_for).
         match.certificate = downloadable_certificate(match, row[-1])
         matches.append(match)
     matches.sort(key=lambda m: (m.status, -m.cycle.starts_on.toordinal(), m.pk))
@@ -226,7 +226,7 @@ _MATCH_READ_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None, 
 
 
 @functools.lru_cache(maxsize=32)
-def _matches_sql(applications: int, vendor: str = "") -> str:
+def _matches_sql(applications: int, vendor: str) -> str:
     """The person's current matches with both partners (only what the cards, the
     introductions and the suggestions read of them), both partners' interests as ids and
     the person's certificate's code, the ids of the person's ``applications`` given (three
