@@ -21,8 +21,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from goals.models import CheckIn
+from mentoring.models import Event
 from mentoring.templatetags.dates import date as date_filter
-from mentoring.templatetags.program import daterange, entry_dates, event_when
+from mentoring.templatetags.program import daterange, event_when
 
 register = template.Library()
 
@@ -410,6 +411,27 @@ def dashboard_applications(applications) -> str:
     )
 
 
+def _when(entry, language: str | None) -> str:
+    """An entry's dates (an event's in its own time zone), escaped: the same few entries
+    come up on every participant's page, each written out once a process and language
+    from what its words depend on."""
+    item = entry.item
+    if entry.is_event:
+        return _event_when(item.all_day, item.starts_at, item.ends_at, item.time_zone, language)
+    return _entry_dates(entry.starts_on, entry.ends_on, language)
+
+
+@functools.lru_cache(maxsize=1024)
+def _event_when(all_day, starts_at, ends_at, time_zone, language) -> str:
+    event = Event(all_day=all_day, starts_at=starts_at, ends_at=ends_at, time_zone=time_zone)
+    return esc(event_when(event))
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry_dates(starts_on, ends_on, language) -> str:
+    return esc(daterange(starts_on, ends_on))
+
+
 @register.simple_tag
 def dashboard_coming_up(entries) -> str:
     """The next entries of a program's timeline, each with its dates (an event's in its
@@ -418,7 +440,7 @@ def dashboard_coming_up(entries) -> str:
         "".join(
             f'{_GOAL_INDENT}<li class="mb-2"><span class="fw-semibold">{esc(entry.item.title)}'
             '</span><br><span class="text-muted small">'
-            f"{esc(event_when(entry.item) if entry.is_event else entry_dates(entry))}"
+            f"{_when(entry, get_language())}"
             f"</span></li>{_GOAL_INDENT}"
             for entry in entries
         )
