@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -172,6 +173,26 @@ _SHEET_BADGES = {
 _NOT_STARTED_BADGE = ("none", gettext_lazy("Not started"))
 
 
+# A key no row reaches, reversed in a link's place (a link's other parts are the same
+# for every match and application).
+_SLOT = 987654321987654321
+
+
+def _link(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for the cards' links to a match's or an
+    application's pages: reversed once a process for each URL configuration and script
+    prefix, not once for each link of each card."""
+    urlconf = get_urlconf(settings.ROOT_URLCONF)  # the request's, else the site's
+    before, after = _around_the_key(name, urlconf, get_script_prefix())
+    return f"{before}{int(pk)}{after}"
+
+
+@functools.lru_cache(maxsize=64)
+def _around_the_key(name: str, urlconf, prefix: str) -> tuple[str, str]:
+    before, after = reverse(name, urlconf=urlconf, args=[_SLOT]).split(str(_SLOT))
+    return before, after
+
+
 def _bt(translated: str, **values) -> str:
     """What ``{% blocktranslate trimmed %}`` writes: the translation (not escaped) with
     its values escaped. (``{% translate %}``'s is ``esc(_("..."))``: escaped.)"""
@@ -256,7 +277,7 @@ def _match_article(card, pk, words) -> str:
               {difference}
             </div>
           </div>
-          <p class="mt-2 mb-0"><a href="{reverse("matches:detail", args=[pk])}">{more}</a></p>
+          <p class="mt-2 mb-0"><a href="{_link("matches:detail", pk)}">{more}</a></p>
         </div>
       </article>"""
 
@@ -265,7 +286,7 @@ def _certificate(card, pk, words) -> str:
     certificate = card.certificate
     if not certificate:
         return ""
-    download = reverse("certificates:download", args=[pk])
+    download = _link("certificates:download", pk)
     complete = _bt(words["complete"], role=card.role)
     code = f"<code>{esc(certificate.display_code)}</code>"
     check = f'<a href="{esc(certificate.get_absolute_url())}">{words["check_it"]}</a>'
@@ -339,7 +360,7 @@ def _goal_sheet(card, pk, words) -> str:
           </div>
           {summary}
           {goals}
-          <p class="mb-0"><a href="{reverse("goals:sheet", args=[pk])}">{open_it}</a></p>
+          <p class="mb-0"><a href="{_link("goals:sheet", pk)}">{open_it}</a></p>
         </div>
       </section>"""
 
@@ -353,7 +374,7 @@ def _activities(card, pk, words) -> str:
     done_heading = words["done_lately"]
     suggested_heading = words["suggested"]
     log_label = words["log"]
-    log_url = reverse("activities:log", args=[pk])
+    log_url = _link("activities:log", pk)
     if card.recent:
         recent = f'<ul class="list-unstyled small mb-0">{dashboard_entries(card.recent)}</ul>'
     else:
@@ -373,9 +394,7 @@ def _activities(card, pk, words) -> str:
         suggested = f'<p class="small text-muted mb-0">{tried_all}</p>'
     record = ""
     if card.is_active:
-        record = (
-            f' · <a href="{reverse("activities:log_entry_create", args=[pk])}">{record_label}</a>'
-        )
+        record = f' · <a href="{_link("activities:log_entry_create", pk)}">{record_label}</a>'
     return f"""      <section class="card mb-4" aria-labelledby="activities-{pk}">
         <div class="card-body">
           <h3 class="h5" id="activities-{pk}">{heading}</h3>
@@ -402,7 +421,7 @@ def dashboard_applications(applications) -> str:
     return mark_safe(
         "".join(
             f'{_GOAL_INDENT}<li class="mb-2"><a href="'
-            f'{reverse("applications:detail", args=[application.pk])}">'
+            f'{_link("applications:detail", application.pk)}">'
             f"{esc(application.get_role_display())}, {esc(application.cycle.name)}</a><br>"
             f'<span class="badge status-badge status-{esc(application.status)}">'
             f"{esc(application.get_status_display())}</span>\n</li>{_GOAL_INDENT}"
