@@ -61,9 +61,16 @@ def _score(
     interests_by_role: dict[int, set[str]],
     interest_names: dict[int, str],
     phase_kinds: set[str],
+    fits: dict[int, tuple[list, list]] | None = None,
 ) -> Suggestion:
+    """``fits``: each activity's competency areas and topics by its id, as far as the
+    caller read them already (scoring it for another match); filled here."""
     suggestion = Suggestion(activity)
-    areas = list(activity.competency_areas.all())
+    if fits is None:
+        fits = {}
+    if activity.pk not in fits:
+        fits[activity.pk] = (list(activity.competency_areas.all()), list(activity.topics.all()))
+    areas, topics = fits[activity.pk]
     cited: set[int] = set()
     for area in areas:
         goals = goals_by_area.get(area.pk)
@@ -71,7 +78,7 @@ def _score(
             suggestion.score += WEIGHT_GOAL_AREA + WEIGHT_MORE_GOALS * (len(goals) - 1)
             suggestion.reasons.append(f"Develops {area.name}, like {_quoted_titles(goals)}")
             cited.add(area.pk)
-    for interest in [*areas, *activity.topics.all()]:
+    for interest in [*areas, *topics]:
         roles = interests_by_role.get(interest.pk, set())
         if not roles:
             continue
@@ -188,6 +195,7 @@ def suggested_activities(
         catalog = published_catalog()
 
     suggestions: dict[int, list[Suggestion]] = {}
+    fits: dict[int, tuple[list, list]] = {}  # each activity's, read once for every match
     for match in matches:
         program = match.cycle.program
         phase = phase_on(list(match.cycle.milestones.all()), day or program.today())
@@ -202,6 +210,7 @@ def suggested_activities(
                 interests_by_role=interests_of[match.pk],
                 interest_names=interest_names,
                 phase_kinds={m.kind for m in phase.current},
+                fits=fits,
             )
             for activity in catalog.get(program.pk, [])
             if activity.pk not in logged[match.pk]

@@ -4,6 +4,7 @@ page shows up front, so the page costs the same queries however many rows."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring import content_cache
@@ -105,11 +106,13 @@ def _attach(
 ) -> None:
     by_id = known.interests if model is Interest else known.conferences
     ids = set(ids or ())
-    rows = model.objects.all()
-    # The filter is added when the rows are read or narrowed, as a related manager's is:
-    # built for every goal and partner of a page, it cost more than the rest of this.
-    rows._defer_next_filter = True
-    rows = rows.filter(pk__in=ids)
+    # A copy of every row's queryset, made once a process and language (its default order
+    # names the reader's language's columns): built for every goal and partner of a
+    # page, the manager's new queryset cost more than the rest of this.
+    rows = _every_row(model, get_language())._chain()
+    # The filter is added when the rows are read or narrowed, as a related manager's is
+    # (what ``filter()`` after ``_defer_next_filter`` would set).
+    rows._deferred_filter = (False, (), {"pk__in": ids})
     # An id the shared copy does not know yet (written where no signal told it): the
     # rows are read from the database when asked for.
     if ids <= by_id.keys():
@@ -120,6 +123,13 @@ def _attach(
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[name] = rows
+
+
+@functools.lru_cache(maxsize=16)
+def _every_row(model: type, language: str | None) -> QuerySet:
+    """``model.objects.all()`` for the language ``language`` (part of the key only),
+    never read itself: only copies of it are."""
+    return model.objects.all()
 
 
 def applications_of(user: User, *, with_history: bool = True) -> QuerySet[Application]:

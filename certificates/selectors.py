@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from goals.models import Goal
 from matches.models import Match
+from mentoring import sql
 from mentoring.models import User
 
 from .models import Certificate, normalise_code
@@ -29,20 +28,27 @@ def certificate_of(user: User, match_id: int) -> Certificate:
     )
 
 
-def certificates_by_match(user: User, matches: Iterable[Match]) -> dict[int, Certificate]:
-    """The person's downloadable certificates of these matches, by match id: one query,
-    none for someone with no concluded match."""
-    concluded = [m.pk for m in matches if m.status == Match.Status.CONCLUDED]
-    if not concluded:
-        return {}
-    return {
-        c.match_id: c
-        for c in Certificate.objects.issued().filter(
-            match__in=concluded,
-            match__status=Match.Status.CONCLUDED,
-            application__applicant=user,
-        )
-    }
+def issued_code_sql(match: str, applications: int) -> str:
+    """For a query of a person's matches written out: the code of the certificate issued
+    for the match whose id is in the column ``match``, to one of the person's
+    ``applications`` (as many ids, its parameters), not withheld; NULL without one. Read
+    with the matches, the certificates cost the page no query of their own."""
+    c = Certificate
+    return (
+        f"(SELECT {sql.column(c, 'code', 'certificate')} FROM {sql.table(c, 'certificate')} "
+        f"WHERE {sql.column(c, 'match', 'certificate')} = {match} "
+        f"AND {sql.column(c, 'withheld_at', 'certificate')} IS NULL "
+        f"AND {sql.column(c, 'application', 'certificate')} "
+        f"IN ({sql.placeholders(range(applications))}))"
+    )
+
+
+def downloadable_certificate(match: Match, code: str | None) -> Certificate | None:
+    """The person's certificate of ``match`` from the code read with it
+    (:func:`issued_code_sql`): only a concluded match has one to download."""
+    if match.status != Match.Status.CONCLUDED or not code:
+        return None
+    return Certificate(match_id=match.pk, code=code)
 
 
 def goal_lines(certificate: Certificate) -> list[GoalLine]:

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
+from mentoring import sql
 from mentoring.models import User
 
 from .models import Answer, Invitation, Question, Survey
@@ -22,17 +26,41 @@ def invitations_of_person(user: User) -> QuerySet[Invitation]:
 _SENT = [Survey.Status.OPEN, Survey.Status.CLOSED]
 
 
-def invitations_waiting(user: User) -> QuerySet[Invitation]:
+def invitations_waiting(user: User) -> list[Invitation]:
     """A person's unanswered invitations to surveys open now (by status: the caller
     checks each survey's closing day against its program's today), the newest first,
     with their survey but not its cycle and program: a caller holding the programs'
-    shared content gives each survey its cycle from there."""
+    shared content gives each survey its cycle from there. Written out (“My mentoring”
+    asks on every visit): the ORM took longer to compose it than the database to
+    answer."""
+    rows = sql.read(_waiting_sql(), [user.pk, Survey.Status.OPEN], _WAITING_FIELDS)
+    invitations = []
+    split = len(_INVITATION_FIELDS)
+    for row in rows:
+        invitation = Invitation.from_db(DEFAULT_DB_ALIAS, _INVITATION_ATTNAMES, row[:split])
+        survey = Survey.from_db(DEFAULT_DB_ALIAS, _SURVEY_ATTNAMES, row[split:])
+        Invitation.survey.field.set_cached_value(invitation, survey)
+        invitations.append(invitation)
+    return invitations
+
+
+_INVITATION_FIELDS = sql.model_fields(Invitation)
+_SURVEY_FIELDS = sql.model_fields(Survey)
+_INVITATION_ATTNAMES = [f.attname for f in _INVITATION_FIELDS]
+_SURVEY_ATTNAMES = [f.attname for f in _SURVEY_FIELDS]
+_WAITING_FIELDS = (*_INVITATION_FIELDS, *_SURVEY_FIELDS)
+
+
+@functools.cache
+def _waiting_sql() -> str:
+    i, s = Invitation, Survey
     return (
-        Invitation.objects.filter(
-            person=user, answered_at__isnull=True, survey__status=Survey.Status.OPEN
-        )
-        .select_related("survey")
-        .order_by("-survey__opens_on", "-pk")
+        f"SELECT {sql.columns(_INVITATION_FIELDS, 'i')}, {sql.columns(_SURVEY_FIELDS, 's')} "
+        f"FROM {sql.table(i, 'i')} INNER JOIN {sql.table(s, 's')} "
+        f"ON {sql.column(s, 'id', 's')} = {sql.column(i, 'survey', 'i')} "
+        f"WHERE {sql.column(i, 'answered_at', 'i')} IS NULL "
+        f"AND {sql.column(i, 'person', 'i')} = %s AND {sql.column(s, 'status', 's')} = %s "
+        f"ORDER BY {sql.column(s, 'opens_on', 's')} DESC, {sql.column(i, 'id', 'i')} DESC"
     )
 
 

@@ -8,10 +8,12 @@ goals and check-ins there are. Goals come with their check-ins newest first as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -28,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.selectors import Choices, attach_interests, choices
 from matches.models import Match, Meeting
+from mentoring import sql
 from mentoring.models import Milestone, Program, User
 from mentoring.sql import IdArray
 from mentoring.timeline import goal_sheet_due_on
@@ -310,6 +313,9 @@ def program_todays(
     return {p.pk: timezone.localdate(now, p.tz) for p in programs}
 
 
+_GLANCE_SHEET = ("id", "match", "status", "revision", "agreed_revision", "agreed_at")
+
+
 def goal_sheet_glances(
     matches: Iterable[Match], *, known: Choices | None = None, now: dt.datetime | None = None
 ) -> dict[int, GoalSheetSummary]:
@@ -318,35 +324,12 @@ def goal_sheet_glances(
     day only). One query, the sheets joined to their goals and the goals' check-ins (a
     few short columns each, the latest picked here): the summaries' whole rows, authors
     and three queries took longer to build than the page needs, and a subquery per
-    check-in column longer to compose than these rows to read."""
+    check-in column longer to compose than these rows to read. The query is written out
+    (:func:`_glances_sql`): composed by the ORM on every visit, it took several times
+    longer than the database took to answer it."""
     matches = list(matches)
-    rows = (
-        GoalSheet.objects.filter(match_id__in=[m.pk for m in matches])
-        .annotate(
-            area_ids=IdArray(
-                Goal.competency_areas.through.objects.filter(goal_id=OuterRef("goals__id")),
-                "interest_id",
-            ),
-        )
-        .order_by()
-        .values_list(
-            "id",
-            "match_id",
-            "status",
-            "revision",
-            "agreed_revision",
-            "agreed_at",
-            "goals__id",
-            "goals__position",
-            "goals__title",
-            "goals__target_date",
-            "area_ids",
-            "goals__check_ins__on",
-            "goals__check_ins__created_at",
-            "goals__check_ins__id",
-            "goals__check_ins__status",
-        )
-    )
+    ids = [m.pk for m in matches]
+    rows = sql.read(_glances_sql(len(ids), connection.vendor), ids, _GLANCE_FIELDS) if ids else []
     sheets: dict[int, GoalSheet] = {}
     goals: dict[int, Goal] = {}
     latest: dict[int, tuple] = {}
@@ -369,7 +352,7 @@ def goal_sheet_glances(
                 id=goal_id, sheet_id=pk, position=position, title=title, target_date=target_date
             )
             known = known or choices()
-            attach_interests(goal, "competency_areas", area_ids, known)
+            attach_interests(goal, "competency_areas", sql.id_list(area_ids), known)
             goals[goal_id] = goal
         check_in = row[11:]
         # The newest by day, then by when it was written (as the goal sheet page shows).
@@ -397,3 +380,40 @@ def goal_sheet_glances(
             retired_goals=[g for g in mine if not g.is_current],
         )
     return summaries
+
+
+# The columns goal_sheet_glances reads, in its rows' order (the areas' ids: no field).
+_GLANCE_COLUMNS = (
+    *((GoalSheet, "s", name) for name in _GLANCE_SHEET),
+    *((Goal, "g", name) for name in ("id", "position", "title", "target_date")),
+    None,
+    *((CheckIn, "c", name) for name in ("on", "created_at", "id", "status")),
+)
+_GLANCE_FIELDS = tuple(
+    column and column[0]._meta.get_field(column[2]) for column in _GLANCE_COLUMNS
+)
+
+
+@functools.lru_cache(maxsize=32)
+def _glances_sql(matches: int, vendor: str) -> str:
+    """goal_sheet_glances' query for ``matches`` match ids (``vendor``: part of the
+    cache's key only, the SQL of the areas' ids differs between databases)."""
+    del vendor
+    areas = Goal.competency_areas.through
+    area_ids = sql.id_array(
+        f"SELECT {sql.column(areas, 'interest')} FROM {sql.table(areas)} "
+        f"WHERE {sql.column(areas, 'goal')} = {sql.column(Goal, 'id', 'g')}",
+        areas._meta.get_field("interest").column,
+    )
+    selected = [
+        area_ids if column is None else sql.column(column[0], column[2], column[1])
+        for column in _GLANCE_COLUMNS
+    ]
+    return (
+        f"SELECT {', '.join(selected)} FROM {sql.table(GoalSheet, 's')} "
+        f"LEFT OUTER JOIN {sql.table(Goal, 'g')} "
+        f"ON {sql.column(Goal, 'sheet', 'g')} = {sql.column(GoalSheet, 'id', 's')} "
+        f"LEFT OUTER JOIN {sql.table(CheckIn, 'c')} "
+        f"ON {sql.column(CheckIn, 'goal', 'c')} = {sql.column(Goal, 'id', 'g')} "
+        f"WHERE {sql.column(GoalSheet, 'match', 's')} IN ({sql.placeholders(range(matches))})"
+    )

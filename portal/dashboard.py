@@ -7,22 +7,23 @@ of queries, whatever the person's history.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connection
 
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
-from applications.selectors import attach_interests, choices, chosen_ids
+from applications.selectors import attach_interests, choices
 from certificates.models import Certificate
-from certificates.selectors import certificates_by_match
+from certificates.selectors import downloadable_certificate, issued_code_sql
 from evaluation.models import Invitation
 from evaluation.selectors import invitations_waiting
 from goals.selectors import GoalSheetSummary, goal_sheet_glances
 from matches.models import Match
 from matches.selectors import Introduction, introduction
-from mentoring import selectors
+from mentoring import selectors, sql
 from mentoring.models import Cycle, Program, User
 from mentoring.selectors import ProgramOverview
 from mentoring.timeline import TimelineEntry
@@ -113,7 +114,6 @@ class Dashboard:
         return any(panel.applications for panel in self.panels)
 
 
-_SIDES = ("mentor", "mentee")
 _MATCH_FIELDS = ("cycle_id", "mentor_id", "mentee_id", "status", "reasons")
 # What a card and its introduction (matches.selectors.introduction) read of a partner.
 _PARTNER_FIELDS = (
@@ -155,15 +155,31 @@ def _cycles(programs: list, wanted: set[int]) -> dict[int, Cycle]:
 def _applications_of(user: User, programs: list) -> list[Application]:
     """The person's applications, newest year first, with only what the page reads of
     them (role, status, cycle): the whole rows with their cycle and program joined took
-    longer to build than the page needs."""
-    applications = list(
-        Application.objects.of_person(user).only("cycle_id", "role", "status").order_by()
-    )
+    longer to build than the page needs, and the ORM longer to compose even this query
+    than the database to answer it (:func:`_applications_sql`)."""
+    if not user.is_authenticated:
+        return []
+    applications = [
+        Application.from_db(DEFAULT_DB_ALIAS, _APPLICATION_ATTNAMES, row)
+        for row in sql.read(_applications_sql(), [user.pk], _APPLICATION_READ)
+    ]
     cycles = _cycles(programs, {a.cycle_id for a in applications})
     for application in applications:
         application.cycle = cycles[application.cycle_id]
     applications.sort(key=lambda a: (-a.cycle.starts_on.toordinal(), a.role, a.pk))
     return applications
+
+
+_APPLICATION_READ = tuple(sql.model_fields(Application, ("cycle", "role", "status")))
+_APPLICATION_ATTNAMES = [f.attname for f in _APPLICATION_READ]
+
+
+@functools.cache
+def _applications_sql() -> str:
+    return (
+        f"SELECT {sql.columns(_APPLICATION_READ)} FROM {sql.table(Application)} "
+        f"WHERE {sql.column(Application, 'applicant')} = %s"
+    )
 
 
 def _matches_of(applications: list[Application], programs: list) -> list[Match]:
@@ -172,28 +188,75 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
     ids = [a.pk for a in applications]
     if not ids:
         return []
-    matches = list(
-        # The person's applications are loaded already: their ids, not a subquery.
-        Match.objects.filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
-        .current()
-        .select_related("mentor", "mentee")
-        # Only what the cards, the introductions and the suggestions read: the whole
-        # rows of both applications took longer to build than the rest of the query.
-        .only(*_MATCH_FIELDS, *(f"{side}__{name}" for side in _SIDES for name in _PARTNER_FIELDS))
-        # Both partners' interests (for the suggestions) as ids with the rows, the
-        # objects from the programs' shared content: no query of their own. Not their
-        # conferences: the card shows none (its introduction leaves them out).
-        .annotate(
-            **chosen_ids("mentor", conferences=False), **chosen_ids("mentee", conferences=False)
-        )
-        # Sorted below by the cycles at hand: no join to them.
-        .order_by()
+    rows = sql.read(
+        _matches_sql(len(ids), connection.vendor),
+        [*ids, *ids, *ids, Match.Status.ACTIVE, Match.Status.CONCLUDED],
+        _MATCH_READ_FIELDS,
     )
-    cycles = _cycles(programs, {m.cycle_id for m in matches})
-    for match in matches:
+    known = choices()
+    cycles = _cycles(programs, {row[1] for row in rows})
+    matches = []
+    fields, partner_fields = len(_MATCH_READ), len(_PARTNER_READ)
+    for row in rows:
+        match = Match.from_db(DEFAULT_DB_ALIAS, _MATCH_ATTNAMES, row[:fields])
         match.cycle = cycles[match.cycle_id]
+        for side, start, interest_ids in (
+            (Match.mentor, fields, row[-3]),
+            (Match.mentee, fields + partner_fields, row[-2]),
+        ):
+            partner = Application.from_db(
+                DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[start : start + partner_fields]
+            )
+            # The interests (for the suggestions) from the programs' shared content.
+            attach_interests(partner, "interests", sql.id_list(interest_ids), known)
+            side.field.set_cached_value(match, partner)
+        # Kept with the match for its card (see dashboard_for).
+        match.certificate = downloadable_certificate(match, row[-1])
+        matches.append(match)
     matches.sort(key=lambda m: (m.status, -m.cycle.starts_on.toordinal(), m.pk))
     return matches
+
+
+_MATCH_READ = sql.model_fields(Match, _MATCH_FIELDS)
+_PARTNER_READ = sql.model_fields(Application, _PARTNER_FIELDS)
+_MATCH_ATTNAMES = [f.attname for f in _MATCH_READ]
+_PARTNER_ATTNAMES = [f.attname for f in _PARTNER_READ]
+# The two interest id lists and the certificate's code, last: no field of their own.
+_MATCH_READ_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None, None)
+
+
+@functools.lru_cache(maxsize=32)
+def _matches_sql(applications: int, vendor: str) -> str:
+    """The person's current matches with both partners (only what the cards, the
+    introductions and the suggestions read of them), both partners' interests as ids and
+    the person's certificate's code, the ids of the person's ``applications`` given (three
+    times: the certificates, the mentors, the mentees). Written out, not composed by the ORM
+    on every visit: composing the query took several times longer than running it. The
+    cycles come from the programs' shared content, and the rows are sorted by them here:
+    no join to them."""
+    del vendor  # part of the cache's key only: the SQL differs between databases
+    interests = Application.interests.through
+    selected = [sql.columns(_MATCH_READ, "m")]
+    selected += [sql.columns(_PARTNER_READ, alias) for alias in ("mentor", "mentee")]
+    for alias in ("mentor", "mentee"):
+        chosen = (
+            f"SELECT {sql.column(interests, 'interest')} FROM {sql.table(interests)} "
+            f"WHERE {sql.column(interests, 'application')} = {sql.column(Match, alias, 'm')}"
+        )
+        selected.append(sql.id_array(chosen, interests._meta.get_field("interest").column))
+    # The person's certificate of each match (a concluded one's, to download).
+    selected.append(issued_code_sql(sql.column(Match, "id", "m"), applications))
+    listed = sql.placeholders(range(applications))
+    return (
+        f"SELECT {', '.join(selected)} FROM {sql.table(Match, 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentor')} "
+        f"ON {sql.column(Application, 'id', 'mentor')} = {sql.column(Match, 'mentor', 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentee')} "
+        f"ON {sql.column(Application, 'id', 'mentee')} = {sql.column(Match, 'mentee', 'm')} "
+        f"WHERE ({sql.column(Match, 'mentor', 'm')} IN ({listed}) "
+        f"OR {sql.column(Match, 'mentee', 'm')} IN ({listed})) "
+        f"AND {sql.column(Match, 'status', 'm')} IN (%s, %s)"
+    )
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -201,12 +264,8 @@ def dashboard_for(user: User) -> Dashboard:
     programs = selectors.programs()
     applications = _applications_of(user, programs)
     matches = _matches_of(applications, programs)
-    # The interests, read once for the partners and the goals.
+    # The interests, read once for the partners (above) and the goals.
     known = choices() if matches else None
-    for match in matches:
-        attach_interests(match.mentor, "interests", match.mentor_interest_ids, known)
-        attach_interests(match.mentee, "interests", match.mentee_interest_ids, known)
-
     sheets = goal_sheet_glances(matches, known=known)
     recent, planned, logged = recent_and_planned_titles(matches=matches)
     # The goals just loaded (with their competency areas) and the partners' interests
@@ -215,7 +274,6 @@ def dashboard_for(user: User) -> Dashboard:
     suggestions = suggested_activities(
         matches=matches, limit=3, goals_by_match=goals, logged_by_match=logged
     )
-    certificates = certificates_by_match(user, matches)
 
     panels = {p.pk: ProgramPanel(program=p) for p in programs}
     for application in applications:
@@ -235,7 +293,7 @@ def dashboard_for(user: User) -> Dashboard:
                 recent=recent[match.pk],
                 planned=planned[match.pk],
                 suggestions=suggestions[match.pk],
-                certificate=certificates.get(match.pk),
+                certificate=match.certificate,
             )
         )
     involved = [p for p in panels.values() if p.applications or p.match_cards]

@@ -13,15 +13,18 @@ from __future__ import annotations
 import functools
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from goals.models import CheckIn
+from mentoring.models import Event
 from mentoring.templatetags.dates import date as date_filter
-from mentoring.templatetags.program import daterange, entry_dates, event_when
+from mentoring.templatetags.program import daterange, event_when
 
 register = template.Library()
 
@@ -41,23 +44,85 @@ def _formatted_day(day, language: str) -> str:  # the language: part of the key 
 _GOAL_INDENT = "\n            "
 
 
+@functools.lru_cache(maxsize=8)
+def _words(language: str | None) -> dict[str, str]:
+    """The cards' fixed words in the reader's language (``language``: part of the key
+    only, each is translated in the language active), escaped as ``{% translate %}``
+    writes them; the ones with values to put in (``_bt``) as translated. The same few
+    dozen on every card: each looked up once a process and language, not on every card
+    of every page (the lookups cost more than the rows they were for)."""
+    return {
+        "no_check_in": esc(_("No check-in yet")),
+        "by": _("· by %(target_date)s"),
+        "last_check_in": _("last check-in %(on)s"),
+        # The check-in badge's label (``get_status_display``), by status.
+        "check_in_status": {value: esc(label) for value, label in CheckIn.Status.choices},
+        "concluded": esc(_("· concluded")),
+        "deleted_account": _(
+            "Your %(partner_role)s deleted their account; your match's history is kept"
+            " without their name."
+        ),
+        "both_like": _("You both like %(shared_ways_words)s."),
+        "meet_in_person": _("You can meet in person: you are %(place)s."),
+        "meet_online": esc(_("You will most likely meet online or by phone.")),
+        "more_about": _("More about %(display_name)s and how to reach them"),
+        "your_partner": _("Your %(partner_role)s: %(display_name)s"),
+        "complete": _("Your year as a %(role)s is complete. Verification code"),
+        "check_it": esc(_("check it on this site")),
+        "anyone_can": esc(_(": anyone can")),
+        "certificate": esc(_("Certificate of completion")),
+        "download": esc(_("Download the certificate (PDF)")),
+        "without_goals": esc(_("Without the goals")),
+        "overdue": esc(_("Overdue")),
+        "contract": esc(_("Your contract for the year")),
+        "smart_goals": esc(_(": one to three SMART goals,")),
+        "goal_sheet": esc(_("Goal sheet")),
+        "agreed_on": _(", agreed on %(agreed_at)s"),
+        "was_due": esc(_("It was due on")),
+        "due_by": esc(_("Due by")),
+        "by_you": esc(_("submitted by you and confirmed by your mentor")),
+        "by_your_mentee": esc(_("submitted by your mentee and confirmed by you")),
+        "start_sheet": esc(_("Start your goal sheet")),
+        "record_progress": esc(_("Open the goal sheet and record progress")),
+        "review_sheet": esc(_("Review the goal sheet: confirm it or send it back")),
+        "waiting_sheet": esc(_("Open the goal sheet (waiting for your mentor)")),
+        "continue_sheet": esc(_("Continue the goal sheet")),
+        "nothing_yet": esc(_("Nothing logged yet.")),
+        "planned": esc(_("Planned")),
+        "tried_all": esc(_("You have tried every suggestion in the catalog.")),
+        "record": esc(_("Record an activity")),
+        "activities": esc(_("Activities")),
+        "done_lately": esc(_("Done lately")),
+        "suggested": esc(_("Suggested next")),
+        "log": esc(_("Your activity log")),
+        # A goal sheet's status badge (goals/_status_badge.html): its class and label.
+        "sheet_badges": {
+            status: (css, esc(label)) for status, (css, label) in _SHEET_BADGES.items()
+        },
+        "not_started_badge": (_NOT_STARTED_BADGE[0], esc(_NOT_STARTED_BADGE[1])),
+    }
+
+
 @register.simple_tag
 def dashboard_goals(goals) -> str:
     """The goals of a goal sheet: ``<li>`` after ``<li>``, each with its target date
     and its latest check-in (``goals/_check_in_badge.html``'s badge)."""
-    no_check_in = esc(_("No check-in yet"))
+    words = _words(get_language())
+    no_check_in, status_labels = words["no_check_in"], words["check_in_status"]
     rows = []
     for goal in goals:
         target = ""
         if goal.target_date:
-            by = _("· by %(target_date)s") % {"target_date": _day(goal.target_date)}
+            by = words["by"] % {"target_date": _day(goal.target_date)}
             target = f'<span class="text-muted"> {by}</span>'
         check_in = goal.latest_check_in
         if check_in:
-            on = _("last check-in %(on)s") % {"on": _day(check_in.on)}
+            on = words["last_check_in"] % {"on": _day(check_in.on)}
+            status = check_in.status
+            label = status_labels[status] if status in status_labels else esc(status)
             latest = (
-                f'<span class="badge check-in-status check-in-{esc(check_in.status)}">'
-                f"{esc(check_in.get_status_display())}</span>\n"
+                f'<span class="badge check-in-status check-in-{esc(status)}">'
+                f"{label}</span>\n"
                 f' <span class="text-muted small">{on}</span>'
             )
         else:
@@ -108,6 +173,26 @@ _SHEET_BADGES = {
 _NOT_STARTED_BADGE = ("none", gettext_lazy("Not started"))
 
 
+# A key no row reaches, reversed in a link's place (a link's other parts are the same
+# for every match and application).
+_SLOT = 987654321987654321
+
+
+def _link(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for the cards' links to a match's or an
+    application's pages: reversed once a process for each URL configuration and script
+    prefix, not once for each link of each card."""
+    urlconf = get_urlconf(settings.ROOT_URLCONF)  # the request's, else the site's
+    before, after = _around_the_key(name, urlconf, get_script_prefix())
+    return f"{before}{int(pk)}{after}"
+
+
+@functools.lru_cache(maxsize=64)
+def _around_the_key(name: str, urlconf, prefix: str) -> tuple[str, str]:
+    before, after = reverse(name, urlconf=urlconf, args=[_SLOT]).split(str(_SLOT))
+    return before, after
+
+
 def _bt(translated: str, **values) -> str:
     """What ``{% blocktranslate trimmed %}`` writes: the translation (not escaped) with
     its values escaped. (``{% translate %}``'s is ``esc(_("..."))``: escaped.)"""
@@ -119,24 +204,25 @@ def dashboard_card(card) -> str:
     """One match's card, its certificate, its goal sheet and its activities: what the
     template's loop over ``panel.match_cards`` wrote for each."""
     pk = card.match.pk
+    words = _words(get_language())
     return mark_safe(
         "\n"
-        + _match_article(card, pk)
+        + _match_article(card, pk, words)
         + "\n      "
-        + _certificate(card, pk)
+        + _certificate(card, pk, words)
         + "\n\n"
-        + _goal_sheet(card, pk)
+        + _goal_sheet(card, pk, words)
         + "\n\n"
-        + _activities(card, pk)
+        + _activities(card, pk, words)
         + "\n      "
     )
 
 
-def _match_article(card, pk) -> str:
+def _match_article(card, pk, words) -> str:
     intro = card.intro
     partner = intro.partner
     role = intro.partner_role
-    concluded = "" if card.is_active else " " + esc(_("· concluded"))
+    concluded = "" if card.is_active else " " + words["concluded"]
     organization = f", {esc(partner.organization)}" if partner.organization else ""
     location = (
         f'<p class="mb-1 text-muted">{esc(intro.partner_location)}</p>'
@@ -146,13 +232,7 @@ def _match_article(card, pk) -> str:
     if partner.is_anonymised:
         reach = (
             '<p class="mb-1 text-muted">'
-            + _bt(
-                _(
-                    "Your %(partner_role)s deleted their account; your match's history is kept"
-                    " without their name."
-                ),
-                partner_role=role,
-            )
+            + _bt(words["deleted_account"], partner_role=role)
             + "</p>"
         )
     else:
@@ -163,27 +243,27 @@ def _match_article(card, pk) -> str:
         reach = f'<p class="mb-1"><a href="mailto:{email}">{email}</a>{phone}</p>'
     shared = (
         '<p class="mb-1">'
-        + _bt(_("You both like %(shared_ways_words)s."), shared_ways_words=intro.shared_ways_words)
+        + _bt(words["both_like"], shared_ways_words=intro.shared_ways_words)
         + "</p>"
         if intro.shared_ways
         else ""
     )
     if intro.in_person_possible:
-        meet = _bt(_("You can meet in person: you are %(place)s."), place=intro.place)
+        meet = _bt(words["meet_in_person"], place=intro.place)
     else:
-        meet = esc(_("You will most likely meet online or by phone."))
+        meet = words["meet_online"]
     difference = (
         f'<p class="mb-1 text-muted">{esc(intro.time_difference)}</p>'
         if intro.time_difference
         else ""
     )
     name = partner.display_name
-    more = _bt(_("More about %(display_name)s and how to reach them"), display_name=name)
+    more = _bt(words["more_about"], display_name=name)
     return f"""      <article class="card match-card mb-4" aria-labelledby="match-{pk}">
         <div class="card-body">
           <p class="text-muted mb-1">{esc(card.match.cycle.name)}{concluded}</p>
           <h3 class="h4" id="match-{pk}">{
-        _bt(_("Your %(partner_role)s: %(display_name)s"), partner_role=role, display_name=name)
+        _bt(words["your_partner"], partner_role=role, display_name=name)
     }</h3>
           <div class="row g-3">
             <div class="col-md-6">
@@ -197,26 +277,25 @@ def _match_article(card, pk) -> str:
               {difference}
             </div>
           </div>
-          <p class="mt-2 mb-0"><a href="{reverse("matches:detail", args=[pk])}">{more}</a></p>
+          <p class="mt-2 mb-0"><a href="{_link("matches:detail", pk)}">{more}</a></p>
         </div>
       </article>"""
 
 
-def _certificate(card, pk) -> str:
+def _certificate(card, pk, words) -> str:
     certificate = card.certificate
     if not certificate:
         return ""
-    download = reverse("certificates:download", args=[pk])
-    complete = _bt(_("Your year as a %(role)s is complete. Verification code"), role=card.role)
+    download = _link("certificates:download", pk)
+    complete = _bt(words["complete"], role=card.role)
     code = f"<code>{esc(certificate.display_code)}</code>"
-    check_label = esc(_("check it on this site"))
-    check = f'<a href="{esc(certificate.get_absolute_url())}">{check_label}</a>'
-    anyone_can = esc(_(": anyone can"))
-    heading = esc(_("Certificate of completion"))
+    check = f'<a href="{esc(certificate.get_absolute_url())}">{words["check_it"]}</a>'
+    anyone_can = words["anyone_can"]
+    heading = words["certificate"]
     with_goals = f'<a class="btn btn-primary" href="{download}">'
-    with_goals += esc(_("Download the certificate (PDF)")) + "</a>"
+    with_goals += words["download"] + "</a>"
     without_goals = f'<a class="btn btn-link" href="{download}?goals=0">'
-    without_goals += esc(_("Without the goals")) + "</a>"
+    without_goals += words["without_goals"] + "</a>"
     return f"""
       <section class="card mb-4 border-success" aria-labelledby="certificate-{pk}">
         <div class="card-body">
@@ -228,16 +307,16 @@ def _certificate(card, pk) -> str:
       """
 
 
-def _goal_sheet(card, pk) -> str:
-    overdue_label = esc(_("Overdue"))
-    contract = esc(_("Your contract for the year"))
-    smart_goals = esc(_(": one to three SMART goals,"))
-    heading = esc(_("Goal sheet"))
+def _goal_sheet(card, pk, words) -> str:
+    overdue_label = words["overdue"]
+    contract = words["contract"]
+    smart_goals = words["smart_goals"]
+    heading = words["goal_sheet"]
     sheet = card.goal_sheet
     state = sheet.state
     status = state.status
-    css, label = _SHEET_BADGES.get(status, _NOT_STARTED_BADGE)
-    badge = f'<span class="badge sheet-status sheet-status-{css}">{esc(label)}</span>\n'
+    css, label = words["sheet_badges"].get(status, words["not_started_badge"])
+    badge = f'<span class="badge sheet-status sheet-status-{css}">{label}</span>\n'
     overdue = f'<span class="badge text-bg-danger">{overdue_label}</span>' if state.overdue else ""
     summary = ""
     if status == "agreed":
@@ -245,15 +324,11 @@ def _goal_sheet(card, pk) -> str:
         if sheet.sheet.agreed_at:
             # The template's |date:"F j, Y" (the site's filter: the reader's order).
             day = date_filter(template_localtime(sheet.sheet.agreed_at), "F j, Y")
-            agreed = _bt(_(", agreed on %(agreed_at)s"), agreed_at=day)
+            agreed = _bt(words["agreed_on"], agreed_at=day)
         summary = f'\n            <p class="mt-2 mb-2">{contract}{agreed}.</p>\n          '
     elif state.due_on:
-        due = esc(_("It was due on")) if state.overdue else esc(_("Due by"))
-        by_whom = (
-            esc(_("submitted by you and confirmed by your mentor"))
-            if card.role == "mentee"
-            else esc(_("submitted by your mentee and confirmed by you"))
-        )
+        due = words["was_due"] if state.overdue else words["due_by"]
+        by_whom = words["by_you"] if card.role == "mentee" else words["by_your_mentee"]
         summary = (
             "\n            "
             f'<p class="mt-2 mb-2">{due} <strong>{_day(state.due_on)}</strong>'
@@ -267,15 +342,15 @@ def _goal_sheet(card, pk) -> str:
             f"{dashboard_goals(sheet.goals)}\n          </ul>\n          "
         )
     if status == "not_started":
-        open_it = esc(_("Start your goal sheet"))
+        open_it = words["start_sheet"]
     elif status == "agreed":
-        open_it = esc(_("Open the goal sheet and record progress"))
+        open_it = words["record_progress"]
     elif status == "submitted" and card.role == "mentor":
-        open_it = esc(_("Review the goal sheet: confirm it or send it back"))
+        open_it = words["review_sheet"]
     elif status == "submitted":
-        open_it = esc(_("Open the goal sheet (waiting for your mentor)"))
+        open_it = words["waiting_sheet"]
     else:
-        open_it = esc(_("Continue the goal sheet"))
+        open_it = words["continue_sheet"]
     return f"""      <section class="card mb-4" aria-labelledby="goals-{pk}">
         <div class="card-body">
           <div class="d-flex flex-wrap align-items-baseline gap-2">
@@ -285,21 +360,21 @@ def _goal_sheet(card, pk) -> str:
           </div>
           {summary}
           {goals}
-          <p class="mb-0"><a href="{reverse("goals:sheet", args=[pk])}">{open_it}</a></p>
+          <p class="mb-0"><a href="{_link("goals:sheet", pk)}">{open_it}</a></p>
         </div>
       </section>"""
 
 
-def _activities(card, pk) -> str:
-    nothing_yet = esc(_("Nothing logged yet."))
-    planned_heading = esc(_("Planned"))
-    tried_all = esc(_("You have tried every suggestion in the catalog."))
-    record_label = esc(_("Record an activity"))
-    heading = esc(_("Activities"))
-    done_heading = esc(_("Done lately"))
-    suggested_heading = esc(_("Suggested next"))
-    log_label = esc(_("Your activity log"))
-    log_url = reverse("activities:log", args=[pk])
+def _activities(card, pk, words) -> str:
+    nothing_yet = words["nothing_yet"]
+    planned_heading = words["planned"]
+    tried_all = words["tried_all"]
+    record_label = words["record"]
+    heading = words["activities"]
+    done_heading = words["done_lately"]
+    suggested_heading = words["suggested"]
+    log_label = words["log"]
+    log_url = _link("activities:log", pk)
     if card.recent:
         recent = f'<ul class="list-unstyled small mb-0">{dashboard_entries(card.recent)}</ul>'
     else:
@@ -319,9 +394,7 @@ def _activities(card, pk) -> str:
         suggested = f'<p class="small text-muted mb-0">{tried_all}</p>'
     record = ""
     if card.is_active:
-        record = (
-            f' · <a href="{reverse("activities:log_entry_create", args=[pk])}">{record_label}</a>'
-        )
+        record = f' · <a href="{_link("activities:log_entry_create", pk)}">{record_label}</a>'
     return f"""      <section class="card mb-4" aria-labelledby="activities-{pk}">
         <div class="card-body">
           <h3 class="h5" id="activities-{pk}">{heading}</h3>
@@ -348,13 +421,34 @@ def dashboard_applications(applications) -> str:
     return mark_safe(
         "".join(
             f'{_GOAL_INDENT}<li class="mb-2"><a href="'
-            f'{reverse("applications:detail", args=[application.pk])}">'
+            f'{_link("applications:detail", application.pk)}">'
             f"{esc(application.get_role_display())}, {esc(application.cycle.name)}</a><br>"
             f'<span class="badge status-badge status-{esc(application.status)}">'
             f"{esc(application.get_status_display())}</span>\n</li>{_GOAL_INDENT}"
             for application in applications
         )
     )
+
+
+def _when(entry, language: str | None) -> str:
+    """An entry's dates (an event's in its own time zone), escaped: the same few entries
+    come up on every participant's page, each written out once a process and language
+    from what its words depend on."""
+    item = entry.item
+    if entry.is_event:
+        return _event_when(item.all_day, item.starts_at, item.ends_at, item.time_zone, language)
+    return _entry_dates(entry.starts_on, entry.ends_on, language)
+
+
+@functools.lru_cache(maxsize=1024)
+def _event_when(all_day, starts_at, ends_at, time_zone, language) -> str:
+    event = Event(all_day=all_day, starts_at=starts_at, ends_at=ends_at, time_zone=time_zone)
+    return esc(event_when(event))
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry_dates(starts_on, ends_on, language) -> str:
+    return esc(daterange(starts_on, ends_on))
 
 
 @register.simple_tag
@@ -365,7 +459,7 @@ def dashboard_coming_up(entries) -> str:
         "".join(
             f'{_GOAL_INDENT}<li class="mb-2"><span class="fw-semibold">{esc(entry.item.title)}'
             '</span><br><span class="text-muted small">'
-            f"{esc(event_when(entry.item) if entry.is_event else entry_dates(entry))}"
+            f"{_when(entry, get_language())}"
             f"</span></li>{_GOAL_INDENT}"
             for entry in entries
         )
