@@ -84,7 +84,10 @@ class CycleFactory(factory.django.DjangoModelFactory):
         model = Cycle
 
     program = factory.SubFactory(ProgramFactory)
-    name = factory.Sequence(lambda n: f"{2000 + n}-{2001 + n}")
+    # Years past any the program content or the test world names ("2019-2020",
+    # "2026-2027"): a test's cycle in a loaded program would otherwise, on whichever
+    # worker its sequence reaches them, take a slug already taken.
+    name = factory.Sequence(lambda n: f"{2100 + n}-{2101 + n}")
     slug = factory.LazyAttribute(lambda o: o.name)
     applications_open_on = factory.LazyFunction(lambda: _today() - dt.timedelta(days=10))
     applications_close_on = factory.LazyFunction(lambda: _today() + dt.timedelta(days=20))

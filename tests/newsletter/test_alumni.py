@@ -44,7 +44,7 @@ def last_year(program, today):
     return CycleFactory(
         program=program,
         name="2025-2026",
-        # Not a slug the factory's sequence makes (its cycles are "2000-2001" onwards),
+        # Not a slug the factory's sequence makes (its cycles are "2100-2101" onwards),
         # whatever number of cycles the tests before this one made.
         slug="last-year",
         applications_open_on=today - dt.timedelta(days=400),
