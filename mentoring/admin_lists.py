@@ -181,6 +181,18 @@ class _Constant(RawSQL):
         return []
 
 
+def _order_by_columns(query) -> None:
+    """Select with the rows what only orders them (an alias: the blind review's
+    ``name_sort``), so that the ORDER BY names a column of the rows. Django otherwise
+    resolves the alias's expression afresh for the ORDER BY, copying every part of it
+    (the viewer's scores' EXISTS and its query): four tenths of a millisecond each time
+    the applications page was read."""
+    names = {name.lstrip("-") for name in query.order_by if isinstance(name, str)}
+    hidden = [n for n in names if n in query.annotations and n not in query.annotation_select]
+    if hidden:
+        query.append_annotation_mask(hidden)
+
+
 def _count_of(queryset) -> _Constant:
     query = queryset.order_by().values("pk").query
     _drop_uncounted_joins(query)
@@ -332,6 +344,7 @@ def lean_page(changelist, request: HttpRequest) -> None:
     keys = changelist.queryset.values("pk")[start : start + per_page]
     full = admin_.show_full_result_count
     page = admin_.lean_narrowed(changelist.queryset.filter(pk__in=keys))
+    _order_by_columns(page.query)
     page = page.annotate(lean_shown=_count_of(changelist.queryset))
     if full:
         page = page.annotate(lean_total=_count_of(changelist.root_queryset))
