@@ -41,15 +41,19 @@ class InterestFilter(admin.SimpleListFilter):
         # From the shared cache (no query), in the forms' order, named in the reader's
         # language.
         programs = {p.pk: p for p in mentoring_selectors.programs()}
+        # Each name read once: a translated field finds the reader's language on each read.
+        known = choices().interests.values()
+        name = {i.pk: i.name for i in known}
         interests = sorted(
-            choices().interests.values(),
-            key=lambda i: (programs[i.program_id].position, i.kind, i.position, i.name),
+            known,
+            key=lambda i: (programs[i.program_id].position, i.kind, i.position, name[i.pk]),
         )
         cycle_id = request.GET.get("cycle")
         if cycle_id and cycle_id.isdigit():
             program_ids = {c.program_id for c in every_cycle() if c.pk == int(cycle_id)}
-            return [(str(i.pk), i.name) for i in interests if i.program_id in program_ids]
-        return [(str(i.pk), f"{programs[i.program_id].short_name} · {i.name}") for i in interests]
+            return [(str(i.pk), name[i.pk]) for i in interests if i.program_id in program_ids]
+        short = {pk: program.short_name for pk, program in programs.items()}
+        return [(str(i.pk), f"{short[i.program_id]} · {name[i.pk]}") for i in interests]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
