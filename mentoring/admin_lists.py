@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
-from django.db.models import ForeignObject, IntegerField, Model, signals
+from django.db.models import F, ForeignObject, IntegerField, Model, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
@@ -181,6 +181,28 @@ class _Constant(RawSQL):
         return []
 
 
+def _drop_unordered_annotations(query) -> None:
+    """Leave out of the page's keys (a subquery of the page) the annotations they are not
+    ordered by: never in their SQL, but copied and relabelled, every one, when the keys
+    go into the page's query (half of building the applications page's query). A filter
+    on an annotation holds its own copy of the expression and keeps working."""
+    names = set()
+    for entry in query.order_by:
+        if isinstance(entry, str):
+            names.add(entry.lstrip("-"))
+        else:  # an expression: the annotations it names
+            names |= {f.name for f in entry.flatten() if isinstance(f, F)}
+    if (
+        not query.order_by
+        or query.group_by is not None
+        or any(getattr(a, "contains_aggregate", True) for a in query.annotations.values())
+    ):
+        return
+    query.annotations = {name: a for name, a in query.annotations.items() if name in names}
+    if query.annotation_select_mask is not None:
+        query.set_annotation_mask(query.annotation_select_mask & names)
+
+
 def _order_by_columns(query) -> None:
     """Select with the rows what only orders them (an alias: the blind review's
     ``name_sort``), so that the ORDER BY names a column of the rows. Django otherwise
@@ -342,6 +364,7 @@ def lean_page(changelist, request: HttpRequest) -> None:
     if number < 1 or start > _NO_LIST_IS_LONGER:
         raise IncorrectLookupParameters  # no such page, as Django answers it
     keys = changelist.queryset.values("pk")[start : start + per_page]
+    _drop_unordered_annotations(keys.query)
     full = admin_.show_full_result_count
     page = admin_.lean_narrowed(changelist.queryset.filter(pk__in=keys))
     _order_by_columns(page.query)
