@@ -16,7 +16,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.db.models import F, ForeignObject, IntegerField, Model, signals
 from django.db.models.base import ModelState
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
 from django.db.models.sql.constants import LOUTER
 from django.http import HttpRequest
@@ -203,6 +203,38 @@ def _drop_unordered_annotations(query) -> None:
         query.set_annotation_mask(query.annotation_select_mask & names)
 
 
+class _Resolved(Expression):
+    """An annotation resolved already (with its query), which the query does not resolve
+    again: neither when the keys go into the page's query nor for their ORDER BY, where
+    Django copies every part of an expression it orders by afresh (the blind review's
+    ``name_sort``, with the viewer's scores' EXISTS and its query: four tenths of a
+    millisecond). Relabelled as any expression is when its query becomes a subquery."""
+
+    def __init__(self, expression):
+        super().__init__(output_field=expression.output_field)
+        self.expression = expression
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def resolve_expression(self, *args, **kwargs):
+        return self
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.expression)
+
+    def get_group_by_cols(self):
+        return self.expression.get_group_by_cols()
+
+
+def _resolved_once(query) -> None:
+    """The page's keys' annotations (those they are ordered by) as :class:`_Resolved`."""
+    query.annotations = {name: _Resolved(a) for name, a in query.annotations.items()}
+
+
 def _order_by_columns(query) -> None:
     """Select with the rows what only orders them (an alias: the blind review's
     ``name_sort``), so that the ORDER BY names a column of the rows. Django otherwise
@@ -365,6 +397,7 @@ def lean_page(changelist, request: HttpRequest) -> None:
         raise IncorrectLookupParameters  # no such page, as Django answers it
     keys = changelist.queryset.values("pk")[start : start + per_page]
     _drop_unordered_annotations(keys.query)
+    _resolved_once(keys.query)
     full = admin_.show_full_result_count
     page = admin_.lean_narrowed(changelist.queryset.filter(pk__in=keys))
     _order_by_columns(page.query)
