@@ -9,6 +9,7 @@ the ticked rows.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 from django.contrib import admin
@@ -17,7 +18,9 @@ from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.db.models import F, ForeignObject, IntegerField, Model, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import Expression, RawSQL
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql.constants import LOUTER
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -296,6 +299,10 @@ def lean_objects(queryset):
     return queryset
 
 
+# The attributes of plain fields and foreign keys: setting one keeps the value as it is.
+_PLAIN = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
 def _builder(model, db: str, attnames: list[str]):
     """A function making an instance of ``model`` from a row's values for ``attnames``."""
     if (
@@ -303,6 +310,9 @@ def _builder(model, db: str, attnames: list[str]):
         or model.from_db.__func__ is not Model.from_db.__func__
         or signals.pre_init.has_listeners(model)
         or signals.post_init.has_listeners(model)
+        # A field whose attribute does more than keep its value (a file's, a translated
+        # field's) is set through it, as the constructor sets it.
+        or any(type(inspect.getattr_static(model, a, None)) not in _PLAIN for a in attnames)
     ):
         return lambda values: model.from_db(db, attnames, values)
     new = model.__new__
