@@ -214,8 +214,11 @@ class _Resolved(Expression):
     millisecond). Relabelled as any expression is when its query becomes a subquery."""
 
     def __init__(self, expression):
-        super().__init__(output_field=expression.output_field)
+        super().__init__()
         self.expression = expression
+
+    def _resolve_output_field(self):
+        return self.expression.output_field  # asked only when needed, as of the expression
 
     def get_source_expressions(self):
         return [self.expression]
