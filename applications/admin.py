@@ -134,7 +134,10 @@ class ApplicationAdmin(
         rows = self.lean_fetch(rows)
         known = selectors.choices()
         label_of = {}  # each interest's label (in the reader's language) once a page
+        # The roles' labels translated once a page (each row's checkbox names its role).
+        roles = {value: str(label) for value, label in ROLE_LABELS.items()}
         for application in rows:
+            application.role_label = roles.get(application.role, application.role)
             ids = set(application.interest_ids or ())
             if ids <= known.interests.keys():
                 # The column's own list: no queryset and no manager per row.
@@ -201,7 +204,9 @@ class ApplicationAdmin(
         """How messages name an application without breaking a blind review."""
         # The role's label from its enum, not get_role_display(), which builds the
         # field's choices anew on every call (a changelist asks for each row).
-        role = ROLE_LABELS.get(application.role, application.role)
+        role = getattr(application, "role_label", None) or ROLE_LABELS.get(
+            application.role, application.role
+        )
         if self._hidden(application):
             return f"{role} application #{application.pk}"
         return f"{application.full_name or application.email} ({role})"

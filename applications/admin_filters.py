@@ -21,10 +21,11 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        present = Application.objects.exclude(state="").values_list("state", flat=True)
+        present = Application.objects.values_list("state", flat=True)
         # No ordering: the model's default would join the cycles and make DISTINCT run
-        # over every row's sort keys rather than the states alone.
-        codes = set(present.order_by().distinct())
+        # over every row's sort keys rather than the states alone. The blank state is
+        # dropped here: the same scan, and a third less to build than excluding it.
+        codes = set(present.order_by().distinct()) - {""}
         return sorted(((code, STATE_NAMES.get(code, code)) for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
@@ -41,15 +42,19 @@ class InterestFilter(admin.SimpleListFilter):
         # From the shared cache (no query), in the forms' order, named in the reader's
         # language.
         programs = {p.pk: p for p in mentoring_selectors.programs()}
+        # Each name read once: a translated field finds the reader's language on each read.
+        known = choices().interests.values()
+        name = {i.pk: i.name for i in known}
         interests = sorted(
-            choices().interests.values(),
-            key=lambda i: (programs[i.program_id].position, i.kind, i.position, i.name),
+            known,
+            key=lambda i: (programs[i.program_id].position, i.kind, i.position, name[i.pk]),
         )
         cycle_id = request.GET.get("cycle")
         if cycle_id and cycle_id.isdigit():
             program_ids = {c.program_id for c in every_cycle() if c.pk == int(cycle_id)}
-            return [(str(i.pk), i.name) for i in interests if i.program_id in program_ids]
-        return [(str(i.pk), f"{programs[i.program_id].short_name} · {i.name}") for i in interests]
+            return [(str(i.pk), name[i.pk]) for i in interests if i.program_id in program_ids]
+        short = {pk: program.short_name for pk, program in programs.items()}
+        return [(str(i.pk), f"{short[i.program_id]} · {name[i.pk]}") for i in interests]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():

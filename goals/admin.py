@@ -230,6 +230,8 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
         rows = self.lean_fetch(queryset)
         now = timezone.now()
         todays = {}
+        # The column's two words, translated once a page rather than once a row.
+        words = {True: gettext("Overdue"), False: gettext("No")}
         for sheet in rows:
             program = sheet.match.cycle.program
             if program.pk not in todays:
@@ -237,6 +239,7 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
             sheet.late = is_overdue(
                 status=sheet.status, due_on=sheet.due_on, program=program, today=todays[program.pk]
             )
+            sheet.late_shown = words[bool(sheet.late)]
         return rows
 
     def has_add_permission(self, request) -> bool:
@@ -308,6 +311,9 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     @admin.display(description=_("Overdue"))
     def overdue(self, sheet: GoalSheet) -> str:
         # Words, not the admin's red cross: "no" is the good answer here.
+        shown = getattr(sheet, "late_shown", None)
+        if shown is not None:
+            return shown
         late = getattr(sheet, "late", None)
         if late is None:
             program = sheet.match.cycle.program

@@ -9,8 +9,9 @@ walk through every permission they hold for each of the thirty models listed."""
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 
 
 class ModelBackendInOneQuery(ModelBackend):
@@ -20,10 +21,10 @@ class ModelBackendInOneQuery(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
                 granted = Permission.objects.all()
+                rows = granted.values_list("content_type__app_label", "codename").order_by()
             else:
-                granted = Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            rows = granted.values_list("content_type__app_label", "codename").order_by()
-            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows.distinct()}
+                rows = _granted_rows(user_obj)
+            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
         return user_obj._perm_cache
 
     def has_module_perms(self, user_obj, app_label):
@@ -35,3 +36,37 @@ class ModelBackendInOneQuery(ModelBackend):
             memo = (granted, {perm.partition(".")[0] for perm in granted})
             user_obj._perm_apps_cache = memo
         return app_label in memo[1]
+
+
+def _granted_rows(user) -> list[tuple[str, str]]:
+    """(app label, codename) of each permission ``user`` holds, their own or through a
+    group. Written out: the queryset saying the same (two joins through many-to-many
+    tables) took twice as long to build as the database took to answer, on every admin
+    page; and the permissions are found by their ids in two small lookups rather than
+    by joining every permission to every group and person. Portable SQL."""
+    connection = connections[router.db_for_read(Permission)]
+    q = connection.ops.quote_name
+
+    def through(model, name: str):
+        field = model._meta.get_field(name)
+        table = field.remote_field.through._meta
+        own = table.get_field(field.m2m_field_name()).column
+        other = table.get_field(field.m2m_reverse_field_name()).column
+        return q(table.db_table), q(own), q(other)
+
+    own, own_user, own_permission = through(type(user), "user_permissions")
+    member, member_user, member_group = through(type(user), "groups")
+    held, held_group, held_permission = through(Group, "permissions")
+    permission, content_type = Permission._meta, ContentType._meta
+    sql = (
+        f"SELECT c.{q('app_label')}, p.{q('codename')} FROM {q(permission.db_table)} p "
+        f"INNER JOIN {q(content_type.db_table)} c "
+        f"ON p.{q(permission.get_field('content_type').column)} = c.{q(content_type.pk.column)} "
+        f"WHERE p.{q(permission.pk.column)} IN "
+        f"(SELECT {own_permission} FROM {own} WHERE {own_user} = %s) "
+        f"OR p.{q(permission.pk.column)} IN (SELECT g.{held_permission} FROM {held} g "
+        f"INNER JOIN {member} m ON g.{held_group} = m.{member_group} WHERE m.{member_user} = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        return cursor.fetchall()
