@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
+from django.core.exceptions import EmptyResultSet
 from django.db.models import F, ForeignObject, IntegerField, Model, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import Expression, RawSQL
@@ -256,7 +257,12 @@ def _order_by_columns(query) -> None:
 def _count_of(queryset) -> _Constant:
     query = queryset.order_by().values("pk").query
     _drop_uncounted_joins(query)
-    sql, params = query.sql_with_params()
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:
+        # A filter Django knows no row can match (a negative number for a positive
+        # field, ``?revision=-1``): it answers such a query without asking, and so do we.
+        return _Constant("0", (), output_field=IntegerField())
     return _Constant(f"SELECT COUNT(*) FROM ({sql}) counted", params, output_field=IntegerField())
 
 
