@@ -77,8 +77,8 @@ def _sees_machinery(user) -> bool:
 
 
 # The admin's URLs by name (see CommitteeAdminSite._url): fixed once the URLconf is
-# loaded, so kept for the process.
-_URLS: dict[tuple, str | None] = {}
+# loaded, so kept for the process; by script prefix, URLconf and language, then by name.
+_URLS: dict[tuple, dict[tuple, str | None]] = {}
 
 
 class CommitteeAutocomplete(AutocompleteJsonView):
@@ -143,6 +143,7 @@ class CommitteeAdminSite(admin.AdminSite):
         thirty models, and their sixty-odd reversals cost as much as a whole simple page.
         Which models a person sees is still asked of their permissions every time."""
         app_dict = {}
+        urls = self._urls()
         for model, model_admin in self._registry.items():
             app_label = model._meta.app_label
             if label and app_label != label:
@@ -164,25 +165,31 @@ class CommitteeAdminSite(admin.AdminSite):
             }
             if perms.get("change") or perms.get("view"):
                 model_dict["view_only"] = not perms.get("change")
-                model_dict["admin_url"] = self._url(f"admin:{name}_changelist")
+                model_dict["admin_url"] = self._url(urls, f"admin:{name}_changelist")
             if perms.get("add"):
-                model_dict["add_url"] = self._url(f"admin:{name}_add")
+                model_dict["add_url"] = self._url(urls, f"admin:{name}_add")
             if app_label in app_dict:
                 app_dict[app_label]["models"].append(model_dict)
             else:
                 app_dict[app_label] = {
                     "name": apps.get_app_config(app_label).verbose_name,
                     "app_label": app_label,
-                    "app_url": self._url("admin:app_list", app_label),
+                    "app_url": self._url(urls, "admin:app_list", app_label),
                     "has_module_perms": has_module_perms,
                     "models": [model_dict],
                 }
         return app_dict
 
-    def _url(self, name: str, app_label: str | None = None) -> str | None:
-        key = (name, app_label, get_script_prefix(), get_urlconf(), get_language())
+    def _urls(self) -> dict[tuple, str | None]:
+        """The URLs reversed for the script prefix, URLconf and language in use: each of
+        the three found once a page, not once for each of the navigation's sixty-odd URLs
+        (every one a look-up in the request's own state)."""
+        return _URLS.setdefault((get_script_prefix(), get_urlconf(), get_language()), {})
+
+    def _url(self, urls: dict, name: str, app_label: str | None = None) -> str | None:
+        key = (name, app_label)
         try:
-            return _URLS[key]
+            return urls[key]
         except KeyError:
             pass
         kwargs = {"app_label": app_label} if app_label else None
@@ -190,7 +197,7 @@ class CommitteeAdminSite(admin.AdminSite):
             url = reverse(name, kwargs=kwargs, current_app=self.name)
         except NoReverseMatch:
             url = None
-        _URLS[key] = url
+        urls[key] = url
         return url
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None):

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -66,6 +67,39 @@ class UserManager(BaseUserManager):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra)
+
+
+# Whether every authentication backend of a list (as settings give it) answers from the
+# person's permissions alone: see _refused_by_every_backend.
+_ANSWERS_FROM_PERMISSIONS: dict[tuple[str, ...], bool] = {}
+
+
+def _refused_by_every_backend() -> bool:
+    """Whether a permission a person does not hold (not in Django's ``_perm_cache``) is
+    refused by every authentication backend, so need not be asked of each: so when each
+    is a ModelBackend answering from those permissions alone (the program's own, marked
+    ``answers_from_permissions_alone``, and allauth's, Django's unchanged). Django loads
+    every backend afresh for each such question: a score of them on an admin page."""
+    paths = tuple(settings.AUTHENTICATION_BACKENDS)
+    try:
+        return _ANSWERS_FROM_PERMISSIONS[paths]
+    except KeyError:
+        pass
+    # (Django's backends module reads the user model as it loads: not before this one.)
+    from django.contrib.auth.backends import ModelBackend
+
+    answer = all(_answers_from_permissions(import_string(path), ModelBackend) for path in paths)
+    _ANSWERS_FROM_PERMISSIONS[paths] = answer
+    return answer
+
+
+def _answers_from_permissions(backend: type, model_backend: type) -> bool:
+    if backend.__dict__.get("answers_from_permissions_alone"):
+        return True
+    return issubclass(backend, model_backend) and all(
+        getattr(backend, name) is getattr(model_backend, name)
+        for name in ("has_perm", "has_module_perms", "get_all_permissions")
+    )
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -131,10 +165,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_perm(self, perm: str, obj=None) -> bool:
         # A permission the person holds, once their permissions are read (Django's
         # _perm_cache, kept on this object by the backend): yes, as every backend would
-        # say, without loading each backend anew for each of the admin's hundred-odd
-        # questions a page. Anything else is asked of the backends as Django does.
-        if obj is None and self.is_active and perm in getattr(self, "_perm_cache", ()):
-            return True
+        # say; one they do not hold: no, when every backend answers from those
+        # permissions alone (_refused_by_every_backend). Either without loading each
+        # backend anew for each of the admin's hundred-odd questions a page. Anything
+        # else is asked of the backends as Django does.
+        if obj is None and self.is_active:
+            granted = getattr(self, "_perm_cache", None)
+            if granted is not None:
+                if perm in granted:
+                    return True
+                if not self.is_superuser and _refused_by_every_backend():
+                    return False
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
@@ -147,7 +188,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         if memo is None or memo[0] is not granted:
             memo = self._module_perms_memo = (granted, {})
         if app_label not in memo[1]:
-            memo[1][app_label] = super().has_module_perms(app_label)
+            if (
+                granted is not None
+                and self.is_active
+                and not self.is_superuser
+                and _refused_by_every_backend()
+            ):
+                # Every backend answers from the permissions alone: whether one of them
+                # is in the app (each app's name once, not a walk of them all per app).
+                apps = self.__dict__.get("_module_perms_apps")
+                if apps is None or apps[0] is not granted:
+                    apps = (granted, {perm.partition(".")[0] for perm in granted})
+                    self._module_perms_apps = apps
+                memo[1][app_label] = app_label in apps[1]
+            else:
+                memo[1][app_label] = super().has_module_perms(app_label)
             if memo[0] is None:  # the permissions were read just now: key on them
                 memo = self._module_perms_memo = (getattr(self, "_perm_cache", None), memo[1])
         return memo[1][app_label]
