@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring import selectors as mentoring_selectors
+from mentoring import sql
 from mentoring.admin import every_cycle
 
 from .geography import STATE_NAMES
@@ -21,15 +22,29 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        present = Application.objects.values_list("state", flat=True)
-        # No ordering: the model's default would join the cycles and make DISTINCT run
-        # over every row's sort keys rather than the states alone. The blank state is
-        # dropped here: the same scan, and a third less to build than excluding it.
-        codes = set(present.order_by().distinct()) - {""}
+        # The blank state is dropped here: a third less to build than excluding it.
+        codes = set(_states_present()) - {""}
         return sorted(((code, STATE_NAMES.get(code, code)) for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(state=self.value()) if self.value() else queryset
+
+
+def _states_present() -> list[str]:
+    """Each state applications name, once: read from the state's index a state at a time
+    (the least one past the last found), by SQL written out (portable: PostgreSQL and
+    SQLite both recurse). DISTINCT read the index's entry of every application, a few
+    thousand for a few dozen states, on every visit to the list; the ORM took as long
+    again to compose that query."""
+    state, applications = sql.column(Application, "state", "a"), sql.table(Application, "a")
+    query = (
+        "WITH RECURSIVE present(state) AS ("
+        f"SELECT MIN({state}) FROM {applications} UNION ALL "
+        f"SELECT (SELECT MIN({state}) FROM {applications} WHERE {state} > present.state) "
+        "FROM present WHERE present.state IS NOT NULL"
+        ") SELECT state FROM present WHERE state IS NOT NULL"
+    )
+    return [code for (code,) in sql.read(query, (), [None])]
 
 
 class InterestFilter(admin.SimpleListFilter):

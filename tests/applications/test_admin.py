@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services
+from applications.admin_filters import StateFilter
 from applications.models import Application, ApplicationReview
 from tests.factories import ApplicationFactory, CycleFactory, InterestFactory, UserFactory
 
@@ -125,6 +126,17 @@ def test_changelist_shows_the_review_mean_and_count(admin_client):
     row = body[body.index("Octavia Butler") :]
     assert '<td class="field-score_mean">3.5</td>' in row
     assert '<td class="field-score_count">2</td>' in row
+
+
+def test_the_state_filter_offers_each_state_applications_name_once(admin_client):
+    for state in ("OH", "IL", "OH", "", "CA", "IL"):
+        ApplicationFactory(state=state)
+
+    response = admin_client.get(CHANGELIST)
+
+    spec = next(s for s in response.context["cl"].filter_specs if isinstance(s, StateFilter))
+    # By name, the blank state left out.
+    assert spec.lookup_choices == [("CA", "California"), ("IL", "Illinois"), ("OH", "Ohio")]
 
 
 def test_search_finds_by_name_email_and_library(admin_client):
