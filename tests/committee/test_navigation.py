@@ -4,10 +4,11 @@ with its URLs reversed once, and a person's apps are those of their permissions.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils import translation
 
 from mentoring.backends import ModelBackendInOneQuery
@@ -102,3 +103,26 @@ def test_a_persons_permissions_answer_as_every_backend_would():
     person.user_permissions.add(Permission.objects.get(codename="view_goalsheet"))
     del person._perm_cache
     assert person.has_perm("goals.view_goalsheet")
+
+
+class _GrantsEverything(BaseBackend):
+    """A backend answering otherwise than from a person's permissions."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return True
+
+    def has_module_perms(self, user_obj, app_label):
+        return True
+
+
+def test_a_permission_not_held_is_asked_of_a_backend_that_answers_otherwise():
+    person = UserFactory(is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="change_newsletterissue"))
+    assert not person.has_perm("goals.view_goalsheet")  # (the permissions read now)
+    assert not person.has_module_perms("goals")
+    backends = [*settings.AUTHENTICATION_BACKENDS, f"{__name__}._GrantsEverything"]
+    with override_settings(AUTHENTICATION_BACKENDS=backends):
+        person = type(person).objects.get(pk=person.pk)
+        assert person.has_perm("newsletter.change_newsletterissue")
+        assert person.has_perm("goals.view_goalsheet")
+        assert person.has_module_perms("goals")
