@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from urllib.parse import quote_plus
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -26,6 +27,7 @@ from django.db.models.sql.constants import LOUTER
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -169,7 +171,43 @@ class LeanRows:
                     return
                 lean_page(self, request)
 
+            def get_query_string(self, new_params=None, remove=None):
+                return lean_query_string(self.filter_params, new_params, remove)
+
         return LeanChangeList
+
+
+# What a query string shows as it is (urllib's quote_plus leaves these alone).
+_URL_PLAIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+
+
+def lean_query_string(filter_params: dict, new_params=None, remove=None) -> str:
+    """``ChangeList.get_query_string``: the same string, with each name and value that
+    needs no escaping written as it is rather than through Django's and urllib's
+    ``urlencode`` (the applications list asks for some 130 a page, one per filter
+    choice, header and page link). A value of any other kind goes through Django's."""
+    p = filter_params.copy()
+    for prefix in remove or ():
+        for key in list(p):
+            if key.startswith(prefix):
+                del p[key]
+    for key, value in (new_params or {}).items():
+        if value is None:
+            p.pop(key, None)
+        else:
+            p[key] = value
+    parts = []
+    for key, value in sorted(p.items()):
+        if type(value) is str or type(value) is int:
+            values = (str(value),)
+        elif type(value) is list and all(type(v) is str for v in value):
+            values = value
+        else:
+            parts.append(urlencode([(key, value)], doseq=True))
+            continue
+        name = key if not key.strip(_URL_PLAIN) else quote_plus(key)
+        parts.extend(f"{name}={v if not v.strip(_URL_PLAIN) else quote_plus(v)}" for v in values)
+    return "?" + "&".join(part for part in parts if part)
 
 
 _STOCK_PAGINATOR = admin.ModelAdmin.get_paginator

@@ -169,3 +169,35 @@ def test_a_lean_page_takes_its_cycles_from_the_shared_content(client, monkeypatc
     assert response.context["cl"].result_count >= 3
     reads = [q for q in stale.captured_queries if 'FROM "mentoring_cycle"' in q["sql"]]
     assert len([q for q in reads if '"mentoring_cycle"."id" IN' in q["sql"]]) == 1
+
+
+@pytest.mark.django_db(False)
+def test_a_lean_changelists_query_strings_are_djangos():
+    from types import SimpleNamespace
+
+    from django.contrib.admin.views.main import ChangeList
+
+    from mentoring.admin_lists import lean_query_string
+
+    filters = [
+        {},
+        {"cycle": ["all"], "q": ["Person 10"]},
+        {"o": ["3.-1"], "state": ["IL"], "interest__id__exact": ["3", "4"]},
+        {"q": ["café & «thé»/?=+"], "e": [""], "p": ["2"]},
+        {"status__exact": []},
+    ]
+    asks = [
+        (None, None),
+        ({"p": 3}, None),
+        ({"o": "1.2"}, ["p"]),
+        ({"all": ""}, None),
+        ({"cycle": None, "state": "ON"}, ["interest", "q"]),
+        ({"interest__id__in": ["1", "2"], "years": "11+"}, ["o"]),
+        ({"flag": True, "n": 1.5, "many": ("a b", "ü")}, None),
+        ({"submitted_at__gte": "2026-11-01 00:00:00+00:00"}, ["submitted_at"]),
+    ]
+    for params in filters:
+        changelist = SimpleNamespace(filter_params=params)
+        for new, remove in asks:
+            expected = ChangeList.get_query_string(changelist, dict(new or {}), remove)
+            assert lean_query_string(params, dict(new or {}), remove) == expected, (params, new)
