@@ -22,6 +22,7 @@ from applications.selectors import choices
 from goals.models import Goal
 from goals.selectors import attach_competency_areas, with_competency_area_ids
 from matches.models import Match
+from matches.selectors import current_match_with_partners
 from mentoring import content_cache, sql
 from mentoring import selectors as program_selectors
 from mentoring.models import Cycle, Program
@@ -189,12 +190,11 @@ def match_for_partner(*, user, match_id: int) -> Match:
         raise Http404("No such match")
     # Read with its partners' applications alone, which tell whether this person is one
     # of them (and name them): no subquery of their applications, no join of the cycle,
-    # program or accounts, to plan on every visit. The cycle, its program and milestones
-    # (the phase, for the suggestions) come from the shared content.
-    match = get_object_or_404(
-        Match.objects.current().select_related("mentor", "mentee"), pk=match_id
-    )
-    if match.role_of(user) is None:
+    # program or accounts, and SQL written out, not composed on every visit. The cycle,
+    # its program and milestones (the phase, for the suggestions) come from the shared
+    # content.
+    match = current_match_with_partners(match_id)
+    if match is None or match.role_of(user) is None:
         raise Http404("No such match")
     program_selectors.with_shared_cycle(match)
     return match

@@ -94,13 +94,6 @@ def _attach_progress(goals: Iterable[Goal], known: Choices) -> list[Goal]:
     return goals
 
 
-def match_with_partners() -> QuerySet[Match]:
-    """Matches with their partners' applications only (which name them and tell whose
-    they are): for a page that gives the match its cycle from the shared content
-    (``with_shared_cycle``) and reads no partner's account."""
-    return Match.objects.select_related("mentor", "mentee")
-
-
 def match_queryset() -> QuerySet[Match]:
     """Matches with what a goal sheet page shows about them: partners, cycle, program
     and the cycle's milestones (for the due date)."""
