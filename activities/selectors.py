@@ -12,21 +12,21 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from applications.models import Interest
 from applications.selectors import choices
-from goals.models import Goal
-from goals.selectors import attach_competency_areas, with_competency_area_ids
+from goals.models import Goal, GoalSheet
+from goals.selectors import attach_competency_areas
 from matches.models import Match
 from matches.selectors import current_match_with_partners
 from mentoring import content_cache, sql
 from mentoring import selectors as program_selectors
-from mentoring.models import Cycle, Program
-from mentoring.sql import IdArray
+from mentoring.models import Cycle, Program, User
 
 from .models import ANY_PHASE, PHASE_CHOICES, Activity, ActivityLogEntry, Category, Resource
 
@@ -276,28 +276,86 @@ def log_page(*, match: Match) -> LogPage:
     """Every entry of the match's log and the match's goals in two queries: each entry's
     goals are picked from the match's own (the only ones a log may name) by the ids read
     with the entry, and its catalog activity, when published, comes from the shared
-    catalog."""
-    goals = list(
-        with_competency_area_ids(Goal.objects.filter(sheet__match_id=match.pk)).order_by(
-            "position", "id"
-        )
-    )
+    catalog. Both queries written out once a process (:func:`_log_goals_sql`,
+    :func:`_log_entries_sql`): the ORM took longer to compose them on every visit than
+    the database to answer them."""
+    goals = []
+    for row in sql.read(_log_goals_sql(connection.vendor), [match.pk], _LOG_GOAL_FIELDS):
+        goal = Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row[:-1])
+        goal.competency_area_ids = sql.id_list(row[-1])
+        goals.append(goal)
     attach_competency_areas(goals)
-    entries = list(
-        ActivityLogEntry.objects.filter(match=match)
-        .select_related("recorded_by")
-        .annotate(
-            goal_ids=IdArray(
-                ActivityLogEntry.goals.through.objects.filter(activitylogentry_id=OuterRef("pk")),
-                "goal_id",
-            )
+    entries = []
+    split = len(_ENTRY_READ)
+    for row in sql.read(_log_entries_sql(connection.vendor), [match.pk], _LOG_ENTRY_FIELDS):
+        entry = ActivityLogEntry.from_db(DEFAULT_DB_ALIAS, _ENTRY_ATTNAMES, row[:split])
+        # Who recorded it, as select_related("recorded_by") sets it (None: nobody now).
+        recorder = row[split : split + len(_RECORDER_READ)]
+        ActivityLogEntry.recorded_by.field.set_cached_value(
+            entry,
+            None
+            if recorder[0] is None
+            else User.from_db(DEFAULT_DB_ALIAS, _RECORDER_ATTNAMES, recorder),
         )
-        .order_by("-on", "-id")
-    )
+        entry.goal_ids = sql.id_list(row[-1])
+        entries.append(entry)
     catalog = published_catalog()
     _attach_activities(entries, {a.pk: a for listed in catalog.values() for a in listed})
     _attach_goals(entries, goals)
     return LogPage(entries, goals, catalog)
+
+
+_GOAL_READ = sql.model_fields(Goal)
+_GOAL_ATTNAMES = [f.attname for f in _GOAL_READ]
+_ENTRY_READ = sql.model_fields(ActivityLogEntry)
+_ENTRY_ATTNAMES = [f.attname for f in _ENTRY_READ]
+_RECORDER_READ = sql.model_fields(User)
+_RECORDER_ATTNAMES = [f.attname for f in _RECORDER_READ]
+# The id lists read beside each row (a goal's competency areas, an entry's goals) have no
+# field of their own.
+_LOG_GOAL_FIELDS = (*_GOAL_READ, None)
+_LOG_ENTRY_FIELDS = (*_ENTRY_READ, *_RECORDER_READ, None)
+
+
+@functools.lru_cache(maxsize=4)
+def _log_goals_sql(vendor: str) -> str:
+    """The goals of a match's goal sheet (the match's id given) in sheet order, each with
+    its competency areas' ids: what with_competency_area_ids reads."""
+    del vendor  # part of the cache's key only: the SQL differs between databases
+    areas = Goal.competency_areas.through
+    area_ids = (
+        f"SELECT {sql.column(areas, 'interest')} FROM {sql.table(areas)} "
+        f"WHERE {sql.column(areas, 'goal')} = {sql.column(Goal, 'id')}"
+    )
+    return (
+        f"SELECT {sql.columns(_GOAL_READ)}, "
+        f"{sql.id_array(area_ids, areas._meta.get_field('interest').column)} "
+        f"FROM {sql.table(Goal)} INNER JOIN {sql.table(GoalSheet)} "
+        f"ON {sql.column(Goal, 'sheet')} = {sql.column(GoalSheet, 'id')} "
+        f"WHERE {sql.column(GoalSheet, 'match')} = %s "
+        f"ORDER BY {sql.column(Goal, 'position')} ASC, {sql.column(Goal, 'id')} ASC"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _log_entries_sql(vendor: str) -> str:
+    """A match's log entries (its id given), newest first, each with who recorded it
+    (select_related's LEFT OUTER JOIN: the account may be gone) and its goals' ids."""
+    del vendor  # part of the cache's key only: the SQL differs between databases
+    served = ActivityLogEntry.goals.through
+    goal_ids = (
+        f"SELECT {sql.column(served, 'goal')} FROM {sql.table(served)} "
+        f"WHERE {sql.column(served, 'activitylogentry')} = {sql.column(ActivityLogEntry, 'id')}"
+    )
+    return (
+        f"SELECT {sql.columns(_ENTRY_READ)}, {sql.columns(_RECORDER_READ)}, "
+        f"{sql.id_array(goal_ids, served._meta.get_field('goal').column)} "
+        f"FROM {sql.table(ActivityLogEntry)} LEFT OUTER JOIN {sql.table(User)} "
+        f"ON {sql.column(ActivityLogEntry, 'recorded_by')} = {sql.column(User, 'id')} "
+        f"WHERE {sql.column(ActivityLogEntry, 'match')} = %s "
+        f"ORDER BY {sql.column(ActivityLogEntry, 'on')} DESC, "
+        f"{sql.column(ActivityLogEntry, 'id')} DESC"
+    )
 
 
 def _attach_activities(entries: list[ActivityLogEntry], published: dict[int, Activity]) -> None:
