@@ -36,7 +36,7 @@ def attach_rows(
     today: dt.date,
 ) -> None:
     """Give each entry its markup as ``entry.row`` (the entries come with their activity,
-    who recorded them and their goals, ``entry.served_goals``: ``selectors.log_page``)."""
+    who recorded them and their goals, ``entry.served_goals``: ``log_page.log_page``)."""
     user_pk = request.user.pk
     partner = match.partner_of(request.user)
     # The words every entry repeats, translated once (escaped, as {% translate %} is).
