@@ -14,14 +14,17 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from matches.models import Match
+from mentoring.templatetags.dates import date as date_filter
 from mentoring.templatetags.program import daterange
 
 from .models import ActivityLogEntry
+from .suggestions import Suggestion
 
 
 def attach_rows(
@@ -33,7 +36,7 @@ def attach_rows(
     today: dt.date,
 ) -> None:
     """Give each entry its markup as ``entry.row`` (the entries come with their activity,
-    who recorded them and their goals, ``entry.served_goals``: ``selectors.log_page``)."""
+    who recorded them and their goals, ``entry.served_goals``: ``log_page.log_page``)."""
     user_pk = request.user.pk
     partner = match.partner_of(request.user)
     # The words every entry repeats, translated once (escaped, as {% translate %} is).
@@ -169,3 +172,62 @@ def _row(
         "  </div>\n"
         "</li>\n"
     )
+
+
+def entry_list(entries: list[ActivityLogEntry]) -> SafeString:
+    """The entries (each with its ``row``: :func:`attach_rows`) under a heading for each
+    month, character for character what the log template's loop over them wrote (its
+    ``{% ifchanged %}`` on the year and month, a list a month): a dozen template nodes an
+    entry."""
+    parts = []
+    month = None
+    last = len(entries) - 1
+    for number, entry in enumerate(entries):
+        heading = ""
+        if (entry.on.year, entry.on.month) != month:
+            month = (entry.on.year, entry.on.month)
+            heading = (
+                ("</ul>" if number else "")
+                + '\n        <h3 class="h6 text-muted mt-3">'
+                + escape(date_filter(entry.on, "F Y"))  # the site's filter, as the template's
+                + '</h3>\n        <ul class="list-unstyled log-entries">'
+            )
+        end = "</ul>" if number == last else ""
+        parts.append(f"\n        {heading}\n        {entry.row}\n        {end}\n      ")
+    # Every value above is escaped, or the site's own markup.
+    return mark_safe("".join(parts))
+
+
+def suggestion_list(suggestions: list[Suggestion], *, match: Match) -> SafeString:
+    """The suggestions' items, character for character what the log template's loop over
+    them wrote (a link to the activity, the reasons, the two buttons); the words the same
+    messages, translated once a page."""
+    if not suggestions:
+        everything = escape(gettext("You have logged every activity in the catalog. Add your own!"))
+        return mark_safe(f"\n          <li>{everything}</li>\n          ")
+    new_entry = escape(reverse("activities:log_entry_create", args=[match.pk]))
+    plan_this = escape(gettext("Plan this"))
+    we_did_this = escape(gettext("We did this"))
+    parts = []
+    for suggestion in suggestions:
+        activity = suggestion.activity
+        title = escape(activity.title)
+        pk = escape(localize(activity.pk))
+        reasons = "".join(f"<li>{escape(reason)}</li>" for reason in suggestion.reasons)
+        parts.append(
+            '\n          <li class="suggestion">\n'
+            f'            <h3 class="h6 mb-1"><a href="{escape(activity.get_absolute_url())}">'
+            f"{title}</a></h3>\n"
+            f'            <ul class="small reasons mb-2">{reasons}</ul>\n'
+            '            <div class="d-flex flex-wrap gap-2">\n'
+            f'              <a class="btn btn-outline-primary btn-sm" href="{new_entry}?activity='
+            f'{pk}&amp;status=planned">{plan_this}<span class="visually-hidden">: {title}'
+            "</span></a>\n"
+            f'              <a class="btn btn-outline-secondary btn-sm" href="{new_entry}?activity='
+            f'{pk}&amp;status=done">{we_did_this}<span class="visually-hidden">: {title}'
+            "</span></a>\n"
+            "            </div>\n"
+            "          </li>\n          "
+        )
+    # Every value above is escaped, or the site's own markup.
+    return mark_safe("".join(parts))

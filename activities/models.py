@@ -7,11 +7,13 @@ a match's own record of what the partners planned and did.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -229,9 +231,8 @@ class Activity(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "activities:activity_detail",
-            kwargs={"program_slug": self.program.slug, "slug": self.slug},
+        return _activity_url(
+            self.program.slug, self.slug, get_urlconf(settings.ROOT_URLCONF), get_script_prefix()
         )
 
     def clean(self) -> None:
@@ -250,6 +251,18 @@ class Activity(models.Model):
     @property
     def suits_any_phase(self) -> bool:
         return self.phase == ANY_PHASE
+
+
+@functools.lru_cache(maxsize=2048)
+def _activity_url(program_slug: str, slug: str, urlconf: str, prefix: str) -> str:
+    """An activity's page, reversed once a process for each URL configuration and script
+    prefix (the request's, else the site's): the log and its suggestions link a dozen
+    activities a page, each reverse costing more than the rest of its row."""
+    return reverse(
+        "activities:activity_detail",
+        urlconf=urlconf,
+        kwargs={"program_slug": program_slug, "slug": slug},
+    )
 
 
 class Resource(models.Model):

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,12 +20,11 @@ from django.shortcuts import get_object_or_404
 from applications.models import Interest
 from applications.selectors import choices
 from goals.models import Goal
-from goals.selectors import attach_competency_areas, with_competency_area_ids
 from matches.models import Match
+from matches.selectors import current_match_with_partners
 from mentoring import content_cache, sql
 from mentoring import selectors as program_selectors
 from mentoring.models import Cycle, Program
-from mentoring.sql import IdArray
 
 from .models import ANY_PHASE, PHASE_CHOICES, Activity, ActivityLogEntry, Category, Resource
 
@@ -189,12 +188,11 @@ def match_for_partner(*, user, match_id: int) -> Match:
         raise Http404("No such match")
     # Read with its partners' applications alone, which tell whether this person is one
     # of them (and name them): no subquery of their applications, no join of the cycle,
-    # program or accounts, to plan on every visit. The cycle, its program and milestones
-    # (the phase, for the suggestions) come from the shared content.
-    match = get_object_or_404(
-        Match.objects.current().select_related("mentor", "mentee"), pk=match_id
-    )
-    if match.role_of(user) is None:
+    # program or accounts, and SQL written out, not composed on every visit. The cycle,
+    # its program and milestones (the phase, for the suggestions) come from the shared
+    # content.
+    match = current_match_with_partners(match_id)
+    if match is None or match.role_of(user) is None:
         raise Http404("No such match")
     program_selectors.with_shared_cycle(match)
     return match
@@ -259,69 +257,6 @@ def log_activity_choices(*, match: Match, entry: ActivityLogEntry | None = None)
     if entry is not None and entry.activity is not None and entry.activity not in activities:
         activities.append(entry.activity)
     return activities
-
-
-@dataclass(frozen=True)
-class LogPage:
-    """What a match's log page reads: its entries, newest first, each with its activity
-    and the goals it served (``entry.served_goals``), and the match's goals with their
-    competency areas and the published catalog (for the suggestions)."""
-
-    entries: list[ActivityLogEntry]
-    goals: list[Goal]
-    catalog: dict[int, list[Activity]]  # the published catalog, for the suggestions
-
-
-def log_page(*, match: Match) -> LogPage:
-    """Every entry of the match's log and the match's goals in two queries: each entry's
-    goals are picked from the match's own (the only ones a log may name) by the ids read
-    with the entry, and its catalog activity, when published, comes from the shared
-    catalog."""
-    goals = list(
-        with_competency_area_ids(Goal.objects.filter(sheet__match_id=match.pk)).order_by(
-            "position", "id"
-        )
-    )
-    attach_competency_areas(goals)
-    entries = list(
-        ActivityLogEntry.objects.filter(match=match)
-        .select_related("recorded_by")
-        .annotate(
-            goal_ids=IdArray(
-                ActivityLogEntry.goals.through.objects.filter(activitylogentry_id=OuterRef("pk")),
-                "goal_id",
-            )
-        )
-        .order_by("-on", "-id")
-    )
-    catalog = published_catalog()
-    _attach_activities(entries, {a.pk: a for listed in catalog.values() for a in listed})
-    _attach_goals(entries, goals)
-    return LogPage(entries, goals, catalog)
-
-
-def _attach_activities(entries: list[ActivityLogEntry], published: dict[int, Activity]) -> None:
-    """Each entry's activity: a published one from the shared catalog (read-only); the
-    others (unpublished since) read in one query, only when there are any."""
-    missing = {e.activity_id for e in entries if e.activity_id and e.activity_id not in published}
-    others = Activity.objects.select_related("program").in_bulk(missing) if missing else {}
-    for entry in entries:
-        if entry.activity_id:
-            entry.activity = published.get(entry.activity_id) or others.get(entry.activity_id)
-
-
-def _attach_goals(entries: list[ActivityLogEntry], goals: list[Goal]) -> None:
-    """Each entry's goals as ``entry.served_goals``, in goal order (a goal of another sheet,
-    which no form lets a log name, is read from the database)."""
-    by_id = {g.pk: g for g in goals}
-    named = {pk for e in entries for pk in e.goal_ids or ()}
-    if not named <= by_id.keys():
-        by_id.update(Goal.objects.in_bulk(named - by_id.keys()))
-    for entry in entries:
-        entry.served_goals = sorted(
-            (by_id[pk] for pk in entry.goal_ids or () if pk in by_id),
-            key=lambda g: (g.position, g.pk),
-        )
 
 
 def match_goals(*, match: Match) -> QuerySet[Goal]:
@@ -429,6 +364,7 @@ def _titles_sql(matches: int) -> str:
 
 
 # What to suggest next lives in its own module; its names are offered here too.
+from .log_page import LogPage, log_page  # noqa: E402
 from .suggestions import (  # noqa: E402
     CATALOG,
     Suggestion,
@@ -439,6 +375,8 @@ from .suggestions import (  # noqa: E402
 
 __all__ = [
     "CATALOG",
+    "LogPage",
+    "log_page",
     "Suggestion",
     "published_catalog",
     "suggested_activities",

@@ -7,17 +7,18 @@ A fixed number of queries whatever the number of matches, goals, interests or ac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from applications.models import Application
+from applications.models import Application, Interest
 from goals.models import Goal
 from goals.selectors import attach_competency_areas, with_competency_area_ids
 from matches.models import Match
-from mentoring import content_cache
+from mentoring import content_cache, sql
 from mentoring.timeline import phase_on
 
 from .models import ANY_PHASE, PHASE_CHOICES, Activity, ActivityLogEntry
@@ -241,9 +242,12 @@ def _partner_interests(
     ):
         rows = {(a.pk, i.pk, i.name) for a in applications for i in a.interests.all()}
     else:
-        rows = Application.interests.through.objects.filter(
-            application_id__in=roles_of_application
-        ).values_list("application_id", "interest_id", "interest__name")
+        # Written out (_interests_sql): what
+        # ``Application.interests.through.objects.filter(application_id__in=...)
+        # .values_list("application_id", "interest_id", "interest__name")`` reads (the
+        # name's own column, as that query reads it), without composing it on every visit.
+        listed = list(roles_of_application)
+        rows = sql.read(_interests_sql(len(listed)), listed, _INTEREST_FIELDS)
     interests_of: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     interest_names: dict[int, str] = {}
     for application_id, interest_id, name in rows:
@@ -251,6 +255,28 @@ def _partner_interests(
             interests_of[match_id][interest_id].add(role)
         interest_names[interest_id] = name
     return interests_of, interest_names
+
+
+_CHOSEN = Application.interests.through
+_INTEREST_FIELDS = (
+    _CHOSEN._meta.get_field("application"),
+    _CHOSEN._meta.get_field("interest"),
+    Interest._meta.get_field("name"),
+)
+
+
+@functools.lru_cache(maxsize=32)
+def _interests_sql(applications: int) -> str:
+    """The interests chosen on ``applications`` applications (their ids given): each
+    application's id, the interest's id and its name."""
+    return (
+        f"SELECT {sql.column(_CHOSEN, 'application')}, {sql.column(_CHOSEN, 'interest')}, "
+        f"{sql.column(Interest, 'name')} FROM {sql.table(_CHOSEN)} "
+        f"INNER JOIN {sql.table(Interest)} "
+        f"ON {sql.column(_CHOSEN, 'interest')} = {sql.column(Interest, 'id')} "
+        f"WHERE {sql.column(_CHOSEN, 'application')} "
+        f"IN ({sql.placeholders(range(applications))})"
+    )
 
 
 def suggestions_for_match(

@@ -19,7 +19,7 @@ from mentoring import form_tokens
 from . import selectors, services
 from .cards import with_cards
 from .forms import CatalogFilterForm, LogEntryForm
-from .log_rows import attach_rows
+from .log_rows import attach_rows, entry_list, suggestion_list
 from .models import ActivityLogEntry
 
 CATALOG_PAGE_SIZE = 30
@@ -78,19 +78,27 @@ def log(request: HttpRequest, match_id: int) -> HttpResponse:
     is_active = match.status == Match.Status.ACTIVE
     today = match.cycle.program.today()
     attach_rows(entries, request=request, match=match, can_change=is_active, today=today)
+    planned = sorted((e for e in entries if not e.is_done), key=lambda e: (e.on, e.pk))
+    done = [e for e in entries if e.is_done]
     context = {
         "match": match,
         "partner": match.partner_of(request.user),
-        "planned": sorted((e for e in entries if not e.is_done), key=lambda e: (e.on, e.pk)),
-        "done": [e for e in entries if e.is_done],
-        "suggestions": selectors.suggestions_for_match(
+        "planned": planned,
+        "done": done,
+        # The month lists and the suggestions written out (log_rows.py): the same markup.
+        "planned_list": entry_list(planned),
+        "done_list": entry_list(done),
+        "suggestion_list": suggestion_list(
+            selectors.suggestions_for_match(
+                match=match,
+                logged={e.activity_id for e in entries if e.activity_id},
+                goals=log.goals,
+                catalog=log.catalog,
+            ),
             match=match,
-            logged={e.activity_id for e in entries if e.activity_id},
-            goals=log.goals,
-            catalog=log.catalog,
         )
         if is_active
-        else [],
+        else "",
         "can_change": is_active,
     }
     return render(request, "activities/log.html", context)

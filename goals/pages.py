@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from matches.models import Match
+from matches.selectors import current_match_with_partners
 from mentoring.selectors import with_shared_cycle
 
 from . import selectors, services
@@ -26,9 +27,10 @@ def match_of(request: HttpRequest, match_id: int) -> Match:
         )
     # A page shows the cycle's dates from the shared content, so the match is read
     # without its cycle and program; and the partners it is read with tell whether the
-    # person is one of them (no subquery of their applications to plan on every visit).
-    match = get_object_or_404(selectors.match_with_partners().current(), pk=match_id)
-    if match.role_of(request.user) is None:
+    # person is one of them (no subquery of their applications to plan on every visit),
+    # with SQL written out, not composed on every visit.
+    match = current_match_with_partners(match_id)
+    if match is None or match.role_of(request.user) is None:
         raise Http404("No such match")
     with_shared_cycle(match)
     return match

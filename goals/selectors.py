@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     Count,
     DateField,
@@ -55,13 +55,6 @@ STATE_LABELS: dict[str, str] = {
 }
 
 
-def _check_ins_prefetch() -> Prefetch:
-    return Prefetch(
-        "check_ins",
-        queryset=CheckIn.objects.select_related("author").order_by("-on", "-created_at", "-id"),
-    )
-
-
 def with_competency_area_ids(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     """The goals with their competency areas' ids, for :func:`attach_competency_areas`."""
     return goals.annotate(
@@ -77,28 +70,6 @@ def attach_competency_areas(goals: Iterable[Goal], known: Choices | None = None)
     for goal in goals:
         known = known or choices()
         attach_interests(goal, "competency_areas", goal.competency_area_ids, known)
-
-
-def goals_with_progress() -> QuerySet[Goal]:
-    """Goals with their check-ins (newest first) fetched and their competency areas'
-    ids (the areas themselves come from the shared content in :func:`_attach_progress`)."""
-    return with_competency_area_ids(Goal.objects.all()).prefetch_related(_check_ins_prefetch())
-
-
-def _attach_progress(goals: Iterable[Goal], known: Choices) -> list[Goal]:
-    goals = list(goals)
-    attach_competency_areas(goals, known)
-    for goal in goals:
-        goal.check_in_list = list(goal.check_ins.all())
-        goal.latest_check_in = goal.check_in_list[0] if goal.check_in_list else None
-    return goals
-
-
-def match_with_partners() -> QuerySet[Match]:
-    """Matches with their partners' applications only (which name them and tell whose
-    they are): for a page that gives the match its cycle from the shared content
-    (``with_shared_cycle``) and reads no partner's account."""
-    return Match.objects.select_related("mentor", "mentee")
 
 
 def match_queryset() -> QuerySet[Match]:
@@ -171,27 +142,114 @@ def goal_sheet_summaries(
     matches: Iterable[Match], *, now: dt.datetime | None = None
 ) -> dict[int, GoalSheetSummary]:
     """The goal sheet summary of each match, by match id, in a fixed number of queries
-    (pass matches from :func:`match_queryset` to avoid one query per cycle)."""
+    (pass matches from :func:`match_queryset` to avoid one query per cycle): the sheets,
+    their goals (each with its competency areas' ids) and the goals' check-ins (each with
+    its author), as the ORM's prefetches read them, with SQL written out
+    (:func:`_sheets_sql`): a goal sheet page reads them on every visit, and the ORM took
+    longer to compose the three queries than the database to answer them. Each goal's
+    check-ins are ``goal.check_in_list`` (``goal.check_ins`` is not filled)."""
     matches = list(matches)
-    sheets = {
-        sheet.match_id: sheet
-        for sheet in GoalSheet.objects.filter(match__in=matches).prefetch_related(
-            Prefetch("goals", queryset=goals_with_progress().order_by("position", "id"))
-        )
-    }
+    ids = [m.pk for m in matches]
+    sheets: dict[int, GoalSheet] = {}
+    if ids:
+        for row in sql.read(_sheets_sql(len(ids)), ids, _SHEET_READ):
+            sheet = GoalSheet.from_db(DEFAULT_DB_ALIAS, _SHEET_ATTNAMES, row)
+            sheets[sheet.match_id] = sheet
+    goals_of: dict[int, list[Goal]] = {sheet.pk: [] for sheet in sheets.values()}
+    goals: dict[int, Goal] = {}
+    if sheets:
+        rows = sql.read(_goals_sql(len(sheets), connection.vendor), list(goals_of), _GOAL_FIELDS)
+        for row in rows:
+            goal = Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row[:-1])
+            goal.competency_area_ids = sql.id_list(row[-1])
+            goal.check_in_list = []
+            goals[goal.pk] = goal
+            goals_of[goal.sheet_id].append(goal)
+    if goals:
+        split = len(_CHECK_IN_READ)
+        for row in sql.read(_check_ins_sql(len(goals)), list(goals), _CHECK_IN_FIELDS):
+            check_in = CheckIn.from_db(DEFAULT_DB_ALIAS, _CHECK_IN_ATTNAMES, row[:split])
+            # Its author, as select_related("author") sets it (None: the account is gone).
+            CheckIn.author.field.set_cached_value(
+                check_in,
+                None
+                if row[split] is None
+                else User.from_db(DEFAULT_DB_ALIAS, _AUTHOR_ATTNAMES, row[split:]),
+            )
+            goal = goals[check_in.goal_id]
+            CheckIn.goal.field.set_cached_value(check_in, goal)
+            goal.check_in_list.append(check_in)
     summaries = {}
     known = choices() if sheets else None
     for match in matches:
         sheet = sheets.get(match.pk)
-        goals = _attach_progress(sheet.goals.all(), known) if sheet else []
+        listed = goals_of[sheet.pk] if sheet else []
+        for goal in listed:
+            Goal.sheet.field.set_cached_value(goal, sheet)
+            goal.latest_check_in = goal.check_in_list[0] if goal.check_in_list else None
+        attach_competency_areas(listed, known)
         summaries[match.pk] = GoalSheetSummary(
             match=match,
             sheet=sheet,
             state=goal_sheet_state(match=match, sheet=sheet, now=now),
-            goals=[g for g in goals if g.is_current],
-            retired_goals=[g for g in goals if not g.is_current],
+            goals=[g for g in listed if g.is_current],
+            retired_goals=[g for g in listed if not g.is_current],
         )
     return summaries
+
+
+_SHEET_READ = tuple(sql.model_fields(GoalSheet))
+_SHEET_ATTNAMES = [f.attname for f in _SHEET_READ]
+_GOAL_READ = sql.model_fields(Goal)
+_GOAL_ATTNAMES = [f.attname for f in _GOAL_READ]
+_GOAL_FIELDS = (*_GOAL_READ, None)  # the competency areas' ids last, no field of their own
+_CHECK_IN_READ = sql.model_fields(CheckIn)
+_CHECK_IN_ATTNAMES = [f.attname for f in _CHECK_IN_READ]
+_AUTHOR_READ = sql.model_fields(User)
+_AUTHOR_ATTNAMES = [f.attname for f in _AUTHOR_READ]
+_CHECK_IN_FIELDS = (*_CHECK_IN_READ, *_AUTHOR_READ)
+
+
+@functools.lru_cache(maxsize=32)
+def _sheets_sql(matches: int) -> str:
+    """The goal sheets of ``matches`` matches (their ids given)."""
+    return (
+        f"SELECT {sql.columns(_SHEET_READ)} FROM {sql.table(GoalSheet)} "
+        f"WHERE {sql.column(GoalSheet, 'match')} IN ({sql.placeholders(range(matches))})"
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _goals_sql(sheets: int, vendor: str) -> str:
+    """The goals of ``sheets`` sheets (their ids given) in sheet order, each with its
+    competency areas' ids (what with_competency_area_ids reads)."""
+    del vendor  # part of the cache's key only: the SQL differs between databases
+    areas = Goal.competency_areas.through
+    area_ids = (
+        f"SELECT {sql.column(areas, 'interest')} FROM {sql.table(areas)} "
+        f"WHERE {sql.column(areas, 'goal')} = {sql.column(Goal, 'id')}"
+    )
+    return (
+        f"SELECT {sql.columns(_GOAL_READ)}, "
+        f"{sql.id_array(area_ids, areas._meta.get_field('interest').column)} "
+        f"FROM {sql.table(Goal)} "
+        f"WHERE {sql.column(Goal, 'sheet')} IN ({sql.placeholders(range(sheets))}) "
+        f"ORDER BY {sql.column(Goal, 'position')} ASC, {sql.column(Goal, 'id')} ASC"
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _check_ins_sql(goals: int) -> str:
+    """The check-ins of ``goals`` goals (their ids given), newest first, each with its
+    author (select_related's LEFT OUTER JOIN: the account may be gone)."""
+    return (
+        f"SELECT {sql.columns(_CHECK_IN_READ)}, {sql.columns(_AUTHOR_READ)} "
+        f"FROM {sql.table(CheckIn)} LEFT OUTER JOIN {sql.table(User)} "
+        f"ON {sql.column(CheckIn, 'author')} = {sql.column(User, 'id')} "
+        f"WHERE {sql.column(CheckIn, 'goal')} IN ({sql.placeholders(range(goals))}) "
+        f"ORDER BY {sql.column(CheckIn, 'on')} DESC, {sql.column(CheckIn, 'created_at')} DESC, "
+        f"{sql.column(CheckIn, 'id')} DESC"
+    )
 
 
 def goal_sheet_summary(match: Match, *, now: dt.datetime | None = None) -> GoalSheetSummary:

@@ -40,30 +40,42 @@ def goal_cards(
         "not_yet": escape(gettext("Check-ins start once the sheet is agreed.")),
         "add": escape(gettext("Add a check-in")),
     }
+    # The check-in link reversed once a page, each goal's id put in its place; the
+    # statuses' labels translated once a page, not once a check-in.
+    words["check_in_url"] = (
+        reverse("goals:check_in", args=[match.pk, _NO_GOAL]).split(f"/{_NO_GOAL}/")
+        if can_check_in
+        else ""
+    )
+    words["statuses"] = {value: str(label) for value, label in CheckIn.Status.choices}
     return [
         _card(goal, match=match, sheet=sheet, can_check_in=can_check_in, words=words)
         for goal in goals
     ]
 
 
+# A goal id no goal has, reversed in the check-in link's place.
+_NO_GOAL = 2_147_483_647
+
+
 def _text(value: str) -> str:
     return linebreaksbr(value) or DASH
 
 
-def _check_in(check_in: CheckIn) -> str:
+def _check_in(check_in: CheckIn, statuses: dict[str, str]) -> str:
     """The badge, the day and the author, as the template wrote them (a newline after
     the badge, the end of the include it came from)."""
     author = check_in.author.get_short_name() if check_in.author else ""
     return (
         f'<span class="badge check-in-status check-in-{escape(check_in.status)}">'
-        f"{escape(check_in.get_status_display())}</span>\n"
+        f"{escape(statuses.get(check_in.status, check_in.status))}</span>\n"
         f' <span class="text-muted">{escape(date(check_in.on, DAY))}, '
         f"{escape(author or 'a former participant')}</span>"
     )
 
 
 def _card(
-    goal: Goal, *, match: Match, sheet: GoalSheet, can_check_in: bool, words: dict[str, str]
+    goal: Goal, *, match: Match, sheet: GoalSheet, can_check_in: bool, words: dict
 ) -> SafeString:
     pk = goal.pk
     title = escape(goal.title)
@@ -99,7 +111,7 @@ def _card(
                 "check_in_list": len(goal.check_in_list) - 1
             }
             items = "".join(
-                f'\n              <li class="mb-2">{_check_in(c)}'
+                f'\n              <li class="mb-2">{_check_in(c, words["statuses"])}'
                 f"{'<br>' + linebreaksbr(c.note) if c.note else ''}</li>\n              "
                 for c in goal.check_in_list[1:]
             )
@@ -112,7 +124,7 @@ def _card(
                 "          </details>\n          "
             )
         progress = (
-            f'\n          <p class="mb-1">{_check_in(latest)}</p>\n'
+            f'\n          <p class="mb-1">{_check_in(latest, words["statuses"])}</p>\n'
             f"          {note}\n"
             f"          {earlier}\n        "
         )
@@ -122,7 +134,8 @@ def _card(
         progress = f'\n          <p class="mb-1 text-muted">{words["not_yet"]}</p>\n        '
     add = ""
     if can_check_in:
-        url = reverse("goals:check_in", args=[match.pk, pk])
+        head, tail = words["check_in_url"]
+        url = f"{head}/{pk}/{tail}"
         on = gettext("on “%(title)s”") % {"title": title}
         add = (
             f'<a class="btn btn-sm btn-outline-primary mt-2" href="{url}">{words["add"]}'

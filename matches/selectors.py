@@ -4,16 +4,18 @@ page, and the introduction (on “My match” and in the introduction email)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, ngettext
 
 from applications.geography import STATE_NAMES
 from applications.models import Application
-from applications.selectors import attach_chosen, choices, chosen_ids
+from applications.selectors import attach_chosen, choices
+from mentoring import sql
 from mentoring.selectors import with_shared_cycle
 from mentoring.timeline import goal_sheet_due_on
 
@@ -45,17 +47,12 @@ def match_for_partner(*, user, pk: int) -> Match:
     """One of the person's own matches with everything the page shows, or 404."""
     if not user.is_authenticated:
         raise Http404("No such match")
-    match = get_object_or_404(
-        # Found by its key, the person's part in it checked on the partners' rows below:
-        # the same matches as _visible_to, without its subqueries to compose.
-        Match.objects.current()
-        .select_related("mentor", "mentee")
-        # The partners' interests and conferences as ids with the row, the objects from
-        # the shared content (attach_chosen below): no query of their own.
-        .annotate(**chosen_ids("mentor"), **chosen_ids("mentee")),
-        pk=pk,
-    )
-    if match.role_of(user) is None:
+    # Found by its key, the person's part in it checked on the partners' rows below: the
+    # same matches as _visible_to, without its subqueries. The partners' interests and
+    # conferences come as ids with the row, the objects from the shared content
+    # (attach_chosen below): no query of their own.
+    match = current_match_with_partners(pk, chosen=True)
+    if match is None or match.role_of(user) is None:
         raise Http404("Not your match")
     # The cycle with its program and milestones (the goal sheet's due date) from the
     # shared content: not joined above.
@@ -64,6 +61,82 @@ def match_for_partner(*, user, pk: int) -> Match:
     attach_chosen(match.mentor, match.mentor_interest_ids, match.mentor_conference_ids, known)
     attach_chosen(match.mentee, match.mentee_interest_ids, match.mentee_conference_ids, known)
     return match
+
+
+def current_match_with_partners(pk: int, *, chosen: bool = False) -> Match | None:
+    """The current match (active or concluded) ``pk`` with both partners' applications
+    (which name them and tell whether a person is one of them), or None; with ``chosen``,
+    each partner's interests and conferences as ids beside it (``mentor_interest_ids``,
+    ``mentor_conference_ids``, ``mentee_…``), as :func:`chosen_ids` annotates them. The
+    whole rows, as ``select_related("mentor", "mentee")`` reads them, with SQL written
+    out once a process (:func:`_match_sql`): a match's pages read it on every visit, and
+    the ORM took longer to compose the query than the database to answer it."""
+    rows = sql.read(
+        _match_sql(chosen, connection.vendor),
+        [pk, Match.Status.ACTIVE, Match.Status.CONCLUDED],
+        _MATCH_ROW_FIELDS,
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    match = Match.from_db(DEFAULT_DB_ALIAS, _MATCH_ATTNAMES, row[:_MATCH_END])
+    Match.mentor.field.set_cached_value(
+        match, Application.from_db(DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[_MATCH_END:_MENTOR_END])
+    )
+    Match.mentee.field.set_cached_value(
+        match,
+        Application.from_db(DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[_MENTOR_END:_MENTEE_END]),
+    )
+    if chosen:
+        (
+            match.mentor_interest_ids,
+            match.mentor_conference_ids,
+            match.mentee_interest_ids,
+            match.mentee_conference_ids,
+        ) = (sql.id_list(ids) for ids in row[_MENTEE_END:])
+    return match
+
+
+_MATCH_READ = sql.model_fields(Match)
+_PARTNER_READ = sql.model_fields(Application)
+_MATCH_ATTNAMES = [f.attname for f in _MATCH_READ]
+_PARTNER_ATTNAMES = [f.attname for f in _PARTNER_READ]
+_MATCH_END = len(_MATCH_READ)
+_MENTOR_END = _MATCH_END + len(_PARTNER_READ)
+_MENTEE_END = _MENTOR_END + len(_PARTNER_READ)
+# The id lists of the chosen interests and conferences, when read, have no field.
+_MATCH_ROW_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None, None, None)
+
+
+@functools.lru_cache(maxsize=8)
+def _match_sql(chosen: bool, vendor: str) -> str:
+    """current_match_with_partners' query: the match by id and status (two), its mentor's
+    and mentee's applications joined, and with ``chosen`` their interests' and
+    conferences' ids."""
+    del vendor  # part of the cache's key only: the SQL differs between databases
+    selected = [sql.columns(_MATCH_READ, "m")]
+    selected += [sql.columns(_PARTNER_READ, alias) for alias in ("mentor", "mentee")]
+    if chosen:
+        for alias in ("mentor", "mentee"):
+            for through, target in (
+                (Application.interests.through, "interest"),
+                (Application.conferences.through, "conference"),
+            ):
+                ids = (
+                    f"SELECT {sql.column(through, target)} FROM {sql.table(through)} "
+                    f"WHERE {sql.column(through, 'application')} = "
+                    f"{sql.column(Match, alias, 'm')}"
+                )
+                selected.append(sql.id_array(ids, through._meta.get_field(target).column))
+    return (
+        f"SELECT {', '.join(selected)} FROM {sql.table(Match, 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentor')} "
+        f"ON {sql.column(Application, 'id', 'mentor')} = {sql.column(Match, 'mentor', 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentee')} "
+        f"ON {sql.column(Application, 'id', 'mentee')} = {sql.column(Match, 'mentee', 'm')} "
+        f"WHERE {sql.column(Match, 'id', 'm')} = %s "
+        f"AND {sql.column(Match, 'status', 'm')} IN (%s, %s)"
+    )
 
 
 @dataclass
