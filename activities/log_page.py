@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, connection
 
 from goals.models import Goal, GoalSheet
-from goals.selectors import attach_competency_areas
+from goals.selectors import (
+    GOAL_ROW_FIELDS,
+    attach_competency_areas,
+    goal_from_row,
+    goals_with_area_ids_sql,
+)
 from matches.models import Match
 from mentoring import sql
 from mentoring.models import User
@@ -38,10 +43,8 @@ def log_page(*, match: Match) -> LogPage:
     :func:`_log_entries_sql`): the ORM took longer to compose them on every visit than
     the database to answer them."""
     goals = []
-    for row in sql.read(_log_goals_sql(connection.vendor), [match.pk], _LOG_GOAL_FIELDS):
-        goal = Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row[:-1])
-        goal.competency_area_ids = sql.id_list(row[-1])
-        goals.append(goal)
+    for row in sql.read(_log_goals_sql(connection.vendor), [match.pk], GOAL_ROW_FIELDS):
+        goals.append(goal_from_row(row))
     attach_competency_areas(goals)
     entries = []
     split = len(_ENTRY_READ)
@@ -63,35 +66,22 @@ def log_page(*, match: Match) -> LogPage:
     return LogPage(entries, goals, catalog)
 
 
-_GOAL_READ = sql.model_fields(Goal)
-_GOAL_ATTNAMES = [f.attname for f in _GOAL_READ]
 _ENTRY_READ = sql.model_fields(ActivityLogEntry)
 _ENTRY_ATTNAMES = [f.attname for f in _ENTRY_READ]
 _RECORDER_READ = sql.model_fields(User)
 _RECORDER_ATTNAMES = [f.attname for f in _RECORDER_READ]
-# The id lists read beside each row (a goal's competency areas, an entry's goals) have no
-# field of their own.
-_LOG_GOAL_FIELDS = (*_GOAL_READ, None)
+# The id list read beside each entry (its goals') has no field of its own.
 _LOG_ENTRY_FIELDS = (*_ENTRY_READ, *_RECORDER_READ, None)
 
 
 @functools.lru_cache(maxsize=4)
 def _log_goals_sql(vendor: str) -> str:
-    """The goals of a match's goal sheet (the match's id given) in sheet order, each with
-    its competency areas' ids: what with_competency_area_ids reads."""
+    """The goals of a match's goal sheet (the match's id given)."""
     del vendor  # part of the cache's key only: the SQL differs between databases
-    areas = Goal.competency_areas.through
-    area_ids = (
-        f"SELECT {sql.column(areas, 'interest')} FROM {sql.table(areas)} "
-        f"WHERE {sql.column(areas, 'goal')} = {sql.column(Goal, 'id')}"
-    )
-    return (
-        f"SELECT {sql.columns(_GOAL_READ)}, "
-        f"{sql.id_array(area_ids, areas._meta.get_field('interest').column)} "
-        f"FROM {sql.table(Goal)} INNER JOIN {sql.table(GoalSheet)} "
+    return goals_with_area_ids_sql(
+        f"INNER JOIN {sql.table(GoalSheet)} "
         f"ON {sql.column(Goal, 'sheet')} = {sql.column(GoalSheet, 'id')} "
-        f"WHERE {sql.column(GoalSheet, 'match')} = %s "
-        f"ORDER BY {sql.column(Goal, 'position')} ASC, {sql.column(Goal, 'id')} ASC"
+        f"WHERE {sql.column(GoalSheet, 'match')} = %s"
     )
 
 

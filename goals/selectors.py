@@ -158,10 +158,9 @@ def goal_sheet_summaries(
     goals_of: dict[int, list[Goal]] = {sheet.pk: [] for sheet in sheets.values()}
     goals: dict[int, Goal] = {}
     if sheets:
-        rows = sql.read(_goals_sql(len(sheets), connection.vendor), list(goals_of), _GOAL_FIELDS)
+        rows = sql.read(_goals_sql(len(sheets), connection.vendor), list(goals_of), GOAL_ROW_FIELDS)
         for row in rows:
-            goal = Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row[:-1])
-            goal.competency_area_ids = sql.id_list(row[-1])
+            goal = goal_from_row(row)
             goal.check_in_list = []
             goals[goal.pk] = goal
             goals_of[goal.sheet_id].append(goal)
@@ -202,7 +201,9 @@ _SHEET_READ = tuple(sql.model_fields(GoalSheet))
 _SHEET_ATTNAMES = [f.attname for f in _SHEET_READ]
 _GOAL_READ = sql.model_fields(Goal)
 _GOAL_ATTNAMES = [f.attname for f in _GOAL_READ]
-_GOAL_FIELDS = (*_GOAL_READ, None)  # the competency areas' ids last, no field of their own
+# What a row of goals_with_area_ids_sql holds, for sql.read: the competency areas' ids
+# last, with no field of their own.
+GOAL_ROW_FIELDS = (*_GOAL_READ, None)
 _CHECK_IN_READ = sql.model_fields(CheckIn)
 _CHECK_IN_ATTNAMES = [f.attname for f in _CHECK_IN_READ]
 _AUTHOR_READ = sql.model_fields(User)
@@ -219,11 +220,11 @@ def _sheets_sql(matches: int) -> str:
     )
 
 
-@functools.lru_cache(maxsize=32)
-def _goals_sql(sheets: int, vendor: str) -> str:
-    """The goals of ``sheets`` sheets (their ids given) in sheet order, each with its
-    competency areas' ids (what with_competency_area_ids reads)."""
-    del vendor  # part of the cache's key only: the SQL differs between databases
+def goals_with_area_ids_sql(narrowed: str) -> str:
+    """A written-out read of goals in sheet order, each with its competency areas' ids
+    (what with_competency_area_ids reads); ``narrowed``: the joins and the WHERE that
+    pick them, after ``FROM`` the goals' table. Read its rows with ``GOAL_ROW_FIELDS``,
+    each a goal through :func:`goal_from_row`."""
     areas = Goal.competency_areas.through
     area_ids = (
         f"SELECT {sql.column(areas, 'interest')} FROM {sql.table(areas)} "
@@ -232,9 +233,24 @@ def _goals_sql(sheets: int, vendor: str) -> str:
     return (
         f"SELECT {sql.columns(_GOAL_READ)}, "
         f"{sql.id_array(area_ids, areas._meta.get_field('interest').column)} "
-        f"FROM {sql.table(Goal)} "
-        f"WHERE {sql.column(Goal, 'sheet')} IN ({sql.placeholders(range(sheets))}) "
+        f"FROM {sql.table(Goal)} {narrowed} "
         f"ORDER BY {sql.column(Goal, 'position')} ASC, {sql.column(Goal, 'id')} ASC"
+    )
+
+
+def goal_from_row(row) -> Goal:
+    """The goal of a row of :func:`goals_with_area_ids_sql`, its areas' ids beside it."""
+    goal = Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row[:-1])
+    goal.competency_area_ids = sql.id_list(row[-1])
+    return goal
+
+
+@functools.lru_cache(maxsize=32)
+def _goals_sql(sheets: int, vendor: str) -> str:
+    """The goals of ``sheets`` sheets (their ids given)."""
+    del vendor  # part of the cache's key only: the SQL differs between databases
+    return goals_with_area_ids_sql(
+        f"WHERE {sql.column(Goal, 'sheet')} IN ({sql.placeholders(range(sheets))})"
     )
 
 
