@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
-from applications.models import Application, Interest
+from applications.models import Application
 from goals.models import Goal
 from goals.selectors import attach_competency_areas, with_competency_area_ids
 from matches.models import Match
@@ -51,8 +52,11 @@ class Suggestion:
 def _quoted_titles(goals: list[Goal]) -> str:
     titles = [f"“{g.title}”" for g in goals]
     if len(titles) == 1:
-        return f"your goal {titles[0]}"
-    return "your goals " + ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        return gettext("your goal %(title)s") % {"title": titles[0]}
+    return gettext("your goals %(titles)s and %(last)s") % {
+        "titles": ", ".join(titles[:-1]),
+        "last": titles[-1],
+    }
 
 
 def _score(
@@ -60,7 +64,6 @@ def _score(
     *,
     goals_by_area: dict[int, list[Goal]],
     interests_by_role: dict[int, set[str]],
-    interest_names: dict[int, str],
     phase_kinds: set[str],
     fits: dict[int, tuple[list, list]] | None = None,
 ) -> Suggestion:
@@ -77,7 +80,10 @@ def _score(
         goals = goals_by_area.get(area.pk)
         if goals:
             suggestion.score += WEIGHT_GOAL_AREA + WEIGHT_MORE_GOALS * (len(goals) - 1)
-            suggestion.reasons.append(f"Develops {area.name}, like {_quoted_titles(goals)}")
+            suggestion.reasons.append(
+                gettext("Develops %(area)s, like %(goals)s")
+                % {"area": area.name, "goals": _quoted_titles(goals)}
+            )
             cited.add(area.pk)
     for interest in [*areas, *topics]:
         roles = interests_by_role.get(interest.pk, set())
@@ -87,24 +93,36 @@ def _score(
         suggestion.score += WEIGHT_SHARED_INTEREST if both else WEIGHT_INTEREST
         if interest.pk in cited:
             continue
-        name = interest_names.get(interest.pk, interest.name)
+        # The catalog's interest: its name in the reader's language.
+        name = interest.name
         if both:
-            suggestion.reasons.append(f"You both named {name} among your interests")
+            suggestion.reasons.append(
+                gettext("You both named %(interest)s among your interests") % {"interest": name}
+            )
         else:
-            suggestion.reasons.append(f"The {next(iter(roles))} named {name} among their interests")
+            said = (
+                gettext("The mentor named %(interest)s among their interests")
+                if next(iter(roles)) == Application.Role.MENTOR
+                else gettext("The mentee named %(interest)s among their interests")
+            )
+            suggestion.reasons.append(said % {"interest": name})
     if activity.phase in phase_kinds:
         suggestion.score += WEIGHT_PHASE
         suggestion.reasons.append(
-            f"Made for this time of the program: {PHASE_LABELS[activity.phase].lower()}"
+            gettext("Made for this time of the program: %(phase)s")
+            % {"phase": str(PHASE_LABELS[activity.phase]).lower()}
         )
     elif activity.phase == ANY_PHASE:
         suggestion.score += WEIGHT_ANY_PHASE
         if not suggestion.reasons:
-            suggestion.reasons.append("Good at any time of the program year")
+            suggestion.reasons.append(gettext("Good at any time of the program year"))
     if not suggestion.reasons:
         suggestion.reasons.append(
-            f"From the {activity.category.name.lower()} suggestions; best during "
-            f"{PHASE_LABELS[activity.phase].lower()}"
+            gettext("From the %(category)s suggestions; best during %(phase)s")
+            % {
+                "category": activity.category.name.lower(),
+                "phase": str(PHASE_LABELS[activity.phase]).lower(),
+            }
         )
     return suggestion
 
@@ -181,7 +199,7 @@ def suggested_activities(
         for goal in goals:
             goals_of[goal.sheet.match_id].append(goal)
 
-    interests_of, interest_names = _partner_interests(matches)
+    interests_of = _partner_interests(matches)
 
     logged: dict[int, set[int]] = defaultdict(set)
     if logged_by_match is not None:
@@ -209,7 +227,6 @@ def suggested_activities(
                 activity,
                 goals_by_area=goals_by_area,
                 interests_by_role=interests_of[match.pk],
-                interest_names=interest_names,
                 phase_kinds={m.kind for m in phase.current},
                 fits=fits,
             )
@@ -224,9 +241,9 @@ def suggested_activities(
 
 def _partner_interests(
     matches: Sequence[Match],
-) -> tuple[dict[int, dict[int, set[str]]], dict[int, str]]:
-    """Each match's interests (by id, with the roles that named them), and their names:
-    from the applications' prefetched interests when every one has them, else one query.
+) -> dict[int, dict[int, set[str]]]:
+    """Each match's interests (by id, with the roles that named them): from the
+    applications' prefetched interests when every one has them, else one query.
     Each partner's interests are those of the application they chose them on; a mentor's
     one application can serve several matches (up to three mentees)."""
     roles_of_application: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -240,40 +257,33 @@ def _partner_interests(
     if loaded and all(
         "interests" in getattr(a, "_prefetched_objects_cache", {}) for a in applications
     ):
-        rows = {(a.pk, i.pk, i.name) for a in applications for i in a.interests.all()}
+        rows = {(a.pk, i.pk) for a in applications for i in a.interests.all()}
     else:
         # Written out (_interests_sql): what
         # ``Application.interests.through.objects.filter(application_id__in=...)
-        # .values_list("application_id", "interest_id", "interest__name")`` reads (the
-        # name's own column, as that query reads it), without composing it on every visit.
+        # .values_list("application_id", "interest_id")`` reads, without composing it on
+        # every visit.
         listed = list(roles_of_application)
         rows = sql.read(_interests_sql(len(listed)), listed, _INTEREST_FIELDS)
     interests_of: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    interest_names: dict[int, str] = {}
-    for application_id, interest_id, name in rows:
+    for application_id, interest_id in rows:
         for match_id, role in roles_of_application[application_id]:
             interests_of[match_id][interest_id].add(role)
-        interest_names[interest_id] = name
-    return interests_of, interest_names
+    return interests_of
 
 
 _CHOSEN = Application.interests.through
-_INTEREST_FIELDS = (
-    _CHOSEN._meta.get_field("application"),
-    _CHOSEN._meta.get_field("interest"),
-    Interest._meta.get_field("name"),
-)
+_INTEREST_FIELDS = (_CHOSEN._meta.get_field("application"), _CHOSEN._meta.get_field("interest"))
 
 
 @functools.lru_cache(maxsize=32)
 def _interests_sql(applications: int) -> str:
     """The interests chosen on ``applications`` applications (their ids given): each
-    application's id, the interest's id and its name."""
+    application's id and the interest's id (its name comes with the catalog's interest,
+    in the reader's language)."""
     return (
-        f"SELECT {sql.column(_CHOSEN, 'application')}, {sql.column(_CHOSEN, 'interest')}, "
-        f"{sql.column(Interest, 'name')} FROM {sql.table(_CHOSEN)} "
-        f"INNER JOIN {sql.table(Interest)} "
-        f"ON {sql.column(_CHOSEN, 'interest')} = {sql.column(Interest, 'id')} "
+        f"SELECT {sql.column(_CHOSEN, 'application')}, {sql.column(_CHOSEN, 'interest')} "
+        f"FROM {sql.table(_CHOSEN)} "
         f"WHERE {sql.column(_CHOSEN, 'application')} "
         f"IN ({sql.placeholders(range(applications))})"
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from activities import selectors
 from activities.models import ActivityLogEntry
@@ -135,6 +136,20 @@ def test_topics_a_partner_chose_count_too(cycle, category):
             "Good at any time of the program year",
         ][:1]
     )
+
+
+def test_a_spanish_reader_reads_why_in_spanish_with_the_interests_spanish_name(cycle, category):
+    match = active_match(cycle)
+    storytime = InterestFactory(program=cycle.program, name="Storytime", name_es="Hora del cuento")
+    match.mentor.interests.set([storytime])
+    tagged = ActivityFactory(category=category, position=1)
+    tagged.topics.set([storytime])
+
+    with translation.override("es"):
+        suggestions = suggested(match)
+
+    assert suggestions[0].activity == tagged
+    assert suggestions[0].reasons == ["El mentor eligió Hora del cuento entre sus intereses"]
 
 
 def test_activities_made_for_the_current_phase_rank_higher(cycle, category):
