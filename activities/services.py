@@ -74,25 +74,33 @@ def _validate(entry: ActivityLogEntry, *, goals: list[Goal], activity_changed: b
 
     if entry.activity is not None:
         if entry.activity.program_id != program.pk:
-            errors["activity"] = [f"Pick an activity from the {program.short_name} catalog."]
+            errors["activity"] = [
+                gettext("Pick an activity from the %(program)s catalog.")
+                % {"program": program.short_name}
+            ]
         elif activity_changed and not entry.activity.is_published:
-            errors["activity"] = ["That activity has been taken out of the catalog; pick another."]
+            errors["activity"] = [
+                gettext("That activity has been taken out of the catalog; pick another.")
+            ]
 
     if not entry.title:
-        errors["title"] = ["Give the activity a title, or pick one from the catalog."]
+        errors["title"] = [gettext("Give the activity a title, or pick one from the catalog.")]
 
     if entry.on is None:
-        errors["on"] = ["Give the date you did it, or plan to."]
+        errors["on"] = [gettext("Give the date you did it, or plan to.")]
     else:
         first, last = match.cycle.starts_on, match.cycle.ends_on
         if not first <= entry.on <= last:
             errors["on"] = [
-                f"Pick a date inside the {match.cycle.name} program year: {daterange(first, last)}."
+                gettext("Pick a date inside the %(year)s program year: %(dates)s.")
+                % {"year": match.cycle.name, "dates": daterange(first, last)}
             ]
         elif entry.status == Status.DONE and entry.on > program.today():
             errors["on"] = [
-                "A done activity can’t be dated in the future: pick today or an earlier "
-                "day, or mark it planned."
+                gettext(
+                    "A done activity can’t be dated in the future: pick today or an earlier "
+                    "day, or mark it planned."
+                )
             ]
 
     if goals:
@@ -103,7 +111,7 @@ def _validate(entry: ActivityLogEntry, *, goals: list[Goal], activity_changed: b
             )
         )
         if matches_of_goals != {match.pk}:
-            errors["goals"] = ["Choose only goals from your own goal sheet."]
+            errors["goals"] = [gettext("Choose only goals from your own goal sheet.")]
 
     if errors:
         raise ValidationError(errors)

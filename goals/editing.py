@@ -125,8 +125,11 @@ def save_and_submit(request: HttpRequest, match_id: int) -> HttpResponse:
     return _save(
         *posted,
         services.goal_sheet_save_and_submit,
-        f"You submitted the goal sheet. {match.mentor.display_name} has been emailed to "
-        "confirm it or send it back.",
+        gettext(
+            "You submitted the goal sheet. %(mentor)s has been emailed to confirm it or "
+            "send it back."
+        )
+        % {"mentor": match.mentor.display_name},
     )
 
 

@@ -83,13 +83,13 @@ def outcomes_window_words(sheet: GoalSheet) -> str:
 def not_editable_reason(sheet: GoalSheet) -> str:
     """Why nobody can edit the sheet now, in words for the partners."""
     if sheet.match.status != Match.Status.ACTIVE:
-        return "The goal sheet can no longer be changed: the match is not active."
+        return gettext("The goal sheet can no longer be changed: the match is not active.")
     if sheet.status == GoalSheet.Status.SUBMITTED:
-        return (
+        return gettext(
             "The goal sheet has been submitted and waits for the mentor: it can't be "
             "edited now. The mentee can take it back to edit, or the mentor can send it back."
         )
-    return (
+    return gettext(
         "The goal sheet is agreed: nobody changes an agreed revision. Open a new revision "
         "to change the goals."
     )

@@ -82,21 +82,26 @@ def _transition(sheet: GoalSheet, action: str, by: User) -> GoalSheetChange:
     transition = TRANSITIONS[action]
     label = GoalSheet.Action(action).label.lower()
     if sheet.match.status != Match.Status.ACTIVE:
-        raise refusal("The goal sheet can no longer change: the match is not active.", "inactive")
+        raise refusal(
+            gettext("The goal sheet can no longer change: the match is not active."), "inactive"
+        )
     if sheet.status != transition.source:
         raise refusal(
-            f"The goal sheet is {sheet.get_status_display().lower()}, so it can't be {label} "
-            "now. Reload the page to see where it stands.",
+            gettext(
+                "The goal sheet is %(status)s, so it can't be %(action)s now. Reload the page "
+                "to see where it stands."
+            )
+            % {"status": sheet.get_status_display().lower(), "action": label},
             "status",
         )
     if not may(sheet, action, by):
-        who = {
-            "mentee": "the mentee",
-            "mentor": "the mentor",
-            "partner": "the mentor or the mentee",
-            "staff": "committee staff",
+        refused = {
+            "mentee": gettext("Only the mentee can do this."),
+            "mentor": gettext("Only the mentor can do this."),
+            "partner": gettext("Only the mentor or the mentee can do this."),
+            "staff": gettext("Only committee staff can do this."),
         }[transition.actor]
-        raise refusal(f"Only {who} can do this.", "forbidden")
+        raise refusal(refused, "forbidden")
     from_status = sheet.status
     sheet.status = transition.target
     if transition.new_revision:
@@ -133,7 +138,7 @@ def goal_sheet_open(*, match: Match) -> GoalSheet:
     if existing is not None:
         return existing
     if match.status != Match.Status.ACTIVE:
-        raise refusal("A goal sheet opens once the match is active.", "inactive")
+        raise refusal(gettext("A goal sheet opens once the match is active."), "inactive")
     sheet, _ = GoalSheet.objects.get_or_create(match=match)
     return sheet
 
@@ -166,7 +171,10 @@ def _check_goals(sheet: GoalSheet, goals: Sequence[GoalInput], *, complete: bool
             cycle=sheet.match.cycle,
             complete=complete,
         )
-        problems += [f"Goal {number}: {message}" for message in errors.values()]
+        problems += [
+            gettext("Goal %(number)s: %(problem)s") % {"number": number, "problem": message}
+            for message in errors.values()
+        ]
     if problems:
         raise ValidationError(problems, code="invalid")
 
@@ -235,7 +243,7 @@ def goal_sheet_save_draft(
     """
     sheet = lock_sheet(sheet)
     if role_of(sheet, by) is None:
-        raise refusal("Only the mentor and the mentee edit their goal sheet.", "forbidden")
+        raise refusal(gettext("Only the mentor and the mentee edit their goal sheet."), "forbidden")
     if not may_edit(sheet, by):
         raise GoalSheetConflict(not_editable_reason(sheet), code="not_draft")
     if version != sheet.version:

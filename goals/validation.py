@@ -6,28 +6,35 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext, gettext_lazy
+
 from mentoring.dates import long_date
 from mentoring.models import Cycle
 
 from .models import SMART_FIELDS
 
-TITLE_MISSING = "Give the goal a short title."
+TITLE_MISSING = gettext_lazy("Give the goal a short title.")
 PART_MISSING = {
-    "specific": "Say what exactly you will do or learn (specific).",
-    "measurable": "Say how you will know you got there (measurable).",
-    "achievable": "Say what support or resources it needs (achievable).",
-    "relevant": "Say why it matters to the mentee's work (relevant).",
-    "target_date": "Choose a target date (time-bound).",
+    "specific": gettext_lazy("Say what exactly you will do or learn (specific)."),
+    "measurable": gettext_lazy("Say how you will know you got there (measurable)."),
+    "achievable": gettext_lazy("Say what support or resources it needs (achievable)."),
+    "relevant": gettext_lazy("Say why it matters to the mentee's work (relevant)."),
+    "target_date": gettext_lazy("Choose a target date (time-bound)."),
 }
-TOO_FEW_GOALS = "A goal sheet needs at least one goal. Add a goal, or keep one you removed."
-TOO_MANY_GOALS = "A goal sheet has at most three goals. Remove one before saving."
+TOO_FEW_GOALS = gettext_lazy(
+    "A goal sheet needs at least one goal. Add a goal, or keep one you removed."
+)
+TOO_MANY_GOALS = gettext_lazy("A goal sheet has at most three goals. Remove one before saving.")
 
 
 def target_date_error(day: dt.date, cycle: Cycle) -> str | None:
     """Why a target date is refused, or None: it must fall inside the program's dates."""
     if cycle.starts_on <= day <= cycle.ends_on:
         return None
-    return f"Choose a date inside the program: {_long(cycle.starts_on)} to {_long(cycle.ends_on)}."
+    return gettext("Choose a date inside the program: %(first)s to %(last)s.") % {
+        "first": _long(cycle.starts_on),
+        "last": _long(cycle.ends_on),
+    }
 
 
 def _long(day: dt.date) -> str:

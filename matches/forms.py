@@ -147,7 +147,7 @@ class MeetingForm(forms.Form):
         error_messages={
             "required": _("Say how long you met, in minutes."),
             "min_value": _("A meeting lasts at least a minute."),
-            "max_value": f"Give at most {MEETING_MAX_MINUTES} minutes (twelve hours).",
+            "max_value": _("Give at most %(limit_value)s minutes (twelve hours)."),
         },
     )
     way = forms.ChoiceField(

@@ -182,8 +182,11 @@ class Introduction:
             return ""
         field = self.match.cycle.program.field_words
         if years == 0:
-            return f"New to {field}"
-        return f"{years} {ngettext('year', 'years', years)} in {field}"
+            return gettext("New to %(field)s") % {"field": field}
+        return ngettext("%(count)s year in %(field)s", "%(count)s years in %(field)s", years) % {
+            "count": years,
+            "field": field,
+        }
 
     @property
     def shares_anything(self) -> bool:

@@ -248,6 +248,22 @@ def test_a_date_outside_the_program_is_explained_beside_the_date(client, match, 
     assert not ActivityLogEntry.objects.exists()
 
 
+def test_a_spanish_reader_is_told_what_is_wrong_in_spanish(client, match, mentee):
+    mentee.language = "es"
+    mentee.save(update_fields=["language"])
+    client.force_login(mentee)
+    after = match.cycle.ends_on + dt.timedelta(days=1)
+
+    response = client.post(
+        new_url(match), with_token(client, form_data(title="  ", on=after.isoformat()))
+    )
+
+    errors = response.context["form"].errors
+    assert errors["title"] == ["Dé un título a la actividad o elija una del catálogo."]
+    assert errors["on"][0].startswith("Elija una fecha dentro del año del programa")
+    assert not ActivityLogEntry.objects.exists()
+
+
 def test_an_activity_cannot_be_done_in_the_future(client, match, mentee):
     client.force_login(mentee)
     tomorrow = today() + dt.timedelta(days=1)

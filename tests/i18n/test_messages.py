@@ -193,3 +193,18 @@ def test_the_applications_export_is_in_the_language_of_the_staff_member_download
     values = dict(zip(header, row, strict=True))
     assert values["Se reúne en persona"] == "sí" and values["Ayuda solicitada"] == "no"
     assert values["Rol"] == "Mentorado/a"
+
+
+def test_a_goal_s_broken_rules_read_in_the_reader_s_language():
+    from goals.validation import goal_errors
+
+    cycle = CycleFactory()
+    after = cycle.ends_on + dt.timedelta(days=1)
+
+    with translation.override("es"):
+        errors = goal_errors(title=" ", parts={}, target_date=after, cycle=cycle, complete=True)
+        shown = {name: str(message) for name, message in errors.items()}
+
+    assert shown["title"] == "Dé a la meta un título breve."
+    assert shown["measurable"] == "Diga cómo sabrá que lo logró (medible)."
+    assert shown["target_date"].startswith("Elija una fecha dentro del programa: del ")
