@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from mentoring.dates import long_date
 from mentoring.models import Cycle, User
@@ -65,25 +65,30 @@ ROLE_ANSWERS = {
 MIN_HOPES_WORDS = 20
 
 _REQUIRED_COMMON = {
-    "full_name": "Enter your full name.",
-    "city": "Enter the city or town where you work.",
-    "state": "Choose your state or province, or “Outside the United States and Canada”.",
-    "country": "Enter your country.",
-    "time_zone": "Choose your time zone, so your match knows when to reach you.",
-    "organization": "Enter the name of your library or organization (your school, if you "
-    "are a student).",
-    "library_type": "Choose the type of library you work in.",
-    "position_title": "Enter your position title (“Student” is fine).",
-    "years_experience": "Enter your years of experience (0 if you are just starting).",
+    "full_name": gettext_lazy("Enter your full name."),
+    "city": gettext_lazy("Enter the city or town where you work."),
+    "state": gettext_lazy(
+        "Choose your state or province, or “Outside the United States and Canada”."
+    ),
+    "country": gettext_lazy("Enter your country."),
+    "time_zone": gettext_lazy("Choose your time zone, so your match knows when to reach you."),
+    "organization": gettext_lazy(
+        "Enter the name of your library or organization (your school, if you are a student)."
+    ),
+    "library_type": gettext_lazy("Choose the type of library you work in."),
+    "position_title": gettext_lazy("Enter your position title (“Student” is fine)."),
+    "years_experience": gettext_lazy(
+        "Enter your years of experience (0 if you are just starting)."
+    ),
 }
 _REQUIRED_BY_ROLE = {
     Role.MENTEE: {
-        "career_stage": "Choose where you are in your career.",
-        "hopes": "Tell the committee what you hope to gain from the program.",
+        "career_stage": gettext_lazy("Choose where you are in your career."),
+        "hopes": gettext_lazy("Tell the committee what you hope to gain from the program."),
     },
     Role.MENTOR: {
-        "mentee_capacity": "Choose how many mentees you can take (1 to 3).",
-        "offer": "Tell the committee what you can offer a mentee.",
+        "mentee_capacity": gettext_lazy("Choose how many mentees you can take (1 to 3)."),
+        "offer": gettext_lazy("Tell the committee what you can offer a mentee."),
     },
 }
 
@@ -109,10 +114,10 @@ def _require_window_open(cycle: Cycle) -> None:
 
 
 def _duplicate_message(cycle: Cycle, role: str) -> str:
-    return (
-        f"You already have a {Role(role).label.lower()} application for {cycle.program.short_name} "
-        f"{cycle.name}. Open it from “My applications” to continue it."
-    )
+    return gettext(
+        "You already have a %(role)s application for %(program)s %(year)s. Open it from "
+        "“My applications” to continue it."
+    ) % {"role": Role(role).label.lower(), "program": cycle.program.short_name, "year": cycle.name}
 
 
 def _apply_answers(application: Application, answers: Answers) -> None:
@@ -150,21 +155,26 @@ def missing_answers(
             errors[name] = [message]
     if not application.membership:
         short = application.cycle.program.short_name
-        errors["membership"] = [f"Tell us about your {short} membership."]
+        errors["membership"] = [
+            gettext("Tell us about your %(program)s membership.") % {"program": short}
+        ]
     if not list(interests):
-        errors["interests"] = ["Choose at least one area of interest."]
+        errors["interests"] = [gettext("Choose at least one area of interest.")]
     if not application.communication_methods:
-        errors["communication_methods"] = ["Choose at least one way to communicate."]
+        errors["communication_methods"] = [gettext("Choose at least one way to communicate.")]
     if application.role == Role.MENTEE and "hopes" not in errors:
         words = len(application.hopes.split())
         if words < MIN_HOPES_WORDS:
             errors["hopes"] = [
-                f"Write a little more about what you hope to gain: at least {MIN_HOPES_WORDS} "
-                f"words (you wrote {words})."
+                gettext(
+                    "Write a little more about what you hope to gain: at least %(least)s words "
+                    "(you wrote %(words)s)."
+                )
+                % {"least": MIN_HOPES_WORDS, "words": words}
             ]
     if not application.agreed_to_expectations:
         errors["agreed_to_expectations"] = [
-            "Agree to the program's expectations to submit your application."
+            gettext("Agree to the program's expectations to submit your application.")
         ]
     return errors
 

@@ -208,3 +208,21 @@ def test_a_goal_s_broken_rules_read_in_the_reader_s_language():
     assert shown["title"] == "Dé a la meta un título breve."
     assert shown["measurable"] == "Diga cómo sabrá que lo logró (medible)."
     assert shown["target_date"].startswith("Elija una fecha dentro del programa: del ")
+
+
+def test_what_an_application_still_misses_reads_in_the_applicant_s_language():
+    from applications import services as applications
+
+    application = ApplicationFactory.build(
+        full_name="", hopes="Storytime, please.", cycle=CycleFactory()
+    )
+
+    with translation.override("es"):
+        errors = applications.missing_answers(application, interests=[])
+        shown = {name: [str(m) for m in messages] for name, messages in errors.items()}
+
+    assert shown["full_name"] == ["Escriba su nombre completo."]
+    assert shown["interests"] == ["Elija al menos un área de interés."]
+    assert shown["hopes"] == [
+        "Escriba un poco más sobre lo que espera obtener: al menos 20 palabras (escribió 2)."
+    ]
