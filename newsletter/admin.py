@@ -253,13 +253,13 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
     def status_display(self, issue: NewsletterIssue) -> str:
         """The status, with when it goes or went out (in the program's time zone)."""
         if issue.status == Status.DRAFT:
-            return "Draft"
-        when = local_time(issue.send_at, issue.cycle.program.tz)
+            return gettext("Draft")
+        when = {"when": local_time(issue.send_at, issue.cycle.program.tz)}
         if issue.status == Status.SCHEDULED:
-            return f"Scheduled for {when}"
+            return gettext("Scheduled for %(when)s") % when
         if issue.status == Status.SENDING:
-            return f"Sending since {when}"
-        return f"Sent {when}"
+            return gettext("Sending since %(when)s") % when
+        return gettext("Sent %(when)s") % when
 
     @admin.display(description=_("Recipients"), ordering="recipients_count")
     def recipients(self, issue: NewsletterIssue):
@@ -286,16 +286,25 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
     def status_summary(self, issue: NewsletterIssue) -> str:
         tz = issue.cycle.program.tz
         if issue.status == Status.DRAFT:
-            text = "Draft: not scheduled yet."
             if issue.auto_drafted:
-                text += " Drafted automatically from the timeline and the catalog."
-            return text
+                return gettext(
+                    "Draft: not scheduled yet. Drafted automatically from the timeline and "
+                    "the catalog."
+                )
+            return gettext("Draft: not scheduled yet.")
         if issue.status == Status.SCHEDULED:
-            by = f" by {issue.scheduled_by}" if issue.scheduled_by else ""
-            return f"Scheduled{by} to go out {local_time(issue.send_at, tz)}."
+            when = {"when": local_time(issue.send_at, tz)}
+            if issue.scheduled_by:
+                return gettext("Scheduled by %(by)s to go out %(when)s.") % {
+                    **when,
+                    "by": issue.scheduled_by,
+                }
+            return gettext("Scheduled to go out %(when)s.") % when
         if issue.status == Status.SENDING:
-            return f"Going out since {local_time(issue.claimed_at, tz)}."
-        return f"Sent: every delivery finished {local_time(issue.sent_at, tz)}."
+            return gettext("Going out since %(when)s.") % {"when": local_time(issue.claimed_at, tz)}
+        return gettext("Sent: every delivery finished %(when)s.") % {
+            "when": local_time(issue.sent_at, tz)
+        }
 
 
 class ReminderFilter(admin.SimpleListFilter):

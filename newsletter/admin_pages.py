@@ -204,10 +204,14 @@ class IssuePages:
                 else:
                     self.message_user(
                         request,
-                        "It goes out within the minute. The counts below follow it as it goes."
+                        gettext(
+                            "It goes out within the minute. The counts below follow it as it goes."
+                        )
                         if send_now
-                        else f"Scheduled to go out {local_time(send_at, tz)}. You can take it "
-                        "back until then.",
+                        else gettext(
+                            "Scheduled to go out %(when)s. You can take it back until then."
+                        )
+                        % {"when": local_time(send_at, tz)},
                         messages.SUCCESS,
                     )
                     if send_now:

@@ -159,17 +159,19 @@ def _check_content(
         discussion_activity.program_id != cycle.program_id
         or not discussion_activity.discussion_question.strip()
     ):
-        errors["discussion_activity"] = (
-            f"Choose a question of the {cycle.program.short_name} question bank."
-        )
+        errors["discussion_activity"] = gettext(
+            "Choose a question of the %(program)s question bank."
+        ) % {"program": cycle.program.short_name}
     if any(a.program_id != cycle.program_id for a in featured_activities):
-        errors["featured_activities"] = (
-            f"Choose activities of the {cycle.program.short_name} catalog."
-        )
+        errors["featured_activities"] = gettext("Choose activities of the %(program)s catalog.") % {
+            "program": cycle.program.short_name
+        }
     if any(e.cycle_id != cycle.pk for e in events):
-        errors["events"] = f"Choose events of the {cycle} cycle."
+        errors["events"] = gettext("Choose events of the %(cycle)s cycle.") % {"cycle": cycle}
     if any(m.cycle_id != cycle.pk for m in milestones):
-        errors["milestones"] = f"Choose milestones of the {cycle} cycle."
+        errors["milestones"] = gettext("Choose milestones of the %(cycle)s cycle.") % {
+            "cycle": cycle
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -195,7 +197,8 @@ def issue_update(
     locked = _locked(issue)
     if not locked.is_editable:
         raise _refuse(
-            f"This issue is {locked.get_status_display().lower()}: it can no longer be changed.",
+            gettext("This issue is %(status)s: it can no longer be changed.")
+            % {"status": locked.get_status_display().lower()},
             "not_editable",
         )
     featured_activities, events, milestones = (

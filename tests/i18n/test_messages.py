@@ -226,3 +226,23 @@ def test_what_an_application_still_misses_reads_in_the_applicant_s_language():
     assert shown["hopes"] == [
         "Escriba un poco más sobre lo que espera obtener: al menos 20 palabras (escribió 2)."
     ]
+
+
+def test_a_newsletter_issue_s_status_reads_in_the_staff_member_s_language():
+    from django.contrib import admin as django_admin
+    from django.utils import timezone
+
+    from newsletter.models import NewsletterIssue
+    from tests.factories.newsletter import NewsletterIssueFactory
+
+    issue = NewsletterIssueFactory(
+        status=NewsletterIssue.Status.SCHEDULED, send_at=timezone.now() + dt.timedelta(days=2)
+    )
+    issue_admin = django_admin.site._registry[NewsletterIssue]
+
+    with translation.override("es"):
+        listed = issue_admin.status_display(issue)
+        summary = issue_admin.status_summary(issue)
+
+    assert listed.startswith("Programado para el ")
+    assert summary.startswith("Programado para enviarse el ")
