@@ -371,7 +371,7 @@ def issue_send_test(
     """Send ``to`` (a member of staff) a test copy of the issue as ``as_recipient``
     reads it. Any number of tests; none counts as the issue's delivery."""
     if not to.email:
-        raise _refuse("Your account has no email address to send the test to.")
+        raise _refuse(gettext("Your account has no email address to send the test to."))
     return emails.newsletter_test(issue=issue, to=to, as_recipient=as_recipient)
 
 
