@@ -108,6 +108,18 @@ _MENTEE_END = _MENTOR_END + len(_PARTNER_READ)
 _MATCH_ROW_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None, None, None)
 
 
+def match_and_partners_from() -> str:
+    """``FROM`` a match (aliased "m") with its mentor's and its mentee's applications
+    joined (aliased "mentor" and "mentee"): the start of a read written out."""
+    return (
+        f"FROM {sql.table(Match, 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentor')} "
+        f"ON {sql.column(Application, 'id', 'mentor')} = {sql.column(Match, 'mentor', 'm')} "
+        f"INNER JOIN {sql.table(Application, 'mentee')} "
+        f"ON {sql.column(Application, 'id', 'mentee')} = {sql.column(Match, 'mentee', 'm')}"
+    )
+
+
 @functools.lru_cache(maxsize=8)
 def _match_sql(chosen: bool, vendor: str) -> str:
     """current_match_with_partners' query: the match by id and status (two), its mentor's
@@ -129,11 +141,7 @@ def _match_sql(chosen: bool, vendor: str) -> str:
                 )
                 selected.append(sql.id_array(ids, through._meta.get_field(target).column))
     return (
-        f"SELECT {', '.join(selected)} FROM {sql.table(Match, 'm')} "
-        f"INNER JOIN {sql.table(Application, 'mentor')} "
-        f"ON {sql.column(Application, 'id', 'mentor')} = {sql.column(Match, 'mentor', 'm')} "
-        f"INNER JOIN {sql.table(Application, 'mentee')} "
-        f"ON {sql.column(Application, 'id', 'mentee')} = {sql.column(Match, 'mentee', 'm')} "
+        f"SELECT {', '.join(selected)} {match_and_partners_from()} "
         f"WHERE {sql.column(Match, 'id', 'm')} = %s "
         f"AND {sql.column(Match, 'status', 'm')} IN (%s, %s)"
     )

@@ -22,7 +22,7 @@ from evaluation.models import Invitation
 from evaluation.selectors import invitations_waiting
 from goals.selectors import GoalSheetSummary, goal_sheet_glances
 from matches.models import Match
-from matches.selectors import Introduction, introduction
+from matches.selectors import Introduction, introduction, match_and_partners_from
 from mentoring import selectors, sql
 from mentoring.models import Cycle, Program, User
 from mentoring.selectors import ProgramOverview
@@ -248,11 +248,7 @@ def _matches_sql(applications: int, vendor: str) -> str:
     selected.append(issued_code_sql(sql.column(Match, "id", "m"), applications))
     listed = sql.placeholders(range(applications))
     return (
-        f"SELECT {', '.join(selected)} FROM {sql.table(Match, 'm')} "
-        f"INNER JOIN {sql.table(Application, 'mentor')} "
-        f"ON {sql.column(Application, 'id', 'mentor')} = {sql.column(Match, 'mentor', 'm')} "
-        f"INNER JOIN {sql.table(Application, 'mentee')} "
-        f"ON {sql.column(Application, 'id', 'mentee')} = {sql.column(Match, 'mentee', 'm')} "
+        f"SELECT {', '.join(selected)} {match_and_partners_from()} "
         f"WHERE ({sql.column(Match, 'mentor', 'm')} IN ({listed}) "
         f"OR {sql.column(Match, 'mentee', 'm')} IN ({listed})) "
         f"AND {sql.column(Match, 'status', 'm')} IN (%s, %s)"
