@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -270,17 +271,18 @@ class NewsletterIssueAdmin(IssuePages, ListNotes, admin.ModelAdmin):
         if issue.status in (Status.DRAFT, Status.SCHEDULED):
             return "—"
         url = reverse("admin:newsletter_newsletterissue_report", args=[issue.pk])
-        return format_html(
-            '<a href="{}?status=delivered">{}</a>&nbsp;delivered, '
-            '<a href="{}?status=failed">{}</a>&nbsp;failed, '
-            '<a href="{}?status=pending">{}</a>&nbsp;pending',
-            url,
-            issue.delivered,
-            url,
-            issue.failed,
-            url,
-            issue.pending,
-        )
+        links = {
+            status: format_html('<a href="{}?status={}">{}</a>', url, status, count)
+            for status, count in (
+                ("delivered", issue.delivered),
+                ("failed", issue.failed),
+                ("pending", issue.pending),
+            )
+        }
+        # The sentence in the staff member's language, escaped, with each count a link to
+        # the report's rows of that status.
+        sentence = gettext("%(delivered)s delivered, %(failed)s failed, %(pending)s pending")
+        return SafeString(conditional_escape(sentence) % links)
 
     @admin.display(description=_("Status"))
     def status_summary(self, issue: NewsletterIssue) -> str:

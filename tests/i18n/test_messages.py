@@ -246,3 +246,24 @@ def test_a_newsletter_issue_s_status_reads_in_the_staff_member_s_language():
 
     assert listed.startswith("Programado para el ")
     assert summary.startswith("Programado para enviarse el ")
+
+
+def test_a_sent_issue_s_deliveries_read_in_the_staff_member_s_language_with_their_links():
+    from django.contrib import admin as django_admin
+
+    from newsletter.models import NewsletterIssue
+    from tests.factories.newsletter import NewsletterIssueFactory
+
+    issue = NewsletterIssueFactory(status=NewsletterIssue.Status.SENT)
+    issue.delivered, issue.failed, issue.pending = 3, 1, 0
+    issue_admin = django_admin.site._registry[NewsletterIssue]
+
+    with translation.override("es"):
+        shown = issue_admin.deliveries(issue)
+
+    report = reverse("admin:newsletter_newsletterissue_report", args=[issue.pk])
+    assert shown == (
+        f'<a href="{report}?status=delivered">3</a> entregados, '
+        f'<a href="{report}?status=failed">1</a> fallidos, '
+        f'<a href="{report}?status=pending">0</a> pendientes'
+    )
