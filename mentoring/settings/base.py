@@ -113,6 +113,10 @@ CACHES = {
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "mentoring.fail_open.RedisCache"
 
+# Sessions live in the database (no Redis needed to sign in), in Django's own table, read
+# with SQL written out (mentoring/sessions.py).
+SESSION_ENGINE = "mentoring.sessions"
+
 AUTH_USER_MODEL = "mentoring.User"
 AUTHENTICATION_BACKENDS = [
     "mentoring.backends.ModelBackendInOneQuery",

@@ -75,3 +75,16 @@ def test_a_deleted_account_is_signed_out(person):
     person.delete()
 
     assert my_mentoring(client).status_code == 302
+
+
+def test_the_person_read_written_out_is_the_person_the_orm_reads(person):
+    from mentoring.backends import ModelBackendInOneQuery
+
+    read = ModelBackendInOneQuery().get_user(str(person.pk))
+    stored = type(person).objects.get(pk=person.pk)
+    assert read is not None
+    for field in type(person)._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(stored, field.attname), field.name
+    assert read.get_session_auth_hash() == stored.get_session_auth_hash()
+    assert ModelBackendInOneQuery().get_user("not a number") is None
+    assert ModelBackendInOneQuery().get_user(str(person.pk + 1000)) is None
