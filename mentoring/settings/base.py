@@ -91,8 +91,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mentoring.context_processors.site",
             ],
-            # Dates in the reader's language's order (after Django's own filters).
-            "builtins": ["mentoring.templatetags.dates"],
+            # Dates in the reader's language's order (after Django's own filters); and
+            # the tags whose output is the same on every page in a language, worked out
+            # once (mentoring/template_constants.py).
+            "builtins": ["mentoring.templatetags.dates", "mentoring.templatetags.url_kept"],
+            "libraries": {
+                "i18n": "mentoring.templatetags.i18n_kept",
+                "static": "mentoring.templatetags.static_kept",
+            },
         },
     }
 ]
