@@ -88,3 +88,11 @@ def test_the_person_read_written_out_is_the_person_the_orm_reads(person):
     assert read.get_session_auth_hash() == stored.get_session_auth_hash()
     assert ModelBackendInOneQuery().get_user("not a number") is None
     assert ModelBackendInOneQuery().get_user(str(person.pk + 1000)) is None
+
+
+def test_a_signed_in_request_hands_the_person_on_read_once(person):
+    response = my_mentoring(signed_in(person))
+    assert response.status_code == 200
+    # Not the lazy wrapper, whose every look-up runs in Python: the person, as read.
+    assert type(response.wsgi_request.user) is type(person)
+    assert response.wsgi_request.user.pk == person.pk

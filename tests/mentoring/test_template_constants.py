@@ -87,3 +87,9 @@ def test_a_static_path_follows_a_change_of_the_static_url():
     with override_settings(STATIC_URL="/elsewhere/"):
         assert render(template).startswith("/elsewhere/")
     assert render(template) == first
+
+
+def test_only_the_two_libraries_replaced_on_purpose_share_a_label():
+    # Django's templates.W003, silenced in the settings for these two alone.
+    warned = engines["django"]._check_for_template_tags_with_the_same_name()
+    assert sorted(w.msg.split("'")[1] for w in warned) == ["i18n", "static"]
