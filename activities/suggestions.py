@@ -66,15 +66,25 @@ def _score(
     interests_by_role: dict[int, set[str]],
     phase_kinds: set[str],
     fits: dict[int, tuple[list, list]] | None = None,
+    explain: bool = True,
 ) -> Suggestion:
     """``fits``: each activity's competency areas and topics by its id, as far as the
-    caller read them already (scoring it for another match); filled here."""
+    caller read them already (scoring it for another match); filled here. Without
+    ``explain``, the score alone: the reasons are written for the few suggestions shown,
+    not for every activity of the catalog."""
     suggestion = Suggestion(activity)
     if fits is None:
         fits = {}
     if activity.pk not in fits:
-        fits[activity.pk] = (list(activity.competency_areas.all()), list(activity.topics.all()))
+        fits[activity.pk] = getattr(activity, "areas_and_topics", None) or (
+            list(activity.competency_areas.all()),
+            list(activity.topics.all()),
+        )
     areas, topics = fits[activity.pk]
+    if not explain:
+        return _score_alone(
+            suggestion, areas, topics, goals_by_area, interests_by_role, phase_kinds
+        )
     cited: set[int] = set()
     for area in areas:
         goals = goals_by_area.get(area.pk)
@@ -127,6 +137,31 @@ def _score(
     return suggestion
 
 
+def _score_alone(
+    suggestion: Suggestion,
+    areas: list,
+    topics: list,
+    goals_by_area: dict[int, list[Goal]],
+    interests_by_role: dict[int, set[str]],
+    phase_kinds: set[str],
+) -> Suggestion:
+    """:func:`_score`'s score, with no reason written: the same weights, added the same way."""
+    activity = suggestion.activity
+    for area in areas:
+        goals = goals_by_area.get(area.pk)
+        if goals:
+            suggestion.score += WEIGHT_GOAL_AREA + WEIGHT_MORE_GOALS * (len(goals) - 1)
+    for interest in [*areas, *topics]:
+        roles = interests_by_role.get(interest.pk)
+        if roles:
+            suggestion.score += WEIGHT_SHARED_INTEREST if len(roles) == 2 else WEIGHT_INTEREST
+    if activity.phase in phase_kinds:
+        suggestion.score += WEIGHT_PHASE
+    elif activity.phase == ANY_PHASE:
+        suggestion.score += WEIGHT_ANY_PHASE
+    return suggestion
+
+
 def published_catalog() -> dict[int, list[Activity]]:
     """Each program's published activities (by program id) with their category,
     competency areas and topics, in catalog order: the same for everyone, so from the
@@ -140,6 +175,12 @@ def published_catalog() -> dict[int, list[Activity]]:
             .prefetch_related("topics")
             .order_by("category__position", "position", "id")
         ):
+            # What every match's suggestions read of it, as lists kept with the copy:
+            # asking the prefetched managers made two querysets per activity and match.
+            activity.areas_and_topics = (
+                list(activity.competency_areas.all()),
+                list(activity.topics.all()),
+            )
             catalog[activity.program_id].append(activity)
         return dict(catalog)
 
@@ -222,20 +263,20 @@ def suggested_activities(
         for goal in goals_of[match.pk]:
             for area in goal.competency_areas.all():
                 goals_by_area[area.pk].append(goal)
+        fit = {
+            "goals_by_area": goals_by_area,
+            "interests_by_role": interests_of[match.pk],
+            "phase_kinds": {m.kind for m in phase.current},
+            "fits": fits,
+        }
         ranked = [
-            _score(
-                activity,
-                goals_by_area=goals_by_area,
-                interests_by_role=interests_of[match.pk],
-                phase_kinds={m.kind for m in phase.current},
-                fits=fits,
-            )
+            _score(activity, explain=False, **fit)
             for activity in catalog.get(program.pk, [])
             if activity.pk not in logged[match.pk]
         ]
         # Python's sort is stable: equal scores keep the catalog's order.
         ranked.sort(key=lambda s: -s.score)
-        suggestions[match.pk] = ranked[:limit]
+        suggestions[match.pk] = [_score(s.activity, **fit) for s in ranked[:limit]]
     return {pk: suggestions.get(pk, []) for pk in ids}
 
 

@@ -186,6 +186,35 @@ def test_suggestions_stop_at_the_limit(cycle, category):
     assert len(suggested(match, limit=5)) == 5
 
 
+def test_the_shown_suggestions_are_the_best_scored_of_the_whole_catalog(cycle, category, areas):
+    # Every activity is scored without its reasons; the reasons are written for the
+    # ones shown. Both must rank and score alike.
+    from activities.suggestions import _score, published_catalog
+
+    match = active_match(cycle)
+    goal_for(match, title="Crafts", areas=[areas["materials"], areas["outreach"]])
+    match.mentee.interests.set([areas["materials"]])
+    match.mentor.interests.set([areas["outreach"], areas["materials"]])
+    for i in range(9):
+        activity = ActivityFactory(
+            category=category, position=9 - i, competency_areas=list(areas.values())[: i % 4]
+        )
+        activity.topics.set([areas["outreach"]] if i % 3 == 0 else [])
+
+    shown = suggested(match, limit=4)
+
+    catalog = published_catalog()[cycle.program_id]
+    goals = {a.pk: [g] for g in match.goal_sheet.goals.all() for a in g.competency_areas.all()}
+    interests = {areas["materials"].pk: {"mentor", "mentee"}, areas["outreach"].pk: {"mentor"}}
+    fit = {"goals_by_area": goals, "interests_by_role": interests, "phase_kinds": set()}
+    explained = sorted((_score(a, **fit) for a in catalog), key=lambda s: -s.score)
+    assert [(s.activity, s.score) for s in shown] == [(s.activity, s.score) for s in explained][:4]
+    assert [s.reasons for s in shown] == [s.reasons for s in explained][:4]
+    alone = [_score(a, explain=False, **fit).score for a in catalog]
+    assert alone == [_score(a, **fit).score for a in catalog]
+    assert len(set(alone)) > 2  # the catalog's scores differ: the order is tested
+
+
 def _grow(match, category, areas, n):
     for i in range(n):
         if i < 2:  # a goal sheet holds at most three goals (the database enforces it)
