@@ -137,3 +137,22 @@ def test_nobody_outside_the_match_asks_about_it(client, match):
     response = client.post(reverse("matches:help", args=[match.pk]), {"message": WORDS})
 
     assert response.status_code == 404 and not HelpRequest.objects.exists()
+
+
+def test_a_partner_reads_their_own_requests_newest_first_as_stored(match, coordinator):
+    mentee, mentor = match.mentee.applicant, match.mentor.applicant
+    first = help_requests.help_request_ask(match=match, by=mentee, message="First, " + WORDS)
+    second = help_requests.help_request_ask(match=match, by=mentee, message="Then " + WORDS)
+    help_requests.help_request_resolve(help_request=first, by=coordinator, resolution="Called.")
+    help_requests.help_request_ask(match=match, by=mentor, message="The mentor's own.")
+    HelpRequest.objects.filter(pk=second.pk).update(created_at=first.created_at)  # a tie
+
+    read = help_requests.help_requests_of(match=match, user=mentee)
+
+    assert [r.pk for r in read] == [second.pk, first.pk]  # newest first, then the later id
+    for got, stored in zip(read, HelpRequest.objects.filter(asked_by=mentee), strict=True):
+        for field in HelpRequest._meta.concrete_fields:
+            assert getattr(got, field.attname) == getattr(stored, field.attname), field.name
+    assert [r.message for r in help_requests.help_requests_of(match=match, user=mentor)] == [
+        "The mentor's own."
+    ]
