@@ -10,7 +10,8 @@ second render of it in a process is a dictionary look-up.
 
 Only nodes whose every argument is written in the template are kept; anything read from
 the context (``{% url 'matches:detail' match.pk %}``), any filter, and ``as variable``
-render as Django renders them. What the output depends on outside the template (the
+render as Django renders them. ``{% blocktranslate %}`` keeps its translated message and
+writes the values into it on every render, as Django does. What the output depends on outside the template (the
 catalogs, the URL map, the static files' storage) is read from settings that only tests
 change at run time: any setting change forgets every kept output.
 """
@@ -21,11 +22,13 @@ import itertools
 
 from django.core.signals import setting_changed
 from django.template import Node
-from django.template.base import FilterExpression, Variable
+from django.template.base import FilterExpression, Variable, render_value_in_context
+from django.templatetags.i18n import BlockTranslateNode
 from django.urls import get_script_prefix, get_urlconf
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, pgettext
 
-__all__ = ["constant", "kept_translate", "kept_url", "kept_static"]
+__all__ = ["constant", "kept_translate", "kept_block_translate", "kept_url", "kept_static"]
 
 _generation = itertools.count()
 _current = next(_generation)
@@ -91,6 +94,55 @@ def kept_translate(node: Node) -> Node:
     if node.asvar or not constant(node.filter_expression) or not constant(node.message_context):
         return node
     return _Kept(node, _language)
+
+
+class _KeptMessage(BlockTranslateNode):
+    """``{% blocktranslate %}`` with its message (not its values) kept per language: Django
+    joins the message from its tokens and translates it again on every render."""
+
+    def render(self, context, nested=False):
+        if nested or self.plural or not constant(self.message_context):
+            return super().render(context, nested)
+        message, names = self.message_and_names
+        key = (_current, get_language())
+        translated = self.translations.get(key)
+        if translated is None:
+            # What the values are written into, as BlockTranslateNode.render finds it.
+            if self.message_context:
+                translated = pgettext(self.message_context.resolve(context), message)
+            else:
+                translated = gettext(message)
+            self.translations[key] = translated
+        # The values as Django's node reads them: its own ``with`` values first (resolved
+        # before any is set), then the context's, then the engine's string_if_invalid.
+        extra = {var: value.resolve(context) for var, value in self.extra_context.items()}
+        missing = context.template.engine.string_if_invalid
+        data = {}
+        for name in names:
+            if name in extra:
+                value = extra[name]
+            elif name in context:
+                value = context[name]
+            else:
+                value = missing % name if "%s" in missing else missing
+            data[name] = render_value_in_context(value, context)
+        try:
+            result = translated % data
+        except (KeyError, ValueError):
+            return super().render(context)  # a broken translation: as Django handles it
+        if self.asvar:
+            context[self.asvar] = SafeString(result)
+            return ""
+        return result
+
+
+def kept_block_translate(node: BlockTranslateNode) -> Node:
+    """A ``{% blocktranslate %}`` node whose message is kept per language."""
+    kept = _KeptMessage.__new__(_KeptMessage)
+    kept.__dict__.update(node.__dict__)
+    kept.message_and_names = node.render_token_list(node.singular)
+    kept.translations = {}
+    return kept
 
 
 def kept_url(node: Node) -> Node:

@@ -48,15 +48,28 @@ def test_every_kept_tag_says_what_djangos_own_tag_says():
         "{% load static %}{% static 'vendor/bootstrap/css/bootstrap.min.css' %}",
         "{% url 'newsletter:archive' %}{% url 'program_timeline' 'alsc' %}",
         "{% url 'certificates:verify' 'Tom&Jerry' %}",
+        "{% load i18n %}{% blocktranslate trimmed with short_name=name %}\n  Signed in as"
+        " {{ short_name }}{% endblocktranslate %}",
+        "{% load i18n %}{% blocktranslate %}Welcome, {{ name }} & {{ nobody }}: 100%"
+        "{% endblocktranslate %}",
+        "{% load i18n %}{% blocktranslate with title=name|upper context 'goal' %}{{ title }}"
+        "{% endblocktranslate %}",
+        "{% load i18n %}{% blocktranslate count n=count %}{{ n }} goal{% plural %}{{ n }}"
+        " goals{% endblocktranslate %}",
+        "{% load i18n %}{% blocktranslate asvar said %}Hello {{ name }}{% endblocktranslate %}"
+        "[{{ said }}]",
     ]
     for source in sources:
         template = ours.from_string(source)  # one node, rendered in every context
         for language in ("en", "es"):
             for autoescape in (True, False):
                 with translation.override(language):
-                    expected = stock.from_string(source).render(Context(autoescape=autoescape))
+                    values = {"name": "Sam <b>&</b>", "count": 2}
+                    expected = stock.from_string(source).render(
+                        Context(values, autoescape=autoescape)
+                    )
                     for _ in range(2):  # worked out, then kept
-                        said = template.render(Context(autoescape=autoescape))
+                        said = template.render(Context(values, autoescape=autoescape))
                         assert said == expected, (source, language, autoescape)
 
 
