@@ -11,9 +11,11 @@ second render of it in a process is a dictionary look-up.
 Only nodes whose every argument is written in the template are kept; anything read from
 the context (``{% url 'matches:detail' match.pk %}``), any filter, and ``as variable``
 render as Django renders them. ``{% blocktranslate %}`` keeps its translated message and
-writes the values into it on every render, as Django does. What the output depends on outside the template (the
-catalogs, the URL map, the static files' storage) is read from settings that only tests
-change at run time: any setting change forgets every kept output.
+writes the values into it on every render, as Django does.
+
+What the output depends on outside the template (the catalogs, the URL map, the static
+files' storage) is read from settings that only tests change at run time: any setting
+change forgets every kept output.
 """
 
 from __future__ import annotations

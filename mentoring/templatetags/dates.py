@@ -8,9 +8,13 @@ TEMPLATES in settings), replaces each of the site's patterns by the active langu
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.template.defaultfilters import date as django_date
 from django.utils import translation
+
+from mentoring.dates import said
 
 register = template.Library()
 
@@ -39,4 +43,7 @@ def date(value, arg=None):
     language = (translation.get_language() or "en").split("-")[0]
     if arg:
         arg = PATTERNS.get(language, {}).get(arg, arg)
+    if type(value) is dt.date:
+        # A day, not a moment: written once a process for each language (mentoring/dates.py).
+        return said(value, arg or "DATE_FORMAT")
     return django_date(value, arg)

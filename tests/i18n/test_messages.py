@@ -267,3 +267,22 @@ def test_a_sent_issue_s_deliveries_read_in_the_staff_member_s_language_with_thei
         f'<a href="{report}?status=failed">1</a> fallidos, '
         f'<a href="{report}?status=pending">0</a> pendientes'
     )
+
+
+def test_a_day_is_written_in_each_readers_language_however_often_it_is_asked():
+    from django.utils.formats import date_format
+
+    from mentoring.dates import long_date, month_day, month_year
+
+    days = [dt.date(2027, 1, 1) + dt.timedelta(days=n * 37) for n in range(12)]
+    for _ in range(2):  # worked out, then read back
+        for language in ("en", "es", "en"):
+            with translation.override(language):
+                for day in days:
+                    assert long_date(day) == date_format(day, "DATE_FORMAT")
+                    assert month_day(day) == date_format(day, "MONTH_DAY_FORMAT")
+                    assert month_year(day) == date_format(day, "YEAR_MONTH_FORMAT")
+    with translation.override("es"):
+        assert long_date(dt.date(2027, 3, 15)) == "15 de marzo de 2027"
+    with translation.override("en"):
+        assert long_date(dt.date(2027, 3, 15)) == "March 15, 2027"
