@@ -51,6 +51,9 @@ def attach_rows(
         "edit": escape(gettext("Edit")),
         "delete": escape(gettext("Delete")),
         "partner": escape(partner.display_name) if partner is not None else "",
+        # Not escaped, as {% blocktranslate %} writes its message.
+        "done_on": gettext("Done %(on)s"),
+        "planned_for": gettext("Planned for %(on)s"),
     }
     # The "We did this" forms' token, as {% csrf_token %} writes it (only a log that can
     # change has the forms).
@@ -108,9 +111,9 @@ def _row(
         heading = title
     on = escape(daterange(entry.on))
     if entry.is_done:
-        when = gettext("Done %(on)s") % {"on": on}
+        when = words["done_on"] % {"on": on}
     else:
-        when = gettext("Planned for %(on)s") % {"on": on}
+        when = words["planned_for"] % {"on": on}
         if entry.on < today:
             when += f' <span class="badge text-bg-warning">{words["date_passed"]}</span>'
     notes = f'<p class="mb-1 log-notes">{linebreaksbr(entry.notes)}</p>' if entry.notes else ""
