@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +145,36 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class GoalsField(forms.MultipleChoiceField):
+    """Goals of the match's own goal sheet, offered and checked from the list the view
+    read once (``goals``), and cleaned to those goals in sheet order. A
+    ModelMultipleChoiceField asked the database for them again to draw the boxes and to
+    check them; its rules are kept: a null character refused first, then anything not
+    one of the goals."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._goals: list[Goal] = []
+
+    @property
+    def goals(self) -> list[Goal]:
+        return self._goals
+
+    @goals.setter
+    def goals(self, goals: Sequence[Goal]) -> None:
+        self._goals = list(goals)
+        self.choices = [(str(g.pk), str(g)) for g in self._goals]
+
+    def validate(self, value) -> None:
+        for picked in value:
+            ProhibitNullCharactersValidator()(picked)
+        super().validate(value)
+
+    def clean(self, value) -> list[Goal]:
+        picked = set(super().clean(value))
+        return [g for g in self._goals if str(g.pk) in picked]
+
+
 class LogEntryForm(forms.Form):
     """An entry of a match's activity log. The service checks the program's rules (the
     dates, whose goals) and its messages land beside these same fields."""
@@ -182,16 +214,12 @@ class LogEntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you did, what you learned, what comes next. Both of you can read them."),
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = GoalsField(
         label=_("Goals it served"),
-        queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Which goals of your goal sheet this activity worked towards."),
-        error_messages={
-            "invalid_choice": _("Choose only goals from your own goal sheet."),
-            "invalid_pk_value": _("Choose only goals from your own goal sheet."),
-        },
+        error_messages={"invalid_choice": _("Choose only goals from your own goal sheet.")},
     )
 
     def __init__(
@@ -199,18 +227,16 @@ class LogEntryForm(forms.Form):
         data=None,
         *,
         match: Match,
-        activities: Sequence[Activity],
-        goals,
+        activities: Callable[[], Sequence[Activity]],
+        goals: Sequence[Goal],
         initial=None,
     ):
+        """``activities``: reads the catalog activities to offer, only once the form needs
+        them (to draw the list, or to check an activity picked): a post that picks none
+        reads no catalog. ``goals``: the match's goals."""
         super().__init__(data, initial=initial)
-        self.activities = {str(a.pk): a for a in activities}
-        groups: dict[str, list] = {}
-        for activity in activities:
-            groups.setdefault(activity.category.name, []).append((str(activity.pk), activity.title))
-        self.fields["activity"].choices = [("", gettext("None: our own activity"))] + list(
-            groups.items()
-        )
+        self._read_activities = activities
+        self.fields["activity"].choices = self._activity_choices
         self.fields["activity"].error_messages["invalid_choice"] = gettext(
             "Pick an activity from the %(program)s catalog."
         ) % {"program": match.cycle.program.short_name}
@@ -218,13 +244,24 @@ class LogEntryForm(forms.Form):
         self.fields["on"].help_text = gettext(
             "When you did it, or plan to, in the program year: %(dates)s."
         ) % {"dates": daterange(cycle.starts_on, cycle.ends_on)}
-        self.fields["goals"].queryset = goals
+        self.fields["goals"].goals = goals
         self.has_goals = bool(goals)
         if not self.has_goals:
             del self.fields["goals"]
 
+    @functools.cached_property
+    def activities(self) -> dict[str, Activity]:
+        return {str(a.pk): a for a in self._read_activities()}
+
+    def _activity_choices(self) -> list:
+        groups: dict[str, list] = {}
+        for key, activity in self.activities.items():
+            groups.setdefault(activity.category.name, []).append((key, activity.title))
+        return [("", gettext("None: our own activity")), *groups.items()]
+
     def clean_activity(self) -> Activity | None:
-        return self.activities.get(self.cleaned_data.get("activity") or "")
+        picked = self.cleaned_data.get("activity")
+        return self.activities.get(picked) if picked else None
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

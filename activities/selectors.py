@@ -12,14 +12,17 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from applications.models import Interest
 from applications.selectors import choices
-from goals.models import Goal
+from goals.models import Goal, GoalSheet
 from matches.models import Match
 from matches.selectors import current_match_with_partners
 from mentoring import content_cache, sql
@@ -246,22 +249,93 @@ def logged_by_matches(
 
 
 def log_activity_choices(*, match: Match, entry: ActivityLogEntry | None = None) -> list[Activity]:
-    """The catalog activities a log entry may pick: the program's published ones, and the
-    one the entry already names even if it has since been unpublished."""
-    activities = list(
-        Activity.objects.published()
-        .filter(program_id=match.cycle.program_id)
-        .select_related("category")
-        .order_by("category__position", "position", "title")
+    """The catalog activities a log entry may pick: the program's published ones in
+    catalog order, and last the one the entry already names even if it has since been
+    unpublished. Each with only what the form and the log's services read of it (its
+    title, program and whether it is published, and its category's name, every language
+    of both) and nothing else loaded. Written out (:func:`_choices_sql`), one query with
+    the entry's activity: whole activities and categories, built through the ORM, took
+    a third of a post of the form."""
+    program_id = match.cycle.program_id
+    named = entry.activity_id if entry is not None else None
+    params = [True, program_id] if named is None else [True, program_id, named]
+    listed, others = [], []
+    split = len(_CHOICE_READ)
+    for row in sql.read(_choices_sql(get_language(), named is not None), params, _CHOICE_FIELDS):
+        activity = Activity.from_db(DEFAULT_DB_ALIAS, _CHOICE_ATTNAMES, row[:split])
+        Activity.category.field.set_cached_value(
+            activity, Category.from_db(DEFAULT_DB_ALIAS, _CHOICE_CATEGORY_ATTNAMES, row[split:])
+        )
+        if activity.is_published and activity.program_id == program_id:
+            listed.append(activity)
+        else:
+            others.append(activity)
+    return listed + others
+
+
+_CHOICE_READ = sql.model_fields(
+    Activity,
+    [
+        "program",
+        "category",
+        "is_published",
+        "title",
+        *(build_localized_fieldname("title", lang) for lang in AVAILABLE_LANGUAGES),
+    ],
+)
+_CHOICE_ATTNAMES = [f.attname for f in _CHOICE_READ]
+_CHOICE_CATEGORY_READ = sql.model_fields(
+    Category, ["name", *(build_localized_fieldname("name", lang) for lang in AVAILABLE_LANGUAGES)]
+)
+_CHOICE_CATEGORY_ATTNAMES = [f.attname for f in _CHOICE_CATEGORY_READ]
+_CHOICE_FIELDS = (*_CHOICE_READ, *_CHOICE_CATEGORY_READ)
+
+
+@functools.lru_cache(maxsize=8)
+def _choices_sql(language: str, with_named: bool) -> str:
+    """log_activity_choices' query: the published activities of a program (``True`` and
+    its id given), and with ``with_named`` the one of an id given after them, in the
+    order the ORM read them, ``order_by("category__position", "position", "title")``
+    (modeltranslation sorts the titles by the reader's language's column)."""
+    narrowed = (
+        f"{sql.column(Activity, 'is_published')} = %s AND {sql.column(Activity, 'program')} = %s"
     )
-    if entry is not None and entry.activity is not None and entry.activity not in activities:
-        activities.append(entry.activity)
-    return activities
+    if with_named:
+        narrowed = f"({narrowed}) OR {sql.column(Activity, 'id')} = %s"
+    title = build_localized_fieldname("title", language)
+    return (
+        f"SELECT {sql.columns(_CHOICE_READ)}, {sql.columns(_CHOICE_CATEGORY_READ)} "
+        f"FROM {sql.table(Activity)} INNER JOIN {sql.table(Category)} "
+        f"ON {sql.column(Activity, 'category')} = {sql.column(Category, 'id')} "
+        f"WHERE {narrowed} "
+        f"ORDER BY {sql.column(Category, 'position')} ASC, "
+        f"{sql.column(Activity, 'position')} ASC, {sql.column(Activity, title)} ASC"
+    )
 
 
-def match_goals(*, match: Match) -> QuerySet[Goal]:
-    """The goals on the match's own goal sheet, the only ones its log may name."""
-    return Goal.objects.filter(sheet__match=match).order_by("position", "id")
+def match_goals(*, match: Match) -> list[Goal]:
+    """The goals on the match's own goal sheet, the only ones its log may name, in sheet
+    order. Written out (:func:`_match_goals_sql`): the form reads them once, to draw and
+    to check its choices."""
+    return [
+        Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row)
+        for row in sql.read(_match_goals_sql(), [match.pk], _GOAL_READ)
+    ]
+
+
+_GOAL_READ = sql.model_fields(Goal)
+_GOAL_ATTNAMES = [f.attname for f in _GOAL_READ]
+
+
+@functools.cache
+def _match_goals_sql() -> str:
+    return (
+        f"SELECT {sql.columns(_GOAL_READ)} FROM {sql.table(Goal)} "
+        f"INNER JOIN {sql.table(GoalSheet)} "
+        f"ON {sql.column(Goal, 'sheet')} = {sql.column(GoalSheet, 'id')} "
+        f"WHERE {sql.column(GoalSheet, 'match')} = %s "
+        f"ORDER BY {sql.column(Goal, 'position')} ASC, {sql.column(Goal, 'id')} ASC"
+    )
 
 
 def log_entry_get(*, match: Match, entry_id: int) -> ActivityLogEntry:

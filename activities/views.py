@@ -3,6 +3,8 @@ activity log (its partners only)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -108,7 +110,8 @@ def _entry_form(request, match, *, entry: ActivityLogEntry | None = None, initia
     return LogEntryForm(
         request.POST if request.method == "POST" else None,
         match=match,
-        activities=selectors.log_activity_choices(match=match, entry=entry),
+        # Read when the form draws or checks them: a post that picks none never does.
+        activities=functools.partial(selectors.log_activity_choices, match=match, entry=entry),
         goals=selectors.match_goals(match=match),
         initial=initial,
     )

@@ -109,6 +109,14 @@ def id_array(subquery: str, column: str) -> str:
     return f"(SELECT JSON_GROUP_ARRAY({column}) FROM ({subquery}))"
 
 
+def any_of(column: str, subquery: str) -> str:
+    """The SQL of :class:`AnyOf`, for a query written out: ``column`` (SQL) is one of the
+    values ``subquery`` selects."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(ARRAY({subquery}))"
+    return f"{column} IN ({subquery})"
+
+
 def id_list(value) -> list[int]:
     """What :func:`id_array` selected, as a list."""
     if isinstance(value, str):

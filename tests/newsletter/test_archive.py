@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from matches.models import Match
 from newsletter.models import NewsletterIssue, add_months
 from newsletter.selectors import latest_newsletter_for
 from tests.factories import (
@@ -67,6 +68,37 @@ def test_a_participant_sees_the_issues_that_went_out_in_their_cycle(reader, cycl
     page = response.content.decode()
     assert "November news" in page and "January news" not in page
     assert "Another program" not in page
+
+
+def test_each_issue_reads_in_the_readers_language_else_in_english(reader, cycle, match, mentee):
+    november, december = issue(cycle, 0), issue(cycle, 1)
+    NewsletterIssue.objects.filter(pk=november.pk).update(
+        subject_en="November news", subject_es="Noticias de noviembre"
+    )
+    NewsletterIssue.objects.filter(pk=december.pk).update(subject_en="December news", subject_es="")
+    mentee.language = "es"
+    mentee.save()
+
+    page = reader.get(ARCHIVE).content.decode()
+
+    assert "Noticias de noviembre" in page and "November news" not in page
+    assert "December news" in page
+    assert "ALSC 2026-2027" in page
+
+
+def test_a_participant_of_two_program_years_sees_both_newest_first(reader, cycle, match, mentee):
+    earlier = MatchFactory(
+        mentee__applicant=mentee,
+        cycle__starts_on=cycle.starts_on - dt.timedelta(days=365),
+        cycle__ends_on=cycle.starts_on - dt.timedelta(days=60),
+        status=Match.Status.CONCLUDED,
+    ).cycle
+    this_year, last_year = issue(cycle, 0), issue(earlier, 0)
+
+    response = reader.get(ARCHIVE)
+
+    assert list(response.context["issues"]) == [this_year, last_year]
+    assert f"{earlier.program.short_name} {earlier.name}" in response.content.decode()
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SCHEDULED])
