@@ -32,6 +32,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..admin_lists import action_checkbox_html
@@ -245,18 +246,58 @@ def lean_list_filter(cl, spec) -> str:
     return mark_safe("".join(out))
 
 
+class Navigation(list):
+    """An app list laid out once and shown to everyone with the same permissions (the
+    committee site's navigation): read-only, it keeps its markup as
+    :func:`lean_app_list` wrote it, by language, change links and the page's place in
+    it, so that drawing it again on every page is a look-up."""
+
+    def __init__(self, sections):
+        super().__init__(sections)
+        self.urls = tuple(
+            {
+                str(url)
+                for app in self
+                for url in (app.get("app_url"), *(m.get("admin_url") for m in app["models"]))
+                if url
+            }
+        )
+        self.shown: dict[tuple, str] = {}
+
+
 @register.simple_tag(takes_context=True)
 def lean_app_list(context) -> str:
     """``admin/app_list.html`` written out: the same markup, with the labels translated
     and the current path encoded once for the list, not once per model. The navigation
     sidebar draws it on every admin page (some thirty models), where the stock template
-    was a quarter of an empty changelist's time."""
+    was a quarter of an empty changelist's time. A shared :class:`Navigation` is drawn
+    once for each language and place in it, then read back."""
     app_list = context.get("app_list")
     if not app_list:
         return format_html("<p>{}</p>", _("You don’t have permission to view or edit anything."))
-    show_changelinks = context.get("show_changelinks")
     request = context.get("request")
     path = urlencode(request.path) if request is not None else ""
+    if type(app_list) is not Navigation:
+        return _app_list_html(app_list, context.get("show_changelinks"), path)
+    # What of the markup depends on the page: which of the list's URLs its path holds.
+    key = (
+        get_language(),
+        bool(context.get("show_changelinks")),
+        tuple(url for url in app_list.urls if url in path),
+    )
+    shown = app_list.shown.get(key)
+    if shown is None:
+        if len(app_list.shown) >= _SHOWN_KEPT:
+            app_list.shown.clear()
+        shown = app_list.shown[key] = _app_list_html(app_list, key[1], path)
+    return shown
+
+
+# Ways one navigation is drawn (languages x its places): far fewer in practice.
+_SHOWN_KEPT = 512
+
+
+def _app_list_html(app_list, show_changelinks, path: str) -> str:
     headings = format_html(
         '<thead class="visually-hidden"><tr><th scope="col">{}</th><th scope="col">{}</th>'
         '<th scope="col">{}</th></tr></thead>',
