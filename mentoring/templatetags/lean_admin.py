@@ -11,12 +11,16 @@ Changelists not marked lean (``LeanRows``), popups and editable lists keep Djang
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django import template
+from django.contrib import admin as admin_module
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     _boolean_icon,
     admin_list_filter,
+    pagination,
+    paginator_number,
     result_headers,
     result_hidden_fields,
     result_list,
@@ -419,3 +423,61 @@ def lean_admin_actions(context) -> str:
         out.append("\n    ")
     out.append("\n    \n  \n</div>\n")
     return mark_safe("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def lean_pagination(context, cl) -> str:
+    """``{% pagination cl %}`` written out for Django's own ``admin/pagination.html``: the
+    same markup, without finding the template among the model's and app's own and
+    rendering it on every page. A model or app with a template of its own keeps it."""
+    shown = pagination(cl)
+    chosen = _admin_template(context, "pagination.html")
+    if chosen is not None:
+        return chosen.render(context.new(shown))
+
+    def value(thing) -> str:
+        return render_value_in_context(thing, context)
+
+    out = ['\n\n<p class="paginator">\n']
+    if shown["pagination_required"]:
+        out.append("\n")
+        out.extend(f"\n    {paginator_number(cl, i)}\n" for i in shown["page_range"])
+        out.append("\n")
+    out.append("\n")
+    count = cl.result_count
+    name = cl.opts.verbose_name if count == 1 else cl.opts.verbose_name_plural
+    out.append(f"{value(count)} {value(name)}\n")
+    if shown["show_all_url"]:
+        out.append(
+            f'<a href="{value(shown["show_all_url"])}" class="showall">{value(_("Show all"))}</a>'
+        )
+    out.append("\n")
+    if cl.formset and count:
+        out.append(f'<input type="submit" name="_save" class="default" value="{value(_("Save"))}">')
+    out.append("\n</p>\n")
+    return mark_safe("".join(out))
+
+
+# Django's own admin templates.
+_DJANGO_ADMIN = Path(admin_module.__file__).parent / "templates" / "admin"
+# Whether a model's admin template is Django's own, by app, model and name: found once
+# per process (a template added later is seen after a restart).
+_STOCK: dict[tuple, bool] = {}
+
+
+def _admin_template(context, name: str):
+    """The model's or app's own admin template ``name`` (found as ``InclusionAdminNode``
+    finds it), or None when it is Django's own."""
+    opts = context["opts"]
+    key = (opts.app_label, opts.model_name, name)
+    if _STOCK.get(key):
+        return None
+    chosen = context.template.engine.select_template(
+        [
+            f"admin/{opts.app_label.lower()}/{opts.model_name}/{name}",
+            f"admin/{opts.app_label.lower()}/{name}",
+            f"admin/{name}",
+        ]
+    )
+    stock = _STOCK[key] = Path(chosen.origin.name) == _DJANGO_ADMIN / name
+    return None if stock else chosen
