@@ -22,7 +22,6 @@ from django.contrib.admin.templatetags.admin_list import (
     pagination,
     paginator_number,
     result_headers,
-    result_hidden_fields,
     result_list,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
@@ -41,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from ..admin_lists import action_checkbox_html
 from ..escaping import conditional_escape, escape
+from ..lean_table import results_table
 
 register = template.Library()
 
@@ -51,19 +51,9 @@ DATES = (datetime.date, datetime.time)
 def lean_result_list(cl):
     if not getattr(cl.model_admin, "list_only", None) or cl.is_popup or cl.formset:
         return render_to_string("admin/change_list_results.html", result_list(cl))
-    headers = list(result_headers(cl))
     body = "".join(f"<tr>{row}</tr>" for row in lean_rows(cl))
-    return render_to_string(
-        "admin/lean_change_list_results.html",
-        {
-            "cl": cl,
-            "result_hidden_fields": list(result_hidden_fields(cl)),
-            "result_headers": headers,
-            "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-            "body": mark_safe(body),
-        },
-        request=None,
-    )
+    # (No row forms, so no hidden fields: an editable list keeps Django's, above.)
+    return results_table(list(result_headers(cl)), mark_safe(body))
 
 
 def lean_rows(cl) -> list[str]:
