@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications import rules as application_rules
+from mentoring.templatetags.lean_admin import Navigation
 
 from .worklist import worklists
 
@@ -75,6 +76,12 @@ def _sees_machinery(user) -> bool:
     """Superusers, and the administrators who look after people (mentoring/roles.py)."""
     return user.is_superuser or user.has_perm("mentoring.change_user")
 
+
+# The navigation laid out (CommitteeAdminSite.get_app_list), by the answers to the
+# permission questions it asks and the language; a handful of roles make a handful of
+# keys, and the bound only guards against a person-by-person spread.
+_NAVIGATION: dict[tuple, Navigation] = {}
+_NAVIGATION_KEPT = 256
 
 # The admin's URLs by name (see CommitteeAdminSite._url): fixed once the URLconf is
 # loaded, so kept for the process; by script prefix, URLconf and language, then by name.
@@ -203,6 +210,38 @@ class CommitteeAdminSite(admin.AdminSite):
     def get_app_list(self, request: HttpRequest, app_label: str | None = None):
         if app_label is not None:  # one app's own page: as Django lays it out
             return super().get_app_list(request, app_label)
+        # The navigation's layout follows from which models the person may open and what
+        # they may do with each (asked of their permissions on every page, as before),
+        # from the code and from the language: everyone with the same answers gets the
+        # same one, laid out once per process. It holds no row of the database, so
+        # nothing written there can make it stale.
+        key = (
+            self._answers(request),
+            _sees_machinery(request.user),
+            get_script_prefix(),
+            get_urlconf(),
+            get_language(),
+        )
+        try:
+            return _NAVIGATION[key]
+        except KeyError:
+            pass
+        if len(_NAVIGATION) >= _NAVIGATION_KEPT:
+            _NAVIGATION.clear()
+        navigation = _NAVIGATION[key] = Navigation(self._sections(request))
+        return navigation
+
+    def _answers(self, request: HttpRequest) -> tuple:
+        """What :meth:`_build_app_dict` asks of each model's admin, the answers only."""
+        answers = []
+        for model_admin in self._registry.values():
+            if not model_admin.has_module_permission(request):
+                answers.append(None)
+            else:
+                answers.append(tuple(model_admin.get_model_perms(request).items()))
+        return tuple(answers)
+
+    def _sections(self, request: HttpRequest) -> list[dict]:
         apps = self._build_app_dict(request)
         models = [
             (app_label, model["object_name"].lower(), app, model)

@@ -11,14 +11,17 @@ Changelists not marked lean (``LeanRows``), popups and editable lists keep Djang
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django import template
+from django.contrib import admin as admin_module
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     _boolean_icon,
     admin_list_filter,
+    pagination,
+    paginator_number,
     result_headers,
-    result_hidden_fields,
     result_list,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
@@ -32,10 +35,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..admin_lists import action_checkbox_html
 from ..escaping import conditional_escape, escape
+from ..lean_table import results_table
 
 register = template.Library()
 
@@ -46,19 +51,9 @@ DATES = (datetime.date, datetime.time)
 def lean_result_list(cl):
     if not getattr(cl.model_admin, "list_only", None) or cl.is_popup or cl.formset:
         return render_to_string("admin/change_list_results.html", result_list(cl))
-    headers = list(result_headers(cl))
     body = "".join(f"<tr>{row}</tr>" for row in lean_rows(cl))
-    return render_to_string(
-        "admin/lean_change_list_results.html",
-        {
-            "cl": cl,
-            "result_hidden_fields": list(result_hidden_fields(cl)),
-            "result_headers": headers,
-            "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-            "body": mark_safe(body),
-        },
-        request=None,
-    )
+    # (No row forms, so no hidden fields: an editable list keeps Django's, above.)
+    return results_table(list(result_headers(cl)), mark_safe(body))
 
 
 def lean_rows(cl) -> list[str]:
@@ -245,18 +240,58 @@ def lean_list_filter(cl, spec) -> str:
     return mark_safe("".join(out))
 
 
+class Navigation(list):
+    """An app list laid out once and shown to everyone with the same permissions (the
+    committee site's navigation): read-only, it keeps its markup as
+    :func:`lean_app_list` wrote it, by language, change links and the page's place in
+    it, so that drawing it again on every page is a look-up."""
+
+    def __init__(self, sections):
+        super().__init__(sections)
+        self.urls = tuple(
+            {
+                str(url)
+                for app in self
+                for url in (app.get("app_url"), *(m.get("admin_url") for m in app["models"]))
+                if url
+            }
+        )
+        self.shown: dict[tuple, str] = {}
+
+
 @register.simple_tag(takes_context=True)
 def lean_app_list(context) -> str:
     """``admin/app_list.html`` written out: the same markup, with the labels translated
     and the current path encoded once for the list, not once per model. The navigation
     sidebar draws it on every admin page (some thirty models), where the stock template
-    was a quarter of an empty changelist's time."""
+    was a quarter of an empty changelist's time. A shared :class:`Navigation` is drawn
+    once for each language and place in it, then read back."""
     app_list = context.get("app_list")
     if not app_list:
         return format_html("<p>{}</p>", _("You don’t have permission to view or edit anything."))
-    show_changelinks = context.get("show_changelinks")
     request = context.get("request")
     path = urlencode(request.path) if request is not None else ""
+    if type(app_list) is not Navigation:
+        return _app_list_html(app_list, context.get("show_changelinks"), path)
+    # What of the markup depends on the page: which of the list's URLs its path holds.
+    key = (
+        get_language(),
+        bool(context.get("show_changelinks")),
+        tuple(url for url in app_list.urls if url in path),
+    )
+    shown = app_list.shown.get(key)
+    if shown is None:
+        if len(app_list.shown) >= _SHOWN_KEPT:
+            app_list.shown.clear()
+        shown = app_list.shown[key] = _app_list_html(app_list, key[1], path)
+    return shown
+
+
+# Ways one navigation is drawn (languages x its places): far fewer in practice.
+_SHOWN_KEPT = 512
+
+
+def _app_list_html(app_list, show_changelinks, path: str) -> str:
     headings = format_html(
         '<thead class="visually-hidden"><tr><th scope="col">{}</th><th scope="col">{}</th>'
         '<th scope="col">{}</th></tr></thead>',
@@ -378,3 +413,61 @@ def lean_admin_actions(context) -> str:
         out.append("\n    ")
     out.append("\n    \n  \n</div>\n")
     return mark_safe("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def lean_pagination(context, cl) -> str:
+    """``{% pagination cl %}`` written out for Django's own ``admin/pagination.html``: the
+    same markup, without finding the template among the model's and app's own and
+    rendering it on every page. A model or app with a template of its own keeps it."""
+    shown = pagination(cl)
+    chosen = _admin_template(context, "pagination.html")
+    if chosen is not None:
+        return chosen.render(context.new(shown))
+
+    def value(thing) -> str:
+        return render_value_in_context(thing, context)
+
+    out = ['\n\n<p class="paginator">\n']
+    if shown["pagination_required"]:
+        out.append("\n")
+        out.extend(f"\n    {paginator_number(cl, i)}\n" for i in shown["page_range"])
+        out.append("\n")
+    out.append("\n")
+    count = cl.result_count
+    name = cl.opts.verbose_name if count == 1 else cl.opts.verbose_name_plural
+    out.append(f"{value(count)} {value(name)}\n")
+    if shown["show_all_url"]:
+        out.append(
+            f'<a href="{value(shown["show_all_url"])}" class="showall">{value(_("Show all"))}</a>'
+        )
+    out.append("\n")
+    if cl.formset and count:
+        out.append(f'<input type="submit" name="_save" class="default" value="{value(_("Save"))}">')
+    out.append("\n</p>\n")
+    return mark_safe("".join(out))
+
+
+# Django's own admin templates.
+_DJANGO_ADMIN = Path(admin_module.__file__).parent / "templates" / "admin"
+# Whether a model's admin template is Django's own, by app, model and name: found once
+# per process (a template added later is seen after a restart).
+_STOCK: dict[tuple, bool] = {}
+
+
+def _admin_template(context, name: str):
+    """The model's or app's own admin template ``name`` (found as ``InclusionAdminNode``
+    finds it), or None when it is Django's own."""
+    opts = context["opts"]
+    key = (opts.app_label, opts.model_name, name)
+    if _STOCK.get(key):
+        return None
+    chosen = context.template.engine.select_template(
+        [
+            f"admin/{opts.app_label.lower()}/{opts.model_name}/{name}",
+            f"admin/{opts.app_label.lower()}/{name}",
+            f"admin/{name}",
+        ]
+    )
+    stock = _STOCK[key] = Path(chosen.origin.name) == _DJANGO_ADMIN / name
+    return None if stock else chosen

@@ -126,3 +126,48 @@ def test_a_permission_not_held_is_asked_of_a_backend_that_answers_otherwise():
         assert person.has_perm("newsletter.change_newsletterissue")
         assert person.has_perm("goals.view_goalsheet")
         assert person.has_module_perms("goals")
+
+
+def _navigation(person, language="en", path="/admin/"):
+    request = RequestFactory().get(path)
+    request.user = type(person).objects.get(pk=person.pk)  # read again, as each request does
+    with translation.override(language):
+        return request, admin.site.get_app_list(request)
+
+
+def test_people_with_the_same_permissions_share_one_navigation_and_others_have_their_own():
+    editor, grouped, superuser = _people()
+    colleague = UserFactory(is_staff=True)
+    colleague.user_permissions.set(editor.user_permissions.all())
+    assert _navigation(editor)[1] is _navigation(colleague)[1]
+    assert _navigation(editor)[1] is not _navigation(editor, "es")[1]
+    assert _navigation(editor)[1] is not _navigation(grouped)[1]
+    assert _navigation(superuser)[1] is not _navigation(editor)[1]
+    # A permission granted later: the person's navigation shows its model.
+    before = _navigation(colleague)[1]
+    colleague.user_permissions.add(Permission.objects.get(codename="view_goalsheet"))
+    after = _navigation(colleague)[1]
+    assert after is not before
+    assert _names(after) - _names(before) == {"GoalSheet"}
+
+
+def _names(navigation) -> set[str]:
+    return {model["object_name"] for app in navigation for model in app["models"]}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_shared_navigation_is_drawn_as_a_list_of_its_own_would_be(language):
+    from mentoring.templatetags.lean_admin import lean_app_list
+
+    for person in _people():
+        for path in ["/admin/", "/admin/matches/match/", "/admin/goals/", "/admin/mentoring/user/"]:
+            request, navigation = _navigation(person, language, path)
+            with translation.override(language):
+                for changelinks in (False, True):
+                    shared = {"app_list": navigation, "request": request}
+                    own = {"app_list": list(navigation), "request": request}
+                    shared["show_changelinks"] = own["show_changelinks"] = changelinks
+                    drawn = lean_app_list(shared)
+                    assert drawn == lean_app_list(shared) == lean_app_list(own)
+                    if path == "/admin/matches/match/" and "matches-match" in drawn:
+                        assert 'class="model-match current-model"' in drawn
