@@ -26,6 +26,11 @@ def with_cards(activities: Iterable[Activity]) -> list[tuple[Activity, SafeStrin
         "takes": escape(gettext("Takes:")),
         "areas": escape(gettext("Competency areas")),
     }
+    # Each choice's label, as get_phase_display() and get_time_needed_display() say it,
+    # written once a page rather than looked up among the choices for every card.
+    for name in ("phase", "time_needed"):
+        for value, label in Activity._meta.get_field(name).flatchoices:
+            words[f"{name}:{value}"] = escape(str(label).lower())
     links = _Links()
     return [(activity, _card(activity, words, links)) for activity in activities]
 
@@ -53,14 +58,23 @@ class _Links:
         return f"{parts[0]}/{activity.slug}/{parts[1]}"
 
 
+def _label(words: dict[str, str], name: str, value) -> str:
+    """The choice's label as written once a page; a value among no choices, as itself
+    (as Django's get_FOO_display says it)."""
+    label = words.get(f"{name}:{value}")
+    return label if label is not None else escape(str(value).lower())
+
+
 def _card(activity: Activity, words: dict[str, str], links: _Links) -> SafeString:
     pk = activity.pk
     if activity.suits_any_phase:
         phase = words["any_time"]
     else:
-        phase = escape(str(activity.get_phase_display()).lower())
-    takes = escape(str(activity.get_time_needed_display()).lower())
-    areas = list(activity.competency_areas.all())
+        phase = _label(words, "phase", activity.phase)
+    takes = _label(words, "time_needed", activity.time_needed)
+    # The shared catalog's activities carry their areas as a list (suggestions.py).
+    kept = getattr(activity, "areas_and_topics", None)
+    areas = kept[0] if kept is not None else list(activity.competency_areas.all())
     badges = ""
     if areas:
         items = "".join(

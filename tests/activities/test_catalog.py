@@ -320,3 +320,40 @@ def test_the_reading_list_runs_a_constant_number_of_queries(client):
         ActivityFactory(resources=ResourceFactory.create_batch(2))
 
     assert count_queries(client, url) == few
+
+
+def test_a_partners_active_matches_come_newest_cycle_first_with_both_names():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from activities.selectors import active_matches_of
+    from matches.models import Match
+    from mentoring.models import Cycle
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    older = active_match(mentee__applicant=person)
+    Cycle.objects.filter(pk=older.cycle_id).update(
+        starts_on=older.cycle.starts_on - dt.timedelta(days=20)
+    )
+    newer = active_match(mentor__applicant=person, mentee__preferred_name="Maya")
+    newer.mentee.anonymised_at = timezone.now()
+    newer.mentee.save(update_fields=["anonymised_at"])
+    active_match(mentee__applicant=person, status=Match.Status.CONCLUDED)
+    active_match()  # someone else's
+
+    active_matches_of(person)  # the programs' shared content, read once
+    with CaptureQueriesContext(connection) as read:
+        found = active_matches_of(person)
+
+    assert [m.pk for m in found] == [newer.pk, older.pk]
+    assert len(read.captured_queries) == 1
+    stored = {m.pk: m for m in Match.objects.select_related("mentor", "mentee")}
+    for match in found:
+        for side in ("mentor", "mentee"):
+            assert getattr(match, side).display_name == getattr(stored[match.pk], side).display_name
+        assert match.cycle == stored[match.pk].cycle
+    assert found[0].mentee.display_name == "a former participant"
+    assert found[1].mentee.preferred_name == older.mentee.preferred_name
+    assert found[1].mentor.full_name == older.mentor.full_name
