@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+# Django's, without the look for a lazy string on every call: a form escapes some 800
+# values a page (mentoring/escaping.py).
+from mentoring.escaping import conditional_escape, escape
 
 register = template.Library()
 
