@@ -49,6 +49,7 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -59,6 +60,9 @@ def main(argv: list[str]) -> int:
         module = importlib.import_module(f"bench.{name}")
         # Each benchmark builds its own data set from empty tables, whatever ran before.
         call_command("flush", interactive=False, verbosity=0)
+        # The shared content kept in the cache (programs, interests, the catalog) was the
+        # last benchmark's: a flush sends no signal, and the ids start again at 1.
+        cache.clear()
         print(
             f"\n== {name.removeprefix('bench_')}: {(module.__doc__ or '').strip().splitlines()[0]}"
         )

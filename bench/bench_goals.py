@@ -32,6 +32,7 @@ def run(report) -> None:
     from goals.models import CheckIn, Goal, GoalSheet
     from mentoring.models import Milestone
     from tests.factories import MatchFactory, MilestoneFactory, ProgramFactory, UserFactory
+    from tests.second_factor import force_login_with_second_factor
 
     program = ProgramFactory(time_zone="America/Chicago")
     today = program.today()
@@ -92,8 +93,10 @@ def run(report) -> None:
     )
 
     staff = Client(HTTP_HOST=HOST)
-    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # Staff sign in with a second factor: without it every admin page is a redirect.
+    force_login_with_second_factor(staff, UserFactory(is_staff=True, is_superuser=True))
     changelist = reverse("admin:goals_goalsheet_changelist")
+    assert staff.get(changelist).status_code == 200
     ms = _time(lambda: staff.get(changelist))
     report(
         f"admin changelist ({SHEETS} sheets, 100 a page)",
