@@ -118,7 +118,10 @@ def _validate(entry: ActivityLogEntry, *, goals: list[Goal], activity_changed: b
     entry.full_clean(exclude=["match", "activity", "recorded_by", "completed_by"])
 
 
-@transaction.atomic
+# Inside the caller's transaction (the entry form's, with its form token), without a
+# savepoint of its own: the rules are checked before anything is written, and a failed
+# write undoes the caller's transaction anyway.
+@transaction.atomic(savepoint=False)
 def log_entry_create(
     *,
     match: Match,
@@ -147,7 +150,9 @@ def log_entry_create(
     )
     _validate(entry, goals=goals, activity_changed=True)
     entry.save()
-    entry.goals.set(goals)
+    if goals:
+        # A new entry has no goals yet: added, not set (which reads the ones it has).
+        entry.goals.add(*goals)
     return entry
 
 

@@ -16,8 +16,10 @@ import datetime as dt
 import uuid
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import connection
+from django.utils import timezone
 
+from . import sql
 from .models import SpentFormToken
 
 FIELD = "form_token"
@@ -66,9 +68,17 @@ def spend(*, user, token: str) -> bool:
     spent already (the caller records nothing and shows the result). Raises
     :class:`FormTokenError` for a token that is not a valid one of ``user``'s."""
     nonce = _nonce(user, token)
-    try:
-        with transaction.atomic():
-            SpentFormToken.objects.create(nonce=nonce)
-    except IntegrityError:
-        return False
-    return True
+    # One statement that records the nonce unless it is there already, and tells which:
+    # a plain insert would need a savepoint around it to survive its own refusal (two more
+    # round trips on every post). A concurrent first post of the same token is waited
+    # for just the same, and this one then records nothing.
+    quote = connection.ops.quote_name
+    columns = (SpentFormToken._meta.get_field(name).column for name in ("nonce", "spent_at"))
+    nonce_column, spent_column = (quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {sql.table(SpentFormToken)} ({nonce_column}, {spent_column}) "
+            f"VALUES (%s, %s) ON CONFLICT ({nonce_column}) DO NOTHING",
+            [nonce, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        return cursor.rowcount == 1

@@ -133,3 +133,22 @@ def test_a_megabyte_of_notes_is_refused_beside_the_field_with_its_count(client, 
     assert errors["notes"] == ["Ensure this value has at most 5000 characters (it has 1000000)."]
     assert 'id="error_1_id_notes"' in response.content.decode()
     assert not ActivityLogEntry.objects.exists()
+
+
+def test_a_post_writes_its_token_and_entry_in_one_transaction_without_savepoints(client, match):
+    # The token is spent by one statement that tells whether it was new, and the service
+    # writes inside the view's transaction: no savepoint round trips on every post.
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(match.mentee.applicant)
+    token = form_page_token(client, match)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(new_url(match), entry(token))
+    statements = [q["sql"].split()[0].upper() for q in ctx.captured_queries]
+
+    assert response.status_code == 302
+    # One: the view's own transaction, a savepoint only inside the test's transaction.
+    assert statements.count("SAVEPOINT") == 1
+    assert statements.count("INSERT") == 2  # the spent token and the entry (no goals)
+    assert ActivityLogEntry.objects.filter(match=match).count() == 1
+    assert not form_tokens.spend(user=match.mentee.applicant, token=token)
