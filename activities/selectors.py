@@ -184,9 +184,10 @@ def activities_for_phase(
 # --- A match's log --------------------------------------------------------------------------
 
 
-def match_for_partner(*, user, match_id: int) -> Match:
+def match_for_partner(*, user, match_id: int, chosen: bool = False) -> Match:
     """One of this person's matches, active or concluded, with what the log pages show;
-    404 for anybody else's."""
+    404 for anybody else's. With ``chosen``, each partner's interests as ids beside it
+    (for the suggestions: no query of their own)."""
     if not user.is_authenticated:
         raise Http404("No such match")
     # Read with its partners' applications alone, which tell whether this person is one
@@ -194,7 +195,7 @@ def match_for_partner(*, user, match_id: int) -> Match:
     # program or accounts, and SQL written out, not composed on every visit. The cycle,
     # its program and milestones (the phase, for the suggestions) come from the shared
     # content.
-    match = current_match_with_partners(match_id)
+    match = current_match_with_partners(match_id, chosen=chosen)
     if match is None or match.role_of(user) is None:
         raise Http404("No such match")
     program_selectors.with_shared_cycle(match)

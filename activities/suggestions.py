@@ -295,7 +295,20 @@ def _partner_interests(
     # query per match.
     loaded = all(Match.mentor.is_cached(m) and Match.mentee.is_cached(m) for m in matches)
     applications = [a for m in matches for a in (m.mentor, m.mentee)] if loaded else []
-    if loaded and all(
+    if all(
+        hasattr(m, "mentor_interest_ids") and hasattr(m, "mentee_interest_ids") for m in matches
+    ):
+        # Read beside the match (current_match_with_partners with ``chosen``).
+        rows = {
+            (application_id, interest_id)
+            for m in matches
+            for application_id, ids in (
+                (m.mentor_id, m.mentor_interest_ids),
+                (m.mentee_id, m.mentee_interest_ids),
+            )
+            for interest_id in ids
+        }
+    elif loaded and all(
         "interests" in getattr(a, "_prefetched_objects_cache", {}) for a in applications
     ):
         rows = {(a.pk, i.pk) for a in applications for i in a.interests.all()}

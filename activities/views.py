@@ -74,7 +74,8 @@ def reading_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def log(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = selectors.match_for_partner(user=request.user, match_id=match_id)
+    # With the partners' interests read beside the match: the suggestions need them.
+    match = selectors.match_for_partner(user=request.user, match_id=match_id, chosen=True)
     log = selectors.log_page(match=match)
     entries = log.entries
     is_active = match.status == Match.Status.ACTIVE

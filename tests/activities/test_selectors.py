@@ -118,6 +118,35 @@ def test_the_partners_interests_count_and_say_whose(cycle, category, areas):
     )
 
 
+def test_the_partners_interests_read_beside_the_match_suggest_the_same_without_a_query(
+    cycle, category, areas
+):
+    from matches.selectors import current_match_with_partners
+    from mentoring.selectors import with_shared_cycle
+
+    match = active_match(cycle)
+    match.mentee.interests.set([areas["materials"], areas["outreach"]])
+    match.mentor.interests.set([areas["materials"]])
+    ActivityFactory(category=category, position=1)
+    ActivityFactory(category=category, position=2, competency_areas=[areas["outreach"]])
+    ActivityFactory(category=category, position=3, competency_areas=[areas["materials"]])
+    read_alone = current_match_with_partners(match.pk)
+    with_interests = current_match_with_partners(match.pk, chosen=True)
+    for read in (read_alone, with_interests):
+        with_shared_cycle(read)  # as the log page has it (activities.selectors)
+
+    expected = suggested(read_alone)
+    with CaptureQueriesContext(connection) as ctx:
+        found = suggested(with_interests)
+
+    assert [(s.activity, s.score, s.reasons) for s in found] == [
+        (s.activity, s.score, s.reasons) for s in expected
+    ]
+    assert expected[0].reasons[0].startswith("You both named")
+    interests_table = "applications_application_interests"
+    assert not any(interests_table in q["sql"].split("WHERE")[0] for q in ctx.captured_queries)
+
+
 def test_topics_a_partner_chose_count_too(cycle, category):
     match = active_match(cycle)
     storytime = InterestFactory(program=cycle.program, name="Storytime")
