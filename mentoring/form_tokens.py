@@ -82,3 +82,12 @@ def spend(*, user, token: str) -> bool:
             [nonce, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
         return cursor.rowcount == 1
+
+
+def spent_forget_expired(*, now=None) -> int:
+    """Forget the spent tokens too old to be posted again (:data:`MAX_AGE` after they were
+    issued, which is before they were spent): a year of posts would otherwise keep every
+    one. Returns how many were forgotten."""
+    before = (now or timezone.now()) - MAX_AGE
+    deleted, _ = SpentFormToken.objects.filter(spent_at__lt=before).delete()
+    return deleted

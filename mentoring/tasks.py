@@ -9,7 +9,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import mail
+from . import form_tokens, mail
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -96,3 +96,14 @@ def requeue_stalled_deliveries() -> int:
     if ids:
         _publish(ids)  # whatever an earlier failure said: the broker may be back
     return len(ids)
+
+
+@shared_task
+def clear_expired() -> dict:
+    """Daily: delete the sessions past their expiry (Django's ``clearsessions``, which a
+    database session store needs someone to run) and the spent form tokens too old to be
+    posted again. Neither is read once expired; both would grow for the whole year."""
+    from importlib import import_module
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return {"form_tokens": form_tokens.spent_forget_expired()}

@@ -257,6 +257,8 @@ PERIODIC_TASKS = {
         "every": 300,
     },
     "open-goal-sheets": {"task": "goals.tasks.open_goal_sheets", "every": 3600},
+    # Expired sessions and spent form tokens too old to matter, at night.
+    "clear-expired": {"task": "mentoring.tasks.clear_expired", "crontab": "15 3 * * *"},
     # The program year ends on its cycle's last day in the program's time zone: hourly.
     "conclude-ended-cycles": {"task": "matches.tasks.conclude_ended_cycles", "every": 3600},
     "evaluation-send-due-surveys": {

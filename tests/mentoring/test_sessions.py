@@ -72,3 +72,37 @@ def test_a_password_sign_in_is_kept_by_the_backend_that_reads_the_person_written
     session = SessionStore(browser.cookies["sessionid"].value)
     assert session[BACKEND_SESSION_KEY] == "mentoring.backends.ModelBackendInOneQuery"
     assert browser.get(reverse("my_mentoring")).status_code == 200
+
+
+def test_the_nightly_task_clears_expired_sessions_and_old_spent_form_tokens():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from mentoring import form_tokens
+    from mentoring.models import SpentFormToken
+    from mentoring.sessions import SessionStore
+    from mentoring.tasks import clear_expired
+
+    kept, expired = SessionStore(), SessionStore()
+    kept["a"], expired["a"] = 1, 2
+    kept.create()
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    person = SimpleNamespace(pk=7)
+    recent, old = form_tokens.issue(person), form_tokens.issue(person)
+    assert form_tokens.spend(user=person, token=recent)
+    assert form_tokens.spend(user=person, token=old)
+    SpentFormToken.objects.filter(pk=SpentFormToken.objects.latest("id").pk).update(
+        spent_at=timezone.now() - form_tokens.MAX_AGE - dt.timedelta(minutes=1)
+    )  # the second spent: "old"
+
+    assert clear_expired.apply().get() == {"form_tokens": 1}
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [kept.session_key]
+    assert SpentFormToken.objects.count() == 1
+    assert not form_tokens.spend(user=person, token=recent)  # still spent, still refused
