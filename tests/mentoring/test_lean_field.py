@@ -141,3 +141,25 @@ def test_only_the_first_option_of_a_single_choice_with_the_value_is_selected():
     html = str(lean_field(Twice({"pick": "a"})["pick"]))
     assert html.count(" selected") == 1
     assert markup(html) == markup(CRISPY.render({"field": Twice({"pick": "a"})["pick"]}))
+
+
+def test_a_time_zone_outside_the_list_is_offered_to_that_form_only(program):
+    unusual = ApplicationForm(
+        program=program, role="mentee", initial={"time_zone": "Asia/Kathmandu"}
+    )
+    usual = ApplicationForm(program=program, role="mentee")
+
+    assert "Asia/Kathmandu" in str(lean_field(unusual["time_zone"]))
+    assert "Asia/Kathmandu" not in str(lean_field(usual["time_zone"]))
+    assert "Asia/Kathmandu" not in dict(ApplicationForm.base_fields["time_zone"].choices)
+    # The long lists are shared by the forms' copies of their fields, not copied.
+    assert usual.fields["state"].choices is ApplicationForm.base_fields["state"].choices
+
+
+def test_labels_and_help_texts_are_in_the_language_the_form_was_made_in(program):
+    with translation.override("es"):
+        spanish = ApplicationForm(program=program, role="mentee")
+        expected = str(ApplicationForm.base_fields["full_name"].label)
+    with translation.override("en"):
+        assert str(lean_field(spanish["full_name"])).count(expected) == 1
+        assert expected != str(ApplicationForm.base_fields["full_name"].label)
