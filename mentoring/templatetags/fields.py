@@ -168,12 +168,12 @@ def _choices(field: BoundField, errors) -> str:
         for value, label, selected, place in options:
             if "id" in shared:
                 option_id = widget.id_for_label(numbered, place)
-                own = f'{before} id="{escape(option_id)}"{after}' if option_id else before + after
+                own = _attrs({"id": option_id})
             else:
-                option_id, own = "", before + after
+                option_id, own = "", ""
             parts.append(
-                f'{opening}{escape(value)}"{own}{" checked" if selected else ""}>'
-                f'<label for="{escape(option_id or "")}" class="form-check-label">'
+                f'{opening}{escape(value)}"{before}{own}{after}{" checked" if selected else ""}>'
+                f'<label for="{escape(option_id)}" class="form-check-label">'
                 f"{escape(label)}</label></div>"
             )
     if parts and errors:

@@ -108,6 +108,16 @@ class EveryKind(forms.Form):
     grouped_radios = forms.ChoiceField(
         choices=[("G", [("g1", "G one"), ("g2", "G two")]), ("h", "H")], widget=forms.RadioSelect
     )
+    styled_radios = forms.ChoiceField(
+        choices=[("p", "P"), ("q", "Q")],
+        required=False,
+        widget=forms.RadioSelect(attrs={"data-kind": "<radio>", "class": "inline"}),
+    )
+    own_id = forms.MultipleChoiceField(
+        choices=[(1, "One"), (2, "Two")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"id": "chosen"}),
+    )
     agree = forms.BooleanField()
     note = forms.CharField(widget=forms.Textarea, required=False, disabled=True)
     hidden = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -123,6 +133,8 @@ class EveryKind(forms.Form):
             "several": ["a", "c"],
             "grouped_radios": "g2",
             "agree": "on",
+            "styled_radios": "q",
+            "own_id": ["2"],
         },
         {"grouped": "nope", "several": ["z"], "grouped_radios": "x"},
     ],
