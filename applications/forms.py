@@ -15,6 +15,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +159,18 @@ def membership_choices(program: Program) -> list[tuple[str, str]]:
     ]
 
 
+class SharedChoiceField(forms.ChoiceField):
+    """A choice among a long list that is the same for every form (the states, the time
+    zones): each form's copy of the field shares the list instead of copying it deeply,
+    as ChoiceField does on every form built. A form that offers other choices assigns a
+    new list (never changes this one in place)."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
 class ApplicationForm(forms.Form):
     """One applicant's answers for one program and role."""
 
@@ -196,7 +209,7 @@ class ApplicationForm(forms.Form):
         help_text=_("Where you work: it tells us whether a match could meet in person."),
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
-    state = forms.ChoiceField(
+    state = SharedChoiceField(
         required=False,
         label=_("State or province"),
         choices=[("", "Choose…"), *STATE_CHOICES],
@@ -208,7 +221,7 @@ class ApplicationForm(forms.Form):
         label=_("Country"),
         widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
     )
-    time_zone = forms.ChoiceField(
+    time_zone = SharedChoiceField(
         required=False,
         label=_("Time zone"),
         choices=[("", "Choose…"), *TIME_ZONE_CHOICES],
@@ -423,6 +436,14 @@ class ApplicationForm(forms.Form):
             for c in choices().conferences.values()
             if c.program_id == program.pk and c.is_active
         ]
+
+        # Each label and help text is read four or five times as the page is drawn, and a
+        # lazy one is looked up in the language's catalog again on every read.
+        for field in self.fields.values():
+            if isinstance(field.label, Promise):
+                field.label = str(field.label)
+            if isinstance(field.help_text, Promise):
+                field.help_text = str(field.help_text)
 
         # A time zone outside the usual list (any IANA zone is valid) stays choosable.
         zone = self.initial.get("time_zone") or self.data.get("time_zone", "")
