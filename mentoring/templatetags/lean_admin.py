@@ -11,6 +11,7 @@ Changelists not marked lean (``LeanRows``), popups and editable lists keep Djang
 from __future__ import annotations
 
 import datetime
+import html
 from pathlib import Path
 
 from django import template
@@ -57,42 +58,67 @@ def lean_result_list(cl):
 
 
 def lean_rows(cl) -> list[str]:
-    columns = [_column(cl, index, name) for index, name in enumerate(cl.list_display)]
+    """Each row's cells, written by one function a column (worked out once for the page:
+    its tag, classes and link), each returning the cell whole."""
     links = cl.list_display_links
     linked = set()
     if links is not None:
         names = [name for name in cl.list_display if name != "action_checkbox"]
         linked = set(links) if links else set(names[:1])
     url_of = _change_url(cl)
+    cells = []
+    first = True
+    for index, name in enumerate(cl.list_display):
+        name, css, render = _column(cl, index, name)
+        tag, link = "td", name in linked and url_of is not None
+        if name in linked:
+            tag, first = ("th" if first else "td"), False
+        cells.append(_cell(render, tag, css, url_of if link else None))
     empty = None
-    # Each column's two class attributes (with "nowrap" and without) and whether it
-    # links to the row, worked out once for the page.
-    cells_of = [
-        (render, f' class="{css}">', f' class="{css} nowrap">', name in linked)
-        for name, css, render in columns
-    ]
     rows = []
     for obj in cl.result_list:
-        cells = []
-        first = True
-        for render, plain, nowrapped, link in cells_of:
+        try:
+            row = "".join([cell(obj) for cell in cells])
+        except ObjectDoesNotExist:
+            # A cell reading a related row that is gone shows the empty value (drawn
+            # again cell by cell, rarely).
+            if empty is None:
+                empty = escape(cl.model_admin.get_empty_value_display())
+            row = "".join([cell(obj, empty) for cell in cells])
+        rows.append(SafeString(row))  # (mark_safe looks for lazy strings first)
+    return rows
+
+
+def _cell(render, tag: str, css: str, url_of):
+    """A function writing one column's cell of a row: ``<td class="…">…</td>`` (a link
+    around the value for a linked column); given ``empty``, the empty value where the
+    column's related row is gone."""
+    plain, nowrapped = f'<{tag} class="{css}">', f'<{tag} class="{css} nowrap">'
+    close = f"</{tag}>"
+
+    if url_of is None:
+
+        def cell(obj, empty=None):
             try:
                 shown, nowrap = render(obj)
             except ObjectDoesNotExist:
                 if empty is None:
-                    empty = escape(cl.model_admin.get_empty_value_display())
+                    raise
                 shown, nowrap = empty, False
-            classes = nowrapped if nowrap else plain
-            if link:
-                tag = "th" if first else "td"
-                first = False
-                if url_of is not None:
-                    shown = f'<a href="{url_of(obj)}">{shown}</a>'
-                cells.append(f"<{tag}{classes}{shown}</{tag}>")
-            else:
-                cells.append(f"<td{classes}{shown}</td>")
-        rows.append(SafeString("".join(cells)))  # (mark_safe looks for lazy strings first)
-    return rows
+            return f"{nowrapped if nowrap else plain}{shown}{close}"
+
+        return cell
+
+    def linked_cell(obj, empty=None):
+        try:
+            shown, nowrap = render(obj)
+        except ObjectDoesNotExist:
+            if empty is None:
+                raise
+            shown, nowrap = empty, False
+        return f'{nowrapped if nowrap else plain}<a href="{url_of(obj)}">{shown}</a>{close}'
+
+    return linked_cell
 
 
 PLACEHOLDER = "0lean0"
@@ -111,7 +137,13 @@ def _change_url(cl):
         return None
     url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
     before, after = escape(url).split(PLACEHOLDER, 1)
-    return lambda obj: f"{before}{escape(quote(obj.pk))}{after}"
+
+    def url_of(obj) -> str:
+        pk = obj.pk
+        # (A whole number needs neither quoting nor escaping.)
+        return f"{before}{pk if type(pk) is int else escape(quote(pk))}{after}"
+
+    return url_of
 
 
 def _column(cl, index: int, name):
@@ -159,7 +191,7 @@ def _column(cl, index: int, name):
                 value = value()
         if type(value) is str and not boolean and value.strip():
             # A text (a name, a pair): shown as it is, escaped; seldom the same twice.
-            return escape(value), False
+            return html.escape(value), False
         if isinstance(value, str) and value.strip() == "":
             value = ""
         key = (type(value), value)
@@ -167,7 +199,7 @@ def _column(cl, index: int, name):
             shown = shown_of[key]
         except KeyError:
             shown = _boolean_icon(value) if boolean else display_for_value(value, empty)
-            shown = shown_of[key] = conditional_escape(shown)
+            shown = shown_of[key] = _plain(conditional_escape(shown))
         except TypeError:  # a value that cannot be a key
             shown = conditional_escape(display_for_value(value, empty))
         return shown, isinstance(value, DATES)
@@ -181,11 +213,32 @@ def _checkbox_cell(model_admin):
     ``action_checkbox_label`` (a blind review's neutral label), else by ``str()``."""
     prompt = _("Select this object for an action - {}")
     label_of = getattr(model_admin, "action_checkbox_label", str)
+    if prompt.count("{") != 1 or prompt.count("}") != 1 or "{}" not in prompt:
 
-    def render(obj):
-        return action_checkbox_html(obj.pk, label_of(obj), prompt), False
+        def render(obj):
+            return action_checkbox_html(obj.pk, label_of(obj), prompt), False
 
-    return render
+        return render
+    # The prompt around the label, and the markup around both, split once for the page.
+    before, after = prompt.split("{}")
+    start = f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="'
+    middle = f'" class="action-select" aria-label="{before}'
+    end = f'{after}">'
+
+    def written(obj):
+        pk, label = obj.pk, label_of(obj)
+        if type(pk) is not int:
+            pk = conditional_escape(pk)
+        label = html.escape(label) if type(label) is str else conditional_escape(label)
+        return f"{start}{pk}{middle}{label}{end}", False
+
+    return written
+
+
+def _plain(shown: str) -> str:
+    """Escaped markup kept for the page as a plain string: written into the row, a
+    ``SafeString`` is asked for its text through a method of its own, every cell."""
+    return str.__str__(shown)
 
 
 def _field_cell(field, empty: str):
@@ -209,7 +262,9 @@ def _field_cell(field, empty: str):
         try:
             return shown_of[key], nowrap
         except KeyError:
-            shown = shown_of[key] = conditional_escape(display_for_field(value, field, empty))
+            shown = shown_of[key] = _plain(
+                conditional_escape(display_for_field(value, field, empty))
+            )
         except TypeError:  # a value that cannot be a key (a list from a JSON field)
             shown = conditional_escape(display_for_field(value, field, empty))
         return shown, nowrap

@@ -27,9 +27,10 @@ def _rows(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", body))
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize(("model", "url_name"), LEAN, ids=[u for _, u in LEAN])
-def test_the_lean_rows_are_the_admins_own(client, monkeypatch, model, url_name):
-    client.force_login(verified_user(is_staff=True, is_superuser=True))
+def test_the_lean_rows_are_the_admins_own(client, monkeypatch, model, url_name, language):
+    client.force_login(verified_user(is_staff=True, is_superuser=True, language=language))
     for _ in range(3):
         GoalSheetFactory(match=MatchFactory(status="active"))
     url = reverse(url_name)
