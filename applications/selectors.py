@@ -28,6 +28,7 @@ from .models import (
     ApplicationStatusChange,
     Conference,
     Interest,
+    scored_by,
 )
 
 HIDDEN = _("Hidden until you score it")
@@ -263,6 +264,19 @@ def _blind_sorts() -> dict:
 INTEREST_LABEL = ("program_id", "kind", "position", "name", "short_name")
 
 
+@functools.cache
+def _reviewed_applications() -> QuerySet[Application]:
+    """What every viewer's list starts from (the review summary, the program, the
+    interests' labels), composed once a process and copied for each list: resolving
+    the summary's subqueries said the same on every visit. Never evaluated."""
+    return (
+        Application.objects.with_review_summary()
+        .select_related("cycle__program")
+        # The list shows each interest's label: not the descriptions of every one.
+        .prefetch_related(Prefetch("interests", queryset=Interest.objects.only(*INTEREST_LABEL)))
+    )
+
+
 def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     """Applications as the committee lists them: program, interests and the review
     summary (mean, count, whether ``viewer`` scored it) fetched with the rows.
@@ -271,10 +285,8 @@ def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     sorts by name or by mean score sorts by ``name_sort`` and ``mean_sort``: blank where a
     blind review hides them from ``viewer``, so the order cannot tell what is hidden."""
     applications = (
-        Application.objects.with_review_summary(viewer=viewer)
-        .select_related("cycle__program")
-        # The list shows each interest's label: not the descriptions of every one.
-        .prefetch_related(Prefetch("interests", queryset=Interest.objects.only(*INTEREST_LABEL)))
+        _reviewed_applications()
+        .annotate(scored_by_viewer=scored_by(viewer))
         # Aliases, not annotations: they order the rows and are never read, so they are
         # written into the query once (its ORDER BY), not also into every row.
         .alias(**_blind_sorts())

@@ -42,7 +42,7 @@ from .selectors import (
     latest_check_in_subqueries,
     meeting_subqueries,
     program_todays,
-    sheet_progress_annotations,
+    sheets_listed,
 )
 
 
@@ -222,7 +222,10 @@ class GoalSheetAdmin(WholeListActions, ListNotes, LeanRows, admin.ModelAdmin):
     actions = ["return_for_revision", "export_goals_csv"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_due_on().annotate(**sheet_progress_annotations())
+        # As ModelAdmin.get_queryset, from the sheets composed once (selectors).
+        queryset = sheets_listed()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def lean_rows_of(self, queryset) -> list:
         # Whether each row is overdue, with "today" worked out once for each program
