@@ -379,22 +379,6 @@ def sheet_progress_annotations() -> dict[str, Subquery]:
     }
 
 
-def sheets_listed() -> QuerySet[GoalSheet]:
-    """Goal sheets as the committee lists them: with ``due_on`` and the progress
-    annotations (:func:`sheet_progress_annotations`).
-
-    The annotations are composed once a process and each call is a copy: composing
-    their three subqueries (resolving each against the sheet's model) was most of a
-    millisecond on every visit to the list, and says the same every time."""
-    return _sheets_listed().all()
-
-
-@functools.cache
-def _sheets_listed() -> QuerySet[GoalSheet]:
-    # Never evaluated (only copied): it holds no rows.
-    return GoalSheet.objects.with_due_on().annotate(**sheet_progress_annotations())
-
-
 def program_todays(
     programs: Iterable[Program], now: dt.datetime | None = None
 ) -> dict[int, dt.date]:

@@ -115,15 +115,16 @@ def test_glances_show_what_the_summaries_show_of_each_goal_in_one_query(cycle, t
 
 
 def test_the_listed_sheets_are_composed_once_and_each_list_gets_its_own_copy(cycle):
+    from goals.admin import sheets_listed
     from goals.models import GoalSheet
 
     sheet = with_goals(cycle, goals=2, check_ins=1).goal_sheet
     afresh = GoalSheet.objects.with_due_on().annotate(**selectors.sheet_progress_annotations())
-    first, second = selectors.sheets_listed(), selectors.sheets_listed()
+    first, second = sheets_listed(), sheets_listed()
     assert first is not second and first.query is not second.query
     assert str(first.query) == str(afresh.query)
     # Narrowing one list leaves the next one whole.
     assert list(first.filter(pk=-1)) == []
     (row,) = second.filter(pk=sheet.pk)
     assert (row.goals_count, row.due_on) == (2, afresh.get(pk=sheet.pk).due_on)
-    assert str(selectors.sheets_listed().query) == str(afresh.query)
+    assert str(sheets_listed().query) == str(afresh.query)
