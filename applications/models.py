@@ -21,6 +21,13 @@ from .interests import Conference as Conference
 from .interests import Interest as Interest
 
 
+def scored_by(viewer) -> models.Exists:
+    """Whether ``viewer`` has scored the application (an annotation of its rows)."""
+    return models.Exists(
+        ApplicationReview.objects.filter(application=models.OuterRef("pk"), reviewer_id=viewer.pk)
+    )
+
+
 class ApplicationQuerySet(models.QuerySet):
     def of_person(self, user) -> ApplicationQuerySet:
         return self.filter(applicant=user) if user.is_authenticated else self.none()
@@ -61,13 +68,7 @@ class ApplicationQuerySet(models.QuerySet):
             ),
         )
         if viewer is not None:
-            qs = qs.annotate(
-                scored_by_viewer=models.Exists(
-                    ApplicationReview.objects.filter(
-                        application=models.OuterRef("pk"), reviewer_id=viewer.pk
-                    )
-                )
-            )
+            qs = qs.annotate(scored_by_viewer=scored_by(viewer))
         return qs
 
 

@@ -28,6 +28,7 @@ from .models import (
     ApplicationStatusChange,
     Conference,
     Interest,
+    scored_by,
 )
 
 HIDDEN = _("Hidden until you score it")
@@ -291,6 +292,15 @@ def _blind_sorts() -> dict:
 INTEREST_LABEL = ("program_id", "kind", "position", "name", "short_name")
 
 
+@functools.cache
+def _reviewed_applications() -> QuerySet[Application]:
+    """What every viewer's list starts from (the review summary, the program), composed
+    once a process and copied for each list: resolving the summary's subqueries said the
+    same on every visit. Never evaluated. (The interests' prefetch is each list's own:
+    Django notes the rows it reads on its queryset.)"""
+    return Application.objects.with_review_summary().select_related("cycle__program")
+
+
 def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     """Applications as the committee lists them: program, interests and the review
     summary (mean, count, whether ``viewer`` scored it) fetched with the rows.
@@ -299,10 +309,10 @@ def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     sorts by name or by mean score sorts by ``name_sort`` and ``mean_sort``: blank where a
     blind review hides them from ``viewer``, so the order cannot tell what is hidden."""
     applications = (
-        Application.objects.with_review_summary(viewer=viewer)
-        .select_related("cycle__program")
+        _reviewed_applications()
         # The list shows each interest's label: not the descriptions of every one.
         .prefetch_related(Prefetch("interests", queryset=Interest.objects.only(*INTEREST_LABEL)))
+        .annotate(scored_by_viewer=scored_by(viewer))
         # Aliases, not annotations: they order the rows and are never read, so they are
         # written into the query once (its ORDER BY), not also into every row.
         .alias(**_blind_sorts())

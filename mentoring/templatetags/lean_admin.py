@@ -1,50 +1,37 @@
-"""A changelist's rows written out column by column (``{% lean_result_list cl %}``).
-
-Django's ``result_list`` works out, for every cell of every row, what the column is (a
-model field, an admin method, an attribute), renders it through ``format_html`` and
-hands each cell to the template loop: on a 100-row page of ten columns, most of the page's
-time. Here each column is resolved once per page and each row is one string, with the
-same markup (classes, the link in the first column, boolean icons, the empty value).
-Changelists not marked lean (``LeanRows``), popups and editable lists keep Django's.
+"""The admin's changelist pieces written out: its rows (``{% lean_result_list cl %}``,
+from ``mentoring.lean_rows``), filters, navigation, actions and page links, each with
+the markup of Django's template. Changelists not marked lean (``LeanRows``), popups and
+editable lists keep Django's rows.
 """
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from django import template
 from django.contrib import admin as admin_module
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
-    _boolean_icon,
     admin_list_filter,
     pagination,
     paginator_number,
     result_headers,
     result_list,
 )
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
-from django.contrib.admin.utils import display_for_field, display_for_value, quote
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..admin_lists import action_checkbox_html
 from ..escaping import conditional_escape, escape
+from ..lean_rows import lean_rows
 from ..lean_table import results_table
 
 register = template.Library()
-
-DATES = (datetime.date, datetime.time)
 
 
 @register.simple_tag
@@ -54,167 +41,6 @@ def lean_result_list(cl):
     body = "".join(f"<tr>{row}</tr>" for row in lean_rows(cl))
     # (No row forms, so no hidden fields: an editable list keeps Django's, above.)
     return results_table(list(result_headers(cl)), mark_safe(body))
-
-
-def lean_rows(cl) -> list[str]:
-    columns = [_column(cl, index, name) for index, name in enumerate(cl.list_display)]
-    links = cl.list_display_links
-    linked = set()
-    if links is not None:
-        names = [name for name in cl.list_display if name != "action_checkbox"]
-        linked = set(links) if links else set(names[:1])
-    url_of = _change_url(cl)
-    empty = None
-    # Each column's two class attributes (with "nowrap" and without) and whether it
-    # links to the row, worked out once for the page.
-    cells_of = [
-        (render, f' class="{css}">', f' class="{css} nowrap">', name in linked)
-        for name, css, render in columns
-    ]
-    rows = []
-    for obj in cl.result_list:
-        cells = []
-        first = True
-        for render, plain, nowrapped, link in cells_of:
-            try:
-                shown, nowrap = render(obj)
-            except ObjectDoesNotExist:
-                if empty is None:
-                    empty = escape(cl.model_admin.get_empty_value_display())
-                shown, nowrap = empty, False
-            classes = nowrapped if nowrap else plain
-            if link:
-                tag = "th" if first else "td"
-                first = False
-                if url_of is not None:
-                    shown = f'<a href="{url_of(obj)}">{shown}</a>'
-                cells.append(f"<{tag}{classes}{shown}</{tag}>")
-            else:
-                cells.append(f"<td{classes}{shown}</td>")
-        rows.append(SafeString("".join(cells)))  # (mark_safe looks for lazy strings first)
-    return rows
-
-
-PLACEHOLDER = "0lean0"
-
-
-def _change_url(cl):
-    """The change page's URL of a row, from its key: reversed once for the page (with a
-    placeholder key), not once per row."""
-    try:
-        url = reverse(
-            admin_urlname(cl.opts, "change"),
-            args=(PLACEHOLDER,),
-            current_app=cl.model_admin.admin_site.name,
-        )
-    except NoReverseMatch:
-        return None
-    url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
-    before, after = escape(url).split(PLACEHOLDER, 1)
-    return lambda obj: f"{before}{escape(quote(obj.pk))}{after}"
-
-
-def _column(cl, index: int, name):
-    """(name, CSS class, render(obj) -> (escaped HTML, nowrap)) for one column."""
-    model_admin = cl.model_admin
-    empty = model_admin.get_empty_value_display()
-    label = name.__name__ if callable(name) else name
-    if label == "<lambda>":
-        label = f"lambda{index}"
-    field = None
-    if isinstance(name, str):
-        try:
-            field = cl.lookup_opts.get_field(name)
-        except FieldDoesNotExist:
-            field = None
-        if field is not None and (field.auto_created or field.is_relation and field.many_to_many):
-            field = None
-    if field is not None:
-        return (name, f"field-{label}", _field_cell(field, empty))
-    if callable(name):
-        attr = name
-        call = name
-    elif hasattr(model_admin, name) and name != "__str__":
-        attr = getattr(model_admin, name)
-        call = attr
-    else:
-        attr = getattr(cl.model, name, None)
-        call = None
-    boolean = getattr(attr, "boolean", False)
-    if isinstance(attr, property) and hasattr(attr, "fget"):
-        boolean = getattr(attr.fget, "boolean", False)
-    empty = getattr(attr, "empty_value_display", empty)
-    if name == "action_checkbox":
-        return (name, "action-checkbox", _checkbox_cell(model_admin))
-    css = f"field-{label}"
-    # The same value shows the same (a date, a count, a yes): formatted once per page.
-    shown_of = {}
-
-    def render(obj):
-        if call is not None:
-            value = call(obj)
-        else:
-            value = getattr(obj, name)
-            if callable(value):
-                value = value()
-        if type(value) is str and not boolean and value.strip():
-            # A text (a name, a pair): shown as it is, escaped; seldom the same twice.
-            return escape(value), False
-        if isinstance(value, str) and value.strip() == "":
-            value = ""
-        key = (type(value), value)
-        try:
-            shown = shown_of[key]
-        except KeyError:
-            shown = _boolean_icon(value) if boolean else display_for_value(value, empty)
-            shown = shown_of[key] = conditional_escape(shown)
-        except TypeError:  # a value that cannot be a key
-            shown = conditional_escape(display_for_value(value, empty))
-        return shown, isinstance(value, DATES)
-
-    return (name, css, render)
-
-
-def _checkbox_cell(model_admin):
-    """A row's action checkbox, as ``action_checkbox_html`` writes it, with the prompt
-    translated once for the page; the row is named by the admin's
-    ``action_checkbox_label`` (a blind review's neutral label), else by ``str()``."""
-    prompt = _("Select this object for an action - {}")
-    label_of = getattr(model_admin, "action_checkbox_label", str)
-
-    def render(obj):
-        return action_checkbox_html(obj.pk, label_of(obj), prompt), False
-
-    return render
-
-
-def _field_cell(field, empty: str):
-    nowrap = isinstance(field, (models.DateField, models.TimeField, models.ForeignKey))
-    if isinstance(field.remote_field, models.ManyToOneRel):
-
-        def render(obj):
-            related = getattr(obj, field.name)
-            return conditional_escape(empty if related is None else related), nowrap
-
-        return render
-
-    # The same value shows the same (a status, a flag): rendered once per page.
-    shown_of = {}
-
-    def render(obj):
-        value = getattr(obj, field.attname)
-        if isinstance(value, str) and value.strip() == "":
-            value = ""
-        key = (type(value), value)
-        try:
-            return shown_of[key], nowrap
-        except KeyError:
-            shown = shown_of[key] = conditional_escape(display_for_field(value, field, empty))
-        except TypeError:  # a value that cannot be a key (a list from a JSON field)
-            shown = conditional_escape(display_for_field(value, field, empty))
-        return shown, nowrap
-
-    return render
 
 
 @register.simple_tag

@@ -282,3 +282,18 @@ def test_location_position_and_identity_are_hidden_before_scoring_from_the_coord
         assert row[column] == "Hidden until you score it", column
     assert row["Mean score"] == "Hidden until you score it"
     assert_sealed(text(response))
+
+
+def test_each_viewers_list_says_whether_they_scored_from_the_shared_start():
+    """The list's start is composed once a process (applications.selectors): each viewer
+    still gets their own scores, and one viewer's list leaves the next one's whole."""
+    from applications.selectors import applications_for_committee
+
+    first, second = role_user(COORDINATOR), role_user(COORDINATOR)
+    application = ApplicationFactory(status=Application.Status.SUBMITTED)
+    ApplicationReview.objects.create(application=application, reviewer=first, score=4)
+    mine = applications_for_committee(viewer=first).filter(pk=application.pk)
+    theirs = applications_for_committee(viewer=second).filter(pk=application.pk)
+    assert [a.scored_by_viewer for a in mine] == [True]
+    assert [a.scored_by_viewer for a in theirs] == [False]
+    assert [(a.review_mean, a.review_count) for a in theirs] == [(4.0, 1)]

@@ -112,3 +112,19 @@ def test_glances_show_what_the_summaries_show_of_each_goal_in_one_query(cycle, t
     assert [g.pk for g in glances[sheet.match_id].retired_goals] == [retired.pk]
     assert glances[sheet.match_id].goals[0].latest_check_in.status == "in_progress"
     assert glances[without_sheet.pk].sheet is None and glances[without_sheet.pk].goals == []
+
+
+def test_the_listed_sheets_are_composed_once_and_each_list_gets_its_own_copy(cycle):
+    from goals.admin import sheets_listed
+    from goals.models import GoalSheet
+
+    sheet = with_goals(cycle, goals=2, check_ins=1).goal_sheet
+    afresh = GoalSheet.objects.with_due_on().annotate(**selectors.sheet_progress_annotations())
+    first, second = sheets_listed(), sheets_listed()
+    assert first is not second and first.query is not second.query
+    assert str(first.query) == str(afresh.query)
+    # Narrowing one list leaves the next one whole.
+    assert list(first.filter(pk=-1)) == []
+    (row,) = second.filter(pk=sheet.pk)
+    assert (row.goals_count, row.due_on) == (2, afresh.get(pk=sheet.pk).due_on)
+    assert str(sheets_listed().query) == str(afresh.query)

@@ -27,9 +27,10 @@ def _rows(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", body))
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize(("model", "url_name"), LEAN, ids=[u for _, u in LEAN])
-def test_the_lean_rows_are_the_admins_own(client, monkeypatch, model, url_name):
-    client.force_login(verified_user(is_staff=True, is_superuser=True))
+def test_the_lean_rows_are_the_admins_own(client, monkeypatch, model, url_name, language):
+    client.force_login(verified_user(is_staff=True, is_superuser=True, language=language))
     for _ in range(3):
         GoalSheetFactory(match=MatchFactory(status="active"))
     url = reverse(url_name)
@@ -48,6 +49,33 @@ def test_the_lean_rows_are_the_admins_own(client, monkeypatch, model, url_name):
     assert lean.status_code == plain.status_code == 200
     assert lean.context["cl"].result_count >= 3
     assert _rows(lean.content.decode()) == _rows(plain.content.decode())
+
+
+def test_a_cell_whose_related_row_is_gone_shows_the_empty_value_as_djangos(client, monkeypatch):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from matches.admin import MatchAdmin
+
+    client.force_login(verified_user(is_staff=True, is_superuser=True))
+    gone = MatchFactory(status="active")
+    MatchFactory(status="active")
+    shown = MatchAdmin.score_shown
+
+    def score_shown(self, match):
+        if match.pk == gone.pk:
+            raise ObjectDoesNotExist
+        return shown(self, match)
+
+    monkeypatch.setattr(MatchAdmin, "score_shown", score_shown)
+    url = reverse("admin:matches_match_changelist")
+    model_admin = admin.site._registry[Match]
+    every = {f.parameter_name: "all" for f in model_admin.list_filter if hasattr(f, "chosen")}
+    lean = client.get(url, every)
+    monkeypatch.setattr(model_admin, "list_only", ())
+    plain = client.get(url, every)
+    assert lean.context["cl"].result_count == 2
+    assert _rows(lean.content.decode()) == _rows(plain.content.decode())
+    assert model_admin.get_empty_value_display() in _rows(lean.content.decode())
 
 
 def _page_facts(response) -> tuple:
