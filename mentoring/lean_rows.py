@@ -68,27 +68,25 @@ def _cell(render, tag: str, css: str, url_of):
     plain, nowrapped = f'<{tag} class="{css}">', f'<{tag} class="{css} nowrap">'
     close = f"</{tag}>"
 
+    def shown(obj, empty):
+        try:
+            return render(obj)
+        except ObjectDoesNotExist:
+            if empty is None:
+                raise
+            return empty, False
+
     if url_of is None:
 
         def cell(obj, empty=None):
-            try:
-                shown, nowrap = render(obj)
-            except ObjectDoesNotExist:
-                if empty is None:
-                    raise
-                shown, nowrap = empty, False
-            return f"{nowrapped if nowrap else plain}{shown}{close}"
+            value, nowrap = shown(obj, empty)
+            return f"{nowrapped if nowrap else plain}{value}{close}"
 
         return cell
 
     def linked_cell(obj, empty=None):
-        try:
-            shown, nowrap = render(obj)
-        except ObjectDoesNotExist:
-            if empty is None:
-                raise
-            shown, nowrap = empty, False
-        return f'{nowrapped if nowrap else plain}<a href="{url_of(obj)}">{shown}</a>{close}'
+        value, nowrap = shown(obj, empty)
+        return f'{nowrapped if nowrap else plain}<a href="{url_of(obj)}">{value}</a>{close}'
 
     return linked_cell
 
