@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 
 from goals.models import Goal, GoalSheet
 from goals.selectors import (
@@ -49,14 +49,12 @@ def log_page(*, match: Match) -> LogPage:
     entries = []
     split = len(_ENTRY_READ)
     for row in sql.read(_log_entries_sql(connection.vendor), [match.pk], _LOG_ENTRY_FIELDS):
-        entry = ActivityLogEntry.from_db(DEFAULT_DB_ALIAS, _ENTRY_ATTNAMES, row[:split])
+        entry = sql.instance(ActivityLogEntry, _ENTRY_READ, row[:split])
         # Who recorded it, as select_related("recorded_by") sets it (None: nobody now).
         recorder = row[split : split + len(_RECORDER_READ)]
         ActivityLogEntry.recorded_by.field.set_cached_value(
             entry,
-            None
-            if recorder[0] is None
-            else User.from_db(DEFAULT_DB_ALIAS, _RECORDER_ATTNAMES, recorder),
+            None if recorder[0] is None else sql.instance(User, _RECORDER_READ, recorder),
         )
         entry.goal_ids = sql.id_list(row[-1])
         entries.append(entry)
@@ -67,9 +65,7 @@ def log_page(*, match: Match) -> LogPage:
 
 
 _ENTRY_READ = sql.model_fields(ActivityLogEntry)
-_ENTRY_ATTNAMES = [f.attname for f in _ENTRY_READ]
 _RECORDER_READ = sql.model_fields(User)
-_RECORDER_ATTNAMES = [f.attname for f in _RECORDER_READ]
 # The id list read beside each entry (its goals') has no field of its own.
 _LOG_ENTRY_FIELDS = (*_ENTRY_READ, *_RECORDER_READ, None)
 

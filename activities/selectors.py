@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -225,9 +225,9 @@ def active_matches_of(user) -> list[Match]:
     matches = []
     statement = _active_matches_sql(connection.vendor)
     for row in sql.read(statement, [Match.Status.ACTIVE, user.pk, user.pk], _ACTIVE_READ):
-        match = Match.from_db(DEFAULT_DB_ALIAS, [f.attname for f in _MATCH_KEYS], row[:4])
+        match = sql.instance(Match, _MATCH_KEYS, row[:4])
         for partner, values in ((Match.mentor, row[4:8]), (Match.mentee, row[8:12])):
-            named = Application.from_db(DEFAULT_DB_ALIAS, _NAMED, values)
+            named = sql.instance(Application, _NAMED_READ, values)
             partner.field.set_cached_value(match, named)
         matches.append(match)
     cycles = {c.pk: c for p in program_selectors.programs() for c in p.cycles.all()}
@@ -241,7 +241,6 @@ def active_matches_of(user) -> list[Match]:
 _MATCH_KEYS = sql.model_fields(Match, ["cycle", "mentor", "mentee"])
 # In the model's order, as from_db reads a row's values.
 _NAMED_READ = sql.model_fields(Application, ["preferred_name", "full_name", "anonymised_at"])
-_NAMED = [f.attname for f in _NAMED_READ]
 _ACTIVE_READ = (*_MATCH_KEYS, *_NAMED_READ, *_NAMED_READ)
 
 
@@ -292,9 +291,9 @@ def log_activity_choices(*, match: Match, entry: ActivityLogEntry | None = None)
     listed, others = [], []
     split = len(_CHOICE_READ)
     for row in sql.read(_choices_sql(get_language(), named is not None), params, _CHOICE_FIELDS):
-        activity = Activity.from_db(DEFAULT_DB_ALIAS, _CHOICE_ATTNAMES, row[:split])
+        activity = sql.instance(Activity, _CHOICE_READ, row[:split])
         Activity.category.field.set_cached_value(
-            activity, Category.from_db(DEFAULT_DB_ALIAS, _CHOICE_CATEGORY_ATTNAMES, row[split:])
+            activity, sql.instance(Category, _CHOICE_CATEGORY_READ, row[split:])
         )
         if activity.is_published and activity.program_id == program_id:
             listed.append(activity)
@@ -313,11 +312,9 @@ _CHOICE_READ = sql.model_fields(
         *(build_localized_fieldname("title", lang) for lang in AVAILABLE_LANGUAGES),
     ],
 )
-_CHOICE_ATTNAMES = [f.attname for f in _CHOICE_READ]
 _CHOICE_CATEGORY_READ = sql.model_fields(
     Category, ["name", *(build_localized_fieldname("name", lang) for lang in AVAILABLE_LANGUAGES)]
 )
-_CHOICE_CATEGORY_ATTNAMES = [f.attname for f in _CHOICE_CATEGORY_READ]
 _CHOICE_FIELDS = (*_CHOICE_READ, *_CHOICE_CATEGORY_READ)
 
 
@@ -348,13 +345,12 @@ def match_goals(*, match: Match) -> list[Goal]:
     order. Written out (:func:`_match_goals_sql`): the form reads them once, to draw and
     to check its choices."""
     return [
-        Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row)
+        sql.instance(Goal, _GOAL_READ, row)
         for row in sql.read(_match_goals_sql(), [match.pk], _GOAL_READ)
     ]
 
 
 _GOAL_READ = sql.model_fields(Goal)
-_GOAL_ATTNAMES = [f.attname for f in _GOAL_READ]
 
 
 @functools.cache

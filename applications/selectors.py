@@ -8,7 +8,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import models
 from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -175,8 +175,8 @@ def applications_in_program(user: User, program: Program) -> list[Application]:
     applications = []
     split = len(_IN_PROGRAM_APPLICATION)
     for row in sql.read(_in_program_sql(), [user.pk, program.pk], _IN_PROGRAM_READ):
-        application = Application.from_db(DEFAULT_DB_ALIAS, _IN_PROGRAM_NAMES, row[:split])
-        cycle = Cycle.from_db(DEFAULT_DB_ALIAS, _IN_PROGRAM_CYCLE_NAMES, row[split:])
+        application = sql.instance(Application, _IN_PROGRAM_APPLICATION, row[:split])
+        cycle = sql.instance(Cycle, _IN_PROGRAM_CYCLE, row[split:])
         Application.cycle.field.set_cached_value(application, cycle)
         applications.append(application)
     return applications
@@ -184,9 +184,7 @@ def applications_in_program(user: User, program: Program) -> list[Application]:
 
 # Every column of both, in the models' order, as select_related reads them.
 _IN_PROGRAM_APPLICATION = sql.model_fields(Application)
-_IN_PROGRAM_NAMES = [f.attname for f in _IN_PROGRAM_APPLICATION]
 _IN_PROGRAM_CYCLE = sql.model_fields(Cycle)
-_IN_PROGRAM_CYCLE_NAMES = [f.attname for f in _IN_PROGRAM_CYCLE]
 _IN_PROGRAM_READ = (*_IN_PROGRAM_APPLICATION, *_IN_PROGRAM_CYCLE)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
 from mentoring import sql
@@ -37,8 +36,8 @@ def invitations_waiting(user: User) -> list[Invitation]:
     invitations = []
     split = len(_INVITATION_FIELDS)
     for row in rows:
-        invitation = Invitation.from_db(DEFAULT_DB_ALIAS, _INVITATION_ATTNAMES, row[:split])
-        survey = Survey.from_db(DEFAULT_DB_ALIAS, _SURVEY_ATTNAMES, row[split:])
+        invitation = sql.instance(Invitation, _INVITATION_FIELDS, row[:split])
+        survey = sql.instance(Survey, _SURVEY_FIELDS, row[split:])
         Invitation.survey.field.set_cached_value(invitation, survey)
         invitations.append(invitation)
     return invitations
@@ -46,8 +45,6 @@ def invitations_waiting(user: User) -> list[Invitation]:
 
 _INVITATION_FIELDS = sql.model_fields(Invitation)
 _SURVEY_FIELDS = sql.model_fields(Survey)
-_INVITATION_ATTNAMES = [f.attname for f in _INVITATION_FIELDS]
-_SURVEY_ATTNAMES = [f.attname for f in _SURVEY_FIELDS]
 _WAITING_FIELDS = (*_INVITATION_FIELDS, *_SURVEY_FIELDS)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -153,7 +153,7 @@ def goal_sheet_summaries(
     sheets: dict[int, GoalSheet] = {}
     if ids:
         for row in sql.read(_sheets_sql(len(ids)), ids, _SHEET_READ):
-            sheet = GoalSheet.from_db(DEFAULT_DB_ALIAS, _SHEET_ATTNAMES, row)
+            sheet = sql.instance(GoalSheet, _SHEET_READ, row)
             sheets[sheet.match_id] = sheet
     goals_of: dict[int, list[Goal]] = {sheet.pk: [] for sheet in sheets.values()}
     goals: dict[int, Goal] = {}
@@ -167,13 +167,11 @@ def goal_sheet_summaries(
     if goals:
         split = len(_CHECK_IN_READ)
         for row in sql.read(_check_ins_sql(len(goals)), list(goals), _CHECK_IN_FIELDS):
-            check_in = CheckIn.from_db(DEFAULT_DB_ALIAS, _CHECK_IN_ATTNAMES, row[:split])
+            check_in = sql.instance(CheckIn, _CHECK_IN_READ, row[:split])
             # Its author, as select_related("author") sets it (None: the account is gone).
             CheckIn.author.field.set_cached_value(
                 check_in,
-                None
-                if row[split] is None
-                else User.from_db(DEFAULT_DB_ALIAS, _AUTHOR_ATTNAMES, row[split:]),
+                None if row[split] is None else sql.instance(User, _AUTHOR_READ, row[split:]),
             )
             goal = goals[check_in.goal_id]
             CheckIn.goal.field.set_cached_value(check_in, goal)
@@ -197,17 +195,13 @@ def goal_sheet_summaries(
     return summaries
 
 
-_SHEET_READ = tuple(sql.model_fields(GoalSheet))
-_SHEET_ATTNAMES = [f.attname for f in _SHEET_READ]
+_SHEET_READ = sql.model_fields(GoalSheet)
 _GOAL_READ = sql.model_fields(Goal)
-_GOAL_ATTNAMES = [f.attname for f in _GOAL_READ]
 # What a row of goals_with_area_ids_sql holds, for sql.read: the competency areas' ids
 # last, with no field of their own.
 GOAL_ROW_FIELDS = (*_GOAL_READ, None)
 _CHECK_IN_READ = sql.model_fields(CheckIn)
-_CHECK_IN_ATTNAMES = [f.attname for f in _CHECK_IN_READ]
 _AUTHOR_READ = sql.model_fields(User)
-_AUTHOR_ATTNAMES = [f.attname for f in _AUTHOR_READ]
 _CHECK_IN_FIELDS = (*_CHECK_IN_READ, *_AUTHOR_READ)
 
 
@@ -240,7 +234,7 @@ def goals_with_area_ids_sql(narrowed: str) -> str:
 
 def goal_from_row(row) -> Goal:
     """The goal of a row of :func:`goals_with_area_ids_sql`, its areas' ids beside it."""
-    goal = Goal.from_db(DEFAULT_DB_ALIAS, _GOAL_ATTNAMES, row[:-1])
+    goal = sql.instance(Goal, _GOAL_READ, row[:-1])
     goal.competency_area_ids = sql.id_list(row[-1])
     return goal
 

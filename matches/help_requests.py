@@ -8,7 +8,7 @@ import functools
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -67,9 +67,8 @@ def help_requests_of(*, match: Match, user: User) -> list[HelpRequest]:
     # Written out (the match page asks on every visit): composed by the ORM, this read
     # of none or one or two rows took longer than the rest of the page's queries.
     statement, fields = _own_requests_sql()
-    attnames = [f.attname for f in fields]
     return [
-        HelpRequest.from_db(DEFAULT_DB_ALIAS, attnames, row)
+        sql.instance(HelpRequest, fields, row)
         for row in sql.read(statement, [match.pk, user.pk], fields)
     ]
 

@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
 from mentoring import sql
@@ -69,23 +69,19 @@ def meetings_of(match: Match) -> MeetingsSummary:
     meetings = []
     split = len(_MEETING_READ)
     for row in sql.read(_meetings_sql(), [match.pk], _MEETING_FIELDS):
-        meeting = Meeting.from_db(DEFAULT_DB_ALIAS, _MEETING_ATTNAMES, row[:split])
+        meeting = sql.instance(Meeting, _MEETING_READ, row[:split])
         # The match, as its related manager sets it; who recorded it (None: nobody now).
         Meeting.match.field.set_cached_value(meeting, match)
         Meeting.recorded_by.field.set_cached_value(
             meeting,
-            None
-            if row[split] is None
-            else User.from_db(DEFAULT_DB_ALIAS, _USER_ATTNAMES, row[split:]),
+            None if row[split] is None else sql.instance(User, _USER_READ, row[split:]),
         )
         meetings.append(meeting)
     return MeetingsSummary(meetings)
 
 
 _MEETING_READ = sql.model_fields(Meeting)
-_MEETING_ATTNAMES = [f.attname for f in _MEETING_READ]
 _USER_READ = sql.model_fields(User)
-_USER_ATTNAMES = [f.attname for f in _USER_READ]
 _MEETING_FIELDS = (*_MEETING_READ, *_USER_READ)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext, ngettext
@@ -79,13 +79,13 @@ def current_match_with_partners(pk: int, *, chosen: bool = False) -> Match | Non
     if not rows:
         return None
     row = rows[0]
-    match = Match.from_db(DEFAULT_DB_ALIAS, _MATCH_ATTNAMES, row[:_MATCH_END])
+    match = sql.instance(Match, _MATCH_READ, row[:_MATCH_END])
     Match.mentor.field.set_cached_value(
-        match, Application.from_db(DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[_MATCH_END:_MENTOR_END])
+        match, sql.instance(Application, _PARTNER_READ, row[_MATCH_END:_MENTOR_END])
     )
     Match.mentee.field.set_cached_value(
         match,
-        Application.from_db(DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[_MENTOR_END:_MENTEE_END]),
+        sql.instance(Application, _PARTNER_READ, row[_MENTOR_END:_MENTEE_END]),
     )
     if chosen:
         (
@@ -99,8 +99,6 @@ def current_match_with_partners(pk: int, *, chosen: bool = False) -> Match | Non
 
 _MATCH_READ = sql.model_fields(Match)
 _PARTNER_READ = sql.model_fields(Application)
-_MATCH_ATTNAMES = [f.attname for f in _MATCH_READ]
-_PARTNER_ATTNAMES = [f.attname for f in _PARTNER_READ]
 _MATCH_END = len(_MATCH_READ)
 _MENTOR_END = _MATCH_END + len(_PARTNER_READ)
 _MENTEE_END = _MENTOR_END + len(_PARTNER_READ)

@@ -18,7 +18,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import connections, router
 
 from mentoring import sql
 
@@ -39,7 +39,7 @@ class ModelBackendInOneQuery(ModelBackend):
         rows = sql.read(statement, [pk], fields)
         if not rows:
             return None
-        user = people.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], rows[0])
+        user = sql.instance(people, fields, rows[0])
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

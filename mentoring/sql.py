@@ -11,7 +11,7 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import Lookup, Subquery
 
 
@@ -80,15 +80,31 @@ def table(model: type[models.Model], alias: str | None = None) -> str:
     return f"{name} {quote(alias)}" if alias else name
 
 
-def model_fields(model: type[models.Model], names: Iterable[str] | None = None) -> list:
+class Fields(tuple):
+    """Fields of one model, in the order ``from_db`` builds an instance from a row's
+    values, with their attribute names worked out once (:func:`instance`)."""
+
+    def __new__(cls, fields: Iterable[models.Field]):
+        read = super().__new__(cls, fields)
+        read.attnames = [f.attname for f in read]
+        return read
+
+
+def model_fields(model: type[models.Model], names: Iterable[str] | None = None) -> Fields:
     """The primary key and the fields ``names`` (every one by default) of ``model``, in
     the order ``model.from_db`` builds an instance from a row's values."""
     wanted = None if names is None else set(names)
-    return [
+    return Fields(
         f
         for f in model._meta.concrete_fields
         if wanted is None or f.primary_key or f.name in wanted or f.attname in wanted
-    ]
+    )
+
+
+def instance(model: type[models.Model], fields: Fields, values: Sequence):
+    """``model`` as the ORM builds it from a row: ``values`` read for ``fields``
+    (:func:`model_fields`), loaded from the database, not new."""
+    return model.from_db(DEFAULT_DB_ALIAS, fields.attnames, values)
 
 
 def columns(fields: Iterable[models.Field], alias: str | None = None) -> str:

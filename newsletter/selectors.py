@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -211,10 +211,10 @@ def archive_for(user: User) -> list[NewsletterIssue]:
     issues = []
     cycle_at, program_at = len(_ARCHIVE_READ), len(_ARCHIVE_READ) + len(_ARCHIVE_CYCLE_READ)
     for row in sql.read(_archive_sql(connection.vendor), params, _ARCHIVE_FIELDS):
-        issue = NewsletterIssue.from_db(DEFAULT_DB_ALIAS, _ARCHIVE_ATTNAMES, row[:cycle_at])
-        cycle = Cycle.from_db(DEFAULT_DB_ALIAS, _ARCHIVE_CYCLE_ATTNAMES, row[cycle_at:program_at])
+        issue = sql.instance(NewsletterIssue, _ARCHIVE_READ, row[:cycle_at])
+        cycle = sql.instance(Cycle, _ARCHIVE_CYCLE_READ, row[cycle_at:program_at])
         Cycle.program.field.set_cached_value(
-            cycle, Program.from_db(DEFAULT_DB_ALIAS, _ARCHIVE_PROGRAM_ATTNAMES, row[program_at:])
+            cycle, sql.instance(Program, _ARCHIVE_PROGRAM_READ, row[program_at:])
         )
         NewsletterIssue.cycle.field.set_cached_value(issue, cycle)
         issues.append(issue)
@@ -231,11 +231,8 @@ _ARCHIVE_READ = sql.model_fields(
         *(build_localized_fieldname("subject", lang) for lang in AVAILABLE_LANGUAGES),
     ],
 )
-_ARCHIVE_ATTNAMES = [f.attname for f in _ARCHIVE_READ]
 _ARCHIVE_CYCLE_READ = sql.model_fields(Cycle, ["program", "name"])
-_ARCHIVE_CYCLE_ATTNAMES = [f.attname for f in _ARCHIVE_CYCLE_READ]
 _ARCHIVE_PROGRAM_READ = sql.model_fields(Program, ["short_name"])
-_ARCHIVE_PROGRAM_ATTNAMES = [f.attname for f in _ARCHIVE_PROGRAM_READ]
 _ARCHIVE_FIELDS = (*_ARCHIVE_READ, *_ARCHIVE_CYCLE_READ, *_ARCHIVE_PROGRAM_READ)
 
 
@@ -289,18 +286,15 @@ def latest_newsletter_for(
     # took longer than the database took to answer it.
     released = [NewsletterIssue.Status.SENDING, NewsletterIssue.Status.SENT]
     rows = sql.read(_latest_sql(len(cycle_ids)), [*cycle_ids, *released], _LATEST_FIELDS)
-    return NewsletterIssue.from_db(DEFAULT_DB_ALIAS, _LATEST_ATTNAMES, rows[0]) if rows else None
+    return sql.instance(NewsletterIssue, _LATEST_FIELDS, rows[0]) if rows else None
 
 
 _NEWEST_FIRST = ("-month", "-sent_at", "-pk")
 # The subject in each language (the page shows the reader's, or the fallback's).
-_LATEST_FIELDS = tuple(
-    sql.model_fields(
-        NewsletterIssue,
-        ["subject", *(build_localized_fieldname("subject", lang) for lang in AVAILABLE_LANGUAGES)],
-    )
+_LATEST_FIELDS = sql.model_fields(
+    NewsletterIssue,
+    ["subject", *(build_localized_fieldname("subject", lang) for lang in AVAILABLE_LANGUAGES)],
 )
-_LATEST_ATTNAMES = [f.attname for f in _LATEST_FIELDS]
 
 
 @functools.lru_cache(maxsize=8)

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 
 from activities.selectors import Suggestion, recent_and_planned_titles, suggested_activities
 from applications.models import Application
@@ -160,7 +160,7 @@ def _applications_of(user: User, programs: list) -> list[Application]:
     if not user.is_authenticated:
         return []
     applications = [
-        Application.from_db(DEFAULT_DB_ALIAS, _APPLICATION_ATTNAMES, row)
+        sql.instance(Application, _APPLICATION_READ, row)
         for row in sql.read(_applications_sql(), [user.pk], _APPLICATION_READ)
     ]
     cycles = _cycles(programs, {a.cycle_id for a in applications})
@@ -170,8 +170,7 @@ def _applications_of(user: User, programs: list) -> list[Application]:
     return applications
 
 
-_APPLICATION_READ = tuple(sql.model_fields(Application, ("cycle", "role", "status")))
-_APPLICATION_ATTNAMES = [f.attname for f in _APPLICATION_READ]
+_APPLICATION_READ = sql.model_fields(Application, ("cycle", "role", "status"))
 
 
 @functools.cache
@@ -198,15 +197,13 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
     matches = []
     fields, partner_fields = len(_MATCH_READ), len(_PARTNER_READ)
     for row in rows:
-        match = Match.from_db(DEFAULT_DB_ALIAS, _MATCH_ATTNAMES, row[:fields])
+        match = sql.instance(Match, _MATCH_READ, row[:fields])
         match.cycle = cycles[match.cycle_id]
         for side, start, interest_ids in (
             (Match.mentor, fields, row[-3]),
             (Match.mentee, fields + partner_fields, row[-2]),
         ):
-            partner = Application.from_db(
-                DEFAULT_DB_ALIAS, _PARTNER_ATTNAMES, row[start : start + partner_fields]
-            )
+            partner = sql.instance(Application, _PARTNER_READ, row[start : start + partner_fields])
             # The interests (for the suggestions) from the programs' shared content.
             attach_interests(partner, "interests", sql.id_list(interest_ids), known)
             side.field.set_cached_value(match, partner)
@@ -219,8 +216,6 @@ def _matches_of(applications: list[Application], programs: list) -> list[Match]:
 
 _MATCH_READ = sql.model_fields(Match, _MATCH_FIELDS)
 _PARTNER_READ = sql.model_fields(Application, _PARTNER_FIELDS)
-_MATCH_ATTNAMES = [f.attname for f in _MATCH_READ]
-_PARTNER_ATTNAMES = [f.attname for f in _PARTNER_READ]
 # The two interest id lists and the certificate's code, last: no field of their own.
 _MATCH_READ_FIELDS = (*_MATCH_READ, *_PARTNER_READ, *_PARTNER_READ, None, None, None)
 

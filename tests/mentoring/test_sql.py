@@ -68,3 +68,12 @@ def test_an_id_array_lists_the_ids_a_subquery_selects_and_none_as_an_empty_list(
         chosen.pk: sorted(i.pk for i in chosen.interests.all()),
         none_chosen.pk: [],
     }
+
+
+def test_an_instance_is_built_from_the_values_read_for_its_fields_as_the_orm_builds_it():
+    fields = sql.model_fields(Application, ["full_name", "role"])
+    built = sql.instance(Application, fields, [7, "mentor", "Ada Lovelace"])
+
+    assert fields.attnames == ["id", "role", "full_name"]  # the model's order, not the names'
+    assert (built.pk, built.full_name, built.role) == (7, "Ada Lovelace", "mentor")
+    assert not built._state.adding and built._state.db == "default"
