@@ -28,16 +28,6 @@ DONE, PLANNED = ActivityLogEntry.Status.DONE, ActivityLogEntry.Status.PLANNED
 
 
 @pytest.fixture
-def match():
-    return active_match()
-
-
-@pytest.fixture
-def mentee(match):
-    return match.mentee.applicant
-
-
-@pytest.fixture
 def mentor(match):
     return match.mentor.applicant
 

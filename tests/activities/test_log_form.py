@@ -15,19 +15,9 @@ from goals.models import Goal
 from tests.factories import ActivityFactory, ActivityLogEntryFactory, CategoryFactory
 from tests.form_tokens import with_token
 
-from .helpers import active_match, goal_for, today
+from .helpers import goal_for, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def match():
-    return active_match()
-
-
-@pytest.fixture
-def mentee(match):
-    return match.mentee.applicant
 
 
 @pytest.fixture

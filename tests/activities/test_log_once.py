@@ -41,11 +41,6 @@ def entry(token: str, **overrides) -> dict:
     }
 
 
-@pytest.fixture
-def match():
-    return active_match()
-
-
 def test_the_same_form_posted_twice_records_one_entry_and_shows_the_log(client, match):
     client.force_login(match.mentee.applicant)
     token = form_page_token(client, match)
