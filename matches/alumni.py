@@ -36,21 +36,23 @@ class Returning:
         return self.mentees + self.mentors
 
 
-def _concluded_before(role: str | None = None) -> Exists:
+def _concluded_before(role: str) -> Exists:
     """A concluded match, in an earlier year of the applicant's program, in which the
-    applicant (of the outer application) was a partner (``role``: as that role only)."""
-    matches = Match.objects.filter(
-        status=Match.Status.CONCLUDED,
-        cycle__program_id=OuterRef("cycle__program_id"),
-        cycle__ends_on__lt=OuterRef("cycle__starts_on"),
+    applicant (of the outer application) was the partner of that ``role``.
+
+    One role a subquery: the two asked in one, with an OR across the mentee's and the
+    mentor's application, cannot use the applicant's index, and the committee's home
+    page then joined every applicant with every concluded match (90 ms at 5,000
+    applications, against 2 ms)."""
+    partner = "mentee" if role == Role.MENTEE else "mentor"
+    return Exists(
+        Match.objects.filter(
+            status=Match.Status.CONCLUDED,
+            cycle__program_id=OuterRef("cycle__program_id"),
+            cycle__ends_on__lt=OuterRef("cycle__starts_on"),
+            **{f"{partner}__applicant_id": OuterRef("applicant_id")},
+        )
     )
-    as_mentee = Q(mentee__applicant_id=OuterRef("applicant_id"))
-    as_mentor = Q(mentor__applicant_id=OuterRef("applicant_id"))
-    if role == Role.MENTEE:
-        return Exists(matches.filter(as_mentee))
-    if role == Role.MENTOR:
-        return Exists(matches.filter(as_mentor))
-    return Exists(matches.filter(as_mentee | as_mentor))
 
 
 def returning_by_cycle(cycle_ids: Iterable[int]) -> dict[int, Returning]:
@@ -61,8 +63,10 @@ def returning_by_cycle(cycle_ids: Iterable[int]) -> dict[int, Returning]:
         Application.objects.filter(
             cycle_id__in=ids, submitted_at__isnull=False, applicant__isnull=False
         )
-        .annotate(returning=_concluded_before(), was_mentee=_concluded_before(Role.MENTEE))
-        .filter(returning=True)
+        .annotate(
+            was_mentee=_concluded_before(Role.MENTEE), was_mentor=_concluded_before(Role.MENTOR)
+        )
+        .filter(Q(was_mentee=True) | Q(was_mentor=True))
         .values("cycle_id", "role", "was_mentee")
         .annotate(people=Count("applicant_id", distinct=True))
         .order_by()
