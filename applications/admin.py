@@ -108,7 +108,7 @@ class ApplicationAdmin(
         *("years_experience", "funding_requested", "submitted_at", "decision_sent_at"),
         *("cycle__blind_review", "cycle__program__time_zone"),
     )
-    list_per_page = 50
+    list_per_page = 100
     inlines = [StatusChangeInline]
     actions = [
         "mark_under_review",

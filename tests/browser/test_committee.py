@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
@@ -119,10 +120,11 @@ def listed_rows(page: Page) -> set[int]:
 
 
 def test_each_task_leads_to_exactly_its_rows_and_decisions_reach_two_pages(
-    browser, live_server, demo
+    browser, live_server, demo, monkeypatch
 ):
     # The demo's year has its decisions told; next year's applications are open, and 62
-    # accepted applicants there have not been told yet.
+    # accepted applicants there have not been told yet: two pages of 50.
+    monkeypatch.setattr(admin.site.get_model_admin(Application), "list_per_page", 50)
     alsc = Program.objects.get(slug="alsc")
     taking = Cycle.objects.accepting_applications_on(alsc.today()).get(program=alsc)
     accepted = [ApplicationFactory(cycle=taking, status="accepted") for _ in range(ACCEPTED_UNTOLD)]
