@@ -1,8 +1,8 @@
 """Admin actions that never cover only the rows on screen without saying so.
 
 Django's header checkbox ticks the rows of the page; an action then runs on those alone,
-and "Select all 62" is easy to miss. With 62 accepted applicants listed 50 a page,
-"Send decisions" would tell 50 and silently leave 12. Here, when every row of a page is
+and "Select all 162" is easy to miss. With 162 accepted applicants listed 100 a page,
+"Send decisions" would tell 100 and silently leave 62. Here, when every row of a page is
 ticked and the filtered list holds more, the action first asks: all of the list, or only
 the ticked rows.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote_plus
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -235,12 +236,53 @@ class ListNotes:
             if cycles is not None and cycles.opens_on_current:
                 # "(26 total)" beside the count leads to every cycle's rows, not back here.
                 changelist.every_row_url = f"?{cycles.parameter_name}=all"
+            if isinstance(context.get("media"), forms.Media):
+                context["media"] = kept_media(context["media"])
         return response
 
     def list_notes(self, request: HttpRequest, changelist) -> list[str]:
         if changelist.result_count:
             return []
         return [empty_list_reason(changelist)]
+
+
+class KeptMedia(forms.Media):
+    """A page's media (its scripts and style sheets) drawn once a process: the same
+    files, the same tags. Drawing them walks every file through the static files
+    storage and orders the lists anew, on every visit to a list. Added to other media,
+    it is media as any other."""
+
+    def __init__(self, media: forms.Media):
+        super().__init__()
+        self._css_lists, self._js_lists = media._css_lists, media._js_lists
+        self._drawn = media.render()
+        self._parts: dict[str, KeptMedia] = {}
+
+    def render(self):
+        return self._drawn
+
+    def __getitem__(self, name):
+        part = self._parts.get(name)
+        if part is None:
+            part = self._parts[name] = KeptMedia(super().__getitem__(name))
+        return part
+
+
+_KEPT_MEDIA: dict[str, KeptMedia] = {}
+
+
+def kept_media(media: forms.Media) -> KeptMedia:
+    """``media`` as drawn before by this process, if the same files were. Its files
+    follow from the admin class and the settings alone (a list's, its actions'), so a
+    process keeps a few; a file's URL is fixed for the process's life (the static
+    files' manifest is read once)."""
+    key = repr((media._css_lists, media._js_lists))
+    kept = _KEPT_MEDIA.get(key)
+    if kept is None:
+        if len(_KEPT_MEDIA) >= 64:  # (never, with the lists there are: a bound all the same)
+            _KEPT_MEDIA.clear()
+        kept = _KEPT_MEDIA[key] = KeptMedia(media)
+    return kept
 
 
 def empty_list_reason(changelist) -> str:
