@@ -22,9 +22,11 @@ from .interests import Interest as Interest
 
 
 def scored_by(viewer) -> models.Exists:
-    """Whether ``viewer`` has scored the application (an annotation of its rows)."""
+    """Whether ``viewer`` (a person, or their id: None for no one) has scored the
+    application (an annotation of its rows)."""
+    viewer_id = viewer if viewer is None or isinstance(viewer, int) else viewer.pk
     return models.Exists(
-        ApplicationReview.objects.filter(application=models.OuterRef("pk"), reviewer_id=viewer.pk)
+        ApplicationReview.objects.filter(application=models.OuterRef("pk"), reviewer_id=viewer_id)
     )
 
 

@@ -306,20 +306,30 @@ def applications_for_committee(*, viewer: User) -> QuerySet[Application]:
     A reviewer gets the submitted applications of the cycles they are assigned to. What
     sorts by name or by mean score sorts by ``name_sort`` and ``mean_sort``: blank where a
     blind review hides them from ``viewer``, so the order cannot tell what is hidden."""
+    return _committee_list(viewer.pk, rules.reviews_assigned_cycles_only(viewer)).all()
+
+
+@functools.lru_cache(maxsize=256)
+def _committee_list(viewer_id: int, assigned_cycles_only: bool) -> QuerySet[Application]:
+    """:func:`applications_for_committee`, composed once a process for each committee
+    member and copied for each list: resolving the viewer's scores and the blind-review
+    sorts said the same on every visit (a millisecond of the applications list). The
+    query holds the viewer's id and no row; it is never evaluated, and the member's
+    role, which decides what it filters, is part of its key."""
     applications = (
         _reviewed_applications()
         # The list shows each interest's label: not the descriptions of every one.
         .prefetch_related(Prefetch("interests", queryset=Interest.objects.only(*INTEREST_LABEL)))
-        .annotate(scored_by_viewer=scored_by(viewer))
+        .annotate(scored_by_viewer=scored_by(viewer_id))
         # Aliases, not annotations: they order the rows and are never read, so they are
         # written into the query once (its ORDER BY), not also into every row.
         .alias(**_blind_sorts())
         # Never by the name itself (Meta.ordering): the order would tell a hidden name.
         .order_by("-cycle__starts_on", "role", "name_sort", "pk")
     )
-    if rules.reviews_assigned_cycles_only(viewer):
+    if assigned_cycles_only:
         applications = applications.submitted().filter(
-            cycle__in=Cycle.objects.filter(reviewers=viewer)
+            cycle__in=Cycle.objects.filter(reviewers=viewer_id)
         )
     return applications
 

@@ -297,3 +297,18 @@ def test_each_viewers_list_says_whether_they_scored_from_the_shared_start():
     assert [a.scored_by_viewer for a in mine] == [True]
     assert [a.scored_by_viewer for a in theirs] == [False]
     assert [(a.review_mean, a.review_count) for a in theirs] == [(4.0, 1)]
+
+
+def test_a_reviewers_list_composed_once_keeps_to_their_cycles_on_every_visit():
+    """The start composed once for a reviewer keeps their cycles only, each visit, and
+    a coordinator's start beside it keeps every cycle."""
+    from applications.selectors import applications_for_committee
+
+    theirs, elsewhere = ApplicationFactory(status="submitted"), ApplicationFactory(status="submitted")
+    reviewer = role_user(REVIEWER, reviews=(theirs.cycle,))
+    coordinator = role_user(COORDINATOR)
+    for _visit in range(2):
+        listed = set(applications_for_committee(viewer=reviewer).values_list("pk", flat=True))
+        assert listed == {theirs.pk}
+        everything = applications_for_committee(viewer=coordinator).values_list("pk", flat=True)
+        assert {theirs.pk, elsewhere.pk} <= set(everything)
