@@ -304,7 +304,8 @@ def test_a_reviewers_list_composed_once_keeps_to_their_cycles_on_every_visit():
     a coordinator's start beside it keeps every cycle."""
     from applications.selectors import applications_for_committee
 
-    theirs, elsewhere = ApplicationFactory(status="submitted"), ApplicationFactory(status="submitted")
+    theirs = ApplicationFactory(status="submitted")
+    elsewhere = ApplicationFactory(status="submitted")
     reviewer = role_user(REVIEWER, reviews=(theirs.cycle,))
     coordinator = role_user(COORDINATOR)
     for _visit in range(2):
