@@ -125,13 +125,18 @@ class ApplicationAdmin(
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return selectors.applications_for_committee(viewer=request.user)
 
-    def lean_rows_of(self, queryset) -> list:
+    def lean_shape(self, request: HttpRequest):
+        # The list's start is the member's own (their scores, their role's cycles).
+        return (request.user.pk, rules.reviews_assigned_cycles_only(request.user))
+
+    def lean_prepared(self, queryset):
         # The interests column: ids with the rows, the interests from the shared content,
         # not a prefetch building a manager and an object per row.
-        rows = queryset.prefetch_related(None).annotate(
+        return queryset.prefetch_related(None).annotate(
             **selectors.chosen_ids("pk", conferences=False)
         )
-        rows = self.lean_fetch(rows)
+
+    def lean_finished(self, rows: list) -> list:
         known = selectors.choices()
         label_of = {}  # each interest's label (in the reader's language) once a page
         # The roles' labels translated once a page (each row's checkbox names its role).

@@ -108,6 +108,9 @@ class MatchAdmin(
         ),
     ]
 
+    def lean_shape(self, request):
+        return ()  # the same start for everyone (ModelAdmin.get_queryset)
+
     def get_readonly_fields(self, request, obj=None):
         # Staff change matches only through the actions and pages that call services.
         return [

@@ -115,8 +115,23 @@ class LeanRows:
         return str(obj)
 
     def lean_rows_of(self, queryset) -> list:
-        """The page's narrowed rows, in order (a list may attach what its columns read)."""
-        return self.lean_fetch(queryset)
+        """The page's narrowed rows, in order."""
+        return self.lean_finished(self.lean_fetch(self.lean_prepared(queryset)))
+
+    def lean_prepared(self, queryset):
+        """``queryset`` with what the columns read beside the rows (annotations): the
+        same for every page of the list."""
+        return queryset
+
+    def lean_finished(self, rows: list) -> list:
+        """The page's rows, with what the columns read worked out for the page."""
+        return rows
+
+    def lean_shape(self, request: HttpRequest):
+        """What the list's start (``get_queryset``) depends on, as a key, if anything
+        (the person, say); None if this cannot be told, and the page's query is then
+        compiled afresh on every visit (``lean_pages.page_template``)."""
+        return None
 
     def lean_counts(self, changelist) -> dict:
         """Counts the page's notes need, by name, asked with its rows rather than in a
@@ -138,7 +153,10 @@ class LeanRows:
 
     def lean_fetch(self, queryset) -> list:
         """The rows of ``queryset`` with their shared cycles (``list_shared_cycle``)."""
-        rows = list(lean_objects(queryset))
+        return self.lean_attached(list(lean_objects(queryset)))
+
+    def lean_attached(self, rows: list) -> list:
+        """``rows`` with their shared cycles (``list_shared_cycle``)."""
         if self.list_shared_cycle:
             attach_shared_cycles(rows, self.list_shared_cycle)
         return rows

@@ -11,9 +11,12 @@ narrower one."""
 from __future__ import annotations
 
 import inspect
+import re
+from dataclasses import dataclass
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldError
+from django.db import connections
 from django.db.models import F, ForeignObject, IntegerField, Model, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import Expression, RawSQL
@@ -23,6 +26,7 @@ from django.db.models.query import ModelIterable, RelatedPopulator, get_related_
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql.constants import LOUTER
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from . import selectors
 from .models import Cycle
@@ -235,13 +239,26 @@ class _LeanIterable(ModelIterable):
         db = queryset.db
         compiler = queryset.query.get_compiler(using=db)
         results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
+        yield from _Objects(compiler, db).built(compiler.results_iter(results))
+
+
+class _Objects:
+    """How a compiled query's rows become objects (with their related objects and
+    annotations), worked out from its compiler."""
+
+    def __init__(self, compiler, db: str):
         select, klass_info = compiler.select, compiler.klass_info
-        annotations = list(compiler.annotation_col_map.items())
+        self.annotations = list(compiler.annotation_col_map.items())
         fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        build = _builder(klass_info["model"], db, [f[0].target.attname for f in select[start:end]])
-        related = [_populator(p, db) for p in get_related_populators(klass_info, select, db)]
-        for row in compiler.results_iter(results):
+        self.start, self.end = fields[0], fields[-1] + 1
+        attnames = [f[0].target.attname for f in select[self.start : self.end]]
+        self.build = _builder(klass_info["model"], db, attnames)
+        self.related = [_populator(p, db) for p in get_related_populators(klass_info, select, db)]
+
+    def built(self, rows):
+        build, related, annotations = self.build, self.related, self.annotations
+        start, end = self.start, self.end
+        for row in rows:
             obj = build(row[start:end])
             for fill in related:
                 fill(row, obj)
@@ -284,14 +301,19 @@ def lean_page(changelist, request: HttpRequest) -> None:
     _drop_unordered_annotations(keys.query)
     _resolved_once(keys.query)
     full = admin_.show_full_result_count
-    page = admin_.lean_narrowed(changelist.queryset.filter(_OnThePage(F("pk"), keys.query)))
-    _order_by_columns(page.query)
-    page = page.annotate(lean_shown=_count_of(changelist.queryset))
-    if full:
-        page = page.annotate(lean_total=_count_of(changelist.root_queryset))
     extra = admin_.lean_counts(changelist)
-    page = page.annotate(**{f"lean_{name}": _count_of(qs) for name, qs in extra.items()})
-    rows = admin_.lean_rows_of(page)
+    counts = {"shown": _count_of(changelist.queryset)}
+    if full:
+        counts["total"] = _count_of(changelist.root_queryset)
+    counts |= {name: _count_of(qs) for name, qs in extra.items()}
+    template = page_template(changelist, request, list(counts))
+    if template is not None:
+        rows = admin_.lean_finished(admin_.lean_attached(template.rows(keys.query, counts)))
+    else:
+        page = admin_.lean_narrowed(changelist.queryset.filter(_OnThePage(F("pk"), keys.query)))
+        _order_by_columns(page.query)
+        page = page.annotate(**{f"lean_{name}": count for name, count in counts.items()})
+        rows = admin_.lean_rows_of(page)
     # With no row to read them from, a note asks for its count itself.
     changelist.lean_counts = {n: getattr(rows[0], f"lean_{n}") for n in extra} if rows else {}
     if rows:
@@ -313,3 +335,142 @@ def lean_page(changelist, request: HttpRequest) -> None:
     changelist.can_show_all = result_count <= changelist.list_max_show_all
     changelist.multi_page = result_count > per_page
     changelist.paginator = paginator
+
+
+# ---------------------------------------------------------------------------------------
+# A page's query, compiled once a process for each shape of page
+
+# What stands in a page template for the SQL each visit asks anew: its keys, its counts.
+_KEYS = "LEAN_PAGE_KEYS"
+_COUNT = "LEAN_PAGE_COUNT_"
+_MARKED = re.compile(r"\((LEAN_PAGE_\w+)\)")
+_PLACEHOLDER = re.compile(r"%[%s]")
+
+
+@dataclass(frozen=True)
+class PageTemplate:
+    """A lean page's query as compiled for one shape of page (a list, its order, its
+    counts, the language, and what the list's admin says its start depends on): the
+    SQL between the places where the page's keys and counts go, and the parameters
+    each stretch takes. A visit compiles only its keys (its filters, search, order and
+    page) and its counts, and puts them in; the columns, joins, annotations and order
+    of the rows, the same on every visit, are compiled once. Django compiled them on
+    every visit: a millisecond of each list's time."""
+
+    query: object  # the page's Query, compiled, never run as it is
+    against: object  # the Query the keys are a subquery of (for their aliases)
+    stretches: tuple[str, ...]  # the SQL, split at the markers
+    marked: tuple[str, ...]  # what goes between stretches: _KEYS or _COUNT + name
+    params: tuple[tuple, ...]  # each stretch's parameters
+    objects: _Objects
+    select: list
+    db: str
+
+    def sql(self, keys, counts: dict) -> tuple[str, list] | None:
+        """The page's SQL and parameters with ``keys`` (their Query) and ``counts``
+        (name: a count's expression) put in; None when no key can match."""
+        connection = connections[self.db]
+        resolved = keys.resolve_expression(self.against.clone())
+        try:
+            keys_sql, keys_params = resolved.as_sql(None, connection)
+        except EmptyResultSet:
+            return None
+        parts, params = [self.stretches[0]], list(self.params[0])
+        for marked, stretch, stretch_params in zip(
+            self.marked, self.stretches[1:], self.params[1:], strict=True
+        ):
+            if marked == _KEYS:
+                parts.append(keys_sql)
+                params.extend(keys_params)
+            else:
+                count = counts[marked.removeprefix(_COUNT)]
+                parts.append(f"({count.sql})")
+                params.extend(count.params)
+            parts.append(stretch)
+            params.extend(stretch_params)
+        return "".join(parts), params
+
+    def rows(self, keys, counts: dict) -> list:
+        """The page's objects, read with ``keys`` and ``counts``."""
+        statement = self.sql(keys, counts)
+        if statement is None:
+            return []
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(*statement)
+            fetched = cursor.fetchall()
+        # A compiler for this thread's connection, for the columns' converters.
+        compiler = self.query.get_compiler(using=self.db)
+        compiler.select, compiler.col_count = self.select, len(self.select)
+        return list(self.objects.built(compiler.results_iter([fetched])))
+
+
+_TEMPLATES: dict[tuple, PageTemplate | None] = {}
+# Shapes of page a process keeps (lists x orders x languages x committee members, for
+# the applications list): far fewer in use.
+_TEMPLATES_KEPT = 512
+
+
+def page_template(changelist, request: HttpRequest, counts: list[str]) -> PageTemplate | None:
+    """The compiled query of a page of this shape, or None where the list's admin does
+    not say what its start depends on (``lean_shape``: such a page is compiled afresh)."""
+    admin_ = changelist.model_admin
+    shape = admin_.lean_shape(request)
+    if shape is None:
+        return None
+    order = tuple(o if isinstance(o, str) else repr(o) for o in changelist.queryset.query.order_by)
+    db = changelist.root_queryset.db
+    related = admin_.list_select_related  # (a list, or a bool)
+    related = tuple(related) if isinstance(related, (list, tuple)) else related
+    narrowed = (admin_.list_only, related, admin_.list_shared_cycle)
+    key = (type(admin_), narrowed, shape, order, tuple(counts), get_language(), db)
+    try:
+        return _TEMPLATES[key]
+    except KeyError:
+        pass
+    template = _compiled_template(changelist, counts, db)
+    if len(_TEMPLATES) >= _TEMPLATES_KEPT:
+        _TEMPLATES.clear()
+    _TEMPLATES[key] = template
+    return template
+
+
+def _compiled_template(changelist, counts: list[str], db: str) -> PageTemplate | None:
+    """Compile the page's query from the list's start (not its filtered rows: the keys
+    were filtered already), with markers where the keys and counts go."""
+    admin_ = changelist.model_admin
+    try:
+        start = changelist.root_queryset.order_by(*changelist.queryset.query.order_by)
+        against = start.query.clone()
+        page = admin_.lean_narrowed(start.filter(_OnThePage(F("pk"), RawSQL(_KEYS, ()))))
+    except FieldError:  # an order by what only a filter adds: compiled afresh
+        return None
+    _order_by_columns(page.query)
+    page = page.annotate(
+        **{f"lean_{n}": _Constant(_COUNT + n, (), output_field=IntegerField()) for n in counts}
+    )
+    page = lean_objects(admin_.lean_prepared(page))
+    if page._iterable_class is not _LeanIterable:
+        return None
+    compiler = page.query.get_compiler(using=db)
+    sql, params = compiler.as_sql()
+    pieces = _MARKED.split(sql)
+    stretches, marked = tuple(pieces[0::2]), tuple(pieces[1::2])
+    if sorted(marked) != sorted([_KEYS, *(_COUNT + n for n in counts)]):
+        return None  # (a marker went missing or came twice: compiled afresh)
+    taken, split = 0, []
+    for stretch in stretches:
+        n = sum(1 for p in _PLACEHOLDER.findall(stretch) if p == "%s")
+        split.append(tuple(params[taken : taken + n]))
+        taken += n
+    if taken != len(params):
+        return None
+    return PageTemplate(
+        query=page.query,
+        against=against,
+        stretches=stretches,
+        marked=marked,
+        params=tuple(split),
+        objects=_Objects(compiler, db),
+        select=compiler.select,
+        db=db,
+    )
