@@ -135,7 +135,7 @@ def worklists(*, now: dt.datetime | None = None) -> list[CycleWorklist]:
         "cycle",
         due=Q(status__in=[Survey.Status.DRAFT, Survey.Status.SCHEDULED], opens_on__lte=soonest),
     )
-    returning = alumni.returning_by_cycle(ids)
+    returning = alumni.returning_by_cycle(cycle for cycle, _ in running)
     lists = [
         _worklist(
             cycle,

@@ -118,5 +118,5 @@ def program_health(
         results=survey_results(chosen, counted=(counted.invited, counted.answered))
         if chosen
         else None,
-        returning=alumni.returning_by_cycle([cycle.pk])[cycle.pk],
+        returning=alumni.returning_by_cycle([cycle])[cycle.pk],
     )

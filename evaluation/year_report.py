@@ -218,7 +218,7 @@ def year_report(
     retention = _retention(cycle)
     hours = meeting_hours(data)
     returned = alumni.returned_later(cycle)
-    came_back = alumni.returning_by_cycle([cycle.pk])[cycle.pk]
+    came_back = alumni.returning_by_cycle([cycle])[cycle.pk]
     closing = None
     if with_survey:
         survey = (

@@ -197,3 +197,31 @@ def test_the_committee_home_and_the_health_page_count_returning_people(
     assert "Returning people: <strong>2</strong>" in home
     assert "of whom 1 were mentees" in home
     assert "<dt>Returning people</dt><dd>2" in health
+
+
+def test_returning_people_of_several_cycles_are_each_cycles_own(program, last_year, next_year):
+    from matches.alumni import Returning, returning_by_cycle
+
+    other_program = ProgramFactory(slug="alcts-alumni", short_name="ALCTS")
+    elsewhere = CycleFactory(
+        program=other_program,
+        starts_on=next_year.starts_on,
+        ends_on=next_year.ends_on,
+    )
+    old = MatchFactory(cycle=last_year, status=Match.Status.CONCLUDED)
+    unfinished = MatchFactory(cycle=last_year, status=Match.Status.ACTIVE)
+    # Back in their own program: the mentee as a mentor, the mentor as a mentor.
+    ApplicationFactory(cycle=next_year, applicant=old.mentee.applicant, mentor=True)
+    ApplicationFactory(cycle=next_year, applicant=old.mentor.applicant, mentor=True)
+    # Not returning: a match not concluded, and an alumna applying in another program.
+    ApplicationFactory(cycle=next_year, applicant=unfinished.mentee.applicant)
+    ApplicationFactory(cycle=elsewhere, applicant=old.mentee.applicant)
+    # Applying to the year they concluded in is not coming back.
+    ApplicationFactory(cycle=last_year, applicant=old.mentee.applicant, mentor=True)
+
+    found = returning_by_cycle([next_year, elsewhere, last_year])
+
+    assert found[next_year.pk] == Returning(mentees=0, mentors=2, mentees_as_mentors=1)
+    assert found[elsewhere.pk] == Returning()
+    assert found[last_year.pk] == Returning()
+    assert returning_by_cycle([]) == {}
