@@ -10,9 +10,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from applications.models import Application, ApplicationReview
+from applications.models import ApplicationReview
 from goals.models import GoalSheet
-from matches.models import Match
 from mentoring import lean_pages
 from mentoring.roles import COORDINATOR, REVIEWER
 from tests.factories import (
@@ -23,13 +22,10 @@ from tests.factories import (
     verified_user,
 )
 
-pytestmark = pytest.mark.django_db
+# The lean lists (model, changelist URL name), and a page's rows and counts.
+from .test_lean_changelists import LEAN, _page_facts
 
-LEAN = [
-    (Match, "admin:matches_match_changelist"),
-    (GoalSheet, "admin:goals_goalsheet_changelist"),
-    (Application, "admin:applications_application_changelist"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def _table(html: str) -> str:
@@ -38,15 +34,11 @@ def _table(html: str) -> str:
 
 
 def _facts(response) -> tuple:
+    """The page's rows and counts (as the lean changelists' tests read them), its notes'
+    counts and its table, cell for cell."""
     cl = response.context["cl"]
-    return (
-        [row.pk for row in cl.result_list],
-        cl.result_count,
-        cl.full_result_count,
-        cl.paginator.num_pages,
-        getattr(cl, "lean_counts", None),
-        _table(response.content.decode()),
-    )
+    lean_counts = getattr(cl, "lean_counts", None)
+    return (*_page_facts(response), lean_counts, _table(response.content.decode()))
 
 
 def _asks(client, url: str) -> list[str]:
