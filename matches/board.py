@@ -85,6 +85,11 @@ def proposal_board(cycle: Cycle, *, page: int | str = 1) -> Board:
     each mentee's ranked candidates, the unmatched mentees and why, the confirmed
     matches, each mentor's places. A constant number of queries; mentees' candidates are
     scored only for the rows shown."""
+    # The newest run first: one that is done has its proposals saved, and they are read
+    # below; one still running is followed by the page. Read after the proposals, a run
+    # that ended in between showed as done beside none of its proposals, and the page
+    # no longer followed it.
+    last_run = MatchingRun.objects.filter(cycle=cycle).select_related("run_by").first()
     loaded = cohort_load(cycle)
     matches = list(
         Match.objects.filter(cycle=cycle, status__in=[Match.Status.PROPOSED, Match.Status.ACTIVE])
@@ -186,7 +191,6 @@ def proposal_board(cycle: Cycle, *, page: int | str = 1) -> Board:
         "unmatched": len(loaded.mentees)
         - sum(1 for p in loaded.mentees if p["id"] in matched_mentees),
     }
-    last_run = MatchingRun.objects.filter(cycle=cycle).select_related("run_by").first()
     return Board(
         cycle=cycle,
         weights=loaded.weights,

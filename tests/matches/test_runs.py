@@ -124,3 +124,27 @@ def test_the_step_and_counts_are_seen_while_the_engine_still_works(cycle, monkey
     assert seen == [("running", "Pairing", 3, 2, 4)]
     run.refresh_from_db()
     assert (run.state, run.proposed) == (State.DONE, 3)
+
+
+def test_a_run_ending_while_the_board_is_read_shows_its_proposals_or_is_followed(
+    cycle, monkeypatch
+):
+    """The board reads the run before the proposals: a run that ends while the page is
+    read is either shown with its proposals or shown running (and the page follows it),
+    never done beside none of its proposals."""
+    from matches import board
+
+    accepted_mentor(cycle)
+    accepted_mentee(cycle)
+    run, _ = runs.matching_run_queue(cycle=cycle)
+    load = board.cohort_load
+
+    def the_worker_finishes_meanwhile(*args, **kwargs):
+        runs.matching_run_perform(run_id=run.pk)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(board, "cohort_load", the_worker_finishes_meanwhile)
+    shown = board.proposal_board(cycle)
+
+    assert shown.counts["proposed"] == 1
+    assert shown.progress["running"] is True  # as read first: the page follows it
