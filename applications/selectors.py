@@ -172,14 +172,8 @@ def applications_in_program(user: User, program: Program) -> list[Application]:
     # Written out (the form asks on every visit), as Application.objects.of_person(user)
     # .filter(cycle__program=program).select_related("cycle").order_by("-updated_at"):
     # the ORM took longer to compose the query than the database to answer it.
-    applications = []
-    split = len(_IN_PROGRAM_APPLICATION)
-    for row in sql.read(_in_program_sql(), [user.pk, program.pk], _IN_PROGRAM_READ):
-        application = sql.instance(Application, _IN_PROGRAM_APPLICATION, row[:split])
-        cycle = sql.instance(Cycle, _IN_PROGRAM_CYCLE, row[split:])
-        Application.cycle.field.set_cached_value(application, cycle)
-        applications.append(application)
-    return applications
+    rows = sql.read(_in_program_sql(), [user.pk, program.pk], _IN_PROGRAM_READ)
+    return sql.linked(rows, Application.cycle.field, _IN_PROGRAM_APPLICATION, _IN_PROGRAM_CYCLE)
 
 
 # Every column of both, in the models' order, as select_related reads them.

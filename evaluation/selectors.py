@@ -33,14 +33,7 @@ def invitations_waiting(user: User) -> list[Invitation]:
     asks on every visit): the ORM took longer to compose it than the database to
     answer."""
     rows = sql.read(_waiting_sql(), [user.pk, Survey.Status.OPEN], _WAITING_FIELDS)
-    invitations = []
-    split = len(_INVITATION_FIELDS)
-    for row in rows:
-        invitation = sql.instance(Invitation, _INVITATION_FIELDS, row[:split])
-        survey = sql.instance(Survey, _SURVEY_FIELDS, row[split:])
-        Invitation.survey.field.set_cached_value(invitation, survey)
-        invitations.append(invitation)
-    return invitations
+    return sql.linked(rows, Invitation.survey.field, _INVITATION_FIELDS, _SURVEY_FIELDS)
 
 
 _INVITATION_FIELDS = sql.model_fields(Invitation)

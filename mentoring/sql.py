@@ -107,6 +107,19 @@ def instance(model: type[models.Model], fields: Fields, values: Sequence):
     return model.from_db(DEFAULT_DB_ALIAS, fields.attnames, values)
 
 
+def linked(rows: Iterable[Sequence], key: models.ForeignKey, fields: Fields, related: Fields):
+    """Each row's instance of ``key``'s model (its first values, for ``fields``), with
+    the instance of the model ``key`` points to (the rest, for ``related``) cached on
+    ``key``, as ``select_related`` leaves them."""
+    split = len(fields)
+    found = []
+    for row in rows:
+        obj = instance(key.model, fields, row[:split])
+        key.set_cached_value(obj, instance(key.related_model, related, row[split:]))
+        found.append(obj)
+    return found
+
+
 def columns(fields: Iterable[models.Field], alias: str | None = None) -> str:
     """``"alias"."column", ...`` of ``fields`` (of one model)."""
     return ", ".join(column(f.model, f.name, alias) for f in fields)

@@ -77,3 +77,33 @@ def test_an_instance_is_built_from_the_values_read_for_its_fields_as_the_orm_bui
     assert fields.attnames == ["id", "role", "full_name"]  # the model's order, not the names'
     assert (built.pk, built.full_name, built.role) == (7, "Ada Lovelace", "mentor")
     assert not built._state.adding and built._state.db == "default"
+
+
+def test_linked_rows_build_each_instance_with_its_related_one_as_select_related_does():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mentoring.models import Cycle
+
+    application = ApplicationFactory()
+    fields, related = sql.model_fields(Application), sql.model_fields(Cycle)
+    query = (
+        f"SELECT {sql.columns(fields, 'a')}, {sql.columns(related, 'c')} "
+        f"FROM {sql.table(Application, 'a')} INNER JOIN {sql.table(Cycle, 'c')} "
+        f"ON {sql.column(Cycle, 'id', 'c')} = {sql.column(Application, 'cycle', 'a')} "
+        f"WHERE {sql.column(Application, 'id', 'a')} = %s"
+    )
+    rows = sql.read(query, [application.pk], (*fields, *related))
+
+    (built,) = sql.linked(rows, Application.cycle.field, fields, related)
+
+    expected = Application.objects.select_related("cycle").get(pk=application.pk)
+    with CaptureQueriesContext(connection) as asked:
+        assert (built.pk, built.full_name, built.cycle.pk, built.cycle.name) == (
+            expected.pk,
+            expected.full_name,
+            expected.cycle.pk,
+            expected.cycle.name,
+        )
+    assert not asked.captured_queries  # the cycle came with the row
+    assert not built._state.adding
