@@ -258,7 +258,9 @@ def test_running_the_engine_shows_how_far_it_is_until_it_is_done(browser, live_s
                 "2 mentees unmatched",
                 timeout=60_000,
             )
-        expect(progress).to_contain_text("Last run")
+        # Saving the proposals is the run's last step: on a loaded machine it can outlast
+        # the page's next look (every 3 s) and the default wait.
+        expect(progress).to_contain_text("Last run", timeout=60_000)
         page.get_by_role("link", name="Show the proposals of this run").click()
         expect(page.get_by_role("heading", name="Proposals (12)")).to_be_visible()
         look(page, "engine-done")
